@@ -1,0 +1,25 @@
+import { InvalidArgumentError } from 'commander';
+import { parseDuration } from '../../../shared/duration.ts';
+
+/** Commander argument parser for `250ms`, `10s`, `30m`, `1h`, `7d`. */
+export function durationArg(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === null) {
+    throw new InvalidArgumentError(
+      'expected a duration with a unit, like 250ms, 10s, 30m, 1h or 7d.',
+    );
+  }
+  return ms;
+}
+
+export function positiveIntArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number ≥ 0.');
+  return n;
+}
+
+export function positiveNumberArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number > 0.');
+  return n;
+}

@@ -1,0 +1,29 @@
+import { DemoPipeline } from '../demo/demo-pipeline.ts';
+import { streamLogger } from '../log.ts';
+import { EXIT_OK } from './cli-errors.ts';
+
+export interface DemoCommandOptions {
+  db: string;
+  runs: number;
+  speed: number;
+}
+
+/** Creates the default schema and simulates a pipeline writing into it until its runs are done. */
+export async function demoCommand(options: DemoCommandOptions): Promise<number> {
+  const log = streamLogger((line) => process.stderr.write(line), { prefix: '' });
+  const demo = new DemoPipeline({
+    dbPath: options.db,
+    runs: options.runs,
+    speed: options.speed,
+    log,
+  });
+  const stop = () => demo.stop();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  log.info(
+    `demo: writing ${options.runs === 0 ? 'runs without end' : `${options.runs} runs`} to ${options.db} at ${options.speed}× speed`,
+  );
+  await demo.run();
+  log.info('demo: done');
+  return EXIT_OK;
+}

@@ -1,0 +1,133 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError } from '../config/yaml-validate.ts';
+import { DataDirBusyError } from '../store/data-dir-lock.ts';
+import { StateSchemaError } from '../store/state-schema.ts';
+import { ackCommand } from './ack-command.ts';
+import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, InputError, UsageError } from './cli-errors.ts';
+import { durationArg, positiveIntArg, positiveNumberArg } from './cli-options.ts';
+import { demoCommand } from './demo-command.ts';
+import { statusCommand } from './status-command.ts';
+import { watchCommand } from './watch-command.ts';
+
+const EXAMPLES = `
+Examples:
+  runwatch demo --db /tmp/o.db &                      simulate a pipeline
+  runwatch watch --db /tmp/o.db --json --stall-after 20s
+  runwatch status --db /tmp/o.db
+  runwatch ack --db /tmp/o.db --all`;
+
+function buildProgram(run: (result: Promise<number> | number) => void): Command {
+  const program = new Command('runwatch')
+    .description('Watches a pipeline database and tells you when a run finishes, fails or stalls.')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXAMPLES)
+    .exitOverride();
+
+  program
+    .command('watch')
+    .description(
+      'watch a database: report runs started, finished, failed, stalled (logs on stderr)',
+    )
+    .option('--db <file>', 'the orchestration database (SQLite)')
+    .option('--data-dir <dir>', 'where state, archives and reports go (default: per database)')
+    .option(
+      '--config <file>',
+      'alerts and monitoring settings (default: the shipped config/alerts.yaml)',
+    )
+    .option('--poll <duration>', 'how often to check for changes', durationArg)
+    .option(
+      '--stall-after <duration>',
+      'idle time after which a running run is stalled',
+      durationArg,
+    )
+    .option('--json', 'print events as NDJSON on stdout')
+    .option('--once', 'read once, report, and exit (1 if the database could not be read)')
+    .option('--backfill', 'on the first start, also report runs that already finished')
+    .option('--demo', 'run the demo pipeline into <data-dir>/demo/orchestration.db and watch it')
+    .option('--verbose', 'log more on stderr')
+    .action((options) => {
+      if (options.demo && options.db) throw new UsageError('give --db or --demo, not both');
+      if (!options.demo && !options.db) throw new UsageError('--db FILE is required (or --demo)');
+      run(watchCommand(options));
+    });
+
+  program
+    .command('demo')
+    .description('create the default schema and simulate a pipeline writing runs into it')
+    .requiredOption('--db <file>', 'the database to create or continue')
+    .addOption(
+      new Option('--runs <n>', 'runs to start; 0 for no end').argParser(positiveIntArg).default(12),
+    )
+    .addOption(
+      new Option('--speed <x>', 'time factor; 10 runs ten times faster')
+        .argParser(positiveNumberArg)
+        .default(1),
+    )
+    .action((options) => run(demoCommand(options)));
+
+  program
+    .command('status')
+    .description('active, stalled and overdue runs, and what needs attention')
+    .requiredOption('--db <file>', 'the orchestration database')
+    .option('--data-dir <dir>', 'the data dir of its watch (default: per database)')
+    .option('--config <file>', 'monitoring settings (default: the shipped config/alerts.yaml)')
+    .option('--json', 'print JSON')
+    .action((options) => run(statusCommand(options)));
+
+  program
+    .command('ack')
+    .description('acknowledge what needs attention: a run, a pipeline, or everything')
+    .requiredOption('--db <file>', 'the orchestration database')
+    .option('--run <id>', 'a run')
+    .option('--pipeline <name>', 'every item of a pipeline')
+    .option('--all', 'everything')
+    .option('--data-dir <dir>', 'the data dir of its watch (default: per database)')
+    .action((options) => run(ackCommand(options)));
+
+  return program;
+}
+
+function report(error: unknown): number {
+  if (error instanceof CommanderError) {
+    return error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.version' ||
+      error.code === 'commander.help'
+      ? EXIT_OK
+      : EXIT_USAGE;
+  }
+  if (error instanceof UsageError) {
+    process.stderr.write(`runwatch: ${error.message}\n(run with --help for usage)\n`);
+    return EXIT_USAGE;
+  }
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    return EXIT_INPUT;
+  }
+  if (
+    error instanceof InputError ||
+    error instanceof DataDirBusyError ||
+    error instanceof StateSchemaError ||
+    (error instanceof Error && error.message.includes('is not a database the demo can write'))
+  ) {
+    process.stderr.write(`runwatch: ${error.message}\n`);
+    return EXIT_INPUT;
+  }
+  process.stderr.write(
+    `runwatch: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  return EXIT_INPUT;
+}
+
+/** Runs the CLI and resolves with its exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let pending: Promise<number> | number = EXIT_OK;
+  const program = buildProgram((result) => {
+    pending = result;
+  });
+  try {
+    await program.parseAsync([...argv]);
+    return await pending;
+  } catch (error) {
+    return report(error);
+  }
+}

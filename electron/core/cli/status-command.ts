@@ -1,0 +1,130 @@
+import { formatDuration } from '../../../shared/duration.ts';
+import type { AttentionItem } from '../../../shared/attention.ts';
+import type { ActiveRunStatus } from '../../../shared/run-status.ts';
+import { readLiveStatus } from '../monitor/live-status.ts';
+import { SourceError } from '../source/source-error.ts';
+import { SqliteSource } from '../source/sqlite-source.ts';
+import { dataDirHolder } from '../store/data-dir-lock.ts';
+import { StateStore } from '../store/state-store.ts';
+import { EXIT_INPUT, EXIT_OK } from './cli-errors.ts';
+import { loadSettings } from './load-settings.ts';
+import { resolveSourcePaths } from './source-paths.ts';
+import { textTable } from './text-table.ts';
+
+export interface StatusOptions {
+  db?: string;
+  dataDir?: string;
+  config?: string;
+  json?: boolean;
+}
+
+export interface StatusReport {
+  source: string;
+  db: string;
+  data_dir: string;
+  /** pid of the `watch` holding the data dir; -1 when it holds it but its pid is unknown. */
+  watched_by: number | null;
+  /** Why the database cannot be read now, or null. */
+  error: string | null;
+  source_down_since: string | null;
+  runs: ActiveRunStatus[];
+  attention: AttentionItem[];
+}
+
+function time(iso: string): string {
+  return new Date(iso).toLocaleString();
+}
+
+function stateOf(run: ActiveRunStatus): string {
+  if (run.stalled_since) return 'STALLED';
+  if (run.overdue_since) return 'OVERDUE';
+  return run.stale ? 'stale' : '';
+}
+
+export function renderStatus(report: StatusReport): string {
+  const lines: string[] = [];
+  lines.push(`source ${report.source}: ${report.db}`);
+  lines.push(
+    report.watched_by === null
+      ? `not being watched (data dir ${report.data_dir})`
+      : `watched by pid ${report.watched_by === -1 ? '?' : report.watched_by} (data dir ${report.data_dir})`,
+  );
+  if (report.error) lines.push(`cannot read the database: ${report.error}`);
+  if (report.source_down_since) lines.push(`SOURCE DOWN since ${time(report.source_down_since)}`);
+  const stalled = report.runs.filter((run) => run.stalled_since).length;
+  const overdue = report.runs.filter((run) => run.overdue_since).length;
+  lines.push(`${report.runs.length} active, ${stalled} stalled, ${overdue} overdue`);
+  if (report.runs.length > 0) {
+    lines.push('');
+    lines.push(
+      textTable(
+        ['PIPELINE', 'RUN', 'ATTEMPT', 'STATUS', 'STEPS', 'CURRENT', 'ELAPSED', 'IDLE', 'STATE'],
+        report.runs.map((run) => [
+          run.pipeline,
+          run.run_id,
+          String(run.attempt),
+          run.status,
+          `${run.steps_done}/${run.steps_total}`,
+          run.current_step ?? '',
+          run.elapsed_s === null ? '' : formatDuration(run.elapsed_s * 1_000),
+          formatDuration(run.idle_s * 1_000),
+          stateOf(run),
+        ]),
+      ),
+    );
+  }
+  lines.push('');
+  if (report.attention.length === 0) {
+    lines.push('nothing needs attention');
+  } else {
+    lines.push(`needs attention (${report.attention.length}); acknowledge with runwatch ack:`);
+    lines.push(
+      textTable(
+        ['WHAT', 'PIPELINE', 'RUN', 'SINCE'],
+        report.attention.map((item) => [item.kind, item.pipeline, item.run_id, time(item.since)]),
+      )
+        .split('\n')
+        .map((line) => `  ${line}`)
+        .join('\n'),
+    );
+  }
+  return lines.join('\n');
+}
+
+export function statusCommand(options: StatusOptions): number {
+  const paths = resolveSourcePaths(options);
+  const { settings } = loadSettings(options);
+  const store = StateStore.exists(paths.dataDir)
+    ? StateStore.open(paths.dataDir, 'readonly')
+    : null;
+  const source = new SqliteSource(paths.dbPath);
+  const report: StatusReport = {
+    source: paths.sourceName,
+    db: paths.dbPath,
+    data_dir: paths.dataDir,
+    watched_by: dataDirHolder(paths.dataDir),
+    error: null,
+    source_down_since: null,
+    runs: [],
+    attention: [],
+  };
+  try {
+    const down = store?.getMeta<{ since: number }>('source_down');
+    if (down) report.source_down_since = new Date(down.since).toISOString();
+    report.attention = store?.attention(paths.sourceName) ?? [];
+    try {
+      source.open();
+      report.runs = readLiveStatus(source, store, settings, paths.sourceName, Date.now());
+    } catch (error) {
+      if (!(error instanceof SourceError)) throw error;
+      report.error = error.message;
+    }
+  } finally {
+    source.close();
+    store?.close();
+  }
+  process.stdout.write(
+    `${options.json ? JSON.stringify(report, null, 2) : renderStatus(report)}\n`,
+  );
+  return report.error ? EXIT_INPUT : EXIT_OK;
+}

@@ -1,0 +1,521 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { formatDuration } from '../../../shared/duration.ts';
+import type { EventDraft, RunwatchEvent } from '../../../shared/events.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { Logger } from '../log.ts';
+import { SourceError } from '../source/source-error.ts';
+import { SourceHealth, type HealthChange } from '../source/source-health.ts';
+import type { ObservedRun } from '../source/source-rows.ts';
+import { SqliteSource, type OpenInfo } from '../source/sqlite-source.ts';
+import type { CycleWrite, StateStore } from '../store/state-store.ts';
+import { systemClock, type Clock, type TimerHandle } from '../time/clock.ts';
+import { DeadlineQueue } from '../time/deadline-queue.ts';
+import { parseTimestamp, toIso } from '../time/timestamp.ts';
+import { ChangeCursorState, plausibleNewest } from './change-cursor.ts';
+import { ClockOffset } from './clock-offset.ts';
+import { makeDetectContext } from './detect-context.ts';
+import type { MonitorSettings } from './monitor-settings.ts';
+import {
+  detect,
+  nextDeadline,
+  type DetectContext,
+  type NewRunOptions,
+  type Transition,
+} from './run-detector.ts';
+import { isTerminalRunStatus, normalizeStatus } from './run-summary.ts';
+import type { TrackedRun } from './tracked-run.ts';
+
+/** Runs read together in one read transaction. */
+const CHUNK_RUNS = 200;
+/** Runs listed per page while scanning the whole table. */
+const SCAN_PAGE = 5_000;
+/** A sweep of every active run, at most this often while anything changes. */
+const SWEEP_EVERY_MS = 60_000;
+
+export interface MonitorOptions {
+  dbPath: string;
+  sourceName: string;
+  store: StateStore;
+  bus: EventBus;
+  settings: MonitorSettings;
+  log: Logger;
+  clock?: Clock;
+  /** On the first start, report runs that already finished instead of recording them silently. */
+  backfill?: boolean;
+  /** Watch the database's folder to check early after a write (default true). */
+  folderHint?: boolean;
+}
+
+export interface SourceDiagnostics {
+  journalMode: string;
+  missingIndexes: OpenInfo['missingIndexes'];
+  active: number;
+  finished: number;
+}
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Watches one orchestration database (DESIGN.md §2–4): cheap change detection on
+ * `PRAGMA data_version`, reads of what changed, the run rules, stall deadlines, and the source's
+ * health. Every cycle commits its run states and events to state.db before publishing them.
+ */
+export class Monitor {
+  readonly source: SqliteSource;
+  private readonly options: MonitorOptions;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly tracked = new Map<string, TrackedRun>();
+  private readonly offset: ClockOffset;
+  private readonly health: SourceHealth;
+  private readonly queue: DeadlineQueue;
+  private readonly cursor = new ChangeCursorState();
+  private readonly dueRuns = new Set<string>();
+  private readonly logged = new Set<string>();
+  private historyRowid: number | null;
+  private lastDataVersion: number | null = null;
+  private needsBaseline = true;
+  private needsSweep = false;
+  private lastSweepAt = -Infinity;
+  private pollTimer: TimerHandle | null = null;
+  private watcher: fs.FSWatcher | null = null;
+  private inCycle = false;
+  private wakeRequested = false;
+  private running: Promise<void> = Promise.resolve();
+  private stopped = true;
+  private openInfo: OpenInfo | null = null;
+  private readyListeners: ((diagnostics: SourceDiagnostics) => void)[] = [];
+  private announced = false;
+
+  constructor(options: MonitorOptions) {
+    this.options = options;
+    this.clock = options.clock ?? systemClock;
+    this.log = options.log;
+    this.source = new SqliteSource(options.dbPath);
+    const { store } = options;
+    for (const run of store.activeRuns()) this.tracked.set(run.runId, run);
+    this.offset = new ClockOffset(store.getMeta<number[]>('clock_offset_samples') ?? []);
+    this.historyRowid = store.getMeta<number | null>('history_rowid') ?? null;
+    const down = store.getMeta<{ since: number }>('source_down');
+    this.health = new SourceHealth(options.settings.sourceGrace, down?.since ?? null);
+    this.queue = new DeadlineQueue({
+      clock: this.clock,
+      onDue: (keys) => {
+        for (const key of keys) this.dueRuns.add(key);
+        this.wake();
+      },
+      onClockJump: (delta) => this.clockJumped(delta),
+    });
+    this.queue.pause();
+  }
+
+  /** Called once, after the first complete read of the database. */
+  onReady(listener: (diagnostics: SourceDiagnostics) => void): void {
+    this.readyListeners.push(listener);
+  }
+
+  /** The runs being watched now (active ones), for status views. */
+  activeRuns(): TrackedRun[] {
+    return [...this.tracked.values()];
+  }
+
+  get isSourceDown(): boolean {
+    return this.health.isDown;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.pollTimer !== null) this.clock.clearTimeout(this.pollTimer);
+    this.pollTimer = null;
+    this.watcher?.close();
+    this.watcher = null;
+    this.queue.dispose();
+    await this.running;
+    this.source.close();
+  }
+
+  /** One complete read (for `watch --once`); false when the database could not be read. */
+  async runOnce(): Promise<boolean> {
+    this.needsBaseline = true;
+    await this.tick();
+    return !this.health.isFailing && !this.needsBaseline;
+  }
+
+  /** Checks now rather than at the next poll (a write was seen in the folder, a deadline fell due). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.inCycle) {
+      this.wakeRequested = true;
+      return;
+    }
+    if (this.pollTimer !== null) {
+      this.clock.clearTimeout(this.pollTimer);
+      this.pollTimer = null;
+      this.loop();
+    }
+  }
+
+  private loop(): void {
+    this.pollTimer = null;
+    void this.tick().finally(() => {
+      if (this.stopped || this.pollTimer !== null) return;
+      const delay = this.wakeRequested ? 0 : this.options.settings.poll;
+      this.wakeRequested = false;
+      this.pollTimer = this.clock.setTimeout(() => this.loop(), delay);
+    });
+  }
+
+  private tick(): Promise<void> {
+    const next = this.running.then(() => this.cycle());
+    this.running = next;
+    return next;
+  }
+
+  private async cycle(): Promise<void> {
+    this.inCycle = true;
+    try {
+      this.queue.checkClock();
+      if (!this.ensureOpen()) return;
+      const version = this.source.dataVersion();
+      if (this.health.isFailing) {
+        this.readable();
+        this.needsBaseline = true;
+      }
+      if (this.needsBaseline) {
+        await this.fullRead(true);
+        this.lastDataVersion = version;
+      } else if (version !== this.lastDataVersion || this.needsSweep) {
+        await this.readChanges();
+        this.lastDataVersion = version;
+        if (this.needsSweep || this.clock.monotonic() - this.lastSweepAt >= SWEEP_EVERY_MS) {
+          await this.fullRead(false);
+        }
+      }
+      if (this.dueRuns.size > 0) await this.readDue();
+    } catch (error) {
+      if (error instanceof SourceError) {
+        this.failed(error.message);
+      } else {
+        this.needsBaseline = true;
+        this.logOnce(`cycle:${String(error)}`, () =>
+          this.log.error(
+            `monitor cycle failed, will retry: ${error instanceof Error ? error.stack : String(error)}`,
+          ),
+        );
+      }
+    } finally {
+      this.inCycle = false;
+    }
+  }
+
+  private ensureOpen(): boolean {
+    if (this.source.isOpen) {
+      const status = this.source.fileStatus();
+      if (status === 'same') return true;
+      this.source.close();
+      if (status === 'missing') {
+        this.failed(`database not found: ${this.source.path} (waiting for it to appear)`);
+        return false;
+      }
+      this.log.info(`${this.source.path} was replaced on disk; reopening it`);
+    }
+    try {
+      this.openInfo = this.source.open();
+    } catch (error) {
+      if (!(error instanceof SourceError)) throw error;
+      this.failed(error.message);
+      return false;
+    }
+    this.needsBaseline = true;
+    this.watchFolder();
+    if (this.openInfo.journalMode.toLowerCase() !== 'wal') {
+      this.logOnce('journal', () =>
+        this.log.warn(
+          `${this.source.path} uses the '${this.openInfo?.journalMode}' journal, not WAL: each read blocks the pipeline's commits for a moment. Switch it once with: sqlite3 ${this.source.path} 'PRAGMA journal_mode=WAL;'`,
+        ),
+      );
+    }
+    return true;
+  }
+
+  private watchFolder(): void {
+    if (this.watcher || this.options.folderHint === false) return;
+    const dir = path.dirname(path.resolve(this.source.path));
+    const base = path.basename(this.source.path);
+    const relevant = new Set([base, `${base}-wal`, `${base}-journal`]);
+    try {
+      this.watcher = fs.watch(dir, { persistent: false }, (_kind, name) => {
+        if (name === null || relevant.has(String(name))) this.wake();
+      });
+      this.watcher.on('error', () => {
+        this.watcher?.close();
+        this.watcher = null;
+      });
+    } catch {
+      this.watcher = null;
+    }
+  }
+
+  private context(live: boolean): DetectContext {
+    const { settings, sourceName } = this.options;
+    return makeDetectContext(settings, sourceName, this.offset.value, this.clock.now(), live);
+  }
+
+  private detectOne(
+    runId: string,
+    observed: ObservedRun | null,
+    ctx: DetectContext,
+    silentHistory: boolean,
+  ): Transition | null {
+    const known = this.tracked.get(runId) ?? this.options.store.getRun(runId);
+    if (!known && !observed) return null;
+    const historical =
+      this.historyRowid !== null &&
+      observed !== null &&
+      observed.rowid !== null &&
+      observed.rowid <= this.historyRowid;
+    const options: NewRunOptions = {
+      priorAttempts: known?.phase === 'removed' ? known.attempt : 0,
+      silentIfFinished: silentHistory || historical,
+      historical: historical && !silentHistory,
+    };
+    return detect(known, observed, ctx, options);
+  }
+
+  /**
+   * Reads every run that may be active (and, after a restart, every run added since), in chunks.
+   * A baseline (start, reopen, recovery, clock jump) counts progress from the database's own
+   * times; a periodic sweep counts what it finds as seen now.
+   */
+  private async fullRead(baseline: boolean): Promise<void> {
+    const { store, backfill } = this.options;
+    const source = this.source;
+    const firstStart = store.getMeta<number>('initialized_at') === undefined;
+    const silent = firstStart && !backfill;
+    if (firstStart && this.historyRowid === null) this.historyRowid = source.maxRowid('runs');
+    const now = this.clock.now();
+    const at = this.clock.monotonic();
+    const rowids = { runs: source.maxRowid('runs'), steps: source.maxRowid('steps') };
+    const newest = {
+      runs: plausibleNewest(source.newestUpdated('runs', 100), now),
+      steps: plausibleNewest(source.newestUpdated('steps', 100), now),
+    };
+    const since = baseline ? store.getMeta<number>('wm_runs_rowid') : this.cursor.rowid.runs;
+    const candidates = new Set(this.tracked.keys());
+    for (const page of source.scanAllRuns(SCAN_PAGE)) {
+      for (const row of page) {
+        const active = !isTerminalRunStatus(normalizeStatus(row.status));
+        const added =
+          row.rowid !== null && since !== undefined && since !== null && row.rowid > since;
+        if (active || added || (firstStart && backfill)) candidates.add(row.runId);
+      }
+      await yieldToLoop();
+    }
+    for (const chunk of chunks([...candidates], CHUNK_RUNS)) {
+      const observed = source.readRuns(chunk);
+      const ctx = this.context(!baseline);
+      const transitions: Transition[] = [];
+      for (const runId of chunk) {
+        const t = this.detectOne(runId, observed.get(runId) ?? null, ctx, silent);
+        if (t) transitions.push(t);
+      }
+      this.commit(transitions, {});
+      await yieldToLoop();
+    }
+    this.cursor.reset(rowids, newest, at);
+    const meta: Record<string, unknown> = {};
+    if (rowids.runs !== null) meta.wm_runs_rowid = rowids.runs;
+    if (firstStart) {
+      meta.initialized_at = now;
+      meta.history_rowid = this.historyRowid;
+      meta.source_path = path.resolve(source.path);
+    }
+    this.commit([], meta);
+    this.lastSweepAt = this.clock.monotonic();
+    this.needsSweep = false;
+    if (baseline) {
+      this.needsBaseline = false;
+      if (this.queue.isPaused && !this.health.isDown) this.queue.resume();
+      this.announce();
+    }
+  }
+
+  /** What changed since the last look: new rows by rowid, updated rows by `updated_at`. */
+  private async readChanges(): Promise<void> {
+    const source = this.source;
+    const at = this.clock.monotonic();
+    const now = this.clock.now();
+    this.cursor.lowerRowid('runs', source.maxRowid('runs'));
+    this.cursor.lowerRowid('steps', source.maxRowid('steps'));
+    const result = source.readChanges(this.cursor.query(at));
+    if (result.truncated) this.needsSweep = true;
+    const fresh = [...this.cursor.unseen(result.runs), ...this.cursor.unseen(result.steps)];
+    if (fresh.length > 0) {
+      let newest: number | null = null;
+      for (const row of fresh) {
+        const ms = parseTimestamp(row.updatedAt);
+        if (ms !== null && (newest === null || ms > newest)) newest = ms;
+      }
+      const dirty = [...new Set(fresh.map((row) => row.runId))];
+      for (const chunk of chunks(dirty, CHUNK_RUNS)) {
+        const observed = source.readRuns(chunk);
+        const ctx = this.context(true);
+        const transitions: Transition[] = [];
+        for (const runId of chunk) {
+          const t = this.detectOne(runId, observed.get(runId) ?? null, ctx, false);
+          if (t) transitions.push(t);
+        }
+        this.commit(transitions, {});
+        if (dirty.length > CHUNK_RUNS) await yieldToLoop();
+      }
+      if (newest !== null) this.offset.add(now - newest);
+    }
+    this.cursor.accept(result, now, at);
+  }
+
+  /** Runs whose stall, overdue or settle deadline passed: re-read by key, then judged. */
+  private async readDue(): Promise<void> {
+    const due = [...this.dueRuns].filter((runId) => this.tracked.has(runId));
+    this.dueRuns.clear();
+    for (const chunk of chunks(due, CHUNK_RUNS)) {
+      try {
+        const observed = this.source.readRuns(chunk);
+        const ctx = this.context(true);
+        const transitions: Transition[] = [];
+        for (const runId of chunk) {
+          const t = this.detectOne(runId, observed.get(runId) ?? null, ctx, false);
+          if (t) transitions.push(t);
+        }
+        this.commit(transitions, {});
+      } catch (error) {
+        for (const runId of chunk) this.dueRuns.add(runId);
+        throw error;
+      }
+      if (due.length > CHUNK_RUNS) await yieldToLoop();
+    }
+  }
+
+  /** Commit, then publish: memory and deadlines follow only what state.db now holds. */
+  private commit(transitions: readonly Transition[], meta: Record<string, unknown>): void {
+    const write: CycleWrite = { runs: [], resetAck: [], stalls: [], events: [], meta: { ...meta } };
+    for (const t of transitions) {
+      if (!t.run) continue;
+      if (t.persist) write.runs.push(t.run);
+      if (t.resetAck) write.resetAck.push(t.run.runId);
+      write.stalls.push(...t.stalls);
+      write.events.push(...t.events);
+      for (const status of t.unknownStatuses) {
+        this.logOnce(`status:${status}`, () =>
+          this.log.warn(
+            `unknown status '${status}' (run ${t.run?.runId}): counted as not finished`,
+          ),
+        );
+      }
+    }
+    const now = this.clock.now();
+    let published: RunwatchEvent[] = [];
+    if (write.runs.length > 0 || write.events.length > 0 || write.stalls.length > 0) {
+      if (this.cursor.rowid.runs !== null) write.meta.wm_runs_rowid ??= this.cursor.rowid.runs;
+      write.meta.clock_offset_samples = this.offset.toJSON();
+    }
+    if (write.runs.length > 0 || write.events.length > 0 || Object.keys(write.meta).length > 0) {
+      published = this.options.store.commit(write, now);
+    }
+    const ctx = this.context(true);
+    for (const t of transitions) {
+      if (!t.run) continue;
+      if (t.run.phase === 'active') this.tracked.set(t.run.runId, t.run);
+      else this.tracked.delete(t.run.runId);
+      const due = nextDeadline(t.run, ctx);
+      if (due === null) this.queue.delete(t.run.runId);
+      else this.queue.set(t.run.runId, due);
+    }
+    this.options.bus.publish(published);
+  }
+
+  private publishSourceEvent(draft: EventDraft, meta: Record<string, unknown>): void {
+    const published = this.options.store.commit(
+      { runs: [], resetAck: [], stalls: [], events: [draft], meta },
+      this.clock.now(),
+    );
+    this.options.bus.publish(published);
+  }
+
+  private failed(reason: string): void {
+    this.applyHealth(this.health.failure(reason, this.clock.now()));
+  }
+
+  private readable(): void {
+    this.applyHealth(this.health.success());
+  }
+
+  private applyHealth(changes: HealthChange[]): void {
+    const source = this.options.sourceName;
+    for (const change of changes) {
+      if (change.kind === 'failing') this.log.warn(change.reason);
+      if (change.kind === 'recovered') this.log.info(`${this.source.path} is readable again`);
+      if (change.kind === 'down') {
+        this.queue.pause();
+        this.publishSourceEvent(
+          { type: 'source_down', source, at: toIso(this.clock.now()), reason: change.reason },
+          { source_down: { since: change.since, reason: change.reason } },
+        );
+      }
+      if (change.kind === 'up') {
+        this.log.info(
+          `${this.source.path} is readable again after ${formatDuration(this.clock.now() - change.downSince)}`,
+        );
+        this.publishSourceEvent(
+          { type: 'source_up', source, at: toIso(this.clock.now()), reason: change.reason },
+          { source_down: undefined },
+        );
+      }
+    }
+  }
+
+  private clockJumped(delta: number): void {
+    const direction = delta > 0 ? 'forward (or the machine slept)' : 'backward';
+    this.log.info(
+      `the clock moved ${formatDuration(Math.abs(delta))} ${direction}; re-reading before judging stalls`,
+    );
+    if (delta < 0) {
+      for (const run of this.tracked.values()) {
+        run.lastProgressAt = Math.min(run.lastProgressAt + delta, this.clock.now());
+      }
+    }
+    this.needsBaseline = true;
+    this.wake();
+  }
+
+  private announce(): void {
+    if (this.announced || !this.openInfo) return;
+    this.announced = true;
+    const counts = this.source.countRuns();
+    const diagnostics: SourceDiagnostics = {
+      journalMode: this.openInfo.journalMode,
+      missingIndexes: this.openInfo.missingIndexes,
+      active: counts.active,
+      finished: counts.finished,
+    };
+    for (const listener of this.readyListeners) listener(diagnostics);
+  }
+
+  private logOnce(key: string, write: () => void): void {
+    if (this.logged.has(key)) return;
+    this.logged.add(key);
+    write();
+  }
+}

@@ -1,0 +1,108 @@
+import { hash } from 'node:crypto';
+import type { Outcome, StepCounts } from '../../../shared/events.ts';
+import type { ObservedRun } from '../source/source-rows.ts';
+import { parseTimestamp } from '../time/timestamp.ts';
+
+const TERMINAL_RUN = new Set(['succeeded', 'failed', 'cancelled']);
+const TERMINAL_STEP = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
+const KNOWN_RUN = new Set(['pending', 'running', ...TERMINAL_RUN]);
+const KNOWN_STEP = new Set(['pending', 'running', ...TERMINAL_STEP]);
+
+/** Status values match case-insensitively (DESIGN.md §3). */
+export function normalizeStatus(status: string): string {
+  return status.trim().toLowerCase();
+}
+
+export function isTerminalRunStatus(status: string): status is Outcome {
+  return TERMINAL_RUN.has(status);
+}
+
+/** What one read of a run says, independent of what Runwatch knew before. */
+export interface RunSummary {
+  status: string;
+  runTerminal: boolean;
+  counts: StepCounts;
+  allStepsTerminal: boolean;
+  stepsOutcome: Outcome;
+  /** Changes whenever the run row or any of its steps changes: that is progress. */
+  progressPrint: string;
+  /** The steps alone: an attempt cannot finish on steps left over from the previous one. */
+  stepsPrint: string;
+  /** Latest `updated_at` of the run and its steps, by the database's clock. */
+  dbProgressAt: number | null;
+  dbStartedAt: number | null;
+  dbFinishedAt: number | null;
+  /** When the last step reached its final state (settle counts from here). */
+  dbStepsDoneAt: number | null;
+  failedSteps: { stepId: string; name: string }[];
+  unknownStatuses: string[];
+}
+
+function latest(values: (number | null)[]): number | null {
+  let best: number | null = null;
+  for (const value of values) if (value !== null && (best === null || value > best)) best = value;
+  return best;
+}
+
+export function summarizeRun(run: ObservedRun): RunSummary {
+  const status = normalizeStatus(run.status);
+  const unknownStatuses: string[] = [];
+  if (!KNOWN_RUN.has(status)) unknownStatuses.push(status);
+  const counts: StepCounts = {
+    steps_total: run.steps.length,
+    steps_succeeded: 0,
+    steps_failed: 0,
+    steps_skipped: 0,
+    steps_cancelled: 0,
+  };
+  const failedSteps: RunSummary['failedSteps'] = [];
+  let allStepsTerminal = run.steps.length > 0;
+  const stepUpdates: (number | null)[] = [];
+  const stepEnds: (number | null)[] = [];
+  const sorted = [...run.steps].sort((a, b) =>
+    a.stepId < b.stepId ? -1 : a.stepId > b.stepId ? 1 : 0,
+  );
+  let stepsText = '';
+  for (const step of sorted) {
+    const stepStatus = normalizeStatus(step.status);
+    if (!KNOWN_STEP.has(stepStatus)) unknownStatuses.push(stepStatus);
+    if (!TERMINAL_STEP.has(stepStatus)) allStepsTerminal = false;
+    if (stepStatus === 'succeeded') counts.steps_succeeded++;
+    if (stepStatus === 'failed') {
+      counts.steps_failed++;
+      failedSteps.push({ stepId: step.stepId, name: step.name });
+    }
+    if (stepStatus === 'skipped') counts.steps_skipped++;
+    if (stepStatus === 'cancelled') counts.steps_cancelled++;
+    const updated = parseTimestamp(step.updatedAt);
+    stepUpdates.push(updated);
+    stepEnds.push(parseTimestamp(step.finishedAt) ?? updated);
+    stepsText += `${step.stepId}\u0000${stepStatus}\u0000${String(step.updatedAt)}\u0001`;
+  }
+  const stepsOutcome: Outcome =
+    counts.steps_failed > 0 ? 'failed' : counts.steps_cancelled > 0 ? 'cancelled' : 'succeeded';
+  const runUpdated = parseTimestamp(run.updatedAt);
+  const stepsPrint = hash('sha1', stepsText, 'base64');
+  const progressPrint = hash(
+    'sha1',
+    `${status}\u0000${String(run.updatedAt)}\u0001${stepsPrint}`,
+    'base64',
+  );
+  const dbStepsDoneAt = latest(stepEnds);
+  return {
+    status,
+    runTerminal: TERMINAL_RUN.has(status),
+    counts,
+    allStepsTerminal,
+    stepsOutcome,
+    progressPrint,
+    stepsPrint,
+    dbProgressAt: latest([runUpdated, ...stepUpdates]),
+    dbStartedAt: parseTimestamp(run.startedAt) ?? parseTimestamp(run.createdAt),
+    dbFinishedAt:
+      parseTimestamp(run.finishedAt) ?? (allStepsTerminal ? dbStepsDoneAt : null) ?? runUpdated,
+    dbStepsDoneAt,
+    failedSteps,
+    unknownStatuses,
+  };
+}

@@ -1,0 +1,104 @@
+import type Database from 'better-sqlite3';
+
+/** The default orchestration schema (DESIGN.md §3): the columns Runwatch reads. */
+export const REQUIRED_COLUMNS = {
+  runs: [
+    'run_id',
+    'pipeline',
+    'status',
+    'created_at',
+    'started_at',
+    'updated_at',
+    'finished_at',
+    'artifacts_dir',
+  ],
+  steps: [
+    'run_id',
+    'step_id',
+    'name',
+    'position',
+    'status',
+    'started_at',
+    'updated_at',
+    'finished_at',
+  ],
+} as const;
+
+export type SourceTable = keyof typeof REQUIRED_COLUMNS;
+
+/** Indexes that keep change queries cheap: `[table, leading column, name to suggest]`. */
+const WANTED_INDEXES: readonly [SourceTable, string, string][] = [
+  ['runs', 'status', 'runs_status'],
+  ['runs', 'updated_at', 'runs_updated'],
+  ['steps', 'updated_at', 'steps_updated'],
+  ['steps', 'run_id', 'steps_run'],
+];
+
+export interface MissingIndex {
+  table: SourceTable;
+  column: string;
+  statement: string;
+}
+
+export interface SchemaReport {
+  /** Missing tables and columns, each named; empty when the schema is usable. */
+  problems: string[];
+  missingIndexes: MissingIndex[];
+  /** Whether each table has a rowid (a `WITHOUT ROWID` table has none). */
+  rowid: Record<SourceTable, boolean>;
+}
+
+function columnsOf(db: Database.Database, table: string): string[] {
+  const rows = db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[];
+  return rows.map((row) => row.name.toLowerCase());
+}
+
+function leadingIndexColumns(db: Database.Database, table: string): Set<string> {
+  const lead = new Set<string>();
+  const rows = db
+    .prepare(
+      `SELECT ii.name AS name FROM pragma_index_list(?) AS il
+       JOIN pragma_index_info(il.name) AS ii ON ii.seqno = 0`,
+    )
+    .all(table) as { name: string | null }[];
+  for (const row of rows) if (row.name) lead.add(row.name.toLowerCase());
+  return lead;
+}
+
+function hasRowid(db: Database.Database, table: string): boolean {
+  try {
+    db.prepare(`SELECT rowid FROM "${table}" LIMIT 0`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function checkSchema(db: Database.Database): SchemaReport {
+  const problems: string[] = [];
+  const rowid = { runs: false, steps: false };
+  const present: SourceTable[] = [];
+  for (const table of Object.keys(REQUIRED_COLUMNS) as SourceTable[]) {
+    const columns = columnsOf(db, table);
+    if (columns.length === 0) {
+      problems.push(`table ${table} is missing`);
+      continue;
+    }
+    const missing = REQUIRED_COLUMNS[table].filter((column) => !columns.includes(column));
+    if (missing.length === 1) problems.push(`table ${table} has no column ${missing[0]}`);
+    if (missing.length > 1) problems.push(`table ${table} has no columns ${missing.join(', ')}`);
+    if (missing.length === 0) present.push(table);
+    rowid[table] = hasRowid(db, table);
+  }
+  const missingIndexes: MissingIndex[] = [];
+  for (const [table, column, name] of WANTED_INDEXES) {
+    if (!present.includes(table)) continue;
+    if (leadingIndexColumns(db, table).has(column)) continue;
+    missingIndexes.push({
+      table,
+      column,
+      statement: `CREATE INDEX ${name} ON ${table}(${column});`,
+    });
+  }
+  return { problems, missingIndexes, rowid };
+}

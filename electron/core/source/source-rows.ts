@@ -1,0 +1,27 @@
+/** Rows of the default orchestration schema (DESIGN.md §3) as read, values still raw. */
+
+export interface RunRow {
+  rowid: number | null;
+  runId: string;
+  pipeline: string;
+  status: string;
+  createdAt: unknown;
+  startedAt: unknown;
+  updatedAt: unknown;
+  finishedAt: unknown;
+  artifactsDir: string | null;
+}
+
+export interface StepRow {
+  stepId: string;
+  name: string;
+  position: number;
+  status: string;
+  startedAt: unknown;
+  updatedAt: unknown;
+  finishedAt: unknown;
+}
+
+export interface ObservedRun extends RunRow {
+  steps: StepRow[];
+}

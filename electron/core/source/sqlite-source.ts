@@ -1,0 +1,342 @@
+import fs from 'node:fs';
+import Database from 'better-sqlite3';
+import { classifySourceError, SourceError } from './source-error.ts';
+import { checkSchema, type MissingIndex, type SourceTable } from './schema-check.ts';
+import type { ObservedRun, RunRow, StepRow } from './source-rows.ts';
+
+export interface OpenInfo {
+  journalMode: string;
+  missingIndexes: MissingIndex[];
+}
+
+/** A row that a change query returned: enough to tell whether it differs from the last look. */
+export interface ChangedRow {
+  table: SourceTable;
+  rowid: number | null;
+  runId: string;
+  /** `run_id` for runs, `run_id` + NUL + `step_id` for steps. */
+  key: string;
+  status: string;
+  updatedAt: unknown;
+}
+
+export interface ChangeCursor {
+  /** Rows with a rowid above these are new. */
+  runsRowid: number | null;
+  stepsRowid: number | null;
+  /** Rows with `updated_at` at or above these were updated (raw values, compared by SQLite). */
+  runsUpdated: unknown;
+  stepsUpdated: unknown;
+}
+
+export interface ScannedRun {
+  rowid: number | null;
+  runId: string;
+  status: string;
+}
+
+const RUN_COLUMNS =
+  'run_id, pipeline, status, created_at, started_at, updated_at, finished_at, artifacts_dir';
+const STEP_COLUMNS = 'run_id, step_id, name, position, status, started_at, updated_at, finished_at';
+const TERMINAL_SQL = `lower(trim(status)) IN ('succeeded', 'failed', 'cancelled')`;
+
+/** Most rows one change query returns; past it the monitor falls back to a sweep. */
+export const CHANGE_LIMIT = 50_000;
+
+function asText(value: unknown): string {
+  return value === null || value === undefined ? '' : String(value);
+}
+
+function toRunRow(row: Record<string, unknown>): RunRow {
+  return {
+    rowid: typeof row.rowid === 'number' ? row.rowid : null,
+    runId: asText(row.run_id),
+    pipeline: asText(row.pipeline),
+    status: asText(row.status),
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    updatedAt: row.updated_at,
+    finishedAt: row.finished_at,
+    artifactsDir:
+      row.artifacts_dir === null || row.artifacts_dir === undefined
+        ? null
+        : String(row.artifacts_dir),
+  };
+}
+
+function toStepRow(row: Record<string, unknown>): StepRow {
+  return {
+    stepId: asText(row.step_id),
+    name: asText(row.name),
+    position: typeof row.position === 'number' ? row.position : Number(row.position) || 0,
+    status: asText(row.status),
+    startedAt: row.started_at,
+    updatedAt: row.updated_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+/**
+ * One long-lived read-only connection to the orchestration database. Every read is short: a
+ * statement run to completion, or a chunk read in one read transaction, never held across ticks
+ * (that would pin the writer's WAL). Nothing here ever writes the watched database.
+ */
+export class SqliteSource {
+  readonly path: string;
+  private db: Database.Database | null = null;
+  private identity: { dev: number; ino: number } | null = null;
+  private rowid: Record<SourceTable, boolean> = { runs: true, steps: true };
+  private statements: ReturnType<SqliteSource['prepare']> | null = null;
+
+  constructor(path: string) {
+    this.path = path;
+  }
+
+  get isOpen(): boolean {
+    return this.db !== null;
+  }
+
+  /** Opens and checks the schema; throws a SourceError naming what is wrong. */
+  open(): OpenInfo {
+    this.close();
+    const stat = fs.statSync(this.path, { throwIfNoEntry: false });
+    if (!stat)
+      throw classifySourceError(Object.assign(new Error('missing'), { code: 'ENOENT' }), this.path);
+    if (!stat.isFile()) throw new SourceError('unreadable', `${this.path} is not a file`);
+    let db: Database.Database | null = null;
+    try {
+      db = new Database(this.path, { readonly: true, fileMustExist: true, timeout: 20 });
+      const journalMode = String(db.pragma('journal_mode', { simple: true }));
+      const schema = checkSchema(db);
+      if (schema.problems.length > 0) {
+        throw new SourceError('schema', `${this.path}: ${schema.problems.join('; ')}`);
+      }
+      this.db = db;
+      this.identity = { dev: stat.dev, ino: stat.ino };
+      this.rowid = schema.rowid;
+      this.statements = this.prepare(db);
+      return { journalMode, missingIndexes: schema.missingIndexes };
+    } catch (error) {
+      db?.close();
+      this.db = null;
+      throw classifySourceError(error, this.path);
+    }
+  }
+
+  close(): void {
+    this.db?.close();
+    this.db = null;
+    this.statements = null;
+    this.identity = null;
+  }
+
+  /** Whether the file on disk is still the one this connection has open. */
+  fileStatus(): 'same' | 'replaced' | 'missing' {
+    const stat = fs.statSync(this.path, { throwIfNoEntry: false });
+    if (!stat) return 'missing';
+    if (!this.identity) return 'replaced';
+    return stat.ino === this.identity.ino && stat.dev === this.identity.dev ? 'same' : 'replaced';
+  }
+
+  hasRowid(table: SourceTable): boolean {
+    return this.rowid[table];
+  }
+
+  /** Changes whenever another connection commits (about 6 µs). */
+  dataVersion(): number {
+    return this.run((s) => s.dataVersion.get() as number);
+  }
+
+  /** New rows by rowid and updated rows by `updated_at`, all in one read transaction. */
+  readChanges(cursor: ChangeCursor): {
+    runs: ChangedRow[];
+    steps: ChangedRow[];
+    truncated: boolean;
+  } {
+    return this.run((s, db) =>
+      db.transaction(() => {
+        const runs: ChangedRow[] = [];
+        const steps: ChangedRow[] = [];
+        let truncated = false;
+        const collect = (
+          rows: Record<string, unknown>[],
+          table: SourceTable,
+          into: ChangedRow[],
+        ) => {
+          if (rows.length >= CHANGE_LIMIT) truncated = true;
+          for (const row of rows) {
+            const runId = asText(row.run_id);
+            into.push({
+              table,
+              rowid: typeof row.rowid === 'number' ? row.rowid : null,
+              runId,
+              key: table === 'runs' ? runId : `${runId}\u0000${asText(row.step_id)}`,
+              status: asText(row.status),
+              updatedAt: row.updated_at,
+            });
+          }
+        };
+        if (s.newRuns && cursor.runsRowid !== null) {
+          collect(
+            s.newRuns.all(cursor.runsRowid, CHANGE_LIMIT) as Record<string, unknown>[],
+            'runs',
+            runs,
+          );
+        }
+        if (cursor.runsUpdated !== null && cursor.runsUpdated !== undefined) {
+          collect(
+            s.updatedRuns.all(cursor.runsUpdated, CHANGE_LIMIT) as Record<string, unknown>[],
+            'runs',
+            runs,
+          );
+        }
+        if (s.newSteps && cursor.stepsRowid !== null) {
+          collect(
+            s.newSteps.all(cursor.stepsRowid, CHANGE_LIMIT) as Record<string, unknown>[],
+            'steps',
+            steps,
+          );
+        }
+        if (cursor.stepsUpdated !== null && cursor.stepsUpdated !== undefined) {
+          collect(
+            s.updatedSteps.all(cursor.stepsUpdated, CHANGE_LIMIT) as Record<string, unknown>[],
+            'steps',
+            steps,
+          );
+        }
+        return { runs, steps, truncated };
+      })(),
+    );
+  }
+
+  /** Runs with their steps, read together so no run is judged on a torn view. */
+  readRuns(runIds: readonly string[]): Map<string, ObservedRun> {
+    const ids = JSON.stringify(runIds);
+    return this.run((s, db) =>
+      db.transaction(() => {
+        const result = new Map<string, ObservedRun>();
+        for (const row of s.runsByKey.all(ids) as Record<string, unknown>[]) {
+          const run = toRunRow(row);
+          result.set(run.runId, { ...run, steps: [] });
+        }
+        for (const row of s.stepsByKey.all(ids) as Record<string, unknown>[]) {
+          result.get(asText(row.run_id))?.steps.push(toStepRow(row));
+        }
+        return result;
+      })(),
+    );
+  }
+
+  /**
+   * Every run (light columns), a page at a time; each page is its own short read, so nothing
+   * stays open while the caller works between pages.
+   */
+  *scanAllRuns(pageSize: number): Generator<ScannedRun[]> {
+    let after: number | string | null = null;
+    for (;;) {
+      const page = this.scanRuns(after, pageSize);
+      if (page.length > 0) yield page;
+      const last = page[page.length - 1];
+      if (!last || page.length < pageSize) return;
+      after = last.rowid ?? last.runId;
+    }
+  }
+
+  private scanRuns(after: number | string | null, limit: number): ScannedRun[] {
+    return this.run((s) => {
+      const rows = (
+        s.scanByRowid
+          ? s.scanByRowid.all(typeof after === 'number' ? after : -Infinity, limit)
+          : s.scanById.all(typeof after === 'string' ? after : '', limit)
+      ) as Record<string, unknown>[];
+      return rows.map((row) => ({
+        rowid: typeof row.rowid === 'number' ? row.rowid : null,
+        runId: asText(row.run_id),
+        status: asText(row.status),
+      }));
+    });
+  }
+
+  /** The newest raw `updated_at` values of a table, newest first. */
+  newestUpdated(table: SourceTable, limit: number): unknown[] {
+    return this.run((s) =>
+      (table === 'runs' ? s.newestRunsUpdated : s.newestStepsUpdated).pluck().all(limit),
+    );
+  }
+
+  maxRowid(table: SourceTable): number | null {
+    if (!this.rowid[table]) return null;
+    return this.run((s) => {
+      const value = (table === 'runs' ? s.maxRunsRowid : s.maxStepsRowid).pluck().get();
+      return typeof value === 'number' ? value : 0;
+    });
+  }
+
+  countRuns(): { active: number; finished: number } {
+    return this.run((s) => {
+      const row = s.counts.get() as { finished: number | null; total: number };
+      const finished = row.finished ?? 0;
+      return { active: row.total - finished, finished };
+    });
+  }
+
+  private run<T>(
+    fn: (statements: NonNullable<SqliteSource['statements']>, db: Database.Database) => T,
+  ): T {
+    if (!this.db || !this.statements)
+      throw new SourceError('unreadable', `${this.path} is not open`);
+    try {
+      return fn(this.statements, this.db);
+    } catch (error) {
+      throw classifySourceError(error, this.path);
+    }
+  }
+
+  private prepare(db: Database.Database) {
+    const rowid = this.rowid;
+    return {
+      dataVersion: db.prepare('PRAGMA data_version').pluck(),
+      newRuns: rowid.runs
+        ? db.prepare(
+            `SELECT rowid, run_id, status, updated_at FROM runs WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+          )
+        : null,
+      updatedRuns: db.prepare(
+        `SELECT ${rowid.runs ? 'rowid, ' : ''}run_id, status, updated_at FROM runs
+         WHERE updated_at >= ? ORDER BY updated_at LIMIT ?`,
+      ),
+      newSteps: rowid.steps
+        ? db.prepare(
+            `SELECT rowid, run_id, step_id, status, updated_at FROM steps
+             WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+          )
+        : null,
+      updatedSteps: db.prepare(
+        `SELECT ${rowid.steps ? 'rowid, ' : ''}run_id, step_id, status, updated_at FROM steps
+         WHERE updated_at >= ? ORDER BY updated_at LIMIT ?`,
+      ),
+      runsByKey: db.prepare(
+        `SELECT ${rowid.runs ? 'rowid, ' : ''}${RUN_COLUMNS} FROM runs
+         WHERE run_id IN (SELECT value FROM json_each(?))`,
+      ),
+      stepsByKey: db.prepare(
+        `SELECT ${STEP_COLUMNS} FROM steps WHERE run_id IN (SELECT value FROM json_each(?))`,
+      ),
+      scanByRowid: rowid.runs
+        ? db.prepare(
+            `SELECT rowid, run_id, status FROM runs WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+          )
+        : null,
+      scanById: db.prepare(
+        `SELECT NULL AS rowid, run_id, status FROM runs WHERE run_id > ? ORDER BY run_id LIMIT ?`,
+      ),
+      newestRunsUpdated: db.prepare(`SELECT updated_at FROM runs ORDER BY updated_at DESC LIMIT ?`),
+      newestStepsUpdated: db.prepare(
+        `SELECT updated_at FROM steps ORDER BY updated_at DESC LIMIT ?`,
+      ),
+      maxRunsRowid: db.prepare(rowid.runs ? `SELECT max(rowid) FROM runs` : `SELECT 0`),
+      maxStepsRowid: db.prepare(rowid.steps ? `SELECT max(rowid) FROM steps` : `SELECT 0`),
+      counts: db.prepare(`SELECT count(*) AS total, sum(${TERMINAL_SQL}) AS finished FROM runs`),
+    };
+  }
+}

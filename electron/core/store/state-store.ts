@@ -1,0 +1,350 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { AckTarget, AttentionItem } from '../../../shared/attention.ts';
+import type { EventDraft, RunwatchEvent } from '../../../shared/events.ts';
+import type { StallRecord, TrackedRun } from '../monitor/tracked-run.ts';
+import { toIso } from '../time/timestamp.ts';
+import { migrate, STATE_SCHEMA_VERSION, StateSchemaError } from './state-schema.ts';
+
+export const STATE_DB = 'state.db';
+
+/** Everything one monitor cycle writes, committed in one transaction before anything is published. */
+export interface CycleWrite {
+  runs: TrackedRun[];
+  /** Runs whose earlier acknowledgement no longer covers a new stall, overdue or attempt. */
+  resetAck: string[];
+  stalls: StallRecord[];
+  events: EventDraft[];
+  meta: Record<string, unknown>;
+}
+
+interface RunRowDb {
+  run_id: string;
+  pipeline: string;
+  attempt: number;
+  phase: TrackedRun['phase'];
+  status: string;
+  stale: number;
+  print: string;
+  attempt_print: string | null;
+  last_progress_at: number;
+  started_at: number | null;
+  stall_since: number | null;
+  overdue_at: number | null;
+  failed_steps: string;
+  outcome: TrackedRun['outcome'];
+  finished_at: number | null;
+}
+
+function fromDb(row: RunRowDb): TrackedRun {
+  return {
+    runId: row.run_id,
+    pipeline: row.pipeline,
+    attempt: row.attempt,
+    phase: row.phase,
+    status: row.status,
+    stale: row.stale === 1,
+    print: row.print,
+    attemptPrint: row.attempt_print,
+    lastProgressAt: row.last_progress_at,
+    startedAt: row.started_at,
+    stallSince: row.stall_since,
+    overdueAt: row.overdue_at,
+    failedSteps: JSON.parse(row.failed_steps) as string[],
+    outcome: row.outcome,
+    finishedAt: row.finished_at,
+    stepsDoneSince: null,
+  };
+}
+
+/**
+ * The source's own state database in its data dir: run states, the event history and (later)
+ * jobs and the alert outbox. WAL, so `status` and `alerts` read while `watch` writes.
+ */
+export class StateStore {
+  readonly file: string;
+  readonly storeId: string;
+  private readonly db: Database.Database;
+  private readonly sql;
+
+  private constructor(file: string, db: Database.Database) {
+    this.file = file;
+    this.db = db;
+    this.sql = {
+      getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
+      setMeta: db.prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
+      deleteMeta: db.prepare('DELETE FROM meta WHERE key = ?'),
+      getRun: db.prepare('SELECT * FROM runs WHERE run_id = ?'),
+      activeRuns: db.prepare(`SELECT * FROM runs WHERE phase = 'active'`),
+      upsertRun: db.prepare(
+        `INSERT INTO runs (run_id, pipeline, attempt, phase, status, stale, print, attempt_print,
+           last_progress_at, started_at, stall_since, overdue_at, failed_steps, outcome, finished_at,
+           updated_at)
+         VALUES (@run_id, @pipeline, @attempt, @phase, @status, @stale, @print, @attempt_print,
+           @last_progress_at, @started_at, @stall_since, @overdue_at, @failed_steps, @outcome,
+           @finished_at, @updated_at)
+         ON CONFLICT (run_id) DO UPDATE SET pipeline = excluded.pipeline, attempt = excluded.attempt,
+           phase = excluded.phase, status = excluded.status, stale = excluded.stale,
+           print = excluded.print, attempt_print = excluded.attempt_print,
+           last_progress_at = excluded.last_progress_at, started_at = excluded.started_at,
+           stall_since = excluded.stall_since, overdue_at = excluded.overdue_at,
+           failed_steps = excluded.failed_steps, outcome = excluded.outcome,
+           finished_at = excluded.finished_at, updated_at = excluded.updated_at`,
+      ),
+      resetAck: db.prepare('UPDATE runs SET attention_acked_at = NULL WHERE run_id = ?'),
+      upsertStall: db.prepare(
+        `INSERT INTO stalls (run_id, attempt, started_at, ended_at, progress_at)
+         VALUES (@runId, @attempt, @startedAt, @endedAt, @progressAt)
+         ON CONFLICT (run_id, attempt, started_at) DO UPDATE SET ended_at = excluded.ended_at`,
+      ),
+      stallsOf: db.prepare(
+        'SELECT * FROM stalls WHERE run_id = ? AND attempt = ? ORDER BY started_at',
+      ),
+      insertEvent: db.prepare('INSERT INTO events (type, run_id, at, body) VALUES (?, ?, ?, ?)'),
+      pipelineFinished: db.prepare(
+        `INSERT INTO pipelines (pipeline, last_run_id, last_attempt, last_outcome, last_finished_at)
+         VALUES (@pipeline, @run_id, @attempt, @outcome, @finished_at)
+         ON CONFLICT (pipeline) DO UPDATE SET last_run_id = excluded.last_run_id,
+           last_attempt = excluded.last_attempt, last_outcome = excluded.last_outcome,
+           last_finished_at = excluded.last_finished_at, failure_acked_at = NULL
+         WHERE excluded.last_finished_at >= pipelines.last_finished_at`,
+      ),
+      recentEvents: db.prepare('SELECT id, body FROM events ORDER BY id DESC LIMIT ?'),
+      attention: db.prepare(
+        `SELECT CASE WHEN stall_since IS NOT NULL THEN 'stalled' ELSE 'overdue' END AS kind,
+                pipeline, run_id, attempt, coalesce(stall_since, overdue_at) AS since
+           FROM runs
+          WHERE phase = 'active' AND (stall_since IS NOT NULL OR overdue_at IS NOT NULL)
+            AND attention_acked_at IS NULL
+         UNION ALL
+         SELECT 'failed', pipeline, last_run_id, last_attempt, last_finished_at
+           FROM pipelines WHERE last_outcome = 'failed' AND failure_acked_at IS NULL
+         ORDER BY since`,
+      ),
+      ackRun: db.prepare(
+        `UPDATE runs SET attention_acked_at = @now
+          WHERE run_id = @run AND attention_acked_at IS NULL
+            AND (stall_since IS NOT NULL OR overdue_at IS NOT NULL)`,
+      ),
+      ackRunFailure: db.prepare(
+        `UPDATE pipelines SET failure_acked_at = @now
+          WHERE last_run_id = @run AND last_outcome = 'failed' AND failure_acked_at IS NULL`,
+      ),
+      ackPipelineRuns: db.prepare(
+        `UPDATE runs SET attention_acked_at = @now
+          WHERE pipeline = @pipeline AND attention_acked_at IS NULL
+            AND (stall_since IS NOT NULL OR overdue_at IS NOT NULL)`,
+      ),
+      ackPipelineFailure: db.prepare(
+        `UPDATE pipelines SET failure_acked_at = @now
+          WHERE pipeline = @pipeline AND last_outcome = 'failed' AND failure_acked_at IS NULL`,
+      ),
+      ackAllRuns: db.prepare(
+        `UPDATE runs SET attention_acked_at = @now
+          WHERE attention_acked_at IS NULL AND (stall_since IS NOT NULL OR overdue_at IS NOT NULL)`,
+      ),
+      ackAllFailures: db.prepare(
+        `UPDATE pipelines SET failure_acked_at = @now
+          WHERE last_outcome = 'failed' AND failure_acked_at IS NULL`,
+      ),
+    };
+    let storeId = this.getMeta<string>('store_id');
+    if (!storeId && !db.readonly) {
+      storeId = randomUUID();
+      this.sql.setMeta.run('store_id', JSON.stringify(storeId));
+    }
+    this.storeId = storeId ?? '';
+  }
+
+  /**
+   * Opens a data dir's state.db. `create` (the watcher) makes the dir and the file and migrates;
+   * `existing` (`ack`) needs the file; `readonly` (`status`) also never writes.
+   */
+  static open(dataDir: string, mode: 'create' | 'existing' | 'readonly' = 'create'): StateStore {
+    const file = path.join(dataDir, STATE_DB);
+    if (mode === 'create') fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    else if (!fs.existsSync(file)) throw new StateSchemaError(`${file} does not exist`);
+    const db = new Database(file, {
+      timeout: 2_000,
+      readonly: mode === 'readonly',
+      fileMustExist: mode !== 'create',
+    });
+    try {
+      if (mode === 'readonly') {
+        const version = db.pragma('user_version', { simple: true }) as number;
+        if (version !== STATE_SCHEMA_VERSION) {
+          throw new StateSchemaError(
+            `${file} has state schema ${version}; this Runwatch reads ${STATE_SCHEMA_VERSION} (start \`runwatch watch\` once to migrate it)`,
+          );
+        }
+      } else {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        migrate(db, file);
+      }
+      return new StateStore(file, db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  /** Whether a data dir already has a state.db (readers must not create one). */
+  static exists(dataDir: string): boolean {
+    return fs.existsSync(path.join(dataDir, STATE_DB));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  getMeta<T>(key: string): T | undefined {
+    const value = this.sql.getMeta.get(key) as string | undefined;
+    return value === undefined ? undefined : (JSON.parse(value) as T);
+  }
+
+  setMeta(key: string, value: unknown): void {
+    if (value === undefined) this.sql.deleteMeta.run(key);
+    else this.sql.setMeta.run(key, JSON.stringify(value));
+  }
+
+  getRun(runId: string): TrackedRun | null {
+    const row = this.sql.getRun.get(runId) as RunRowDb | undefined;
+    return row ? fromDb(row) : null;
+  }
+
+  activeRuns(): TrackedRun[] {
+    return (this.sql.activeRuns.all() as RunRowDb[]).map(fromDb);
+  }
+
+  stallsOf(runId: string, attempt: number): StallRecord[] {
+    return (
+      this.sql.stallsOf.all(runId, attempt) as {
+        run_id: string;
+        attempt: number;
+        started_at: number;
+        ended_at: number | null;
+        progress_at: number;
+      }[]
+    ).map((row) => ({
+      runId: row.run_id,
+      attempt: row.attempt,
+      startedAt: row.started_at,
+      endedAt: row.ended_at,
+      progressAt: row.progress_at,
+    }));
+  }
+
+  /** Writes one cycle atomically and returns its events with their ids, ready to publish. */
+  commit(write: CycleWrite, now: number): RunwatchEvent[] {
+    return this.db
+      .transaction(() => {
+        for (const run of write.runs) this.sql.upsertRun.run(toDb(run, now));
+        for (const runId of write.resetAck) this.sql.resetAck.run(runId);
+        for (const stall of write.stalls) {
+          this.sql.upsertStall.run({
+            runId: stall.runId,
+            attempt: stall.attempt,
+            startedAt: Math.round(stall.startedAt),
+            endedAt: stall.endedAt === null ? null : Math.round(stall.endedAt),
+            progressAt: Math.round(stall.progressAt),
+          });
+        }
+        for (const [key, value] of Object.entries(write.meta)) this.setMeta(key, value);
+        return write.events.map((draft) => {
+          const runId = 'run_id' in draft ? draft.run_id : null;
+          const id = Number(
+            this.sql.insertEvent.run(draft.type, runId, draft.at, JSON.stringify(draft))
+              .lastInsertRowid,
+          );
+          if (draft.type === 'run_completed') {
+            this.sql.pipelineFinished.run({
+              pipeline: draft.pipeline,
+              run_id: draft.run_id,
+              attempt: draft.attempt,
+              outcome: draft.outcome,
+              finished_at: Date.parse(draft.occurred_at),
+            });
+          }
+          const { type, ...rest } = draft;
+          return { type, id, ...rest } as RunwatchEvent;
+        });
+      })
+      .immediate();
+  }
+
+  recentEvents(limit: number): RunwatchEvent[] {
+    return (this.sql.recentEvents.all(limit) as { id: number; body: string }[])
+      .reverse()
+      .map((row) => {
+        const { type, ...rest } = JSON.parse(row.body) as EventDraft;
+        return { type, id: row.id, ...rest } as RunwatchEvent;
+      });
+  }
+
+  attention(source: string): AttentionItem[] {
+    return (
+      this.sql.attention.all() as {
+        kind: AttentionItem['kind'];
+        pipeline: string;
+        run_id: string;
+        attempt: number;
+        since: number;
+      }[]
+    ).map((row) => ({
+      kind: row.kind,
+      source,
+      pipeline: row.pipeline,
+      run_id: row.run_id,
+      attempt: row.attempt,
+      since: toIso(row.since),
+    }));
+  }
+
+  /** Marks what needs attention as seen; returns how many items it covered. */
+  acknowledge(target: AckTarget, now: number): number {
+    return this.db
+      .transaction(() => {
+        if ('run' in target) {
+          const params = { now, run: target.run };
+          return this.sql.ackRun.run(params).changes + this.sql.ackRunFailure.run(params).changes;
+        }
+        if ('pipeline' in target) {
+          const params = { now, pipeline: target.pipeline };
+          return (
+            this.sql.ackPipelineRuns.run(params).changes +
+            this.sql.ackPipelineFailure.run(params).changes
+          );
+        }
+        return (
+          this.sql.ackAllRuns.run({ now }).changes + this.sql.ackAllFailures.run({ now }).changes
+        );
+      })
+      .immediate();
+  }
+}
+
+function toDb(run: TrackedRun, now: number): Record<string, unknown> {
+  return {
+    run_id: run.runId,
+    pipeline: run.pipeline,
+    attempt: run.attempt,
+    phase: run.phase,
+    status: run.status,
+    stale: run.stale ? 1 : 0,
+    print: run.print,
+    attempt_print: run.attemptPrint,
+    last_progress_at: Math.round(run.lastProgressAt),
+    started_at: run.startedAt === null ? null : Math.round(run.startedAt),
+    stall_since: run.stallSince === null ? null : Math.round(run.stallSince),
+    overdue_at: run.overdueAt === null ? null : Math.round(run.overdueAt),
+    failed_steps: JSON.stringify(run.failedSteps),
+    outcome: run.outcome,
+    finished_at: run.finishedAt === null ? null : Math.round(run.finishedAt),
+    updated_at: now,
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Timestamps as pipelines write them (DESIGN.md §3). Never `new Date(string)`: V8 reads
+ * `2026-11-25 16:22:28` as local time, while a zone-less timestamp here means UTC.
+ */
+
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+const NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** Epoch numbers: seconds unless the magnitude says milliseconds, microseconds or nanoseconds. */
+function fromEpoch(value: number): number | null {
+  if (!Number.isFinite(value)) return null;
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e17) return value / 1e6;
+  if (magnitude >= 1e14) return value / 1e3;
+  if (magnitude >= 1e11) return value;
+  return value * 1_000;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : (MONTH_DAYS[month - 1] as number);
+}
+
+function fromIso(text: string): number | null {
+  const m = ISO.exec(text);
+  if (!m) return null;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4] ?? 0);
+  const minute = Number(m[5] ?? 0);
+  const second = Number(m[6] ?? 0);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  if (hour > 24 || minute > 59 || second > 60) return null;
+  if (hour === 24 && (minute > 0 || second > 0)) return null;
+  const fraction = m[7] ? Number(`0.${m[7]}`) * 1_000 : 0;
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, Math.min(second, 59), 0);
+  let ms = date.getTime() + fraction;
+  const zone = m[8];
+  if (zone && zone !== 'Z' && zone !== 'z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    const zoneHours = Number(digits.slice(0, 2));
+    const zoneMinutes = Number(digits.slice(2) || 0);
+    if (zoneHours > 23 || zoneMinutes > 59) return null;
+    ms -= sign * (zoneHours * 60 + zoneMinutes) * 60_000;
+  }
+  return ms;
+}
+
+/**
+ * Milliseconds since the epoch (UTC), or null when the value is empty or not a timestamp.
+ * Accepts ISO-8601 with `Z` or an offset; ISO-8601 or `YYYY-MM-DD HH:MM:SS[.ffffff]` without a
+ * zone, read as UTC; epoch seconds or milliseconds as integers, decimals or their text.
+ */
+export function parseTimestamp(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return fromEpoch(value);
+  if (typeof value === 'bigint') return fromEpoch(Number(value));
+  if (typeof value !== 'string') return null;
+  const text = value.trim();
+  if (text === '') return null;
+  if (NUMERIC.test(text)) return fromEpoch(Number(text));
+  return fromIso(text);
+}
+
+/** Future timestamps count as now (DESIGN.md §3). */
+export function clampToNow(ms: number, now: number): number {
+  return ms > now ? now : ms;
+}
+
+export function toIso(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,117 @@
+/**
+ * The events Runwatch emits (DESIGN.md §4, a contract): what `watch --json` prints, what the
+ * alert engine matches and what the UI shows.
+ */
+
+export type Outcome = 'succeeded' | 'failed' | 'cancelled';
+
+export interface StepCounts {
+  steps_total: number;
+  steps_succeeded: number;
+  steps_failed: number;
+  steps_skipped: number;
+  steps_cancelled: number;
+}
+
+interface EventBase {
+  /** Row id of the event in the source's state.db; stable across restarts. */
+  id: number;
+  source: string;
+  /** When Runwatch detected it (ISO-8601 UTC). */
+  at: string;
+}
+
+interface RunEventBase extends EventBase {
+  run_id: string;
+  pipeline: string;
+  attempt: number;
+  /** When it happened by the database's clock, offset-corrected; equals `at` when unknown. */
+  occurred_at: string;
+  /** Present when `at − occurred_at` exceeds `max_alert_age`. */
+  late?: true;
+}
+
+export interface RunStartedEvent extends RunEventBase {
+  type: 'run_started';
+  status: string;
+}
+
+export interface StepFailedEvent extends RunEventBase {
+  type: 'step_failed';
+  step_id: string;
+  step_name: string;
+}
+
+export interface RunCompletedEvent extends RunEventBase, StepCounts {
+  type: 'run_completed';
+  outcome: Outcome;
+  duration_s: number | null;
+}
+
+export interface RunStalledEvent extends RunEventBase {
+  type: 'run_stalled';
+  idle_s: number;
+  last_progress_at: string;
+}
+
+export interface RunRecoveredEvent extends RunEventBase {
+  type: 'run_recovered';
+  stalled_for_s: number;
+}
+
+export interface RunOverdueEvent extends RunEventBase {
+  type: 'run_overdue';
+  running_for_s: number;
+}
+
+export interface RunRemovedEvent extends RunEventBase {
+  type: 'run_removed';
+}
+
+export interface SourceDownEvent extends EventBase {
+  type: 'source_down';
+  reason: string;
+}
+
+export interface SourceUpEvent extends EventBase {
+  type: 'source_up';
+  reason: string;
+}
+
+export type RunEvent =
+  | RunStartedEvent
+  | StepFailedEvent
+  | RunCompletedEvent
+  | RunStalledEvent
+  | RunRecoveredEvent
+  | RunOverdueEvent
+  | RunRemovedEvent;
+
+export type SourceEvent = SourceDownEvent | SourceUpEvent;
+
+export type RunwatchEvent = RunEvent | SourceEvent;
+
+export type EventType = RunwatchEvent['type'];
+
+export type EventOfType<T extends EventType> = Extract<RunwatchEvent, { type: T }>;
+
+/** An event before it is committed: state.db assigns its id. */
+export type EventDraft = RunwatchEvent extends infer E
+  ? E extends RunwatchEvent
+    ? Omit<E, 'id'>
+    : never
+  : never;
+
+export const RUN_EVENT_TYPES: readonly RunEvent['type'][] = [
+  'run_started',
+  'step_failed',
+  'run_completed',
+  'run_stalled',
+  'run_recovered',
+  'run_overdue',
+  'run_removed',
+];
+
+export function isRunEvent(event: RunwatchEvent | EventDraft): event is RunEvent {
+  return (RUN_EVENT_TYPES as readonly string[]).includes(event.type);
+}
