@@ -45,6 +45,8 @@ export interface MonitorOptions {
   backfill?: boolean;
   /** Watch the database's folder to check early after a write (default true). */
   folderHint?: boolean;
+  /** How often, at most, every active run is re-read while anything changes (default 1 min). */
+  sweepEveryMs?: number;
 }
 
 export interface SourceDiagnostics {
@@ -82,7 +84,8 @@ export class Monitor {
   private historyRowid: number | null;
   private lastDataVersion: number | null = null;
   private needsBaseline = true;
-  private needsSweep = false;
+  /** Something changed since the last sweep: one is due once a minute has passed. */
+  private sweepPending = false;
   private lastSweepAt = -Infinity;
   private pollTimer: TimerHandle | null = null;
   private watcher: fs.FSWatcher | null = null;
@@ -197,12 +200,16 @@ export class Monitor {
       if (this.needsBaseline) {
         await this.fullRead(true);
         this.lastDataVersion = version;
-      } else if (version !== this.lastDataVersion || this.needsSweep) {
+      } else if (version !== this.lastDataVersion) {
         await this.readChanges();
         this.lastDataVersion = version;
-        if (this.needsSweep || this.clock.monotonic() - this.lastSweepAt >= SWEEP_EVERY_MS) {
-          await this.fullRead(false);
-        }
+        this.sweepPending = true;
+      }
+      if (
+        this.sweepPending &&
+        this.clock.monotonic() - this.lastSweepAt >= (this.options.sweepEveryMs ?? SWEEP_EVERY_MS)
+      ) {
+        await this.fullRead(false);
       }
       if (this.dueRuns.size > 0) await this.readDue();
     } catch (error) {
@@ -345,7 +352,7 @@ export class Monitor {
     }
     this.commit([], meta);
     this.lastSweepAt = this.clock.monotonic();
-    this.needsSweep = false;
+    this.sweepPending = false;
     if (baseline) {
       this.needsBaseline = false;
       if (this.queue.isPaused && !this.health.isDown) this.queue.resume();
@@ -361,7 +368,7 @@ export class Monitor {
     this.cursor.lowerRowid('runs', source.maxRowid('runs'));
     this.cursor.lowerRowid('steps', source.maxRowid('steps'));
     const result = source.readChanges(this.cursor.query(at));
-    if (result.truncated) this.needsSweep = true;
+    if (result.truncated) this.lastSweepAt = -Infinity;
     const fresh = [...this.cursor.unseen(result.runs), ...this.cursor.unseen(result.steps)];
     if (fresh.length > 0) {
       let newest: number | null = null;
@@ -370,20 +377,51 @@ export class Monitor {
         if (ms !== null && (newest === null || ms > newest)) newest = ms;
       }
       const dirty = [...new Set(fresh.map((row) => row.runId))];
+      let explained = false;
       for (const chunk of chunks(dirty, CHUNK_RUNS)) {
         const observed = source.readRuns(chunk);
         const ctx = this.context(true);
         const transitions: Transition[] = [];
         for (const runId of chunk) {
+          const before = this.tracked.get(runId);
           const t = this.detectOne(runId, observed.get(runId) ?? null, ctx, false);
-          if (t) transitions.push(t);
+          if (!t) continue;
+          transitions.push(t);
+          explained ||= t.events.length > 0 || !before || before.print !== t.run?.print;
         }
         this.commit(transitions, {});
         if (dirty.length > CHUNK_RUNS) await yieldToLoop();
       }
-      if (newest !== null) this.offset.add(now - newest);
+      if (!explained) await this.findRemoved();
+      else if (newest !== null) this.offset.add(now - newest);
+    } else {
+      await this.findRemoved();
     }
     this.cursor.accept(result, now, at);
+  }
+
+  /**
+   * A commit that changed no row Runwatch can see by rowid or `updated_at` is most often a
+   * deletion: check that the active runs still exist, by key, rather than wait for the sweep.
+   */
+  private async findRemoved(): Promise<void> {
+    const ids = [...this.tracked.keys()];
+    for (let i = 0; i < ids.length; i += SCAN_PAGE) {
+      const page = ids.slice(i, i + SCAN_PAGE);
+      const existing = this.source.existingRuns(page);
+      const missing = page.filter((runId) => !existing.has(runId));
+      if (missing.length > 0) {
+        const observed = this.source.readRuns(missing);
+        const ctx = this.context(true);
+        const transitions: Transition[] = [];
+        for (const runId of missing) {
+          const t = this.detectOne(runId, observed.get(runId) ?? null, ctx, false);
+          if (t) transitions.push(t);
+        }
+        this.commit(transitions, {});
+      }
+      if (ids.length > SCAN_PAGE) await yieldToLoop();
+    }
   }
 
   /** Runs whose stall, overdue or settle deadline passed: re-read by key, then judged. */

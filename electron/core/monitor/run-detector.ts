@@ -184,7 +184,13 @@ function checkTime(run: TrackedRun, d: Detection): void {
   }
 }
 
+/** Each step that turns failed is reported once; a step reset and failed again is reported again. */
 function reportFailedSteps(run: TrackedRun, summary: RunSummary, d: Detection): void {
+  const failedNow = new Set(summary.failedSteps.map((step) => step.stepId));
+  if (run.failedSteps.some((stepId) => !failedNow.has(stepId))) {
+    run.failedSteps = run.failedSteps.filter((stepId) => failedNow.has(stepId));
+    d.persist = true;
+  }
   for (const step of summary.failedSteps) {
     if (run.failedSteps.includes(step.stepId)) continue;
     run.failedSteps = [...run.failedSteps, step.stepId];
@@ -271,7 +277,8 @@ function startAttempt(
     startedAt: summary.status === 'running' ? dbTime(ctx, summary.dbStartedAt) : null,
     stallSince: null,
     overdueAt: null,
-    failedSteps: [],
+    // Steps still failed from the previous attempt were reported then.
+    failedSteps: summary.failedSteps.map((step) => step.stepId),
     outcome: null,
     finishedAt: null,
     stepsDoneSince: null,
@@ -334,7 +341,6 @@ function observeNew(observed: ObservedRun, options: NewRunOptions, d: Detection)
   }
   if (options.historical) {
     const run = startAttempt(observed, summary, Math.max(2, options.priorAttempts + 1), d);
-    reportFailedSteps(run, summary, d);
     checkTime(run, d);
     return run;
   }

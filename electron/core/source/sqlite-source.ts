@@ -227,6 +227,11 @@ export class SqliteSource {
     );
   }
 
+  /** Which of these runs still exist (a cheap check by key after a change nothing explained). */
+  existingRuns(runIds: readonly string[]): Set<string> {
+    return this.run((s) => new Set(s.existingRuns.pluck().all(JSON.stringify(runIds)) as string[]));
+  }
+
   /**
    * Every run (light columns), a page at a time; each page is its own short read, so nothing
    * stays open while the caller works between pages.
@@ -318,6 +323,9 @@ export class SqliteSource {
       runsByKey: db.prepare(
         `SELECT ${rowid.runs ? 'rowid, ' : ''}${RUN_COLUMNS} FROM runs
          WHERE run_id IN (SELECT value FROM json_each(?))`,
+      ),
+      existingRuns: db.prepare(
+        `SELECT run_id FROM runs WHERE run_id IN (SELECT value FROM json_each(?))`,
       ),
       stepsByKey: db.prepare(
         `SELECT ${STEP_COLUMNS} FROM steps WHERE run_id IN (SELECT value FROM json_each(?))`,

@@ -1,0 +1,91 @@
+import type { RunwatchEvent } from '../../shared/events.ts';
+import { EventBus } from '../../electron/core/events/event-bus.ts';
+import { streamLogger } from '../../electron/core/log.ts';
+import { Monitor, type SourceDiagnostics } from '../../electron/core/monitor/monitor.ts';
+import {
+  resolveMonitorSettings,
+  type SettingsLayer,
+} from '../../electron/core/monitor/monitor-settings.ts';
+import { StateStore } from '../../electron/core/store/state-store.ts';
+import { tempDir } from './orchestration-db.ts';
+import { waitFor } from './wait.ts';
+
+export interface HarnessOptions {
+  dataDir?: string;
+  poll?: number;
+  stallAfter?: number;
+  sourceGrace?: number;
+  config?: SettingsLayer;
+  backfill?: boolean;
+  sweepEveryMs?: number;
+}
+
+/** The real Monitor on a real database file, collecting what it publishes and logs. */
+export class MonitorHarness {
+  readonly events: RunwatchEvent[] = [];
+  readonly logs: string[] = [];
+  readonly dataDir: string;
+  readonly store: StateStore;
+  readonly monitor: Monitor;
+  diagnostics: SourceDiagnostics | null = null;
+
+  constructor(dbPath: string, options: HarnessOptions = {}) {
+    this.dataDir = options.dataDir ?? tempDir();
+    this.store = StateStore.open(this.dataDir);
+    const bus = new EventBus((error) => this.logs.push(`listener error: ${String(error)}`));
+    bus.onAny((event) => this.events.push(event));
+    const settings = resolveMonitorSettings({
+      flags: {
+        poll: options.poll ?? 50,
+        ...(options.stallAfter !== undefined ? { stallAfter: options.stallAfter } : {}),
+        ...(options.sourceGrace !== undefined ? { sourceGrace: options.sourceGrace } : {}),
+      },
+      ...(options.config ? { config: options.config } : {}),
+    });
+    this.monitor = new Monitor({
+      dbPath,
+      sourceName: 'orch',
+      store: this.store,
+      bus,
+      settings,
+      log: streamLogger((line) => this.logs.push(line.trimEnd())),
+      backfill: options.backfill ?? false,
+      ...(options.sweepEveryMs !== undefined ? { sweepEveryMs: options.sweepEveryMs } : {}),
+    });
+    this.monitor.onReady((diagnostics) => (this.diagnostics = diagnostics));
+  }
+
+  start(): this {
+    this.monitor.start();
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await this.monitor.stop();
+    this.store.close();
+  }
+
+  of(type: RunwatchEvent['type'], runId?: string): RunwatchEvent[] {
+    return this.events.filter(
+      (event) =>
+        event.type === type &&
+        (runId === undefined || ('run_id' in event && event.run_id === runId)),
+    );
+  }
+
+  waitFor(type: RunwatchEvent['type'], runId?: string, timeoutMs = 10_000): Promise<RunwatchEvent> {
+    return waitFor(
+      () => this.of(type, runId)[0],
+      `${type}${runId ? ` of ${runId}` : ''}`,
+      timeoutMs,
+    );
+  }
+
+  waitForLog(pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+    return waitFor(
+      () => this.logs.find((line) => pattern.test(line)),
+      `a log line matching ${pattern}`,
+      timeoutMs,
+    );
+  }
+}

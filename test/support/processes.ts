@@ -1,0 +1,59 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const BIN = path.join(ROOT, 'bin', 'runwatch.js');
+
+/** A child process with its output collected line by line. */
+export class Child {
+  readonly process: ChildProcess;
+  readonly stdout: string[] = [];
+  readonly stderr: string[] = [];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
+    this.process = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const collect = (stream: NodeJS.ReadableStream | null, into: string[]) => {
+      let buffer = '';
+      stream?.setEncoding('utf8');
+      stream?.on('data', (chunk: string) => {
+        buffer += chunk;
+        const lines = buffer.split('\n');
+        buffer = lines.pop() ?? '';
+        into.push(...lines);
+      });
+      stream?.on('end', () => {
+        if (buffer) into.push(buffer);
+      });
+    };
+    collect(this.process.stdout, this.stdout);
+    collect(this.process.stderr, this.stderr);
+    this.exited = new Promise((resolve) =>
+      this.process.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+  }
+
+  /** Events printed with `--json`. */
+  events(): Record<string, unknown>[] {
+    return this.stdout
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGTERM'): void {
+    this.process.kill(signal);
+  }
+}
+
+/** `runwatch …` as a user runs it, on the project's Node. */
+export function runwatch(args: string[], env: NodeJS.ProcessEnv = {}): Child {
+  return new Child([BIN, ...args], env);
+}
+
+export function writer(args: string[]): Child {
+  return new Child([path.join(ROOT, 'test', 'support', 'child-writer.ts'), ...args]);
+}
