@@ -281,23 +281,29 @@ export class Monitor {
     return makeDetectContext(settings, sourceName, this.offset.value, this.clock.now(), live);
   }
 
+  /**
+   * Applies the rules to one fresh read. During the first start every run is history: recorded
+   * silently when finished, unless --backfill. Later, an unknown run from that history (its rowid
+   * was already there) is recorded silently when finished, and is a retry when active.
+   */
   private detectOne(
     runId: string,
     observed: ObservedRun | null,
     ctx: DetectContext,
-    silentHistory: boolean,
+    firstStart = false,
   ): Transition | null {
     const known = this.tracked.get(runId) ?? this.options.store.getRun(runId);
     if (!known && !observed) return null;
     const historical =
+      !firstStart &&
       this.historyRowid !== null &&
       observed !== null &&
       observed.rowid !== null &&
       observed.rowid <= this.historyRowid;
     const options: NewRunOptions = {
       priorAttempts: known?.phase === 'removed' ? known.attempt : 0,
-      silentIfFinished: silentHistory || historical,
-      historical: historical && !silentHistory,
+      silentIfFinished: firstStart ? !this.options.backfill : historical,
+      historical,
     };
     return detect(known, observed, ctx, options);
   }
@@ -311,7 +317,6 @@ export class Monitor {
     const { store, backfill } = this.options;
     const source = this.source;
     const firstStart = store.getMeta<number>('initialized_at') === undefined;
-    const silent = firstStart && !backfill;
     if (firstStart && this.historyRowid === null) this.historyRowid = source.maxRowid('runs');
     const now = this.clock.now();
     const at = this.clock.monotonic();
@@ -336,7 +341,7 @@ export class Monitor {
       const ctx = this.context(!baseline);
       const transitions: Transition[] = [];
       for (const runId of chunk) {
-        const t = this.detectOne(runId, observed.get(runId) ?? null, ctx, silent);
+        const t = this.detectOne(runId, observed.get(runId) ?? null, ctx, firstStart);
         if (t) transitions.push(t);
       }
       this.commit(transitions, {});
@@ -384,7 +389,7 @@ export class Monitor {
         const transitions: Transition[] = [];
         for (const runId of chunk) {
           const before = this.tracked.get(runId);
-          const t = this.detectOne(runId, observed.get(runId) ?? null, ctx, false);
+          const t = this.detectOne(runId, observed.get(runId) ?? null, ctx);
           if (!t) continue;
           transitions.push(t);
           explained ||= t.events.length > 0 || !before || before.print !== t.run?.print;
@@ -415,7 +420,7 @@ export class Monitor {
         const ctx = this.context(true);
         const transitions: Transition[] = [];
         for (const runId of missing) {
-          const t = this.detectOne(runId, observed.get(runId) ?? null, ctx, false);
+          const t = this.detectOne(runId, observed.get(runId) ?? null, ctx);
           if (t) transitions.push(t);
         }
         this.commit(transitions, {});
@@ -434,7 +439,7 @@ export class Monitor {
         const ctx = this.context(true);
         const transitions: Transition[] = [];
         for (const runId of chunk) {
-          const t = this.detectOne(runId, observed.get(runId) ?? null, ctx, false);
+          const t = this.detectOne(runId, observed.get(runId) ?? null, ctx);
           if (t) transitions.push(t);
         }
         this.commit(transitions, {});
