@@ -1,4 +1,4 @@
-/** Durations as users write them: `250ms`, `10s`, `30m`, `1h`, `7d`, or combined (`1h30m`). */
+/** Durations as users write them: `250ms`, `10s`, `30m`, `1h`, `7d`, or combined (`1h30m`, `3m 10s`). */
 
 const UNIT_MS: Record<string, number> = {
   ms: 1,
@@ -8,7 +8,7 @@ const UNIT_MS: Record<string, number> = {
   d: 86_400_000,
 };
 
-const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/y;
+const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)\s*/y;
 
 /** Milliseconds, or null when `text` is not a duration with units. */
 export function parseDuration(text: string): number | null {

@@ -74,7 +74,7 @@ export function parseAndValidate<S extends z.ZodType>(
   if (doc.errors.length > 0) {
     return {
       problems: doc.errors.map((error) => {
-        const pos = error.linePos?.[0];
+        const pos = error.linePos?.[0] ?? lines.linePos(error.pos[0]);
         return {
           file,
           line: pos?.line ?? null,

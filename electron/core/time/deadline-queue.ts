@@ -79,7 +79,7 @@ export class DeadlineQueue {
   }
 
   resume(): void {
-    if (this.disposed) return;
+    if (this.disposed || !this.paused) return;
     this.paused = false;
     this.drift = this.clock.now() - this.clock.monotonic();
     this.fire();

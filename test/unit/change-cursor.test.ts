@@ -1,0 +1,338 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ChangeCursorState,
+  LOOKBACK_MS,
+  plausibleNewest,
+} from '../../electron/core/monitor/change-cursor.ts';
+import type { ChangedRow } from '../../electron/core/source/sqlite-source.ts';
+
+const NOW = Date.UTC(2026, 10, 25, 16, 0, 0);
+const HOUR = 3_600_000;
+
+function runRow(key: string, status: string, updatedAt: unknown, rowid: number | null = 1) {
+  const row: ChangedRow = { table: 'runs', rowid, runId: key, key, status, updatedAt };
+  return row;
+}
+
+function stepRow(runId: string, stepId: string, status: string, updatedAt: unknown, rowid = 1) {
+  const row: ChangedRow = {
+    table: 'steps',
+    rowid,
+    runId,
+    key: `${runId}\u0000${stepId}`,
+    status,
+    updatedAt,
+  };
+  return row;
+}
+
+/** A cursor reset at monotonic time `at` with rowid 100 / 500 and the given newest updated_at. */
+function cursorAt(
+  at: number,
+  runsNewest: unknown = '2026-11-25 15:00:00',
+  stepsNewest = runsNewest,
+) {
+  const cursor = new ChangeCursorState();
+  cursor.reset({ runs: 100, steps: 500 }, { runs: runsNewest, steps: stepsNewest }, at);
+  return cursor;
+}
+
+describe('ChangeCursorState', () => {
+  it('starts the queries from the baseline it was reset to', () => {
+    const cursor = cursorAt(1_000);
+    expect(cursor.query(1_000)).toEqual({
+      runsRowid: 100,
+      stepsRowid: 500,
+      runsUpdated: '2026-11-25 15:00:00',
+      stepsUpdated: '2026-11-25 15:00:00',
+    });
+  });
+
+  it('queries updated_at from a watermark that lags the newest seen by the 2 s lookback', () => {
+    expect(LOOKBACK_MS).toBe(2_000);
+    const cursor = cursorAt(1_000);
+    cursor.accept(
+      { runs: [runRow('r1', 'running', '2026-11-25 15:00:05')], steps: [] },
+      NOW,
+      5_000,
+    );
+    // right after, rows committed late with slightly older timestamps are still caught
+    expect(cursor.query(5_000).runsUpdated).toBe('2026-11-25 15:00:00');
+    expect(cursor.query(5_000 + LOOKBACK_MS - 1).runsUpdated).toBe('2026-11-25 15:00:00');
+    // once the lookback has passed, the watermark moves up
+    expect(cursor.query(5_000 + LOOKBACK_MS).runsUpdated).toBe('2026-11-25 15:00:05');
+  });
+
+  it('moves the watermark step by step as newer rows keep coming', () => {
+    const cursor = cursorAt(0);
+    cursor.accept(
+      { runs: [runRow('r1', 'running', '2026-11-25 15:00:01')], steps: [] },
+      NOW,
+      1_000,
+    );
+    cursor.accept(
+      { runs: [runRow('r1', 'running', '2026-11-25 15:00:02')], steps: [] },
+      NOW,
+      2_000,
+    );
+    cursor.accept(
+      { runs: [runRow('r1', 'running', '2026-11-25 15:00:03')], steps: [] },
+      NOW,
+      3_000,
+    );
+    expect(cursor.query(3_000).runsUpdated).toBe('2026-11-25 15:00:01');
+    expect(cursor.query(4_000).runsUpdated).toBe('2026-11-25 15:00:02');
+    expect(cursor.query(5_000).runsUpdated).toBe('2026-11-25 15:00:03');
+  });
+
+  it('takes the newest of a batch as the new watermark, whatever the row order', () => {
+    const cursor = cursorAt(0);
+    cursor.accept(
+      {
+        runs: [
+          runRow('r2', 'running', '2026-11-25 15:30:00'),
+          runRow('r1', 'running', '2026-11-25 15:45:00'),
+          runRow('r3', 'running', '2026-11-25 15:10:00'),
+        ],
+        steps: [],
+      },
+      NOW,
+      1_000,
+    );
+    expect(cursor.query(1_000 + LOOKBACK_MS).runsUpdated).toBe('2026-11-25 15:45:00');
+  });
+
+  it('keeps separate watermarks for runs and steps', () => {
+    const cursor = cursorAt(0);
+    cursor.accept(
+      { runs: [], steps: [stepRow('r1', 'train', 'running', '2026-11-25 15:20:00', 501)] },
+      NOW,
+      1_000,
+    );
+    const query = cursor.query(1_000 + LOOKBACK_MS);
+    expect(query.stepsUpdated).toBe('2026-11-25 15:20:00');
+    expect(query.runsUpdated).toBe('2026-11-25 15:00:00');
+  });
+
+  it('never takes a value more than 26 h in the future as the watermark', () => {
+    const cursor = cursorAt(0);
+    cursor.accept(
+      {
+        runs: [
+          runRow('good', 'running', '2026-11-25 15:59:00'),
+          runRow('future', 'running', '2026-11-27 00:00:00'), // 32 h ahead
+          runRow('far', 'running', '2099-01-01 00:00:00'),
+        ],
+        steps: [],
+      },
+      NOW,
+      1_000,
+    );
+    expect(cursor.query(1_000 + LOOKBACK_MS).runsUpdated).toBe('2026-11-25 15:59:00');
+  });
+
+  it('does take a value a few hours ahead (a writer in a zone east of UTC)', () => {
+    const cursor = cursorAt(0);
+    const tokyo = '2026-11-26 01:00:00'; // NOW is 16:00 UTC: +9 h
+    cursor.accept({ runs: [runRow('r1', 'running', tokyo)], steps: [] }, NOW, 1_000);
+    expect(cursor.query(1_000 + LOOKBACK_MS).runsUpdated).toBe(tokyo);
+  });
+
+  it('never takes an unparseable value as the watermark', () => {
+    const cursor = cursorAt(0);
+    cursor.accept(
+      {
+        runs: [
+          runRow('a', 'running', '2026-11-25 15:40:00'),
+          runRow('b', 'running', 'not a time'),
+          runRow('c', 'running', 'zzz'),
+        ],
+        steps: [],
+      },
+      NOW,
+      1_000,
+    );
+    expect(cursor.query(1_000 + LOOKBACK_MS).runsUpdated).toBe('2026-11-25 15:40:00');
+  });
+
+  it('keeps the old watermark when every new value is implausible', () => {
+    const cursor = cursorAt(0);
+    cursor.accept(
+      {
+        runs: [
+          runRow('a', 'running', 'garbage'),
+          runRow('b', 'running', '2030-01-01 00:00:00'),
+          runRow('c', 'running', null),
+        ],
+        steps: [],
+      },
+      NOW,
+      1_000,
+    );
+    expect(cursor.query(1_000 + 10 * LOOKBACK_MS).runsUpdated).toBe('2026-11-25 15:00:00');
+  });
+
+  it('compares epoch numbers as numbers (SQLite order), not as text', () => {
+    const base = Math.floor(NOW / 1000) - 3_600;
+    const cursor = cursorAt(0, base);
+    cursor.accept(
+      {
+        runs: [runRow('a', 'running', base + 900), runRow('b', 'running', base + 1_000)],
+        steps: [],
+      },
+      NOW,
+      1_000,
+    );
+    // as text, "…900" would sort after "…1000"
+    expect(cursor.query(1_000 + LOOKBACK_MS).runsUpdated).toBe(base + 1_000);
+  });
+
+  it('filters rows already seen with the same status and updated_at', () => {
+    const cursor = cursorAt(0);
+    const rows = [
+      runRow('r1', 'running', '2026-11-25 15:00:05'),
+      runRow('r2', 'pending', '2026-11-25 15:00:04'),
+    ];
+    expect(cursor.unseen(rows)).toEqual(rows);
+    cursor.accept({ runs: rows, steps: [] }, NOW, 1_000);
+    // the lookback reads them again: nothing to process twice
+    expect(cursor.unseen(rows)).toEqual([]);
+    expect(
+      cursor.unseen([
+        runRow('r1', 'running', '2026-11-25 15:00:05'),
+        runRow('r2', 'pending', '2026-11-25 15:00:04'),
+      ]),
+    ).toEqual([]);
+  });
+
+  it('sees a row again when its status changed, even with the same updated_at', () => {
+    const cursor = cursorAt(0);
+    cursor.accept(
+      { runs: [runRow('r1', 'running', '2026-11-25 15:00:05')], steps: [] },
+      NOW,
+      1_000,
+    );
+    const changed = runRow('r1', 'failed', '2026-11-25 15:00:05');
+    expect(cursor.unseen([changed])).toEqual([changed]);
+  });
+
+  it('sees a row again when its updated_at changed', () => {
+    const cursor = cursorAt(0);
+    cursor.accept(
+      { runs: [runRow('r1', 'running', '2026-11-25 15:00:05')], steps: [] },
+      NOW,
+      1_000,
+    );
+    const later = runRow('r1', 'running', '2026-11-25 15:00:06');
+    expect(cursor.unseen([later])).toEqual([later]);
+  });
+
+  it('tells a number from the same digits as text', () => {
+    const cursor = cursorAt(0);
+    cursor.accept({ runs: [runRow('r1', 'running', 1764087748)], steps: [] }, NOW, 1_000);
+    const asText = runRow('r1', 'running', '1764087748');
+    expect(cursor.unseen([asText])).toEqual([asText]);
+  });
+
+  it('keeps runs and steps apart when filtering', () => {
+    const cursor = cursorAt(0);
+    cursor.accept(
+      { runs: [], steps: [stepRow('r1', 's1', 'running', '2026-11-25 15:00:05', 501)] },
+      NOW,
+      1_000,
+    );
+    const otherStep = stepRow('r1', 's2', 'running', '2026-11-25 15:00:05', 502);
+    const run = runRow('r1', 'running', '2026-11-25 15:00:05');
+    expect(cursor.unseen([otherStep])).toEqual([otherStep]);
+    expect(cursor.unseen([run])).toEqual([run]);
+    expect(cursor.unseen([stepRow('r1', 's1', 'running', '2026-11-25 15:00:05', 501)])).toEqual([]);
+  });
+
+  it('forgets what it saw after a reset', () => {
+    const cursor = cursorAt(0);
+    const row = runRow('r1', 'running', '2026-11-25 15:00:05');
+    cursor.accept({ runs: [row], steps: [] }, NOW, 1_000);
+    cursor.reset({ runs: 100, steps: 500 }, { runs: null, steps: null }, 2_000);
+    expect(cursor.unseen([row])).toEqual([row]);
+  });
+
+  it('moves the rowid watermark to the largest new rowid', () => {
+    const cursor = cursorAt(0);
+    cursor.accept(
+      {
+        runs: [
+          runRow('a', 'pending', '2026-11-25 15:00:01', 101),
+          runRow('c', 'pending', '2026-11-25 15:00:01', 105),
+          runRow('b', 'pending', '2026-11-25 15:00:01', 103),
+          runRow('old', 'running', '2026-11-25 15:00:01', 7), // an update of an old row
+        ],
+        steps: [stepRow('c', 's1', 'pending', '2026-11-25 15:00:01', 512)],
+      },
+      NOW,
+      1_000,
+    );
+    expect(cursor.query(1_000)).toMatchObject({ runsRowid: 105, stepsRowid: 512 });
+    // an update of an old row alone never moves it back
+    cursor.accept(
+      { runs: [runRow('old', 'failed', '2026-11-25 15:00:02', 7)], steps: [] },
+      NOW,
+      2_000,
+    );
+    expect(cursor.query(2_000)).toMatchObject({ runsRowid: 105, stepsRowid: 512 });
+  });
+
+  it('lowers the rowid watermark when rows at the top were deleted, and only lowers it', () => {
+    const cursor = cursorAt(0);
+    cursor.lowerRowid('runs', 80);
+    expect(cursor.query(0).runsRowid).toBe(80);
+    expect(cursor.query(0).stepsRowid).toBe(500);
+    cursor.lowerRowid('runs', 200);
+    expect(cursor.query(0).runsRowid).toBe(80);
+    cursor.lowerRowid('runs', null);
+    expect(cursor.query(0).runsRowid).toBe(80);
+    cursor.lowerRowid('steps', 0);
+    expect(cursor.query(0).stepsRowid).toBe(0);
+    // and a row that reuses a freed rowid is new again
+    cursor.accept(
+      { runs: [runRow('again', 'pending', '2026-11-25 15:00:01', 81)], steps: [] },
+      NOW,
+      1_000,
+    );
+    expect(cursor.query(1_000).runsRowid).toBe(81);
+  });
+
+  it('leaves the rowid of a table without rowids alone', () => {
+    const cursor = new ChangeCursorState();
+    cursor.reset({ runs: null, steps: null }, { runs: null, steps: null }, 0);
+    cursor.accept(
+      { runs: [runRow('a', 'pending', '2026-11-25 15:00:01', null)], steps: [] },
+      NOW,
+      1,
+    );
+    expect(cursor.query(1)).toMatchObject({ runsRowid: null, stepsRowid: null });
+  });
+});
+
+describe('plausibleNewest', () => {
+  it('picks the newest value that parses and is not far in the future', () => {
+    expect(
+      plausibleNewest(
+        ['2099-01-01 00:00:00', 'garbage', null, '2026-11-25 15:59:00', '2026-11-25 15:00:00'],
+        NOW,
+      ),
+    ).toBe('2026-11-25 15:59:00');
+  });
+
+  it('accepts a value within 26 h ahead', () => {
+    expect(plausibleNewest(['2026-11-26 17:00:00'], NOW)).toBe('2026-11-26 17:00:00');
+    expect(plausibleNewest(['2026-11-26 18:00:01'], NOW)).toBeNull();
+    expect(plausibleNewest([NOW / 1000 + 25 * (HOUR / 1000)], NOW)).toBe(
+      NOW / 1000 + 25 * (HOUR / 1000),
+    );
+  });
+
+  it('is null when nothing is plausible', () => {
+    expect(plausibleNewest([], NOW)).toBeNull();
+    expect(plausibleNewest(['x', '2030-01-01'], NOW)).toBeNull();
+  });
+});
