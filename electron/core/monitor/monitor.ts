@@ -58,6 +58,9 @@ export interface SourceDiagnostics {
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Thrown between chunks when the monitor is stopping: every chunk so far is committed. */
+class Stopping extends Error {}
+
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -96,6 +99,7 @@ export class Monitor {
   private openInfo: OpenInfo | null = null;
   private readyListeners: ((diagnostics: SourceDiagnostics) => void)[] = [];
   private announced = false;
+  private errorStreak = 0;
 
   constructor(options: MonitorOptions) {
     this.options = options;
@@ -152,6 +156,7 @@ export class Monitor {
 
   /** One complete read (for `watch --once`); false when the database could not be read. */
   async runOnce(): Promise<boolean> {
+    this.stopped = false;
     this.needsBaseline = true;
     await this.tick();
     return !this.health.isFailing && !this.needsBaseline;
@@ -175,7 +180,10 @@ export class Monitor {
     this.pollTimer = null;
     void this.tick().finally(() => {
       if (this.stopped || this.pollTimer !== null) return;
-      const delay = this.wakeRequested ? 0 : this.options.settings.poll;
+      const { poll } = this.options.settings;
+      // A failing state.db (a full disk, say) is retried with backoff, not at poll rate.
+      const backoff = this.errorStreak > 0 ? Math.min(30_000, poll * 2 ** this.errorStreak) : poll;
+      const delay = this.wakeRequested && this.errorStreak === 0 ? 0 : backoff;
       this.wakeRequested = false;
       this.pollTimer = this.clock.setTimeout(() => this.loop(), delay);
     });
@@ -212,10 +220,13 @@ export class Monitor {
         await this.fullRead(false);
       }
       if (this.dueRuns.size > 0) await this.readDue();
+      this.errorStreak = 0;
     } catch (error) {
+      if (error instanceof Stopping) return;
       if (error instanceof SourceError) {
         this.failed(error.message);
       } else {
+        this.errorStreak++;
         this.needsBaseline = true;
         this.logOnce(`cycle:${String(error)}`, () =>
           this.log.error(
@@ -334,7 +345,7 @@ export class Monitor {
           row.rowid !== null && since !== undefined && since !== null && row.rowid > since;
         if (active || added || (firstStart && backfill)) candidates.add(row.runId);
       }
-      await yieldToLoop();
+      await this.breathe();
     }
     for (const chunk of chunks([...candidates], CHUNK_RUNS)) {
       const observed = source.readRuns(chunk);
@@ -345,7 +356,7 @@ export class Monitor {
         if (t) transitions.push(t);
       }
       this.commit(transitions, {});
-      await yieldToLoop();
+      await this.breathe();
     }
     this.cursor.reset(rowids, newest, at);
     const meta: Record<string, unknown> = {};
@@ -395,7 +406,7 @@ export class Monitor {
           explained ||= t.events.length > 0 || !before || before.print !== t.run?.print;
         }
         this.commit(transitions, {});
-        if (dirty.length > CHUNK_RUNS) await yieldToLoop();
+        if (dirty.length > CHUNK_RUNS) await this.breathe();
       }
       if (!explained) await this.findRemoved();
       else if (newest !== null) this.offset.add(now - newest);
@@ -425,7 +436,7 @@ export class Monitor {
         }
         this.commit(transitions, {});
       }
-      if (ids.length > SCAN_PAGE) await yieldToLoop();
+      if (ids.length > SCAN_PAGE) await this.breathe();
     }
   }
 
@@ -447,7 +458,7 @@ export class Monitor {
         for (const runId of chunk) this.dueRuns.add(runId);
         throw error;
       }
-      if (due.length > CHUNK_RUNS) await yieldToLoop();
+      if (due.length > CHUNK_RUNS) await this.breathe();
     }
   }
 
@@ -554,6 +565,12 @@ export class Monitor {
       finished: counts.finished,
     };
     for (const listener of this.readyListeners) listener(diagnostics);
+  }
+
+  /** Lets the event loop breathe between chunks; ends the cycle early when stopping. */
+  private async breathe(): Promise<void> {
+    await yieldToLoop();
+    if (this.stopped) throw new Stopping();
   }
 
   private logOnce(key: string, write: () => void): void {
