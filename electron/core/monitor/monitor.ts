@@ -348,14 +348,7 @@ export class Monitor {
       await this.breathe();
     }
     for (const chunk of chunks([...candidates], CHUNK_RUNS)) {
-      const observed = source.readRuns(chunk);
-      const ctx = this.context(!baseline);
-      const transitions: Transition[] = [];
-      for (const runId of chunk) {
-        const t = this.detectOne(runId, observed.get(runId) ?? null, ctx, firstStart);
-        if (t) transitions.push(t);
-      }
-      this.commit(transitions, {});
+      this.judge(chunk, !baseline, firstStart);
       await this.breathe();
     }
     this.cursor.reset(rowids, newest, at);
@@ -395,17 +388,7 @@ export class Monitor {
       const dirty = [...new Set(fresh.map((row) => row.runId))];
       let explained = false;
       for (const chunk of chunks(dirty, CHUNK_RUNS)) {
-        const observed = source.readRuns(chunk);
-        const ctx = this.context(true);
-        const transitions: Transition[] = [];
-        for (const runId of chunk) {
-          const before = this.tracked.get(runId);
-          const t = this.detectOne(runId, observed.get(runId) ?? null, ctx);
-          if (!t) continue;
-          transitions.push(t);
-          explained ||= t.events.length > 0 || !before || before.print !== t.run?.print;
-        }
-        this.commit(transitions, {});
+        explained = this.judge(chunk, true) || explained;
         if (dirty.length > CHUNK_RUNS) await this.breathe();
       }
       if (!explained) await this.findRemoved();
@@ -426,16 +409,7 @@ export class Monitor {
       const page = ids.slice(i, i + SCAN_PAGE);
       const existing = this.source.existingRuns(page);
       const missing = page.filter((runId) => !existing.has(runId));
-      if (missing.length > 0) {
-        const observed = this.source.readRuns(missing);
-        const ctx = this.context(true);
-        const transitions: Transition[] = [];
-        for (const runId of missing) {
-          const t = this.detectOne(runId, observed.get(runId) ?? null, ctx);
-          if (t) transitions.push(t);
-        }
-        this.commit(transitions, {});
-      }
+      if (missing.length > 0) this.judge(missing, true);
       if (ids.length > SCAN_PAGE) await this.breathe();
     }
   }
@@ -446,20 +420,33 @@ export class Monitor {
     this.dueRuns.clear();
     for (const chunk of chunks(due, CHUNK_RUNS)) {
       try {
-        const observed = this.source.readRuns(chunk);
-        const ctx = this.context(true);
-        const transitions: Transition[] = [];
-        for (const runId of chunk) {
-          const t = this.detectOne(runId, observed.get(runId) ?? null, ctx);
-          if (t) transitions.push(t);
-        }
-        this.commit(transitions, {});
+        this.judge(chunk, true);
       } catch (error) {
         for (const runId of chunk) this.dueRuns.add(runId);
         throw error;
       }
       if (due.length > CHUNK_RUNS) await this.breathe();
     }
+  }
+
+  /**
+   * Reads runs by key in one read transaction, applies the rules, commits and publishes.
+   * Returns whether anything about them changed (a new run, progress, or an event).
+   */
+  private judge(runIds: readonly string[], live: boolean, firstStart = false): boolean {
+    const observed = this.source.readRuns(runIds);
+    const ctx = this.context(live);
+    const transitions: Transition[] = [];
+    let changed = false;
+    for (const runId of runIds) {
+      const before = this.tracked.get(runId);
+      const t = this.detectOne(runId, observed.get(runId) ?? null, ctx, firstStart);
+      if (!t) continue;
+      transitions.push(t);
+      changed ||= t.events.length > 0 || !before || before.print !== t.run?.print;
+    }
+    this.commit(transitions, {});
+    return changed;
   }
 
   /** Commit, then publish: memory and deadlines follow only what state.db now holds. */
