@@ -1,0 +1,94 @@
+/**
+ * `npm run bench [-- --quick]`: Runwatch's change detection against a large orchestration
+ * database — latency, cycle cost, idle CPU and memory — beside the naive poller it replaces,
+ * measured in the same run. Prints tables and saves test-results/bench.json; it never fails on a
+ * timing (benchmarks report, they do not assert).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { benchConfig, TARGETS } from './bench-config.ts';
+import { ratiosOf, type BenchResults } from './bench-results.ts';
+import { measureCliIdle } from './cli-idle-bench.ts';
+import { cacheRoot, ensureBenchDbs, workingCopy } from './generate-db.ts';
+import { formatReport } from './report.ts';
+import { benchVariant, type Variant } from './variant-bench.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const RESULTS_FILE = path.join(ROOT, 'test-results', 'bench.json');
+
+const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+async function main(): Promise<void> {
+  const config = benchConfig(process.argv.includes('--quick'));
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  fs.mkdirSync(cacheRoot(), { recursive: true });
+  const workDir = fs.mkdtempSync(path.join(cacheRoot(), 'work-'));
+  try {
+    progress(`${config.mode} run; databases cached under ${path.join(cacheRoot(), 'dbs')}`);
+    const generation = ensureBenchDbs(config.sizes);
+    progress(
+      generation.cached
+        ? `databases from cache (built ${generation.generatedAt})`
+        : `databases built: tables ${(generation.generateMs.tables / 1_000).toFixed(1)} s, indexes ${(generation.generateMs.indexes / 1_000).toFixed(1)} s`,
+    );
+    const variants: Variant[] = [
+      { slug: 'indexed', label: 'with indexes', file: generation.withIndexes },
+      { slug: 'plain', label: 'without indexes', file: generation.withoutIndexes },
+    ];
+    const reports = [];
+    for (const variant of variants) {
+      const result = await benchVariant(variant, config, workDir, progress);
+      reports.push({ ...result, ratios: ratiosOf(result) });
+    }
+
+    progress(
+      `CLI: runwatch watch (poll 100ms, and 1s to compare), then ${config.cliIdleMs / 1_000} s idle`,
+    );
+    const stallAfter = ['--stall-after', `${config.stallAfterMs / 3_600_000}h`];
+    const cli = await measureCliIdle({
+      configs: [
+        {
+          label: 'poll 100ms (default)',
+          dbPath: workingCopy(generation.withIndexes, workDir, 'cli-default'),
+          args: stallAfter,
+        },
+        {
+          label: 'poll 1s',
+          dbPath: workingCopy(generation.withIndexes, workDir, 'cli-poll-1s'),
+          args: [...stallAfter, '--poll', '1s'],
+        },
+      ],
+      workDir,
+      idleMs: config.cliIdleMs,
+      floorPollsMs: [100, 1_000],
+    });
+    const naiveMs = reports[0]?.naive.cycleMs.median ?? Number.NaN;
+
+    const cpus = os.cpus();
+    const results: BenchResults = {
+      startedAt,
+      mode: config.mode,
+      seconds: (performance.now() - started) / 1_000,
+      machine: {
+        node: process.version,
+        platform: `${process.platform}-${process.arch}`,
+        cpus: cpus.length,
+        cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+      },
+      config,
+      targets: TARGETS,
+      generation,
+      variants: reports,
+      cli: { ...cli, naiveSharePercent: (naiveMs / TARGETS.naivePeriodMs) * 100 },
+    };
+    fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+    fs.writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write(`\n${formatReport(results, path.relative(ROOT, RESULTS_FILE))}\n`);
+  } finally {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+await main();
