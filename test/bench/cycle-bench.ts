@@ -4,7 +4,11 @@
  * (`readChanges` from a cursor at the previous change, then `readRuns` of the changed run).
  */
 import Database from 'better-sqlite3';
-import { SqliteSource, type ChangeCursor } from '../../electron/core/source/sqlite-source.ts';
+import {
+  SqliteSource,
+  type ChangeCursor,
+  type ChangedRow,
+} from '../../electron/core/source/sqlite-source.ts';
 import { distribution, repeatTimed, seededRandom, type Distribution } from './stats.ts';
 
 export interface ChangeCheckResult {
@@ -72,11 +76,10 @@ export function measureOneChange(dbPath: string, budgetMs: number): OneChangeRes
     const readOneRunUs = perCallUs(() => source.readRuns([active[0] as string]), 2_000);
 
     // The cursor stands where the monitor's would after accepting the previous change.
+    const newest = (table: 'runs' | 'steps') => [...source.newestUpdated(table, 1)].flat()[0];
     const cursor: ChangeCursor = {
-      runsRowid: source.maxRowid('runs'),
-      stepsRowid: source.maxRowid('steps'),
-      runsUpdated: source.newestUpdated('runs', 1)[0],
-      stepsUpdated: source.newestUpdated('steps', 1)[0],
+      rowid: { runs: source.maxRowid('runs'), steps: source.maxRowid('steps') },
+      updated: { runs: newest('runs'), steps: newest('steps') },
     };
     const readChanges: number[] = [];
     const readRuns: number[] = [];
@@ -88,15 +91,14 @@ export function measureOneChange(dbPath: string, budgetMs: number): OneChangeRes
         complete.immediate(pick(), at);
         const t0 = performance.now();
         source.dataVersion();
-        const changes = source.readChanges(cursor);
+        const changes = readAllChanges(source, cursor);
         const t1 = performance.now();
-        const dirty = [...new Set([...changes.runs, ...changes.steps].map((row) => row.runId))];
+        const dirty = [...new Set(changes.map((row) => row.runId))];
         source.readRuns(dirty);
         readChanges.push(t1 - t0);
         readRuns.push(performance.now() - t1);
-        rows += changes.runs.length + changes.steps.length;
-        cursor.runsUpdated = at;
-        cursor.stepsUpdated = at;
+        rows += changes.length;
+        cursor.updated = { runs: at, steps: at };
       },
       { budgetMs, minRepeats: 5, maxRepeats: 200 },
     );
@@ -112,4 +114,15 @@ export function measureOneChange(dbPath: string, budgetMs: number): OneChangeRes
     writer.close();
     source.close();
   }
+}
+
+/** The monitor's change check: new rows by rowid, then updated rows of each table. */
+function readAllChanges(source: SqliteSource, cursor: ChangeCursor): ChangedRow[] {
+  const rows = [...source.readNewRows(cursor.rowid).rows];
+  for (const table of ['runs', 'steps'] as const) {
+    for (const part of source.readUpdatedRows(table, cursor.updated[table], cursor.rowid[table])) {
+      rows.push(...part.rows);
+    }
+  }
+  return rows;
 }

@@ -38,7 +38,8 @@ export interface CallTiming {
 type Timed =
   | 'fileStatus'
   | 'dataVersion'
-  | 'readChanges'
+  | 'readNewRows'
+  | 'readUpdatedRows'
   | 'readRuns'
   | 'newestUpdated'
   | 'existingRuns'
@@ -91,7 +92,8 @@ export class MonitorHarness {
     return {
       fileStatus: empty(),
       dataVersion: empty(),
-      readChanges: empty(),
+      readNewRows: empty(),
+      readUpdatedRows: empty(),
       readRuns: empty(),
       newestUpdated: empty(),
       existingRuns: empty(),
@@ -109,15 +111,40 @@ export class MonitorHarness {
       try {
         return fn(...args);
       } finally {
-        const ms = performance.now() - start;
-        const sweep = this.sweeps[this.sweeps.length - 1];
-        if (name === 'readRuns' && sweep && sweep.endedAt === null) sweep.readMs += ms;
-        const timing = this.timings[name];
-        timing.calls++;
-        timing.totalMs += ms;
-        if (ms > timing.maxMs) timing.maxMs = ms;
+        this.record(name, performance.now() - start);
       }
     };
+  }
+
+  /** Times each step of a generator: each is one read the monitor makes between yields. */
+  private timedGenerator<A extends unknown[], T>(
+    name: Timed,
+    fn: (...args: A) => Generator<T>,
+  ): (...args: A) => Generator<T> {
+    const record = (ms: number) => this.record(name, ms);
+    return function* (...args: A) {
+      const inner = fn(...args);
+      for (;;) {
+        const start = performance.now();
+        let next: IteratorResult<T>;
+        try {
+          next = inner.next();
+        } finally {
+          record(performance.now() - start);
+        }
+        if (next.done) return;
+        yield next.value;
+      }
+    };
+  }
+
+  private record(name: Timed, ms: number): void {
+    const sweep = this.sweeps[this.sweeps.length - 1];
+    if (name === 'readRuns' && sweep && sweep.endedAt === null) sweep.readMs += ms;
+    const timing = this.timings[name];
+    timing.calls++;
+    timing.totalMs += ms;
+    if (ms > timing.maxMs) timing.maxMs = ms;
   }
 
   /**
@@ -128,9 +155,13 @@ export class MonitorHarness {
     const source = this.monitor.source;
     const store = this.store;
     source.fileStatus = this.timed('fileStatus', source.fileStatus.bind(source));
-    source.readChanges = this.timed('readChanges', source.readChanges.bind(source));
+    source.readNewRows = this.timed('readNewRows', source.readNewRows.bind(source));
+    source.readUpdatedRows = this.timedGenerator(
+      'readUpdatedRows',
+      source.readUpdatedRows.bind(source),
+    );
     source.readRuns = this.timed('readRuns', source.readRuns.bind(source));
-    source.newestUpdated = this.timed('newestUpdated', source.newestUpdated.bind(source));
+    source.newestUpdated = this.timedGenerator('newestUpdated', source.newestUpdated.bind(source));
     source.existingRuns = this.timed('existingRuns', source.existingRuns.bind(source));
     store.commit = this.timed('stateCommit', store.commit.bind(store));
     const dataVersion = this.timed('dataVersion', source.dataVersion.bind(source));

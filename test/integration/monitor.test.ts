@@ -162,6 +162,19 @@ describe('monitor on a database written by another connection', () => {
     ]);
   });
 
+  it('without the indexes still sees new runs and updated steps', async () => {
+    const { orch, harness } = setup({}, { indexes: false });
+    orch.insertRun({ runId: 'before', steps: steps('a', 'b') });
+    harness.start();
+    await harness.waitFor('run_started', 'before');
+    orch.setStep('before', 'a', { status: 'failed' });
+    await harness.waitFor('step_failed', 'before');
+    orch.insertRun({ runId: 'after', steps: steps('a') });
+    await harness.waitFor('run_started', 'after');
+    orch.finishRun('after', 'succeeded');
+    await harness.waitFor('run_completed', 'after');
+  });
+
   it('warns once when the database is not in WAL mode', async () => {
     const { orch, harness } = setup({}, { journal: 'delete' });
     harness.start();

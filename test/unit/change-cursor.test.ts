@@ -40,11 +40,9 @@ function cursorAt(
 describe('ChangeCursorState', () => {
   it('starts the queries from the baseline it was reset to', () => {
     const cursor = cursorAt(1_000);
-    expect(cursor.query(1_000)).toEqual({
-      runsRowid: 100,
-      stepsRowid: 500,
-      runsUpdated: '2026-11-25 15:00:00',
-      stepsUpdated: '2026-11-25 15:00:00',
+    expect(cursor.query(1_000, true)).toEqual({
+      rowid: { runs: 100, steps: 500 },
+      updated: { runs: '2026-11-25 15:00:00', steps: '2026-11-25 15:00:00' },
     });
   });
 
@@ -57,10 +55,21 @@ describe('ChangeCursorState', () => {
       5_000,
     );
     // right after, rows committed late with slightly older timestamps are still caught
-    expect(cursor.query(5_000).runsUpdated).toBe('2026-11-25 15:00:00');
-    expect(cursor.query(5_000 + LOOKBACK_MS - 1).runsUpdated).toBe('2026-11-25 15:00:00');
+    expect(cursor.query(5_000, true).updated.runs).toBe('2026-11-25 15:00:00');
+    expect(cursor.query(5_000 + LOOKBACK_MS - 1, true).updated.runs).toBe('2026-11-25 15:00:00');
     // once the lookback has passed, the watermark moves up
-    expect(cursor.query(5_000 + LOOKBACK_MS).runsUpdated).toBe('2026-11-25 15:00:05');
+    expect(cursor.query(5_000 + LOOKBACK_MS, true).updated.runs).toBe('2026-11-25 15:00:05');
+  });
+
+  it('without the lookback reads from the newest row seen, including rows stamped the same', () => {
+    const cursor = cursorAt(1_000);
+    cursor.accept(
+      { runs: [runRow('r1', 'running', '2026-11-25 15:00:05')], steps: [] },
+      NOW,
+      5_000,
+    );
+    expect(cursor.query(5_000, false).updated.runs).toBe('2026-11-25 15:00:05');
+    expect(cursor.query(5_000, true).updated.runs).toBe('2026-11-25 15:00:00');
   });
 
   it('moves the watermark step by step as newer rows keep coming', () => {
@@ -80,9 +89,9 @@ describe('ChangeCursorState', () => {
       NOW,
       3_000,
     );
-    expect(cursor.query(3_000).runsUpdated).toBe('2026-11-25 15:00:01');
-    expect(cursor.query(4_000).runsUpdated).toBe('2026-11-25 15:00:02');
-    expect(cursor.query(5_000).runsUpdated).toBe('2026-11-25 15:00:03');
+    expect(cursor.query(3_000, true).updated.runs).toBe('2026-11-25 15:00:01');
+    expect(cursor.query(4_000, true).updated.runs).toBe('2026-11-25 15:00:02');
+    expect(cursor.query(5_000, true).updated.runs).toBe('2026-11-25 15:00:03');
   });
 
   it('takes the newest of a batch as the new watermark, whatever the row order', () => {
@@ -99,7 +108,7 @@ describe('ChangeCursorState', () => {
       NOW,
       1_000,
     );
-    expect(cursor.query(1_000 + LOOKBACK_MS).runsUpdated).toBe('2026-11-25 15:45:00');
+    expect(cursor.query(1_000 + LOOKBACK_MS, true).updated.runs).toBe('2026-11-25 15:45:00');
   });
 
   it('keeps separate watermarks for runs and steps', () => {
@@ -109,9 +118,9 @@ describe('ChangeCursorState', () => {
       NOW,
       1_000,
     );
-    const query = cursor.query(1_000 + LOOKBACK_MS);
-    expect(query.stepsUpdated).toBe('2026-11-25 15:20:00');
-    expect(query.runsUpdated).toBe('2026-11-25 15:00:00');
+    const query = cursor.query(1_000 + LOOKBACK_MS, true);
+    expect(query.updated.steps).toBe('2026-11-25 15:20:00');
+    expect(query.updated.runs).toBe('2026-11-25 15:00:00');
   });
 
   it('never takes a value more than 26 h in the future as the watermark', () => {
@@ -128,14 +137,14 @@ describe('ChangeCursorState', () => {
       NOW,
       1_000,
     );
-    expect(cursor.query(1_000 + LOOKBACK_MS).runsUpdated).toBe('2026-11-25 15:59:00');
+    expect(cursor.query(1_000 + LOOKBACK_MS, true).updated.runs).toBe('2026-11-25 15:59:00');
   });
 
   it('does take a value a few hours ahead (a writer in a zone east of UTC)', () => {
     const cursor = cursorAt(0);
     const tokyo = '2026-11-26 01:00:00'; // NOW is 16:00 UTC: +9 h
     cursor.accept({ runs: [runRow('r1', 'running', tokyo)], steps: [] }, NOW, 1_000);
-    expect(cursor.query(1_000 + LOOKBACK_MS).runsUpdated).toBe(tokyo);
+    expect(cursor.query(1_000 + LOOKBACK_MS, true).updated.runs).toBe(tokyo);
   });
 
   it('never takes an unparseable value as the watermark', () => {
@@ -152,7 +161,7 @@ describe('ChangeCursorState', () => {
       NOW,
       1_000,
     );
-    expect(cursor.query(1_000 + LOOKBACK_MS).runsUpdated).toBe('2026-11-25 15:40:00');
+    expect(cursor.query(1_000 + LOOKBACK_MS, true).updated.runs).toBe('2026-11-25 15:40:00');
   });
 
   it('keeps the old watermark when every new value is implausible', () => {
@@ -169,7 +178,7 @@ describe('ChangeCursorState', () => {
       NOW,
       1_000,
     );
-    expect(cursor.query(1_000 + 10 * LOOKBACK_MS).runsUpdated).toBe('2026-11-25 15:00:00');
+    expect(cursor.query(1_000 + 10 * LOOKBACK_MS, true).updated.runs).toBe('2026-11-25 15:00:00');
   });
 
   it('compares epoch numbers as numbers (SQLite order), not as text', () => {
@@ -184,7 +193,7 @@ describe('ChangeCursorState', () => {
       1_000,
     );
     // as text, "…900" would sort after "…1000"
-    expect(cursor.query(1_000 + LOOKBACK_MS).runsUpdated).toBe(base + 1_000);
+    expect(cursor.query(1_000 + LOOKBACK_MS, true).updated.runs).toBe(base + 1_000);
   });
 
   it('filters rows already seen with the same status and updated_at', () => {
@@ -271,34 +280,34 @@ describe('ChangeCursorState', () => {
       NOW,
       1_000,
     );
-    expect(cursor.query(1_000)).toMatchObject({ runsRowid: 105, stepsRowid: 512 });
+    expect(cursor.query(1_000, true).rowid).toEqual({ runs: 105, steps: 512 });
     // an update of an old row alone never moves it back
     cursor.accept(
       { runs: [runRow('old', 'failed', '2026-11-25 15:00:02', 7)], steps: [] },
       NOW,
       2_000,
     );
-    expect(cursor.query(2_000)).toMatchObject({ runsRowid: 105, stepsRowid: 512 });
+    expect(cursor.query(2_000, true).rowid).toEqual({ runs: 105, steps: 512 });
   });
 
   it('lowers the rowid watermark when rows at the top were deleted, and only lowers it', () => {
     const cursor = cursorAt(0);
     cursor.lowerRowid('runs', 80);
-    expect(cursor.query(0).runsRowid).toBe(80);
-    expect(cursor.query(0).stepsRowid).toBe(500);
+    expect(cursor.query(0, true).rowid.runs).toBe(80);
+    expect(cursor.query(0, true).rowid.steps).toBe(500);
     cursor.lowerRowid('runs', 200);
-    expect(cursor.query(0).runsRowid).toBe(80);
+    expect(cursor.query(0, true).rowid.runs).toBe(80);
     cursor.lowerRowid('runs', null);
-    expect(cursor.query(0).runsRowid).toBe(80);
+    expect(cursor.query(0, true).rowid.runs).toBe(80);
     cursor.lowerRowid('steps', 0);
-    expect(cursor.query(0).stepsRowid).toBe(0);
+    expect(cursor.query(0, true).rowid.steps).toBe(0);
     // and a row that reuses a freed rowid is new again
     cursor.accept(
       { runs: [runRow('again', 'pending', '2026-11-25 15:00:01', 81)], steps: [] },
       NOW,
       1_000,
     );
-    expect(cursor.query(1_000).runsRowid).toBe(81);
+    expect(cursor.query(1_000, true).rowid.runs).toBe(81);
   });
 
   it('leaves the rowid of a table without rowids alone', () => {
@@ -309,7 +318,7 @@ describe('ChangeCursorState', () => {
       NOW,
       1,
     );
-    expect(cursor.query(1)).toMatchObject({ runsRowid: null, stepsRowid: null });
+    expect(cursor.query(1, true).rowid).toEqual({ runs: null, steps: null });
   });
 });
 

@@ -5,6 +5,9 @@ import { parseTimestamp } from '../time/timestamp.ts';
 /** Rows updated this long before the newest one are read again, for late or out-of-order commits. */
 export const LOOKBACK_MS = 2_000;
 
+/** How often the change check reaches back by `LOOKBACK_MS` rather than from the newest row. */
+export const LOOKBACK_EVERY_MS = 1_000;
+
 /** A value this far ahead is not a clock offset (at most ±14 h) but a bad row: never a watermark. */
 const FUTURE_LIMIT_MS = 26 * 3_600_000;
 
@@ -32,20 +35,25 @@ class UpdatedWatermark {
     }
   }
 
-  queryValue(at: number): unknown {
+  /** The newest value, or with `lookback` the newest as it stood `LOOKBACK_MS` ago. */
+  queryValue(at: number, lookback: boolean): unknown {
     while (this.history.length > 1 && (this.history[1] as { at: number }).at <= at - LOOKBACK_MS) {
       this.history.shift();
     }
-    return this.history[0]?.value ?? null;
+    const entry = lookback ? this.history[0] : this.history[this.history.length - 1];
+    return entry?.value ?? null;
   }
 }
 
+/** The greatest value (in SQLite's order) that is a plausible timestamp, or null. */
 export function plausibleNewest(values: readonly unknown[], now: number): unknown {
+  let best: unknown = null;
   for (const value of values) {
     const ms = parseTimestamp(value);
-    if (ms !== null && ms <= now + FUTURE_LIMIT_MS) return value;
+    if (ms === null || ms > now + FUTURE_LIMIT_MS) continue;
+    if (best === null || compareSqliteValues(value, best) > 0) best = value;
   }
-  return null;
+  return best;
 }
 
 /**
@@ -68,12 +76,18 @@ export class ChangeCursorState {
     this.seen.clear();
   }
 
-  query(at: number): ChangeCursor {
+  /**
+   * Where the next change query starts. Every check reads from the newest `updated_at`; with
+   * `lookback` (about once a second) from the newest of `LOOKBACK_MS` ago, which also catches a
+   * transaction that committed after a later-stamped one.
+   */
+  query(at: number, lookback: boolean): ChangeCursor {
     return {
-      runsRowid: this.rowid.runs,
-      stepsRowid: this.rowid.steps,
-      runsUpdated: this.updated.runs.queryValue(at),
-      stepsUpdated: this.updated.steps.queryValue(at),
+      rowid: { ...this.rowid },
+      updated: {
+        runs: this.updated.runs.queryValue(at, lookback),
+        steps: this.updated.steps.queryValue(at, lookback),
+      },
     };
   }
 
@@ -123,10 +137,12 @@ function printOf(row: ChangedRow): string {
   return `${row.status}\u0000${typeof row.updatedAt}\u0000${String(row.updatedAt)}`;
 }
 
-/** SQLite's order for the values `updated_at` can hold: numbers before text, text by code unit. */
 function bySqliteOrder(a: ChangedRow, b: ChangedRow): number {
-  const x = a.updatedAt;
-  const y = b.updatedAt;
+  return compareSqliteValues(a.updatedAt, b.updatedAt);
+}
+
+/** SQLite's order for the values `updated_at` can hold: numbers before text, text by code unit. */
+export function compareSqliteValues(x: unknown, y: unknown): number {
   const xNumber = typeof x === 'number' || typeof x === 'bigint';
   const yNumber = typeof y === 'number' || typeof y === 'bigint';
   if (xNumber && yNumber) return Number(x) - Number(y);

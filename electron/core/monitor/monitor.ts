@@ -7,12 +7,13 @@ import type { Logger } from '../log.ts';
 import { SourceError } from '../source/source-error.ts';
 import { SourceHealth, type HealthChange } from '../source/source-health.ts';
 import type { ObservedRun } from '../source/source-rows.ts';
+import type { SourceTable } from '../source/schema-check.ts';
 import { SqliteSource, type OpenInfo } from '../source/sqlite-source.ts';
 import type { CycleWrite, StateStore } from '../store/state-store.ts';
 import { systemClock, type Clock, type TimerHandle } from '../time/clock.ts';
 import { DeadlineQueue } from '../time/deadline-queue.ts';
 import { parseTimestamp, toIso } from '../time/timestamp.ts';
-import { ChangeCursorState, plausibleNewest } from './change-cursor.ts';
+import { ChangeCursorState, LOOKBACK_EVERY_MS, plausibleNewest } from './change-cursor.ts';
 import { ClockOffset } from './clock-offset.ts';
 import { makeDetectContext } from './detect-context.ts';
 import type { MonitorSettings } from './monitor-settings.ts';
@@ -89,7 +90,9 @@ export class Monitor {
   private needsBaseline = true;
   /** Something changed since the last sweep: one is due once a minute has passed. */
   private sweepPending = false;
+  private sweep: { runIds: string[]; next: number } | null = null;
   private lastSweepAt = -Infinity;
+  private lastLookbackAt = -Infinity;
   private pollTimer: TimerHandle | null = null;
   private watcher: fs.FSWatcher | null = null;
   private inCycle = false;
@@ -206,18 +209,20 @@ export class Monitor {
         this.needsBaseline = true;
       }
       if (this.needsBaseline) {
-        await this.fullRead(true);
+        await this.baseline();
         this.lastDataVersion = version;
       } else if (version !== this.lastDataVersion) {
         await this.readChanges();
         this.lastDataVersion = version;
         this.sweepPending = true;
       }
-      if (
+      if (this.sweep) {
+        this.sweepStep();
+      } else if (
         this.sweepPending &&
         this.clock.monotonic() - this.lastSweepAt >= (this.options.sweepEveryMs ?? SWEEP_EVERY_MS)
       ) {
-        await this.fullRead(false);
+        await this.startSweep();
       }
       if (this.dueRuns.size > 0) await this.readDue();
       this.errorStreak = 0;
@@ -320,11 +325,28 @@ export class Monitor {
   }
 
   /**
-   * Reads every run that may be active (and, after a restart, every run added since), in chunks.
-   * A baseline (start, reopen, recovery, clock jump) counts progress from the database's own
-   * times; a periodic sweep counts what it finds as seen now.
+   * The runs that may be active: those tracked, those whose status is not final, and those added
+   * after rowid `since` (or all of them, for a first start with --backfill). A page at a time.
    */
-  private async fullRead(baseline: boolean): Promise<void> {
+  private async candidates(since: number | null, all: boolean): Promise<string[]> {
+    const found = new Set(this.tracked.keys());
+    for (const page of this.source.scanAllRuns(SCAN_PAGE)) {
+      for (const row of page) {
+        const active = !isTerminalRunStatus(normalizeStatus(row.status));
+        const added = row.rowid !== null && since !== null && row.rowid > since;
+        if (active || added || all) found.add(row.runId);
+      }
+      await this.breathe();
+    }
+    return [...found];
+  }
+
+  /**
+   * A complete read before anything is judged by time: at start, after a reopen, after the
+   * source came back, after a clock jump. Progress it finds counts from the database's own
+   * times; after a restart it also reads every run added while Runwatch was stopped.
+   */
+  private async baseline(): Promise<void> {
     const { store, backfill } = this.options;
     const source = this.source;
     const firstStart = store.getMeta<number>('initialized_at') === undefined;
@@ -332,23 +354,12 @@ export class Monitor {
     const now = this.clock.now();
     const at = this.clock.monotonic();
     const rowids = { runs: source.maxRowid('runs'), steps: source.maxRowid('steps') };
-    const newest = {
-      runs: plausibleNewest(source.newestUpdated('runs', 100), now),
-      steps: plausibleNewest(source.newestUpdated('steps', 100), now),
-    };
-    const since = baseline ? store.getMeta<number>('wm_runs_rowid') : this.cursor.rowid.runs;
-    const candidates = new Set(this.tracked.keys());
-    for (const page of source.scanAllRuns(SCAN_PAGE)) {
-      for (const row of page) {
-        const active = !isTerminalRunStatus(normalizeStatus(row.status));
-        const added =
-          row.rowid !== null && since !== undefined && since !== null && row.rowid > since;
-        if (active || added || (firstStart && backfill)) candidates.add(row.runId);
-      }
-      await this.breathe();
-    }
-    for (const chunk of chunks([...candidates], CHUNK_RUNS)) {
-      this.judge(chunk, !baseline, firstStart);
+    const newest = { runs: await this.newest('runs', now), steps: await this.newest('steps', now) };
+    this.sweep = null;
+    const since = store.getMeta<number>('wm_runs_rowid') ?? null;
+    const candidates = await this.candidates(since, firstStart && backfill === true);
+    for (const chunk of chunks(candidates, CHUNK_RUNS)) {
+      this.judge(chunk, false, firstStart);
       await this.breathe();
     }
     this.cursor.reset(rowids, newest, at);
@@ -362,11 +373,41 @@ export class Monitor {
     this.commit([], meta);
     this.lastSweepAt = this.clock.monotonic();
     this.sweepPending = false;
-    if (baseline) {
-      this.needsBaseline = false;
-      if (this.queue.isPaused && !this.health.isDown) this.queue.resume();
-      this.announce();
+    this.needsBaseline = false;
+    if (this.queue.isPaused && !this.health.isDown) this.queue.resume();
+    this.announce();
+  }
+
+  /**
+   * The periodic sweep re-reads every active run, to catch rows written with an old or odd
+   * timestamp and deletions hidden among other changes. It reads one chunk per poll, after that
+   * poll's change check, so it never delays a change.
+   */
+  private async startSweep(): Promise<void> {
+    this.lastSweepAt = this.clock.monotonic();
+    this.sweepPending = false;
+    this.sweep = { runIds: await this.candidates(this.cursor.rowid.runs, false), next: 0 };
+    this.sweepStep();
+  }
+
+  private sweepStep(): void {
+    const sweep = this.sweep;
+    if (!sweep) return;
+    const chunk = sweep.runIds.slice(sweep.next, sweep.next + CHUNK_RUNS);
+    this.judge(chunk, true);
+    sweep.next += CHUNK_RUNS;
+    if (sweep.next >= sweep.runIds.length) this.sweep = null;
+  }
+
+  /** The newest plausible `updated_at` of a table, where change checks start after a full read. */
+  private async newest(table: SourceTable, now: number): Promise<unknown> {
+    let best: unknown = null;
+    for (const values of this.source.newestUpdated(table, 100)) {
+      best = plausibleNewest(best === null ? values : [best, ...values], now);
+      if (this.source.indexed(table)) break;
+      await this.breathe();
     }
+    return best;
   }
 
   /** What changed since the last look: new rows by rowid, updated rows by `updated_at`. */
@@ -376,8 +417,25 @@ export class Monitor {
     const now = this.clock.now();
     this.cursor.lowerRowid('runs', source.maxRowid('runs'));
     this.cursor.lowerRowid('steps', source.maxRowid('steps'));
-    const result = source.readChanges(this.cursor.query(at));
-    if (result.truncated) this.lastSweepAt = -Infinity;
+    const lookback = at - this.lastLookbackAt >= LOOKBACK_EVERY_MS;
+    if (lookback) this.lastLookbackAt = at;
+    const query = this.cursor.query(at, lookback);
+    const added = source.readNewRows(query.rowid);
+    const result = {
+      runs: added.rows.filter((row) => row.table === 'runs'),
+      steps: added.rows.filter((row) => row.table === 'steps'),
+    };
+    let truncated = added.truncated;
+    for (const table of ['runs', 'steps'] as const) {
+      const since = query.updated[table];
+      if (since === null || since === undefined) continue;
+      for (const part of source.readUpdatedRows(table, since, query.rowid[table])) {
+        result[table].push(...part.rows);
+        truncated ||= part.truncated;
+        if (!source.indexed(table)) await this.breathe();
+      }
+    }
+    if (truncated) this.lastSweepAt = -Infinity;
     const fresh = [...this.cursor.unseen(result.runs), ...this.cursor.unseen(result.steps)];
     if (fresh.length > 0) {
       let newest: number | null = null;

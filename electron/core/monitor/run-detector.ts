@@ -1,7 +1,7 @@
 import type { EventDraft, Outcome } from '../../../shared/events.ts';
 import type { ObservedRun } from '../source/source-rows.ts';
 import { toIso } from '../time/timestamp.ts';
-import { isTerminalRunStatus, summarizeRun, type RunSummary } from './run-summary.ts';
+import { isTerminalRunStatus, printsOf, summarizeRun, type RunSummary } from './run-summary.ts';
 import type { StallRecord, TrackedRun } from './tracked-run.ts';
 
 export interface PipelineThresholds {
@@ -210,6 +210,15 @@ function observeActive(
     endStall(run, d);
     run.phase = 'removed';
     d.emit('run_removed', run, null, {});
+    return run;
+  }
+  if (
+    run.stepsDoneSince === null &&
+    observed.pipeline === run.pipeline &&
+    printsOf(observed).progressPrint === run.print
+  ) {
+    // Unchanged since the last read: only time has moved.
+    checkTime(run, d);
     return run;
   }
   const summary = d.summarize(observed);

@@ -18,16 +18,12 @@ export function isTerminalRunStatus(status: string): status is Outcome {
 }
 
 /** What one read of a run says, independent of what Runwatch knew before. */
-export interface RunSummary {
+export interface RunSummary extends RunPrints {
   status: string;
   runTerminal: boolean;
   counts: StepCounts;
   allStepsTerminal: boolean;
   stepsOutcome: Outcome;
-  /** Changes whenever the run row or any of its steps changes: that is progress. */
-  progressPrint: string;
-  /** The steps alone: an attempt cannot finish on steps left over from the previous one. */
-  stepsPrint: string;
   /** Latest `updated_at` of the run and its steps, by the database's clock. */
   dbProgressAt: number | null;
   dbStartedAt: number | null;
@@ -36,6 +32,38 @@ export interface RunSummary {
   dbStepsDoneAt: number | null;
   failedSteps: { stepId: string; name: string }[];
   unknownStatuses: string[];
+}
+
+export interface RunPrints {
+  /** Changes whenever the run row or any of its steps changes: that is progress. */
+  progressPrint: string;
+  /** The steps alone: an attempt cannot finish on steps left over from the previous one. */
+  stepsPrint: string;
+}
+
+function byStepId<T extends { stepId: string }>(a: T, b: T): number {
+  return a.stepId < b.stepId ? -1 : a.stepId > b.stepId ? 1 : 0;
+}
+
+/**
+ * The fingerprints alone, without parsing a timestamp: most reads (a sweep, a deadline) find a
+ * run unchanged, and comparing prints is all they need.
+ */
+export function printsOf(run: ObservedRun): RunPrints {
+  let stepsText = '';
+  for (const step of [...run.steps].sort(byStepId)) {
+    stepsText += `${step.stepId}\u0000${normalizeStatus(step.status)}\u0000${String(step.updatedAt)}\u0001`;
+  }
+  const stepsPrint = hash('sha1', stepsText, 'base64');
+  const status = normalizeStatus(run.status);
+  return {
+    stepsPrint,
+    progressPrint: hash(
+      'sha1',
+      `${status}\u0000${String(run.updatedAt)}\u0001${stepsPrint}`,
+      'base64',
+    ),
+  };
 }
 
 function latest(values: (number | null)[]): number | null {
@@ -59,11 +87,7 @@ export function summarizeRun(run: ObservedRun): RunSummary {
   let allStepsTerminal = run.steps.length > 0;
   const stepUpdates: (number | null)[] = [];
   const stepEnds: (number | null)[] = [];
-  const sorted = [...run.steps].sort((a, b) =>
-    a.stepId < b.stepId ? -1 : a.stepId > b.stepId ? 1 : 0,
-  );
-  let stepsText = '';
-  for (const step of sorted) {
+  for (const step of run.steps) {
     const stepStatus = normalizeStatus(step.status);
     if (!KNOWN_STEP.has(stepStatus)) unknownStatuses.push(stepStatus);
     if (!TERMINAL_STEP.has(stepStatus)) allStepsTerminal = false;
@@ -77,17 +101,10 @@ export function summarizeRun(run: ObservedRun): RunSummary {
     const updated = parseTimestamp(step.updatedAt);
     stepUpdates.push(updated);
     stepEnds.push(parseTimestamp(step.finishedAt) ?? updated);
-    stepsText += `${step.stepId}\u0000${stepStatus}\u0000${String(step.updatedAt)}\u0001`;
   }
   const stepsOutcome: Outcome =
     counts.steps_failed > 0 ? 'failed' : counts.steps_cancelled > 0 ? 'cancelled' : 'succeeded';
   const runUpdated = parseTimestamp(run.updatedAt);
-  const stepsPrint = hash('sha1', stepsText, 'base64');
-  const progressPrint = hash(
-    'sha1',
-    `${status}\u0000${String(run.updatedAt)}\u0001${stepsPrint}`,
-    'base64',
-  );
   const dbStepsDoneAt = latest(stepEnds);
   return {
     status,
@@ -95,8 +112,7 @@ export function summarizeRun(run: ObservedRun): RunSummary {
     counts,
     allStepsTerminal,
     stepsOutcome,
-    progressPrint,
-    stepsPrint,
+    ...printsOf(run),
     dbProgressAt: latest([runUpdated, ...stepUpdates]),
     dbStartedAt: parseTimestamp(run.startedAt) ?? parseTimestamp(run.createdAt),
     dbFinishedAt:

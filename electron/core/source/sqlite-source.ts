@@ -20,13 +20,13 @@ export interface ChangedRow {
   updatedAt: unknown;
 }
 
+export type PerTable<T> = Record<SourceTable, T>;
+
 export interface ChangeCursor {
   /** Rows with a rowid above these are new. */
-  runsRowid: number | null;
-  stepsRowid: number | null;
+  rowid: PerTable<number | null>;
   /** Rows with `updated_at` at or above these were updated (raw values, compared by SQLite). */
-  runsUpdated: unknown;
-  stepsUpdated: unknown;
+  updated: PerTable<unknown>;
 }
 
 export interface ScannedRun {
@@ -42,6 +42,21 @@ const TERMINAL_SQL = `lower(trim(status)) IN ('succeeded', 'failed', 'cancelled'
 
 /** Most rows one change query returns; past it the monitor falls back to a sweep. */
 export const CHANGE_LIMIT = 50_000;
+
+/** Without an index on `updated_at`, a table is scanned this many rowids per read. */
+const SCAN_WINDOW = 100_000;
+
+function changedRow(table: SourceTable, row: Record<string, unknown>): ChangedRow {
+  const runId = asText(row.run_id);
+  return {
+    table,
+    rowid: typeof row.rowid === 'number' ? row.rowid : null,
+    runId,
+    key: table === 'runs' ? runId : `${runId}\u0000${asText(row.step_id)}`,
+    status: asText(row.status),
+    updatedAt: row.updated_at,
+  };
+}
 
 function asText(value: unknown): string {
   return value === null || value === undefined ? '' : String(value);
@@ -86,6 +101,7 @@ export class SqliteSource {
   private db: Database.Database | null = null;
   private identity: { dev: number; ino: number } | null = null;
   private rowid: Record<SourceTable, boolean> = { runs: true, steps: true };
+  private updatedIndexed: Record<SourceTable, boolean> = { runs: true, steps: true };
   private statements: ReturnType<SqliteSource['prepare']> | null = null;
 
   constructor(path: string) {
@@ -106,6 +122,9 @@ export class SqliteSource {
     let db: Database.Database | null = null;
     try {
       db = new Database(this.path, { readonly: true, fileMustExist: true, timeout: 20 });
+      // A small page cache: reads are by key or by index range, and after another connection
+      // commits SQLite drops this cache on the next read, which for a large one blocks for ~100 ms.
+      db.pragma('cache_size = -2000');
       const journalMode = String(db.pragma('journal_mode', { simple: true }));
       const schema = checkSchema(db);
       if (schema.problems.length > 0) {
@@ -114,6 +133,10 @@ export class SqliteSource {
       this.db = db;
       this.identity = { dev: stat.dev, ino: stat.ino };
       this.rowid = schema.rowid;
+      this.updatedIndexed = {
+        runs: !schema.missingIndexes.some((i) => i.table === 'runs' && i.column === 'updated_at'),
+        steps: !schema.missingIndexes.some((i) => i.table === 'steps' && i.column === 'updated_at'),
+      };
       this.statements = this.prepare(db);
       return { journalMode, missingIndexes: schema.missingIndexes };
     } catch (error) {
@@ -147,66 +170,63 @@ export class SqliteSource {
     return this.run((s) => s.dataVersion.get() as number);
   }
 
-  /** New rows by rowid and updated rows by `updated_at`, all in one read transaction. */
-  readChanges(cursor: ChangeCursor): {
-    runs: ChangedRow[];
-    steps: ChangedRow[];
-    truncated: boolean;
-  } {
+  /** Whether `updated_at` of a table has an index (else updated rows are found by scanning). */
+  indexed(table: SourceTable): boolean {
+    return this.updatedIndexed[table];
+  }
+
+  /** Rows added since the rowid cursors, both tables in one read transaction. */
+  readNewRows(rowid: PerTable<number | null>): { rows: ChangedRow[]; truncated: boolean } {
     return this.run((s, db) =>
       db.transaction(() => {
-        const runs: ChangedRow[] = [];
-        const steps: ChangedRow[] = [];
+        const rows: ChangedRow[] = [];
         let truncated = false;
-        const collect = (
-          rows: Record<string, unknown>[],
-          table: SourceTable,
-          into: ChangedRow[],
-        ) => {
-          if (rows.length >= CHANGE_LIMIT) truncated = true;
-          for (const row of rows) {
-            const runId = asText(row.run_id);
-            into.push({
-              table,
-              rowid: typeof row.rowid === 'number' ? row.rowid : null,
-              runId,
-              key: table === 'runs' ? runId : `${runId}\u0000${asText(row.step_id)}`,
-              status: asText(row.status),
-              updatedAt: row.updated_at,
-            });
-          }
-        };
-        if (s.newRuns && cursor.runsRowid !== null) {
-          collect(
-            s.newRuns.all(cursor.runsRowid, CHANGE_LIMIT) as Record<string, unknown>[],
-            'runs',
-            runs,
-          );
+        for (const table of ['runs', 'steps'] as const) {
+          const statement = table === 'runs' ? s.newRuns : s.newSteps;
+          const after = rowid[table];
+          if (!statement || after === null) continue;
+          const found = statement.all(after, CHANGE_LIMIT) as Record<string, unknown>[];
+          if (found.length >= CHANGE_LIMIT) truncated = true;
+          for (const row of found) rows.push(changedRow(table, row));
         }
-        if (cursor.runsUpdated !== null && cursor.runsUpdated !== undefined) {
-          collect(
-            s.updatedRuns.all(cursor.runsUpdated, CHANGE_LIMIT) as Record<string, unknown>[],
-            'runs',
-            runs,
-          );
-        }
-        if (s.newSteps && cursor.stepsRowid !== null) {
-          collect(
-            s.newSteps.all(cursor.stepsRowid, CHANGE_LIMIT) as Record<string, unknown>[],
-            'steps',
-            steps,
-          );
-        }
-        if (cursor.stepsUpdated !== null && cursor.stepsUpdated !== undefined) {
-          collect(
-            s.updatedSteps.all(cursor.stepsUpdated, CHANGE_LIMIT) as Record<string, unknown>[],
-            'steps',
-            steps,
-          );
-        }
-        return { runs, steps, truncated };
+        return { rows, truncated };
       })(),
     );
+  }
+
+  /**
+   * Rows whose `updated_at` is at or above `since` and whose rowid is at most `upTo` (newer rows
+   * come from `readNewRows`). One indexed range read; without the index, one read per window of
+   * rowids, so no single read blocks for long.
+   */
+  *readUpdatedRows(
+    table: SourceTable,
+    since: unknown,
+    upTo: number | null,
+  ): Generator<{ rows: ChangedRow[]; truncated: boolean }> {
+    const s = this.statements;
+    if (!s) throw new SourceError('unreadable', `${this.path} is not open`);
+    const limit = upTo ?? Number.MAX_SAFE_INTEGER;
+    const windowed = table === 'runs' ? s.updatedRunsWindow : s.updatedStepsWindow;
+    if (this.updatedIndexed[table] || !windowed) {
+      const statement = table === 'runs' ? s.updatedRuns : s.updatedSteps;
+      const found = this.run(() =>
+        this.rowid[table]
+          ? (statement.all(since, limit, CHANGE_LIMIT) as Record<string, unknown>[])
+          : (statement.all(since, CHANGE_LIMIT) as Record<string, unknown>[]),
+      );
+      yield {
+        rows: found.map((row) => changedRow(table, row)),
+        truncated: found.length >= CHANGE_LIMIT,
+      };
+      return;
+    }
+    const top = Math.min(limit, this.maxRowid(table) ?? 0);
+    for (let from = 0; from < top; from += SCAN_WINDOW) {
+      const to = Math.min(top, from + SCAN_WINDOW);
+      const found = this.run(() => windowed.all(from, to, since) as Record<string, unknown>[]);
+      yield { rows: found.map((row) => changedRow(table, row)), truncated: false };
+    }
   }
 
   /** Runs with their steps, read together so no run is judged on a torn view. */
@@ -262,11 +282,23 @@ export class SqliteSource {
     });
   }
 
-  /** The newest raw `updated_at` values of a table, newest first. */
-  newestUpdated(table: SourceTable, limit: number): unknown[] {
-    return this.run((s) =>
-      (table === 'runs' ? s.newestRunsUpdated : s.newestStepsUpdated).pluck().all(limit),
-    );
+  /**
+   * The newest raw `updated_at` values of a table, newest first: from the index, or without one
+   * the newest of each window of rowids.
+   */
+  *newestUpdated(table: SourceTable, limit: number): Generator<unknown[]> {
+    const s = this.statements;
+    if (!s) throw new SourceError('unreadable', `${this.path} is not open`);
+    const windowed = table === 'runs' ? s.newestRunsWindow : s.newestStepsWindow;
+    if (this.updatedIndexed[table] || !windowed) {
+      const statement = table === 'runs' ? s.newestRunsUpdated : s.newestStepsUpdated;
+      yield this.run(() => statement.pluck().all(limit));
+      return;
+    }
+    const top = this.maxRowid(table) ?? 0;
+    for (let from = top - SCAN_WINDOW; from > -SCAN_WINDOW; from -= SCAN_WINDOW) {
+      yield this.run(() => windowed.pluck().all(from, from + SCAN_WINDOW, limit));
+    }
   }
 
   maxRowid(table: SourceTable): number | null {
@@ -307,9 +339,18 @@ export class SqliteSource {
           )
         : null,
       updatedRuns: db.prepare(
-        `SELECT ${rowid.runs ? 'rowid, ' : ''}run_id, status, updated_at FROM runs
-         WHERE updated_at >= ? ORDER BY updated_at LIMIT ?`,
+        rowid.runs
+          ? `SELECT rowid, run_id, status, updated_at FROM runs
+             WHERE updated_at >= ? AND rowid <= ? ORDER BY updated_at LIMIT ?`
+          : `SELECT run_id, status, updated_at FROM runs
+             WHERE updated_at >= ? ORDER BY updated_at LIMIT ?`,
       ),
+      updatedRunsWindow: rowid.runs
+        ? db.prepare(
+            `SELECT rowid, run_id, status, updated_at FROM runs
+             WHERE rowid > ? AND rowid <= ? AND updated_at >= ?`,
+          )
+        : null,
       newSteps: rowid.steps
         ? db.prepare(
             `SELECT rowid, run_id, step_id, status, updated_at FROM steps
@@ -317,9 +358,18 @@ export class SqliteSource {
           )
         : null,
       updatedSteps: db.prepare(
-        `SELECT ${rowid.steps ? 'rowid, ' : ''}run_id, step_id, status, updated_at FROM steps
-         WHERE updated_at >= ? ORDER BY updated_at LIMIT ?`,
+        rowid.steps
+          ? `SELECT rowid, run_id, step_id, status, updated_at FROM steps
+             WHERE updated_at >= ? AND rowid <= ? ORDER BY updated_at LIMIT ?`
+          : `SELECT run_id, step_id, status, updated_at FROM steps
+             WHERE updated_at >= ? ORDER BY updated_at LIMIT ?`,
       ),
+      updatedStepsWindow: rowid.steps
+        ? db.prepare(
+            `SELECT rowid, run_id, step_id, status, updated_at FROM steps
+             WHERE rowid > ? AND rowid <= ? AND updated_at >= ?`,
+          )
+        : null,
       runsByKey: db.prepare(
         `SELECT ${rowid.runs ? 'rowid, ' : ''}${RUN_COLUMNS} FROM runs
          WHERE run_id IN (SELECT value FROM json_each(?))`,
@@ -339,9 +389,21 @@ export class SqliteSource {
         `SELECT NULL AS rowid, run_id, status FROM runs WHERE run_id > ? ORDER BY run_id LIMIT ?`,
       ),
       newestRunsUpdated: db.prepare(`SELECT updated_at FROM runs ORDER BY updated_at DESC LIMIT ?`),
+      newestRunsWindow: rowid.runs
+        ? db.prepare(
+            `SELECT updated_at FROM runs WHERE rowid > ? AND rowid <= ?
+             ORDER BY updated_at DESC LIMIT ?`,
+          )
+        : null,
       newestStepsUpdated: db.prepare(
         `SELECT updated_at FROM steps ORDER BY updated_at DESC LIMIT ?`,
       ),
+      newestStepsWindow: rowid.steps
+        ? db.prepare(
+            `SELECT updated_at FROM steps WHERE rowid > ? AND rowid <= ?
+             ORDER BY updated_at DESC LIMIT ?`,
+          )
+        : null,
       maxRunsRowid: db.prepare(rowid.runs ? `SELECT max(rowid) FROM runs` : `SELECT 0`),
       maxStepsRowid: db.prepare(rowid.steps ? `SELECT max(rowid) FROM steps` : `SELECT 0`),
       counts: db.prepare(`SELECT count(*) AS total, sum(${TERMINAL_SQL}) AS finished FROM runs`),

@@ -184,6 +184,7 @@ export class StateStore {
       } else {
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
+        db.pragma('cache_size = -2000');
         migrate(db, file);
       }
       return new StateStore(file, db);
