@@ -18,6 +18,7 @@ export interface HarnessOptions {
   config?: SettingsLayer;
   backfill?: boolean;
   sweepEveryMs?: number;
+  folderHint?: boolean;
 }
 
 /** The real Monitor on a real database file, collecting what it publishes and logs. */
@@ -51,6 +52,7 @@ export class MonitorHarness {
       log: streamLogger((line) => this.logs.push(line.trimEnd())),
       backfill: options.backfill ?? false,
       ...(options.sweepEveryMs !== undefined ? { sweepEveryMs: options.sweepEveryMs } : {}),
+      ...(options.folderHint !== undefined ? { folderHint: options.folderHint } : {}),
     });
     this.monitor.onReady((diagnostics) => (this.diagnostics = diagnostics));
   }

@@ -1,10 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { formatDuration } from '../../../shared/duration.ts';
 import type { EventDraft, RunwatchEvent } from '../../../shared/events.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../log.ts';
 import { SourceError } from '../source/source-error.ts';
+import { FolderHint } from '../source/folder-hint.ts';
 import { SourceHealth, type HealthChange } from '../source/source-health.ts';
 import type { ObservedRun } from '../source/source-rows.ts';
 import type { SourceTable } from '../source/schema-check.ts';
@@ -31,6 +31,10 @@ import type { TrackedRun } from './tracked-run.ts';
 const CHUNK_RUNS = 200;
 /** Runs listed per page while scanning the whole table. */
 const SCAN_PAGE = 5_000;
+/** Longest wait between idle polls while the folder hint is trusted. */
+const IDLE_POLL_MAX_MS = 2_000;
+/** Longest wait between attempts to read a database that is missing, locked or broken. */
+const FAILING_POLL_MAX_MS = 1_000;
 /** A sweep of every active run, at most this often while anything changes. */
 const SWEEP_EVERY_MS = 60_000;
 
@@ -94,7 +98,11 @@ export class Monitor {
   private lastSweepAt = -Infinity;
   private lastLookbackAt = -Infinity;
   private pollTimer: TimerHandle | null = null;
-  private watcher: fs.FSWatcher | null = null;
+  private readonly hint: FolderHint | null;
+  /** The current poll interval: `--poll` while anything moves, longer while idle. */
+  private interval: number;
+  /** Whether the last cycle found work (a change, a sweep chunk, a baseline). */
+  private busy = true;
   private inCycle = false;
   private wakeRequested = false;
   private running: Promise<void> = Promise.resolve();
@@ -124,6 +132,15 @@ export class Monitor {
       onClockJump: (delta) => this.clockJumped(delta),
     });
     this.queue.pause();
+    this.interval = options.settings.poll;
+    // Opening the database (which failing polls repeat) touches its WAL, which the hint would
+    // report: hints count only while a connection is open.
+    this.hint =
+      options.folderHint === false
+        ? null
+        : new FolderHint(options.dbPath, () => {
+            if (this.source.isOpen) this.wake();
+          });
   }
 
   /** Called once, after the first complete read of the database. */
@@ -150,8 +167,7 @@ export class Monitor {
     this.stopped = true;
     if (this.pollTimer !== null) this.clock.clearTimeout(this.pollTimer);
     this.pollTimer = null;
-    this.watcher?.close();
-    this.watcher = null;
+    this.hint?.close();
     this.queue.dispose();
     await this.running;
     this.source.close();
@@ -183,13 +199,26 @@ export class Monitor {
     this.pollTimer = null;
     void this.tick().finally(() => {
       if (this.stopped || this.pollTimer !== null) return;
-      const { poll } = this.options.settings;
-      // A failing state.db (a full disk, say) is retried with backoff, not at poll rate.
-      const backoff = this.errorStreak > 0 ? Math.min(30_000, poll * 2 ** this.errorStreak) : poll;
-      const delay = this.wakeRequested && this.errorStreak === 0 ? 0 : backoff;
+      const delay = this.nextDelay();
       this.wakeRequested = false;
       this.pollTimer = this.clock.setTimeout(() => this.loop(), delay);
     });
+  }
+
+  /**
+   * `--poll` while anything moves. While idle, and only when the folder hint is trusted to
+   * report every write, polls space out up to `IDLE_POLL_MAX_MS` (a hint still wakes the monitor
+   * at once). An unreadable database is retried at least every `FAILING_POLL_MAX_MS`; a failing
+   * state.db (a full disk, say) with a longer backoff.
+   */
+  private nextDelay(): number {
+    const { poll } = this.options.settings;
+    if (this.errorStreak > 0) return Math.min(30_000, poll * 2 ** this.errorStreak);
+    if (this.wakeRequested) return 0;
+    const failing = !this.source.isOpen || this.health.isFailing;
+    const longest = failing ? FAILING_POLL_MAX_MS : this.hint?.trusted ? IDLE_POLL_MAX_MS : poll;
+    this.interval = this.busy ? poll : Math.min(Math.max(poll, longest), this.interval * 2);
+    return this.interval;
   }
 
   private tick(): Promise<void> {
@@ -200,6 +229,9 @@ export class Monitor {
 
   private async cycle(): Promise<void> {
     this.inCycle = true;
+    const hinted = this.hint?.take() ?? false;
+    const spacedOut = this.interval > this.options.settings.poll;
+    this.busy = false;
     try {
       this.queue.checkClock();
       if (!this.ensureOpen()) return;
@@ -209,14 +241,18 @@ export class Monitor {
         this.needsBaseline = true;
       }
       if (this.needsBaseline) {
+        this.busy = true;
         await this.baseline();
         this.lastDataVersion = version;
       } else if (version !== this.lastDataVersion) {
+        this.busy = true;
+        if (hinted || spacedOut) this.hint?.changeSeen(hinted || (this.hint?.take() ?? false));
         await this.readChanges();
         this.lastDataVersion = version;
         this.sweepPending = true;
       }
       if (this.sweep) {
+        this.busy = true;
         this.sweepStep();
       } else if (
         this.sweepPending &&
@@ -245,6 +281,7 @@ export class Monitor {
   }
 
   private ensureOpen(): boolean {
+    this.hint?.start();
     if (this.source.isOpen) {
       const status = this.source.fileStatus();
       if (status === 'same') return true;
@@ -263,7 +300,6 @@ export class Monitor {
       return false;
     }
     this.needsBaseline = true;
-    this.watchFolder();
     if (this.openInfo.journalMode.toLowerCase() !== 'wal') {
       this.logOnce('journal', () =>
         this.log.warn(
@@ -272,24 +308,6 @@ export class Monitor {
       );
     }
     return true;
-  }
-
-  private watchFolder(): void {
-    if (this.watcher || this.options.folderHint === false) return;
-    const dir = path.dirname(path.resolve(this.source.path));
-    const base = path.basename(this.source.path);
-    const relevant = new Set([base, `${base}-wal`, `${base}-journal`]);
-    try {
-      this.watcher = fs.watch(dir, { persistent: false }, (_kind, name) => {
-        if (name === null || relevant.has(String(name))) this.wake();
-      });
-      this.watcher.on('error', () => {
-        this.watcher?.close();
-        this.watcher = null;
-      });
-    } catch {
-      this.watcher = null;
-    }
   }
 
   private context(live: boolean): DetectContext {
