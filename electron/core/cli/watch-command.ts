@@ -2,6 +2,7 @@ import { formatDuration } from '../../../shared/duration.ts';
 import { DemoPipeline } from '../demo/demo-pipeline.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { streamLogger } from '../log.ts';
+import { releaseMemory } from '../release-memory.ts';
 import { Monitor, type SourceDiagnostics } from '../monitor/monitor.ts';
 import type { MonitorSettings } from '../monitor/monitor-settings.ts';
 import { acquireDataDirLock } from '../store/data-dir-lock.ts';
@@ -98,6 +99,7 @@ export async function watchCommand(options: WatchOptions): Promise<number> {
     backfill: options.backfill ?? false,
   });
   monitor.onReady((diagnostics) => {
+    releaseMemory();
     for (const line of describeSource(diagnostics)) {
       if (line.startsWith('warning: ')) log.warn(line.slice('warning: '.length));
       else if (line.startsWith('    ')) process.stderr.write(`${line}\n`);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { classifySourceError, SourceError } from './source-error.ts';
 import { checkSchema, type MissingIndex, type SourceTable } from './schema-check.ts';
-import type { ObservedRun, RunRow, StepRow } from './source-rows.ts';
+import type { ObservedRun, StepRow } from './source-rows.ts';
 
 export interface OpenInfo {
   journalMode: string;
@@ -35,9 +35,14 @@ export interface ScannedRun {
   status: string;
 }
 
-const RUN_COLUMNS =
-  'run_id, pipeline, status, created_at, started_at, updated_at, finished_at, artifacts_dir';
-const STEP_COLUMNS = 'run_id, step_id, name, position, status, started_at, updated_at, finished_at';
+/** Columns read straight into the shapes of source-rows.ts, text where text is expected. */
+const RUN_COLUMNS = `CAST(run_id AS TEXT) AS runId, coalesce(CAST(pipeline AS TEXT), '') AS pipeline,
+  coalesce(CAST(status AS TEXT), '') AS status, created_at AS createdAt, started_at AS startedAt,
+  updated_at AS updatedAt, finished_at AS finishedAt, CAST(artifacts_dir AS TEXT) AS artifactsDir`;
+const STEP_COLUMNS = `CAST(run_id AS TEXT) AS runId, CAST(step_id AS TEXT) AS stepId,
+  coalesce(CAST(name AS TEXT), '') AS name, CAST(coalesce(position, 0) AS INTEGER) AS position,
+  coalesce(CAST(status AS TEXT), '') AS status, started_at AS startedAt, updated_at AS updatedAt,
+  finished_at AS finishedAt`;
 const TERMINAL_SQL = `lower(trim(status)) IN ('succeeded', 'failed', 'cancelled')`;
 
 /** Most rows one change query returns; past it the monitor falls back to a sweep. */
@@ -60,35 +65,6 @@ function changedRow(table: SourceTable, row: Record<string, unknown>): ChangedRo
 
 function asText(value: unknown): string {
   return value === null || value === undefined ? '' : String(value);
-}
-
-function toRunRow(row: Record<string, unknown>): RunRow {
-  return {
-    rowid: typeof row.rowid === 'number' ? row.rowid : null,
-    runId: asText(row.run_id),
-    pipeline: asText(row.pipeline),
-    status: asText(row.status),
-    createdAt: row.created_at,
-    startedAt: row.started_at,
-    updatedAt: row.updated_at,
-    finishedAt: row.finished_at,
-    artifactsDir:
-      row.artifacts_dir === null || row.artifacts_dir === undefined
-        ? null
-        : String(row.artifacts_dir),
-  };
-}
-
-function toStepRow(row: Record<string, unknown>): StepRow {
-  return {
-    stepId: asText(row.step_id),
-    name: asText(row.name),
-    position: typeof row.position === 'number' ? row.position : Number(row.position) || 0,
-    status: asText(row.status),
-    startedAt: row.started_at,
-    updatedAt: row.updated_at,
-    finishedAt: row.finished_at,
-  };
 }
 
 /**
@@ -235,12 +211,12 @@ export class SqliteSource {
     return this.run((s, db) =>
       db.transaction(() => {
         const result = new Map<string, ObservedRun>();
-        for (const row of s.runsByKey.all(ids) as Record<string, unknown>[]) {
-          const run = toRunRow(row);
-          result.set(run.runId, { ...run, steps: [] });
+        for (const run of s.runsByKey.all(ids) as ObservedRun[]) {
+          run.steps = [];
+          result.set(run.runId, run);
         }
-        for (const row of s.stepsByKey.all(ids) as Record<string, unknown>[]) {
-          result.get(asText(row.run_id))?.steps.push(toStepRow(row));
+        for (const step of s.stepsByKey.all(ids) as (StepRow & { runId: string })[]) {
+          result.get(step.runId)?.steps.push(step);
         }
         return result;
       })(),
@@ -371,7 +347,7 @@ export class SqliteSource {
           )
         : null,
       runsByKey: db.prepare(
-        `SELECT ${rowid.runs ? 'rowid, ' : ''}${RUN_COLUMNS} FROM runs
+        `SELECT ${rowid.runs ? 'rowid' : 'NULL'} AS rowid, ${RUN_COLUMNS} FROM runs
          WHERE run_id IN (SELECT value FROM json_each(?))`,
       ),
       existingRuns: db.prepare(

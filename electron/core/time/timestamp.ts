@@ -25,6 +25,22 @@ function daysInMonth(year: number, month: number): number {
   return month === 2 && leap ? 29 : (MONTH_DAYS[month - 1] as number);
 }
 
+/** `Date.UTC` without its two-digit-year quirk (it reads year 99 as 1999). */
+function utc(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): number {
+  if (year >= 100) return Date.UTC(year, month - 1, day, hour, minute, second);
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, 0);
+  return date.getTime();
+}
+
 function fromIso(text: string): number | null {
   const m = ISO.exec(text);
   if (!m) return null;
@@ -38,10 +54,7 @@ function fromIso(text: string): number | null {
   if (hour > 24 || minute > 59 || second > 60) return null;
   if (hour === 24 && (minute > 0 || second > 0)) return null;
   const fraction = m[7] ? Number(`0.${m[7]}`) * 1_000 : 0;
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, Math.min(second, 59), 0);
-  let ms = date.getTime() + fraction;
+  let ms = utc(year, month, day, hour, minute, Math.min(second, 59)) + fraction;
   const zone = m[8];
   if (zone && zone !== 'Z' && zone !== 'z') {
     const sign = zone[0] === '-' ? -1 : 1;
