@@ -47,8 +47,8 @@ export interface LatencyResult {
 export interface LatencyOptions {
   harness: MonitorHarness;
   writer: WriterArgs;
-  /** The harness's measured CPU per idle poll (ms), to subtract. */
-  idleCpuPerPollMs: number;
+  /** The harness's measured share of a core while idle, to subtract over the run's length. */
+  idleCpuShare: number;
 }
 
 export async function measureLatency(options: LatencyOptions): Promise<LatencyResult> {
@@ -96,6 +96,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
   harness.resetTimings();
   delay.enable();
   const cpu0 = cpuMs();
+  const wall0 = performance.now();
   const polls0 = harness.polls;
   child.send({ type: 'go' } satisfies ParentMessage);
   await Promise.race([finished, exited]);
@@ -104,6 +105,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
     await sleep(20);
   }
   const cpuTotal = cpuMs() - cpu0;
+  const wallTotal = performance.now() - wall0;
   const polls = harness.polls - polls0;
   delay.disable();
   harness.samplePollCpu = false;
@@ -155,7 +157,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
     maxBlockMs: delay.max / 1e6,
     calls: structuredClone(harness.timings),
     cpu: {
-      perChangeMs: (cpuTotal - polls * options.idleCpuPerPollMs) / Math.max(1, commits.size),
+      perChangeMs: (cpuTotal - wallTotal * options.idleCpuShare) / Math.max(1, commits.size),
       detectCycleMedianMs: cycles.median,
       detectCycleP90Ms: cycles.p90,
       totalMs: cpuTotal,

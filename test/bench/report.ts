@@ -112,7 +112,10 @@ function cycleSection(r: BenchResults): string {
     row('idle: change check as polled (cold)', (v) =>
       us(v.idle.coldCheckUs.dataVersion + v.idle.coldCheckUs.fileStatus),
     ),
-    row('idle: monitor process CPU per poll', (v) => us(v.idle.cpuPerPollUs)),
+    row('idle: monitor process CPU per check', (v) => us(v.idle.cpuPerPollUs)),
+    row('idle: checks per second (polls space out)', (v) =>
+      (v.idle.polls / v.idle.seconds).toFixed(2),
+    ),
     row('idle: timer-only Node process per wake', (v) => us(v.idle.floor.cpuPerWakeUs)),
     row(
       'idle: monitor share of a core (floor)',

@@ -99,7 +99,7 @@ export async function benchVariant(
     hint = await measureLatency({
       harness: hinted.harness,
       writer: writer(hinted.dbPath, config.changes, 1, 'bench-new-hint-'),
-      idleCpuPerPollMs: idle.cpuPerPollUs / 1_000,
+      idleCpuShare: idle.cpuPercent / 100,
     });
   } finally {
     await hinted.harness.stop();
@@ -117,7 +117,7 @@ export async function benchVariant(
     noHint = await measureLatency({
       harness: plain.harness,
       writer: writer(plain.dbPath, config.changesNoHint, 2, 'bench-new-plain-'),
-      idleCpuPerPollMs: idle.cpuPerPollUs / 1_000,
+      idleCpuShare: idle.cpuPercent / 100,
     });
   } finally {
     await plain.harness.stop();

@@ -111,6 +111,8 @@ export class Monitor {
   private readyListeners: ((diagnostics: SourceDiagnostics) => void)[] = [];
   private announced = false;
   private errorStreak = 0;
+  private savedRowid: number | null = null;
+  private savedOffsetAt = -Infinity;
 
   constructor(options: MonitorOptions) {
     this.options = options;
@@ -171,6 +173,7 @@ export class Monitor {
     this.queue.dispose();
     await this.running;
     this.source.close();
+    this.options.store.setMeta('clock_offset_samples', this.offset.toJSON());
   }
 
   /** One complete read (for `watch --once`); false when the database could not be read. */
@@ -544,13 +547,14 @@ export class Monitor {
     }
     const now = this.clock.now();
     let published: RunwatchEvent[] = [];
-    if (write.runs.length > 0 || write.events.length > 0 || write.stalls.length > 0) {
-      if (this.cursor.rowid.runs !== null) write.meta.wm_runs_rowid ??= this.cursor.rowid.runs;
-      write.meta.clock_offset_samples = this.offset.toJSON();
-    }
-    if (write.runs.length > 0 || write.events.length > 0 || Object.keys(write.meta).length > 0) {
+    const writing = write.runs.length > 0 || write.events.length > 0 || write.stalls.length > 0;
+    if (writing) this.addPeriodicMeta(write.meta, now);
+    if (writing || Object.keys(write.meta).length > 0) {
       published = this.options.store.commit(write, now);
     }
+    if (write.meta.wm_runs_rowid !== undefined)
+      this.savedRowid = write.meta.wm_runs_rowid as number;
+    if (write.meta.clock_offset_samples !== undefined) this.savedOffsetAt = now;
     const ctx = this.context(true);
     for (const t of transitions) {
       if (!t.run) continue;
@@ -561,6 +565,16 @@ export class Monitor {
       else this.queue.set(t.run.runId, due);
     }
     this.options.bus.publish(published);
+  }
+
+  /**
+   * Rides along with a commit that happens anyway: the rowid watermark when it moved (a restart
+   * reads what was added after it), and the learned clock offset at most once a minute.
+   */
+  private addPeriodicMeta(meta: Record<string, unknown>, now: number): void {
+    const rowid = this.cursor.rowid.runs;
+    if (rowid !== null && rowid !== this.savedRowid) meta.wm_runs_rowid ??= rowid;
+    if (now - this.savedOffsetAt >= 60_000) meta.clock_offset_samples = this.offset.toJSON();
   }
 
   private publishSourceEvent(draft: EventDraft, meta: Record<string, unknown>): void {
