@@ -22,17 +22,12 @@ class UpdatedWatermark {
     this.history = value === null || value === undefined ? [] : [{ at, value }];
   }
 
-  /** `rows` come ordered by `updated_at`; the last plausible one is the new newest. */
-  advance(rows: readonly ChangedRow[], now: number, at: number): void {
-    for (let i = rows.length - 1; i >= 0; i--) {
-      const value = (rows[i] as ChangedRow).updatedAt;
-      const ms = parseTimestamp(value);
-      if (ms === null || ms > now + FUTURE_LIMIT_MS) continue;
-      const newest = this.history[this.history.length - 1];
-      if (newest && newest.value === value) return;
-      this.history.push({ at, value });
-      return;
-    }
+  /** Moves to the greatest plausible value among `values`, if it is past the newest. */
+  advance(values: readonly unknown[], now: number, at: number): void {
+    const newest = this.history[this.history.length - 1];
+    const best = plausibleNewest(newest ? [newest.value, ...values] : values, now);
+    if (best === null || (newest && newest.value === best)) return;
+    this.history.push({ at, value: best });
   }
 
   /** The newest value, or with `lookback` the newest as it stood `LOOKBACK_MS` ago. */
@@ -103,22 +98,16 @@ export class ChangeCursorState {
     for (const table of ['runs', 'steps'] as const) {
       const rows = result[table];
       let maxRowid = this.rowid[table];
-      const ordered: ChangedRow[] = [];
+      const values: unknown[] = [];
       for (const row of rows) {
         if (row.rowid !== null && maxRowid !== null && row.rowid > maxRowid) maxRowid = row.rowid;
         const key = `${row.table}\u0000${row.key}`;
         this.seen.delete(key);
         this.seen.set(key, { print: printOf(row), at });
-        ordered.push(row);
+        values.push(row.updatedAt);
       }
       this.rowid[table] = maxRowid;
-      this.updated[table].advance(
-        ordered
-          .filter((row) => row.updatedAt !== null && row.updatedAt !== undefined)
-          .sort(bySqliteOrder),
-        now,
-        at,
-      );
+      this.updated[table].advance(values, now, at);
     }
     for (const [key, entry] of this.seen) {
       if (entry.at > at - LOOKBACK_MS * 2) break;
@@ -135,10 +124,6 @@ export class ChangeCursorState {
 
 function printOf(row: ChangedRow): string {
   return `${row.status}\u0000${typeof row.updatedAt}\u0000${String(row.updatedAt)}`;
-}
-
-function bySqliteOrder(a: ChangedRow, b: ChangedRow): number {
-  return compareSqliteValues(a.updatedAt, b.updatedAt);
 }
 
 /** SQLite's order for the values `updated_at` can hold: numbers before text, text by code unit. */

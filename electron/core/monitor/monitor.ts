@@ -436,8 +436,6 @@ export class Monitor {
     const source = this.source;
     const at = this.clock.monotonic();
     const now = this.clock.now();
-    this.cursor.lowerRowid('runs', source.maxRowid('runs'));
-    this.cursor.lowerRowid('steps', source.maxRowid('steps'));
     const lookback = at - this.lastLookbackAt >= LOOKBACK_EVERY_MS;
     if (lookback) this.lastLookbackAt = at;
     const query = this.cursor.query(at, lookback);
@@ -483,6 +481,9 @@ export class Monitor {
    * deletion: check that the active runs still exist, by key, rather than wait for the sweep.
    */
   private async findRemoved(): Promise<void> {
+    // Deleted rows at the top of a table let SQLite hand out their rowids again.
+    this.cursor.lowerRowid('runs', this.source.maxRowid('runs'));
+    this.cursor.lowerRowid('steps', this.source.maxRowid('steps'));
     const ids = [...this.tracked.keys()];
     for (let i = 0; i < ids.length; i += SCAN_PAGE) {
       const page = ids.slice(i, i + SCAN_PAGE);
