@@ -10,13 +10,14 @@ import type { ObservedRun } from '../source/source-rows.ts';
 import type { SourceTable } from '../source/schema-check.ts';
 import { SqliteSource, type OpenInfo } from '../source/sqlite-source.ts';
 import type { CycleWrite, StateStore } from '../store/state-store.ts';
-import { systemClock, type Clock, type TimerHandle } from '../time/clock.ts';
+import { systemClock, type Clock } from '../time/clock.ts';
 import { DeadlineQueue } from '../time/deadline-queue.ts';
 import { parseTimestamp, toIso } from '../time/timestamp.ts';
 import { ChangeCursorState, LOOKBACK_EVERY_MS, plausibleNewest } from './change-cursor.ts';
 import { ClockOffset } from './clock-offset.ts';
 import { makeDetectContext } from './detect-context.ts';
 import type { MonitorSettings } from './monitor-settings.ts';
+import { PollLoop } from './poll-loop.ts';
 import {
   detect,
   nextDeadline,
@@ -97,16 +98,12 @@ export class Monitor {
   private sweep: { runIds: string[]; next: number } | null = null;
   private lastSweepAt = -Infinity;
   private lastLookbackAt = -Infinity;
-  private pollTimer: TimerHandle | null = null;
   private readonly hint: FolderHint | null;
+  private readonly loop: PollLoop;
   /** The current poll interval: `--poll` while anything moves, longer while idle. */
   private interval: number;
   /** Whether the last cycle found work (a change, a sweep chunk, a baseline). */
   private busy = true;
-  private inCycle = false;
-  private wakeRequested = false;
-  private running: Promise<void> = Promise.resolve();
-  private stopped = true;
   private openInfo: OpenInfo | null = null;
   private readyListeners: ((diagnostics: SourceDiagnostics) => void)[] = [];
   private announced = false;
@@ -135,6 +132,11 @@ export class Monitor {
     });
     this.queue.pause();
     this.interval = options.settings.poll;
+    this.loop = new PollLoop(
+      this.clock,
+      () => this.cycle(),
+      (woken) => this.nextDelay(woken),
+    );
     // Opening the database (which failing polls repeat) touches its WAL, which the hint would
     // report: hints count only while a connection is open.
     this.hint =
@@ -160,52 +162,27 @@ export class Monitor {
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.loop();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.pollTimer !== null) this.clock.clearTimeout(this.pollTimer);
-    this.pollTimer = null;
     this.hint?.close();
     this.queue.dispose();
-    await this.running;
+    await this.loop.stop();
     this.source.close();
     this.options.store.setMeta('clock_offset_samples', this.offset.toJSON());
   }
 
   /** One complete read (for `watch --once`); false when the database could not be read. */
   async runOnce(): Promise<boolean> {
-    this.stopped = false;
     this.needsBaseline = true;
-    await this.tick();
+    await this.loop.runOnce();
     return !this.health.isFailing && !this.needsBaseline;
   }
 
   /** Checks now rather than at the next poll (a write was seen in the folder, a deadline fell due). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.inCycle) {
-      this.wakeRequested = true;
-      return;
-    }
-    if (this.pollTimer !== null) {
-      this.clock.clearTimeout(this.pollTimer);
-      this.pollTimer = null;
-      this.loop();
-    }
-  }
-
-  private loop(): void {
-    this.pollTimer = null;
-    void this.tick().finally(() => {
-      if (this.stopped || this.pollTimer !== null) return;
-      const delay = this.nextDelay();
-      this.wakeRequested = false;
-      this.pollTimer = this.clock.setTimeout(() => this.loop(), delay);
-    });
+    this.loop.wake();
   }
 
   /**
@@ -214,24 +191,17 @@ export class Monitor {
    * at once). An unreadable database is retried at least every `FAILING_POLL_MAX_MS`; a failing
    * state.db (a full disk, say) with a longer backoff.
    */
-  private nextDelay(): number {
+  private nextDelay(woken: boolean): number {
     const { poll } = this.options.settings;
     if (this.errorStreak > 0) return Math.min(30_000, poll * 2 ** this.errorStreak);
-    if (this.wakeRequested) return 0;
+    if (woken) return 0;
     const failing = !this.source.isOpen || this.health.isFailing;
     const longest = failing ? FAILING_POLL_MAX_MS : this.hint?.trusted ? IDLE_POLL_MAX_MS : poll;
     this.interval = this.busy ? poll : Math.min(Math.max(poll, longest), this.interval * 2);
     return this.interval;
   }
 
-  private tick(): Promise<void> {
-    const next = this.running.then(() => this.cycle());
-    this.running = next;
-    return next;
-  }
-
   private async cycle(): Promise<void> {
-    this.inCycle = true;
     const hinted = this.hint?.take() ?? false;
     const spacedOut = this.interval > this.options.settings.poll;
     this.busy = false;
@@ -278,8 +248,6 @@ export class Monitor {
           ),
         );
       }
-    } finally {
-      this.inCycle = false;
     }
   }
 
@@ -648,7 +616,7 @@ export class Monitor {
   /** Lets the event loop breathe between chunks; ends the cycle early when stopping. */
   private async breathe(): Promise<void> {
     await yieldToLoop();
-    if (this.stopped) throw new Stopping();
+    if (this.loop.stopRequested) throw new Stopping();
   }
 
   private logOnce(key: string, write: () => void): void {
