@@ -1,25 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tempDir } from '../support/orchestration-db.ts';
-import { runwatch, type Child } from '../support/processes.ts';
+import { killedAfterEach, runwatch, type Child } from '../support/processes.ts';
 import { waitFor } from '../support/wait.ts';
 
-const children: Child[] = [];
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.process.exitCode === null && child.process.signalCode === null) {
-      child.kill('SIGKILL');
-      await child.exited;
-    }
-  }
-});
+const track = killedAfterEach();
 
 function start(args: string[], env: NodeJS.ProcessEnv): Child {
-  const child = runwatch(args, env);
-  children.push(child);
-  return child;
+  return track(runwatch(args, env));
 }
 
 describe('runwatch demo with runwatch watch', () => {

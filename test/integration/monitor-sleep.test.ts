@@ -51,12 +51,8 @@ function setup() {
       for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
     }
   };
-  return { orch, clock, monitor, events, logs, iso, run };
-}
-
-describe('after the machine sleeps', () => {
-  it('re-reads the database before judging stalls: progress made meanwhile is no stall', async () => {
-    const { orch, clock, monitor, events, logs, iso, run } = setup();
+  /** One running run, seen by a monitor that has started and read it. */
+  const startWithRunningRun = async () => {
     orch.insertRun({
       runId: 'r1',
       updatedAt: iso(),
@@ -64,6 +60,14 @@ describe('after the machine sleeps', () => {
     });
     monitor.start();
     await run(1_000);
+  };
+  return { orch, clock, events, logs, run, startWithRunningRun };
+}
+
+describe('after the machine sleeps', () => {
+  it('re-reads the database before judging stalls: progress made meanwhile is no stall', async () => {
+    const { orch, clock, events, logs, run, startWithRunningRun } = setup();
+    await startWithRunningRun();
     expect(events.map((e) => e.type)).toEqual(['run_started']);
     clock.sleep(30 * MIN);
     orch.setStep('r1', 'a', {
@@ -76,14 +80,8 @@ describe('after the machine sleeps', () => {
   });
 
   it('reports a run that made no progress meanwhile as stalled, once it has re-read it', async () => {
-    const { orch, clock, monitor, events, iso, run } = setup();
-    orch.insertRun({
-      runId: 'r1',
-      updatedAt: iso(),
-      steps: [{ stepId: 'a', status: 'running', updatedAt: iso() }],
-    });
-    monitor.start();
-    await run(1_000);
+    const { clock, events, run, startWithRunningRun } = setup();
+    await startWithRunningRun();
     clock.sleep(30 * MIN);
     await run(1_000);
     expect(events.map((e) => e.type)).toEqual(['run_started', 'run_stalled']);

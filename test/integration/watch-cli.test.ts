@@ -2,18 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isoNow, OrchestrationDb, tempDir } from '../support/orchestration-db.ts';
-import { runwatch, type Child } from '../support/processes.ts';
+import { killedAfterEach, runwatch, type Child } from '../support/processes.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
-const children: Child[] = [];
+const track = killedAfterEach();
 const dbs: OrchestrationDb[] = [];
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.process.exitCode === null && child.process.signalCode === null) {
-      child.kill('SIGKILL');
-      await child.exited;
-    }
-  }
+afterEach(() => {
   for (const db of dbs.splice(0)) db.close();
 });
 
@@ -32,9 +26,7 @@ function setup(options: { journal?: 'wal' | 'delete' } = {}) {
 }
 
 function watch(args: string[], env: NodeJS.ProcessEnv): Child {
-  const child = runwatch(['watch', '--json', '--poll', '50ms', ...args], env);
-  children.push(child);
-  return child;
+  return track(runwatch(['watch', '--json', '--poll', '50ms', ...args], env));
 }
 
 type Ev = Record<string, unknown>;
@@ -228,7 +220,7 @@ describe('runwatch watch across crashes and restarts', () => {
       'the missing-file message',
     );
     const demo = runwatch(['demo', '--db', file, '--runs', '3', '--speed', '20'], env);
-    children.push(demo);
+    track(demo);
     expect((await demo.exited).code).toBe(0);
     await waitFor(() => byType(watcher, 'run_completed').length === 3, 'three runs completed');
     expect(byType(watcher, 'source_down')).toEqual([]);

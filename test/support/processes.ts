@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach } from 'vitest';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -56,4 +57,21 @@ export function runwatch(args: string[], env: NodeJS.ProcessEnv = {}): Child {
 
 export function writer(args: string[]): Child {
   return new Child([path.join(ROOT, 'test', 'support', 'child-writer.ts'), ...args]);
+}
+
+/** Children started through this are killed after each test that left them running. */
+export function killedAfterEach(): (child: Child) => Child {
+  const children: Child[] = [];
+  afterEach(async () => {
+    for (const child of children.splice(0)) {
+      if (child.process.exitCode === null && child.process.signalCode === null) {
+        child.kill('SIGKILL');
+        await child.exited;
+      }
+    }
+  });
+  return (child) => {
+    children.push(child);
+    return child;
+  };
 }
