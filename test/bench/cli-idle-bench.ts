@@ -19,7 +19,11 @@ import { sleep } from './stats.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/runwatch.js');
 const READY_TIMEOUT_MS = 120_000;
-const SETTLE_MS = 2_000;
+/**
+ * After the first load V8 finishes its background work (concurrent marking, sweeping, compiling)
+ * for some ten seconds: idle is measured once that has settled.
+ */
+const SETTLE_MS = 15_000;
 
 export interface CliConfig {
   label: string;

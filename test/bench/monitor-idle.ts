@@ -4,7 +4,8 @@ import { PlatformFloor, type FloorResult } from './platform-floor.ts';
 import { cpuMs, sleep } from './stats.ts';
 
 /** After the first load, wait for its garbage collection and WAL checkpoints to settle. */
-const SETTLE_MS = 2_000;
+/** V8 finishes its background work after the first load for some ten seconds. */
+const SETTLE_MS = 12_000;
 
 export interface MonitorIdleResult {
   polls: number;
