@@ -3,8 +3,10 @@ import type { MonitorHarness } from './monitor-harness.ts';
 import { PlatformFloor, type FloorResult } from './platform-floor.ts';
 import { cpuMs, sleep } from './stats.ts';
 
-/** After the first load, wait for its garbage collection and WAL checkpoints to settle. */
-/** V8 finishes its background work after the first load for some ten seconds. */
+/**
+ * After the first load, wait for its garbage collection, V8's background work (some ten
+ * seconds) and WAL checkpoints to settle.
+ */
 const SETTLE_MS = 12_000;
 
 export interface MonitorIdleResult {
