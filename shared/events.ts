@@ -101,17 +101,3 @@ export type EventDraft = RunwatchEvent extends infer E
     ? Omit<E, 'id'>
     : never
   : never;
-
-export const RUN_EVENT_TYPES: readonly RunEvent['type'][] = [
-  'run_started',
-  'step_failed',
-  'run_completed',
-  'run_stalled',
-  'run_recovered',
-  'run_overdue',
-  'run_removed',
-];
-
-export function isRunEvent(event: RunwatchEvent | EventDraft): event is RunEvent {
-  return (RUN_EVENT_TYPES as readonly string[]).includes(event.type);
-}

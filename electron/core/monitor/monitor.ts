@@ -152,15 +152,6 @@ export class Monitor {
     this.readyListeners.push(listener);
   }
 
-  /** The runs being watched now (active ones), for status views. */
-  activeRuns(): TrackedRun[] {
-    return [...this.tracked.values()];
-  }
-
-  get isSourceDown(): boolean {
-    return this.health.isDown;
-  }
-
   start(): void {
     this.loop.start();
   }

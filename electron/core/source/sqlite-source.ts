@@ -137,10 +137,6 @@ export class SqliteSource {
     return stat.ino === this.identity.ino && stat.dev === this.identity.dev ? 'same' : 'replaced';
   }
 
-  hasRowid(table: SourceTable): boolean {
-    return this.rowid[table];
-  }
-
   /** Changes whenever another connection commits (about 6 µs). */
   dataVersion(): number {
     return this.run((s) => s.dataVersion.get() as number);

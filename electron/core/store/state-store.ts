@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -65,7 +64,6 @@ function fromDb(row: RunRowDb): TrackedRun {
  */
 export class StateStore {
   readonly file: string;
-  readonly storeId: string;
   private readonly db: Database.Database;
   private readonly sql;
 
@@ -101,9 +99,6 @@ export class StateStore {
          VALUES (@runId, @attempt, @startedAt, @endedAt, @progressAt)
          ON CONFLICT (run_id, attempt, started_at) DO UPDATE SET ended_at = excluded.ended_at`,
       ),
-      stallsOf: db.prepare(
-        'SELECT * FROM stalls WHERE run_id = ? AND attempt = ? ORDER BY started_at',
-      ),
       insertEvent: db.prepare('INSERT INTO events (type, run_id, at, body) VALUES (?, ?, ?, ?)'),
       pipelineFinished: db.prepare(
         `INSERT INTO pipelines (pipeline, last_run_id, last_attempt, last_outcome, last_finished_at)
@@ -113,7 +108,6 @@ export class StateStore {
            last_finished_at = excluded.last_finished_at, failure_acked_at = NULL
          WHERE excluded.last_finished_at >= pipelines.last_finished_at`,
       ),
-      recentEvents: db.prepare('SELECT id, body FROM events ORDER BY id DESC LIMIT ?'),
       attention: db.prepare(
         `SELECT CASE WHEN stall_since IS NOT NULL THEN 'stalled' ELSE 'overdue' END AS kind,
                 pipeline, run_id, attempt, coalesce(stall_since, overdue_at) AS since
@@ -152,12 +146,6 @@ export class StateStore {
           WHERE last_outcome = 'failed' AND failure_acked_at IS NULL`,
       ),
     };
-    let storeId = this.getMeta<string>('store_id');
-    if (!storeId && !db.readonly) {
-      storeId = randomUUID();
-      this.sql.setMeta.run('store_id', JSON.stringify(storeId));
-    }
-    this.storeId = storeId ?? '';
   }
 
   /**
@@ -222,24 +210,6 @@ export class StateStore {
     return (this.sql.activeRuns.all() as RunRowDb[]).map(fromDb);
   }
 
-  stallsOf(runId: string, attempt: number): StallRecord[] {
-    return (
-      this.sql.stallsOf.all(runId, attempt) as {
-        run_id: string;
-        attempt: number;
-        started_at: number;
-        ended_at: number | null;
-        progress_at: number;
-      }[]
-    ).map((row) => ({
-      runId: row.run_id,
-      attempt: row.attempt,
-      startedAt: row.started_at,
-      endedAt: row.ended_at,
-      progressAt: row.progress_at,
-    }));
-  }
-
   /** Writes one cycle atomically and returns its events with their ids, ready to publish. */
   commit(write: CycleWrite, now: number): RunwatchEvent[] {
     return this.db
@@ -276,15 +246,6 @@ export class StateStore {
         });
       })
       .immediate();
-  }
-
-  recentEvents(limit: number): RunwatchEvent[] {
-    return (this.sql.recentEvents.all(limit) as { id: number; body: string }[])
-      .reverse()
-      .map((row) => {
-        const { type, ...rest } = JSON.parse(row.body) as EventDraft;
-        return { type, id: row.id, ...rest } as RunwatchEvent;
-      });
   }
 
   attention(source: string): AttentionItem[] {
