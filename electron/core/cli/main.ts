@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/yaml-validate.ts';
+import { ForeignDatabaseError } from '../demo/demo-pipeline.ts';
 import { DataDirBusyError } from '../store/data-dir-lock.ts';
 import { StateSchemaError } from '../store/state-schema.ts';
 import { ackCommand } from './ack-command.ts';
@@ -107,7 +108,7 @@ function report(error: unknown): number {
     error instanceof InputError ||
     error instanceof DataDirBusyError ||
     error instanceof StateSchemaError ||
-    (error instanceof Error && error.message.includes('is not a database the demo can write'))
+    error instanceof ForeignDatabaseError
   ) {
     process.stderr.write(`runwatch: ${error.message}\n`);
     return EXIT_INPUT;

@@ -21,6 +21,14 @@ export interface DemoOptions {
   stallMs?: number;
 }
 
+/** The file given to the demo is a database of some other kind: it is left alone. */
+export class ForeignDatabaseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ForeignDatabaseError';
+  }
+}
+
 /** Opens the demo database, creating it with the default schema; refuses a foreign one. */
 export function openDemoDatabase(dbPath: string): Database.Database {
   fs.mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true });
@@ -33,7 +41,7 @@ export function openDemoDatabase(dbPath: string): Database.Database {
     if (tables === 0) createDefaultSchema(db);
     const { problems } = checkSchema(db);
     if (problems.length > 0) {
-      throw new Error(
+      throw new ForeignDatabaseError(
         `${dbPath} is not a database the demo can write (${problems.join('; ')}); pick a new file`,
       );
     }
