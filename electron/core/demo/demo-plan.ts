@@ -31,8 +31,8 @@ const CYCLE: readonly Omit<DemoRunPlan, 'steps'>[] = [
   { pipeline: 'report-weekly', at: null, fate: 'succeed', retry: false },
   { pipeline: 'etl-daily', at: 2, fate: 'cancel', retry: false },
   { pipeline: 'train-model', at: 3, fate: 'fail', retry: false },
-  { pipeline: 'etl-daily', at: null, fate: 'succeed', retry: false },
-  { pipeline: 'report-weekly', at: null, fate: 'succeed', retry: false },
+  { pipeline: 'etl-daily', at: 3, fate: 'stall', retry: false },
+  { pipeline: 'report-weekly', at: 2, fate: 'cancel', retry: false },
 ];
 
 /** The plan of the n-th run (0-based); the cycle repeats for endless demos. */
