@@ -186,6 +186,42 @@ describe('monitor on a database written by another connection', () => {
   });
 });
 
+describe('a first start cut short', () => {
+  it('is repeated on the next start, and runs added meanwhile are still reported', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'orchestration.db');
+    const orch = new OrchestrationDb(file);
+    cleanup.push(() => orch.close());
+    orch.insertRun({ runId: 'old', status: 'succeeded', steps: steps('a') });
+    for (let i = 0; i < 450; i++) orch.insertRun({ runId: `live-${i}`, steps: steps('a') });
+    const dataDir = path.join(dir, 'data');
+    const first = new MonitorHarness(file, { dataDir });
+    let stopping: Promise<void> | null = null;
+    const stopOnFirstEvent = setInterval(() => {
+      if (first.events.length > 0) stopping ??= first.monitor.stop();
+    }, 0);
+    first.start();
+    await waitFor(() => stopping, 'the first events');
+    clearInterval(stopOnFirstEvent);
+    await stopping;
+    first.store.close();
+    const reported = first.events.length;
+    expect(reported).toBeGreaterThan(0);
+    expect(reported).toBeLessThan(450);
+
+    orch.finishRun('live-0', 'failed');
+    orch.insertRun({ runId: 'added', steps: steps('a') });
+    orch.finishRun('added', 'succeeded');
+    const second = new MonitorHarness(file, { dataDir });
+    cleanup.push(() => second.stop());
+    second.start();
+    await waitFor(() => second.diagnostics, 'the repeated first start');
+    const completed = second.of('run_completed').map((e) => 'run_id' in e && e.run_id);
+    expect(completed.sort()).toEqual(['added', 'live-0']);
+    expect(second.of('run_started').length + reported).toBe(450);
+  });
+});
+
 describe('polling', () => {
   function countPolls(harness: MonitorHarness): () => number {
     const source = harness.monitor.source;

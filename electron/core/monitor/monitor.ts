@@ -278,28 +278,28 @@ export class Monitor {
   }
 
   /**
-   * Applies the rules to one fresh read. During the first start every run is history: recorded
-   * silently when finished, unless --backfill. Later, an unknown run from that history (its rowid
-   * was already there) is recorded silently when finished, and is a retry when active.
+   * Applies the rules to one fresh read. History is what the database held when Runwatch first
+   * started (rowids up to `history_rowid`): a run from it that Runwatch does not know is recorded
+   * silently when finished (unless the first start runs with --backfill), and once that first
+   * start is complete, one active again is a retry. Runs added later are always reported.
    */
   private detectOne(
     runId: string,
     observed: ObservedRun | null,
     ctx: DetectContext,
-    firstStart = false,
+    initializing = false,
   ): Transition | null {
     const known = this.tracked.get(runId) ?? this.options.store.getRun(runId);
     if (!known && !observed) return null;
-    const historical =
-      !firstStart &&
-      this.historyRowid !== null &&
+    const inHistory =
       observed !== null &&
-      observed.rowid !== null &&
-      observed.rowid <= this.historyRowid;
+      (this.historyRowid !== null && observed.rowid !== null
+        ? observed.rowid <= this.historyRowid
+        : initializing);
     const options: NewRunOptions = {
       priorAttempts: known?.phase === 'removed' ? known.attempt : 0,
-      silentIfFinished: firstStart ? !this.options.backfill : historical,
-      historical,
+      silentIfFinished: inHistory && !(initializing && this.options.backfill === true),
+      historical: inHistory && !initializing,
     };
     return detect(known, observed, ctx, options);
   }
@@ -329,25 +329,29 @@ export class Monitor {
   private async baseline(): Promise<void> {
     const { store, backfill } = this.options;
     const source = this.source;
-    const firstStart = store.getMeta<number>('initialized_at') === undefined;
-    if (firstStart && this.historyRowid === null) this.historyRowid = source.maxRowid('runs');
+    // The first start is complete only once its whole read is: a crash before that repeats it.
+    const initializing = store.getMeta<number>('initialized_at') === undefined;
+    if (initializing && store.getMeta('history_rowid') === undefined) {
+      // Where history ends is settled before any event of the first start is published.
+      this.historyRowid = source.maxRowid('runs');
+      this.commit([], { history_rowid: this.historyRowid });
+    }
     const now = this.clock.now();
     const at = this.clock.monotonic();
     const rowids = { runs: source.maxRowid('runs'), steps: source.maxRowid('steps') };
     const newest = { runs: await this.newest('runs', now), steps: await this.newest('steps', now) };
     this.sweep = null;
-    const since = store.getMeta<number>('wm_runs_rowid') ?? null;
-    const candidates = await this.candidates(since, firstStart && backfill === true);
+    const since = store.getMeta<number>('wm_runs_rowid') ?? this.historyRowid;
+    const candidates = await this.candidates(since, initializing && backfill === true);
     for (const chunk of chunks(candidates, CHUNK_RUNS)) {
-      this.judge(chunk, false, firstStart);
+      this.judge(chunk, false, initializing);
       await this.breathe();
     }
     this.cursor.reset(rowids, newest, at);
     const meta: Record<string, unknown> = {};
     if (rowids.runs !== null) meta.wm_runs_rowid = rowids.runs;
-    if (firstStart) {
+    if (initializing) {
       meta.initialized_at = now;
-      meta.history_rowid = this.historyRowid;
       meta.source_path = path.resolve(source.path);
     }
     this.commit([], meta);
@@ -472,14 +476,14 @@ export class Monitor {
    * Reads runs by key in one read transaction, applies the rules, commits and publishes.
    * Returns whether anything about them changed (a new run, progress, or an event).
    */
-  private judge(runIds: readonly string[], live: boolean, firstStart = false): boolean {
+  private judge(runIds: readonly string[], live: boolean, initializing = false): boolean {
     const observed = this.source.readRuns(runIds);
     const ctx = this.context(live);
     const transitions: Transition[] = [];
     let changed = false;
     for (const runId of runIds) {
       const before = this.tracked.get(runId);
-      const t = this.detectOne(runId, observed.get(runId) ?? null, ctx, firstStart);
+      const t = this.detectOne(runId, observed.get(runId) ?? null, ctx, initializing);
       if (!t) continue;
       transitions.push(t);
       changed ||= t.events.length > 0 || !before || before.print !== t.run?.print;
