@@ -287,6 +287,23 @@ describe('a database that is missing, not SQLite, or incomplete', () => {
     expect(harness.events.map((e) => e.type)).toEqual(['source_down', 'source_up', 'run_started']);
   });
 
+  it('reports runs that finished before its first read of a database created after it started', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'later.db');
+    const harness = new MonitorHarness(file);
+    cleanup.push(() => harness.stop());
+    harness.start();
+    await harness.waitForLog(/database not found/);
+    const orch = new OrchestrationDb(file);
+    cleanup.push(() => orch.close());
+    orch.insertRun({
+      runId: 'quick',
+      status: 'succeeded',
+      steps: [{ stepId: 'a', status: 'succeeded' }],
+    });
+    await harness.waitFor('run_completed', 'quick');
+  });
+
   it('names a file that is not SQLite, and a missing column', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'orch.db');

@@ -258,6 +258,7 @@ export class Monitor {
       this.openInfo = this.source.open();
     } catch (error) {
       if (!(error instanceof SourceError)) throw error;
+      if (error.kind === 'missing' || error.kind === 'no_runs') this.noHistory();
       this.failed(error.message);
       return false;
     }
@@ -302,6 +303,21 @@ export class Monitor {
       historical: inHistory && !initializing,
     };
     return detect(known, observed, ctx, options);
+  }
+
+  /**
+   * The first start found no database, or one without runs: it has no history, so every run it
+   * will hold is reported, even one that finishes before Runwatch first reads it.
+   */
+  private noHistory(): void {
+    const { store } = this.options;
+    if (store.getMeta('history_rowid') !== undefined) return;
+    this.historyRowid = 0;
+    this.commit([], {
+      history_rowid: 0,
+      initialized_at: this.clock.now(),
+      source_path: path.resolve(this.source.path),
+    });
   }
 
   /**

@@ -1,6 +1,8 @@
 /** Why the watched database cannot be read right now: a condition to report and retry. */
 
-export type SourceErrorKind = 'missing' | 'not_sqlite' | 'schema' | 'locked' | 'unreadable';
+/** `no_runs`: an SQLite file without a runs table yet (a database still being created). */
+export type SourceErrorKind =
+  'missing' | 'not_sqlite' | 'no_runs' | 'schema' | 'locked' | 'unreadable';
 
 export class SourceError extends Error {
   readonly kind: SourceErrorKind;

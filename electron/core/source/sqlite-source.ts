@@ -104,7 +104,8 @@ export class SqliteSource {
       const journalMode = String(db.pragma('journal_mode', { simple: true }));
       const schema = checkSchema(db);
       if (schema.problems.length > 0) {
-        throw new SourceError('schema', `${this.path}: ${schema.problems.join('; ')}`);
+        const kind = schema.problems.includes('table runs is missing') ? 'no_runs' : 'schema';
+        throw new SourceError(kind, `${this.path}: ${schema.problems.join('; ')}`);
       }
       this.db = db;
       this.identity = { dev: stat.dev, ino: stat.ino };
