@@ -1,7 +1,7 @@
 import { formatDuration } from '../../../shared/duration.ts';
 import { DemoPipeline } from '../demo/demo-pipeline.ts';
 import { EventBus } from '../events/event-bus.ts';
-import { streamLogger } from '../log.ts';
+import { streamLogger, type Logger } from '../log.ts';
 import { releaseMemory } from '../release-memory.ts';
 import { Monitor, type SourceDiagnostics } from '../monitor/monitor.ts';
 import type { MonitorSettings } from '../monitor/monitor-settings.ts';
@@ -37,21 +37,18 @@ function describeSettings(settings: MonitorSettings): string {
   ].join(', ');
 }
 
-function describeSource(d: SourceDiagnostics): string[] {
-  const lines = [
-    `journal mode ${d.journalMode}; schema ok; ${d.active} active run${d.active === 1 ? '' : 's'}, ${d.finished} finished`,
-  ];
-  if (d.missingIndexes.length > 0) {
-    lines.push(
-      `warning: missing indexes make change checks slower on a large database: ${d.missingIndexes
-        .map((index) => `${index.table}(${index.column})`)
-        .join(', ')}. Add them with:`,
-      ...d.missingIndexes.map((index) => `    ${index.statement}`),
-    );
-  } else {
-    lines.push('indexes ok');
+function reportSource(d: SourceDiagnostics, log: Logger): void {
+  const runs = `${d.active} active run${d.active === 1 ? '' : 's'}, ${d.finished} finished`;
+  log.info(`journal mode ${d.journalMode}; schema ok; ${runs}`);
+  if (d.missingIndexes.length === 0) {
+    log.info('indexes ok');
+    return;
   }
-  return lines;
+  const names = d.missingIndexes.map((index) => `${index.table}(${index.column})`).join(', ');
+  log.warn(
+    `missing indexes make change checks slower on a large database: ${names}. Add them with:`,
+  );
+  for (const index of d.missingIndexes) process.stderr.write(`    ${index.statement}\n`);
 }
 
 /** Resolves on SIGINT/SIGTERM; a second signal exits at once. */
@@ -100,11 +97,7 @@ export async function watchCommand(options: WatchOptions): Promise<number> {
   });
   monitor.onReady((diagnostics) => {
     releaseMemory();
-    for (const line of describeSource(diagnostics)) {
-      if (line.startsWith('warning: ')) log.warn(line.slice('warning: '.length));
-      else if (line.startsWith('    ')) process.stderr.write(`${line}\n`);
-      else log.info(line);
-    }
+    reportSource(diagnostics, log);
   });
 
   let demo: DemoPipeline | null = null;

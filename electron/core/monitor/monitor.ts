@@ -3,7 +3,7 @@ import { formatDuration } from '../../../shared/duration.ts';
 import type { EventDraft, RunwatchEvent } from '../../../shared/events.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../log.ts';
-import { SourceError } from '../source/source-error.ts';
+import { missingDatabase, SourceError } from '../source/source-error.ts';
 import { FolderHint } from '../source/folder-hint.ts';
 import { SourceHealth, type HealthChange } from '../source/source-health.ts';
 import type { ObservedRun } from '../source/source-rows.ts';
@@ -91,6 +91,10 @@ export class Monitor {
   private readonly dueRuns = new Set<string>();
   private readonly logged = new Set<string>();
   private historyRowid: number | null;
+  /** Where history ends (`history_rowid`) is committed. */
+  private historySettled: boolean;
+  /** The first start's complete read is committed (`initialized_at`). */
+  private initialized: boolean;
   private lastDataVersion: number | null = null;
   private needsBaseline = true;
   /** Something changed since the last sweep: one is due once a minute has passed. */
@@ -119,7 +123,10 @@ export class Monitor {
     const { store } = options;
     for (const run of store.activeRuns()) this.tracked.set(run.runId, run);
     this.offset = new ClockOffset(store.getMeta<number[]>('clock_offset_samples') ?? []);
-    this.historyRowid = store.getMeta<number | null>('history_rowid') ?? null;
+    const history = store.getMeta<number | null>('history_rowid');
+    this.historyRowid = history ?? null;
+    this.historySettled = history !== undefined;
+    this.initialized = store.getMeta<number>('initialized_at') !== undefined;
     const down = store.getMeta<{ since: number }>('source_down');
     this.health = new SourceHealth(options.settings.sourceGrace, down?.since ?? null);
     this.queue = new DeadlineQueue({
@@ -249,7 +256,7 @@ export class Monitor {
       if (status === 'same') return true;
       this.source.close();
       if (status === 'missing') {
-        this.failed(`database not found: ${this.source.path} (waiting for it to appear)`);
+        this.failed(missingDatabase(this.source.path).message);
         return false;
       }
       this.log.info(`${this.source.path} was replaced on disk; reopening it`);
@@ -310,9 +317,10 @@ export class Monitor {
    * will hold is reported, even one that finishes before Runwatch first reads it.
    */
   private noHistory(): void {
-    const { store } = this.options;
-    if (store.getMeta('history_rowid') !== undefined) return;
+    if (this.historySettled) return;
     this.historyRowid = 0;
+    this.historySettled = true;
+    this.initialized = true;
     this.commit([], {
       history_rowid: 0,
       initialized_at: this.clock.now(),
@@ -346,11 +354,12 @@ export class Monitor {
     const { store, backfill } = this.options;
     const source = this.source;
     // The first start is complete only once its whole read is: a crash before that repeats it.
-    const initializing = store.getMeta<number>('initialized_at') === undefined;
-    if (initializing && store.getMeta('history_rowid') === undefined) {
+    const initializing = !this.initialized;
+    if (!this.historySettled) {
       // Where history ends is settled before any event of the first start is published.
       this.historyRowid = source.maxRowid('runs');
       this.commit([], { history_rowid: this.historyRowid });
+      this.historySettled = true;
     }
     const now = this.clock.now();
     const at = this.clock.monotonic();
@@ -371,6 +380,7 @@ export class Monitor {
       meta.source_path = path.resolve(source.path);
     }
     this.commit([], meta);
+    this.initialized = true;
     this.lastSweepAt = this.clock.monotonic();
     this.sweepPending = false;
     this.needsBaseline = false;

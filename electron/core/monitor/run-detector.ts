@@ -265,15 +265,14 @@ function observeFinished(previous: TrackedRun, observed: ObservedRun, d: Detecti
   return startAttempt(observed, summary, previous.attempt + 1, d);
 }
 
-function startAttempt(
+/** A run as first read (or read again as a new attempt), before any rule has acted on it. */
+function trackedFrom(
   observed: ObservedRun,
   summary: RunSummary,
   attempt: number,
-  d: Detection,
+  ctx: DetectContext,
 ): TrackedRun {
-  const { ctx } = d;
-  const progressAt = dbTime(ctx, summary.dbProgressAt);
-  const run: TrackedRun = {
+  return {
     runId: observed.runId,
     pipeline: observed.pipeline,
     attempt,
@@ -281,21 +280,35 @@ function startAttempt(
     status: summary.status,
     stale: false,
     print: summary.progressPrint,
-    attemptPrint: attempt > 1 ? summary.stepsPrint : null,
-    lastProgressAt: progressAt,
+    attemptPrint: null,
+    lastProgressAt: dbTime(ctx, summary.dbProgressAt),
     startedAt: summary.status === 'running' ? dbTime(ctx, summary.dbStartedAt) : null,
     stallSince: null,
     overdueAt: null,
-    // Steps still failed from the previous attempt were reported then.
-    failedSteps: summary.failedSteps.map((step) => step.stepId),
+    failedSteps: [],
     outcome: null,
     finishedAt: null,
     stepsDoneSince: null,
   };
-  if (attempt > 1 && run.startedAt !== null) run.startedAt = Math.max(run.startedAt, progressAt);
+}
+
+function startAttempt(
+  observed: ObservedRun,
+  summary: RunSummary,
+  attempt: number,
+  d: Detection,
+): TrackedRun {
+  const run = trackedFrom(observed, summary, attempt, d.ctx);
+  // Steps still failed from the previous attempt were reported then; this attempt must not
+  // finish on the steps it inherited.
+  run.failedSteps = summary.failedSteps.map((step) => step.stepId);
+  if (attempt > 1) {
+    run.attemptPrint = summary.stepsPrint;
+    if (run.startedAt !== null) run.startedAt = Math.max(run.startedAt, run.lastProgressAt);
+  }
   d.resetAck = true;
   d.persist = true;
-  d.emit('run_started', run, run.startedAt ?? progressAt, { status: summary.status });
+  d.emit('run_started', run, run.startedAt ?? run.lastProgressAt, { status: summary.status });
   return run;
 }
 
@@ -315,24 +328,7 @@ export interface NewRunOptions {
 function observeNew(observed: ObservedRun, options: NewRunOptions, d: Detection): TrackedRun {
   const { ctx } = d;
   const summary = d.summarize(observed);
-  const draft: TrackedRun = {
-    runId: observed.runId,
-    pipeline: observed.pipeline,
-    attempt: options.priorAttempts + 1,
-    phase: 'active',
-    status: summary.status,
-    stale: false,
-    print: summary.progressPrint,
-    attemptPrint: null,
-    lastProgressAt: dbTime(ctx, summary.dbProgressAt),
-    startedAt: summary.status === 'running' ? dbTime(ctx, summary.dbStartedAt) : null,
-    stallSince: null,
-    overdueAt: null,
-    failedSteps: [],
-    outcome: null,
-    finishedAt: null,
-    stepsDoneSince: null,
-  };
+  const draft = trackedFrom(observed, summary, options.priorAttempts + 1, ctx);
   const outcome = finishOf(draft, summary, { ...ctx, live: false });
   if (outcome) {
     draft.failedSteps = summary.failedSteps.map((step) => step.stepId);

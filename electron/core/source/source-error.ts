@@ -14,6 +14,11 @@ export class SourceError extends Error {
   }
 }
 
+/** The database file is not there (yet): the monitor waits for it. */
+export function missingDatabase(dbPath: string): SourceError {
+  return new SourceError('missing', `database not found: ${dbPath} (waiting for it to appear)`);
+}
+
 function codeOf(error: unknown): string {
   return typeof error === 'object' && error !== null && 'code' in error
     ? String((error as { code: unknown }).code)
@@ -25,9 +30,7 @@ export function classifySourceError(error: unknown, dbPath: string): SourceError
   if (error instanceof SourceError) return error;
   const code = codeOf(error);
   const detail = error instanceof Error ? error.message : String(error);
-  if (code === 'ENOENT') {
-    return new SourceError('missing', `database not found: ${dbPath} (waiting for it to appear)`);
-  }
+  if (code === 'ENOENT') return missingDatabase(dbPath);
   if (code === 'EACCES' || code === 'EPERM') {
     return new SourceError('unreadable', `cannot read ${dbPath}: permission denied`);
   }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import { classifySourceError, SourceError } from './source-error.ts';
+import { classifySourceError, missingDatabase, SourceError } from './source-error.ts';
 import { checkSchema, type MissingIndex, type SourceTable } from './schema-check.ts';
 import type { ObservedRun, StepRow } from './source-rows.ts';
 
@@ -92,8 +92,7 @@ export class SqliteSource {
   open(): OpenInfo {
     this.close();
     const stat = fs.statSync(this.path, { throwIfNoEntry: false });
-    if (!stat)
-      throw classifySourceError(Object.assign(new Error('missing'), { code: 'ENOENT' }), this.path);
+    if (!stat) throw missingDatabase(this.path);
     if (!stat.isFile()) throw new SourceError('unreadable', `${this.path} is not a file`);
     let db: Database.Database | null = null;
     try {
