@@ -68,6 +68,26 @@ export interface RunRemovedEvent extends RunEventBase {
   type: 'run_removed';
 }
 
+export interface RunArchivedEvent extends RunEventBase {
+  type: 'run_archived';
+  /** The zip, absolute. */
+  path: string;
+  /** Bytes of the archived files (the zip's size is in the report). */
+  bytes: number;
+  files: number;
+  sha256: string;
+}
+
+export interface ArchiveFailedEvent extends RunEventBase {
+  type: 'archive_failed';
+  reason: string;
+}
+
+export interface ReportWrittenEvent extends RunEventBase {
+  type: 'report_written';
+  path: string;
+}
+
 export interface SourceDownEvent extends EventBase {
   type: 'source_down';
   reason: string;
@@ -85,7 +105,10 @@ export type RunEvent =
   | RunStalledEvent
   | RunRecoveredEvent
   | RunOverdueEvent
-  | RunRemovedEvent;
+  | RunRemovedEvent
+  | RunArchivedEvent
+  | ArchiveFailedEvent
+  | ReportWrittenEvent;
 
 export type SourceEvent = SourceDownEvent | SourceUpEvent;
 

@@ -138,6 +138,8 @@ describe('runwatch watch across crashes and restarts', () => {
         .map((e) => [e.type, e.run_id])
         .sort(),
     ).toEqual([
+      ['report_written', 'old-bad'],
+      ['report_written', 'old-ok'],
       ['run_completed', 'old-bad'],
       ['run_completed', 'old-ok'],
       ['run_started', 'live'],

@@ -1,6 +1,7 @@
 import type { RunwatchEvent } from '../../shared/events.ts';
 import { EventBus } from '../../electron/core/events/event-bus.ts';
 import { streamLogger } from '../../electron/core/log.ts';
+import { JobRunner, type JobRunnerOptions } from '../../electron/core/jobs/job-runner.ts';
 import { Monitor, type SourceDiagnostics } from '../../electron/core/monitor/monitor.ts';
 import {
   resolveMonitorSettings,
@@ -19,6 +20,8 @@ export interface HarnessOptions {
   backfill?: boolean;
   sweepEveryMs?: number;
   folderHint?: boolean;
+  /** Also run archive and report jobs, as `watch` does. */
+  jobs?: Partial<Omit<JobRunnerOptions, 'store' | 'bus' | 'dataDir' | 'log'>>;
 }
 
 /** The real Monitor on a real database file, collecting what it publishes and logs. */
@@ -28,6 +31,7 @@ export class MonitorHarness {
   readonly dataDir: string;
   readonly store: StateStore;
   readonly monitor: Monitor;
+  readonly jobs: JobRunner | null;
   diagnostics: SourceDiagnostics | null = null;
 
   constructor(dbPath: string, options: HarnessOptions = {}) {
@@ -55,15 +59,27 @@ export class MonitorHarness {
       ...(options.folderHint !== undefined ? { folderHint: options.folderHint } : {}),
     });
     this.monitor.onReady((diagnostics) => (this.diagnostics = diagnostics));
+    this.jobs = options.jobs
+      ? new JobRunner({
+          store: this.store,
+          bus,
+          dataDir: this.dataDir,
+          log: streamLogger((line) => this.logs.push(line.trimEnd())),
+          ...options.jobs,
+        })
+      : null;
+    if (this.jobs) bus.on('run_completed', () => this.jobs?.wake());
   }
 
   start(): this {
+    this.jobs?.start();
     this.monitor.start();
     return this;
   }
 
   async stop(): Promise<void> {
     await this.monitor.stop();
+    await this.jobs?.stop();
     this.store.close();
   }
 

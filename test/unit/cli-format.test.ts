@@ -110,6 +110,20 @@ describe('eventLine', () => {
     run_recovered: { ...base, type: 'run_recovered', stalled_for_s: 300 },
     run_overdue: { ...base, type: 'run_overdue', running_for_s: 12 * 3_600 + 300 },
     run_removed: { ...base, type: 'run_removed' },
+    run_archived: {
+      ...base,
+      type: 'run_archived',
+      path: '/data/archive/run-42.zip',
+      bytes: 3 * 1024 * 1024,
+      files: 12,
+      sha256: 'ab'.repeat(32),
+    },
+    archive_failed: { ...base, type: 'archive_failed', reason: 'the artifacts folder is gone' },
+    report_written: {
+      ...base,
+      type: 'report_written',
+      path: '/data/reports/run-42_summary.json',
+    },
     source_down: {
       id: 2,
       source: 'orchestration',
@@ -128,6 +142,16 @@ describe('eventLine', () => {
 
   it('starts every line with the local time of detection', () => {
     for (const event of Object.values(events)) expect(eventLine(event)).toMatch(/^16:22:28 {2}\S/);
+  });
+
+  it('says where an archive went and why one failed', () => {
+    expect(eventLine(events.run_archived)).toContain(
+      '12 files, 3.00 MB -> /data/archive/run-42.zip',
+    );
+    expect(eventLine(events.archive_failed)).toContain(
+      'NO ARCHIVE   train-resnet run-42: the artifacts folder is gone',
+    );
+    expect(eventLine(events.report_written)).toContain('/data/reports/run-42_summary.json');
   });
 
   it('shows the time in the local zone, like a log tail', () => {

@@ -1,5 +1,6 @@
 import { formatDuration } from '../../../shared/duration.ts';
 import type { RunwatchEvent } from '../../../shared/events.ts';
+import { formatBytes } from '../../../shared/bytes.ts';
 
 function clock(iso: string): string {
   const date = new Date(iso);
@@ -37,5 +38,11 @@ export function eventLine(event: RunwatchEvent): string {
       return `${time}  OVERDUE      ${run}: running for ${seconds(event.running_for_s)}${late}`;
     case 'run_removed':
       return `${time}  removed      ${run}`;
+    case 'run_archived':
+      return `${time}  archived     ${run}: ${event.files} files, ${formatBytes(event.bytes)} -> ${event.path}`;
+    case 'archive_failed':
+      return `${time}  NO ARCHIVE   ${run}: ${event.reason}`;
+    case 'report_written':
+      return `${time}  report       ${run}: ${event.path}`;
   }
 }

@@ -4,10 +4,12 @@ import { ForeignDatabaseError } from '../demo/demo-pipeline.ts';
 import { DataDirBusyError } from '../store/data-dir-lock.ts';
 import { StateSchemaError } from '../store/state-schema.ts';
 import { ackCommand } from './ack-command.ts';
+import { archiveCommand } from './archive-command.ts';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, InputError, UsageError } from './cli-errors.ts';
 import { durationArg, positiveIntArg, positiveNumberArg } from './cli-options.ts';
 import { demoCommand } from './demo-command.ts';
 import { statusCommand } from './status-command.ts';
+import { verifyCommand } from './verify-command.ts';
 import { watchCommand } from './watch-command.ts';
 
 const EXAMPLES = `
@@ -15,7 +17,9 @@ Examples:
   runwatch demo --db /tmp/o.db &                      simulate a pipeline
   runwatch watch --db /tmp/o.db --json --stall-after 20s
   runwatch status --db /tmp/o.db
-  runwatch ack --db /tmp/o.db --all`;
+  runwatch ack --db /tmp/o.db --all
+  runwatch archive --db /tmp/o.db --run etl-daily-0001
+  runwatch verify ~/.local/share/runwatch/sources/o-1a2b3c4d/archive/etl-daily-0001.zip`;
 
 function buildProgram(run: (result: Promise<number> | number) => void): Command {
   const program = new Command('runwatch')
@@ -45,6 +49,16 @@ function buildProgram(run: (result: Promise<number> | number) => void): Command 
     .option('--once', 'read once, report, and exit (1 if the database could not be read)')
     .option('--backfill', 'on the first start, also report runs that already finished')
     .option('--demo', 'run the demo pipeline into <data-dir>/demo/orchestration.db and watch it')
+    .option(
+      '--archive-keep-days <n>',
+      'delete archives older than N days (never one younger than a day)',
+      positiveNumberArg,
+    )
+    .option(
+      '--archive-max-gb <n>',
+      'delete the oldest archives while they take more than N GB (never one younger than a day)',
+      positiveNumberArg,
+    )
     .option('--verbose', 'log more on stderr')
     .action((options) => {
       if (options.demo && options.db) throw new UsageError('give --db or --demo, not both');
@@ -84,6 +98,23 @@ function buildProgram(run: (result: Promise<number> | number) => void): Command 
     .option('--all', 'everything')
     .option('--data-dir <dir>', 'the data dir of its watch (default: per database)')
     .action((options) => run(ackCommand(options)));
+
+  program
+    .command('archive')
+    .description("(re)archive one finished run's artifacts now, and write its report")
+    .requiredOption('--db <file>', 'the orchestration database')
+    .requiredOption('--run <id>', 'the run')
+    .option('--data-dir <dir>', 'the data dir of its watch (default: per database)')
+    .option('--verbose', 'log more on stderr')
+    .action((options) => run(archiveCommand(options)));
+
+  program
+    .command('verify')
+    .description(
+      're-check a zip: every entry read back, CRC-32 and sizes (exit 1 names the first bad one)',
+    )
+    .argument('<file.zip>', 'the zip')
+    .action((file: string) => run(verifyCommand(file)));
 
   return program;
 }

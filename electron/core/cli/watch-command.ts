@@ -1,6 +1,7 @@
 import { formatDuration } from '../../../shared/duration.ts';
 import { DemoPipeline } from '../demo/demo-pipeline.ts';
 import { EventBus } from '../events/event-bus.ts';
+import { JobRunner } from '../jobs/job-runner.ts';
 import { streamLogger, type Logger } from '../log.ts';
 import { releaseMemory } from '../release-memory.ts';
 import { Monitor, type SourceDiagnostics } from '../monitor/monitor.ts';
@@ -23,6 +24,8 @@ export interface WatchOptions {
   backfill?: boolean;
   demo?: boolean;
   verbose?: boolean;
+  archiveKeepDays?: number;
+  archiveMaxGb?: number;
 }
 
 function describeSettings(settings: MonitorSettings): string {
@@ -95,6 +98,17 @@ export async function watchCommand(options: WatchOptions): Promise<number> {
     log,
     backfill: options.backfill ?? false,
   });
+  const jobs = new JobRunner({
+    store,
+    bus,
+    dataDir: paths.dataDir,
+    log,
+    retention: {
+      keepDays: options.archiveKeepDays ?? null,
+      maxBytes: options.archiveMaxGb === undefined ? null : options.archiveMaxGb * 1024 ** 3,
+    },
+  });
+  bus.on('run_completed', () => jobs.wake());
   monitor.onReady((diagnostics) => {
     releaseMemory();
     reportSource(diagnostics, log);
@@ -119,8 +133,10 @@ export async function watchCommand(options: WatchOptions): Promise<number> {
   }
 
   try {
+    jobs.start();
     if (options.once) {
       const ok = await monitor.runOnce();
+      await jobs.idle();
       return ok ? EXIT_OK : EXIT_INPUT;
     }
     let stopRequested: (reason: string) => void = () => {};
@@ -135,6 +151,7 @@ export async function watchCommand(options: WatchOptions): Promise<number> {
   } finally {
     demo?.stop();
     await monitor.stop();
+    await jobs.stop();
     await demoDone;
     store.close();
     lock.release();

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { formatDuration } from '../../../shared/duration.ts';
 import type { EventDraft, RunwatchEvent } from '../../../shared/events.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import { finishedRunOf, type FinishedRun } from '../jobs/finished-run.ts';
 import type { Logger } from '../log.ts';
 import { missingDatabase, SourceError } from '../source/source-error.ts';
 import { FolderHint } from '../source/folder-hint.ts';
@@ -506,21 +507,39 @@ export class Monitor {
     const observed = this.source.readRuns(runIds);
     const ctx = this.context(live);
     const transitions: Transition[] = [];
+    const completions: FinishedRun[] = [];
     let changed = false;
     for (const runId of runIds) {
       const before = this.tracked.get(runId);
-      const t = this.detectOne(runId, observed.get(runId) ?? null, ctx, initializing);
+      const run = observed.get(runId) ?? null;
+      const t = this.detectOne(runId, run, ctx, initializing);
       if (!t) continue;
       transitions.push(t);
       changed ||= t.events.length > 0 || !before || before.print !== t.run?.print;
+      for (const event of t.events) {
+        if (event.type === 'run_completed' && run) {
+          completions.push(finishedRunOf(run, event, this.source.path));
+        }
+      }
     }
-    this.commit(transitions, {});
+    this.commit(transitions, {}, completions);
     return changed;
   }
 
   /** Commit, then publish: memory and deadlines follow only what state.db now holds. */
-  private commit(transitions: readonly Transition[], meta: Record<string, unknown>): void {
-    const write: CycleWrite = { runs: [], resetAck: [], stalls: [], events: [], meta: { ...meta } };
+  private commit(
+    transitions: readonly Transition[],
+    meta: Record<string, unknown>,
+    completions: FinishedRun[] = [],
+  ): void {
+    const write: CycleWrite = {
+      runs: [],
+      resetAck: [],
+      stalls: [],
+      events: [],
+      completions,
+      meta: { ...meta },
+    };
     for (const t of transitions) {
       if (!t.run) continue;
       if (t.persist) write.runs.push(t.run);
@@ -569,7 +588,7 @@ export class Monitor {
 
   private publishSourceEvent(draft: EventDraft, meta: Record<string, unknown>): void {
     const published = this.options.store.commit(
-      { runs: [], resetAck: [], stalls: [], events: [draft], meta },
+      { runs: [], resetAck: [], stalls: [], events: [draft], completions: [], meta },
       this.clock.now(),
     );
     this.options.bus.publish(published);

@@ -53,6 +53,31 @@ const MIGRATIONS: readonly string[] = [
      body   TEXT NOT NULL
    );
    CREATE INDEX events_run ON events(run_id);`,
+  `CREATE TABLE completions (
+     run_id   TEXT NOT NULL,
+     attempt  INTEGER NOT NULL,
+     event_id INTEGER,
+     run      TEXT NOT NULL,
+     PRIMARY KEY (run_id, attempt)
+   );
+   CREATE TABLE jobs (
+     id           INTEGER PRIMARY KEY,
+     kind         TEXT NOT NULL CHECK (kind IN ('archive', 'report')),
+     run_id       TEXT NOT NULL,
+     attempt      INTEGER NOT NULL,
+     state        TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed')),
+     tries        INTEGER NOT NULL DEFAULT 0,
+     next_at      INTEGER NOT NULL,
+     last_error   TEXT,
+     listing      TEXT,
+     result       TEXT,
+     progress     TEXT,
+     requested_by TEXT,
+     created_at   INTEGER NOT NULL,
+     updated_at   INTEGER NOT NULL
+   );
+   CREATE INDEX jobs_pending ON jobs(state) WHERE state = 'pending';
+   CREATE INDEX jobs_run ON jobs(run_id, attempt);`,
 ];
 
 export const STATE_SCHEMA_VERSION = MIGRATIONS.length;

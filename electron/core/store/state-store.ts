@@ -3,8 +3,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { AckTarget, AttentionItem } from '../../../shared/attention.ts';
 import type { EventDraft, RunwatchEvent } from '../../../shared/events.ts';
+import type { FinishedRun } from '../jobs/finished-run.ts';
 import type { StallRecord, TrackedRun } from '../monitor/tracked-run.ts';
 import { toIso } from '../time/timestamp.ts';
+import { JobTable } from './job-table.ts';
 import { migrate, STATE_SCHEMA_VERSION, StateSchemaError } from './state-schema.ts';
 
 export const STATE_DB = 'state.db';
@@ -16,6 +18,8 @@ export interface CycleWrite {
   resetAck: string[];
   stalls: StallRecord[];
   events: EventDraft[];
+  /** Runs that finished in this cycle: their snapshots and jobs go in with their events. */
+  completions: FinishedRun[];
   meta: Record<string, unknown>;
 }
 
@@ -64,12 +68,15 @@ function fromDb(row: RunRowDb): TrackedRun {
  */
 export class StateStore {
   readonly file: string;
+  readonly jobs: JobTable;
   private readonly db: Database.Database;
   private readonly sql;
+  private dataVersion: number | null = null;
 
   private constructor(file: string, db: Database.Database) {
     this.file = file;
     this.db = db;
+    this.jobs = new JobTable(db);
     this.sql = {
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
       setMeta: db.prepare(
@@ -226,26 +233,61 @@ export class StateStore {
           });
         }
         for (const [key, value] of Object.entries(write.meta)) this.setMeta(key, value);
-        return write.events.map((draft) => {
-          const runId = 'run_id' in draft ? draft.run_id : null;
-          const id = Number(
-            this.sql.insertEvent.run(draft.type, runId, draft.at, JSON.stringify(draft))
-              .lastInsertRowid,
+        const events = this.insertEvents(write.events);
+        for (const run of write.completions) {
+          const event = events.find(
+            (e) =>
+              e.type === 'run_completed' && e.run_id === run.run_id && e.attempt === run.attempt,
           );
-          if (draft.type === 'run_completed') {
-            this.sql.pipelineFinished.run({
-              pipeline: draft.pipeline,
-              run_id: draft.run_id,
-              attempt: draft.attempt,
-              outcome: draft.outcome,
-              finished_at: Date.parse(draft.occurred_at),
-            });
-          }
-          const { type, ...rest } = draft;
-          return { type, id, ...rest } as RunwatchEvent;
-        });
+          this.jobs.enqueueCompletion(run, event?.id ?? null, now);
+        }
+        return events;
       })
       .immediate();
+  }
+
+  /** Runs `write` in one immediate transaction, then returns the events it recorded, with ids. */
+  record(write: (insert: (drafts: EventDraft[]) => RunwatchEvent[]) => void): RunwatchEvent[] {
+    return this.db
+      .transaction(() => {
+        const events: RunwatchEvent[] = [];
+        write((drafts) => {
+          const inserted = this.insertEvents(drafts);
+          events.push(...inserted);
+          return inserted;
+        });
+        return events;
+      })
+      .immediate();
+  }
+
+  private insertEvents(drafts: readonly EventDraft[]): RunwatchEvent[] {
+    return drafts.map((draft) => {
+      const runId = 'run_id' in draft ? draft.run_id : null;
+      const id = Number(
+        this.sql.insertEvent.run(draft.type, runId, draft.at, JSON.stringify(draft))
+          .lastInsertRowid,
+      );
+      if (draft.type === 'run_completed') {
+        this.sql.pipelineFinished.run({
+          pipeline: draft.pipeline,
+          run_id: draft.run_id,
+          attempt: draft.attempt,
+          outcome: draft.outcome,
+          finished_at: Date.parse(draft.occurred_at),
+        });
+      }
+      const { type, ...rest } = draft;
+      return { type, id, ...rest } as RunwatchEvent;
+    });
+  }
+
+  /** Whether another connection (a second process) committed to state.db since the last call. */
+  changedElsewhere(): boolean {
+    const version = this.db.pragma('data_version', { simple: true }) as number;
+    const changed = this.dataVersion !== null && version !== this.dataVersion;
+    this.dataVersion = version;
+    return changed;
   }
 
   attention(source: string): AttentionItem[] {

@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { parentPort, workerData } from 'node:worker_threads';
+import {
+  ArtifactsError,
+  firstChanged,
+  listArtifacts,
+  type ListedFile,
+} from './artifact-listing.ts';
+import type { ArchiveOutcome, ArchiveTask, WorkerMessage } from './archive-protocol.ts';
+import { verifyZip } from './zip-verify.ts';
+import { writeZip } from './zip-writer.ts';
+
+/** Progress goes to the main thread at most this often. */
+const PROGRESS_EVERY_MS = 100;
+
+class Failed extends Error {
+  readonly transient: boolean;
+  constructor(reason: string, transient: boolean) {
+    super(reason);
+    this.transient = transient;
+  }
+}
+
+/** Errors that another try may not meet: a full disk, a file that moved under us. */
+const TRANSIENT_CODES = new Set([
+  'ENOSPC',
+  'EDQUOT',
+  'ENOENT',
+  'EBUSY',
+  'EAGAIN',
+  'EMFILE',
+  'ENFILE',
+  'EIO',
+]);
+
+function post(message: WorkerMessage): void {
+  parentPort?.postMessage(message);
+}
+
+function progressPoster(phase: 'zip' | 'verify', totalFiles: number, totalBytes: number) {
+  let last = 0;
+  return (progress: { files: number; bytes: number }, force = false) => {
+    const now = Date.now();
+    if (!force && now - last < PROGRESS_EVERY_MS) return;
+    last = now;
+    post({ type: 'progress', phase, ...progress, totalFiles, totalBytes });
+  };
+}
+
+async function sha256Of(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(fs.createReadStream(file), hash);
+  return hash.digest('hex');
+}
+
+async function verified(zipPath: string, files: readonly ListedFile[], bytes: number) {
+  const report = progressPoster('verify', files.length, bytes);
+  const result = await verifyZip(zipPath, files, (p) => report(p));
+  report({ files: files.length, bytes }, true);
+  if (!result.ok) {
+    throw new Failed(
+      `verification failed${result.entry === null ? '' : ` at ${result.entry}`}: ${result.reason}`,
+      true,
+    );
+  }
+  const changed = firstChanged(files);
+  if (changed !== null) throw new Failed(`${changed} changed while it was being zipped`, true);
+}
+
+async function build(task: Extract<ArchiveTask, { kind: 'build' }>): Promise<ArchiveOutcome> {
+  const listing = listArtifacts(task.artifactsDir);
+  const report = progressPoster('zip', listing.files.length, listing.bytes);
+  let written;
+  try {
+    written = await writeZip(listing, task.tmpPath, (p) => report(p));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Failed(
+      `writing the zip failed: ${reason}`,
+      code === undefined || TRANSIENT_CODES.has(code),
+    );
+  }
+  report({ files: listing.files.length, bytes: listing.bytes }, true);
+  await verified(task.tmpPath, listing.files, listing.bytes);
+  return {
+    files: listing.files,
+    skipped: listing.skipped,
+    bytes: listing.bytes,
+    zipSize: written.size,
+    sha256: written.sha256,
+  };
+}
+
+async function adopt(task: Extract<ArchiveTask, { kind: 'adopt' }>): Promise<ArchiveOutcome> {
+  const bytes = task.files.reduce((sum, file) => sum + file.size, 0);
+  await verified(task.zipPath, task.files, bytes);
+  return {
+    files: task.files,
+    skipped: [],
+    bytes,
+    zipSize: fs.statSync(task.zipPath).size,
+    sha256: await sha256Of(task.zipPath),
+  };
+}
+
+async function main(task: ArchiveTask): Promise<void> {
+  try {
+    const outcome = task.kind === 'build' ? await build(task) : await adopt(task);
+    post({ type: 'done', outcome });
+  } catch (error) {
+    if (error instanceof Failed || error instanceof ArtifactsError) {
+      post({ type: 'failed', failure: { reason: error.message, transient: error.transient } });
+    } else {
+      const reason = error instanceof Error ? error.message : String(error);
+      post({ type: 'failed', failure: { reason, transient: true } });
+    }
+  }
+}
+
+await main(workerData as ArchiveTask);

@@ -1,0 +1,156 @@
+import { pipeline } from 'node:stream/promises';
+import { Writable } from 'node:stream';
+import zlib from 'node:zlib';
+import yauzl from 'yauzl';
+
+/** What the zip must hold: one entry per listed file, with these sizes. */
+export interface ExpectedEntry {
+  name: string;
+  size: number;
+}
+
+export type VerifyResult =
+  { ok: true; files: number; bytes: number } | { ok: false; entry: string | null; reason: string };
+
+export interface VerifyProgress {
+  files: number;
+  bytes: number;
+}
+
+function openZip(file: string): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(
+      file,
+      { lazyEntries: true, autoClose: false, decodeStrings: true, validateEntrySizes: true },
+      (error, zip) => (error ? reject(error) : resolve(zip)),
+    );
+  });
+}
+
+function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | null> {
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      zip.off('entry', onEntry);
+      zip.off('end', onEnd);
+      zip.off('error', onError);
+    };
+    const onEntry = (entry: yauzl.Entry) => (cleanup(), resolve(entry));
+    const onEnd = () => (cleanup(), resolve(null));
+    const onError = (error: Error) => (cleanup(), reject(error));
+    zip.on('entry', onEntry);
+    zip.on('end', onEnd);
+    zip.on('error', onError);
+    zip.readEntry();
+  });
+}
+
+/** CRC-32 and length of an entry's decompressed bytes. */
+async function checksum(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  onBytes: (n: number) => void,
+): Promise<{ crc: number; size: number }> {
+  const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
+    zip.openReadStream(entry, (error, s) => (error ? reject(error) : resolve(s))),
+  );
+  let crc = 0;
+  let size = 0;
+  await pipeline(
+    stream,
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        crc = zlib.crc32(chunk, crc);
+        size += chunk.length;
+        onBytes(chunk.length);
+        done();
+      },
+    }),
+  );
+  return { crc, size };
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Reads every entry of a zip back and checks it (DESIGN.md §5): the CRC-32 recomputed over the
+ * decompressed bytes (yauzl does not check it), each size, and — given the listing taken before
+ * zipping — the same names, count and total bytes. Stops at the first bad entry and names it.
+ */
+export async function verifyZip(
+  file: string,
+  expected?: readonly ExpectedEntry[],
+  onProgress?: (progress: VerifyProgress) => void,
+): Promise<VerifyResult> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await openZip(file);
+  } catch (error) {
+    return { ok: false, entry: null, reason: `not a readable zip: ${message(error)}` };
+  }
+  const wanted = expected ? new Map(expected.map((e) => [e.name, e.size])) : null;
+  const seen = new Set<string>();
+  let files = 0;
+  let bytes = 0;
+  let current: string | null = null;
+  try {
+    for (;;) {
+      const entry = await nextEntry(zip);
+      if (!entry) break;
+      current = entry.fileName;
+      if (entry.fileName.endsWith('/')) continue;
+      if (seen.has(entry.fileName)) {
+        return { ok: false, entry: entry.fileName, reason: 'appears twice' };
+      }
+      seen.add(entry.fileName);
+      if (wanted) {
+        const size = wanted.get(entry.fileName);
+        if (size === undefined) return { ok: false, entry: entry.fileName, reason: 'not listed' };
+        if (size !== entry.uncompressedSize) {
+          return {
+            ok: false,
+            entry: entry.fileName,
+            reason: `size ${entry.uncompressedSize}, listed ${size}`,
+          };
+        }
+      }
+      const { crc, size } = await checksum(zip, entry, (n) => {
+        bytes += n;
+      });
+      if (size !== entry.uncompressedSize) {
+        return {
+          ok: false,
+          entry: entry.fileName,
+          reason: `decompressed to ${size} bytes, expected ${entry.uncompressedSize}`,
+        };
+      }
+      if (crc !== entry.crc32) {
+        return {
+          ok: false,
+          entry: entry.fileName,
+          reason: `CRC-32 mismatch (computed ${crc.toString(16).padStart(8, '0')}, stored ${entry.crc32.toString(16).padStart(8, '0')})`,
+        };
+      }
+      files++;
+      onProgress?.({ files, bytes });
+    }
+  } catch (error) {
+    return { ok: false, entry: current, reason: message(error) };
+  } finally {
+    zip.close();
+  }
+  if (wanted) {
+    const missing = [...wanted.keys()].find((name) => !seen.has(name));
+    if (missing !== undefined) return { ok: false, entry: missing, reason: 'missing from the zip' };
+    const total = expected?.reduce((sum, e) => sum + e.size, 0) ?? 0;
+    if (files !== wanted.size || bytes !== total) {
+      return {
+        ok: false,
+        entry: null,
+        reason: `holds ${files} files and ${bytes} bytes, listed ${wanted.size} and ${total}`,
+      };
+    }
+  }
+  return { ok: true, files, bytes };
+}

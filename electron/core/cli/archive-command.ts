@@ -1,0 +1,224 @@
+import { formatBytes } from '../../../shared/bytes.ts';
+import { EventBus } from '../events/event-bus.ts';
+import { finishedRunFromRead, type FinishedRun } from '../jobs/finished-run.ts';
+import { JobRunner } from '../jobs/job-runner.ts';
+import { streamLogger, type Logger } from '../log.ts';
+import { SourceError } from '../source/source-error.ts';
+import { SqliteSource } from '../source/sqlite-source.ts';
+import {
+  acquireDataDirLock,
+  DataDirBusyError,
+  dataDirHolder,
+  type DataDirLock,
+} from '../store/data-dir-lock.ts';
+import type { ArchiveJobResult, Job, JobProgress, ReportJobResult } from '../store/job-table.ts';
+import { StateStore } from '../store/state-store.ts';
+import { EXIT_INPUT, EXIT_OK, InputError } from './cli-errors.ts';
+import { progressLine } from './progress-bar.ts';
+import { resolveSourcePaths, type SourcePaths } from './source-paths.ts';
+
+export interface ArchiveOptions {
+  db?: string;
+  dataDir?: string;
+  run: string;
+  verbose?: boolean;
+}
+
+const WAIT_POLL_MS = 200;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Draws the progress bar on a terminal only; a pipe gets the result lines alone. */
+function progressPrinter(): { show(progress: JobProgress): void; clear(): void } {
+  const tty = process.stderr.isTTY === true;
+  let shown = false;
+  return {
+    show(progress) {
+      if (!tty) return;
+      shown = true;
+      process.stderr.write(`\r${progressLine(progress, (process.stderr.columns ?? 80) - 1)}`);
+    },
+    clear() {
+      if (tty && shown) process.stderr.write('\r\u001b[2K');
+      shown = false;
+    },
+  };
+}
+
+/** The run as the database holds it now, if it has finished. */
+function readFinishedRun(paths: SourcePaths, runId: string, attempt: number): FinishedRun {
+  const source = new SqliteSource(paths.dbPath);
+  try {
+    source.open();
+    const observed = source.readRuns([runId]).get(runId);
+    if (!observed) throw new InputError(`run ${JSON.stringify(runId)} is not in ${paths.dbPath}`);
+    const run = finishedRunFromRead(observed, paths.sourceName, attempt, paths.dbPath);
+    if (!run) {
+      throw new InputError(
+        `run ${JSON.stringify(runId)} has not finished (status ${observed.status}); it is archived when it finishes`,
+      );
+    }
+    return run;
+  } catch (error) {
+    if (error instanceof SourceError) throw new InputError(error.message);
+    throw error;
+  } finally {
+    source.close();
+  }
+}
+
+function enqueue(store: StateStore, paths: SourcePaths, runId: string): number[] {
+  const attempt = store.getRun(runId)?.attempt ?? 1;
+  const run = readFinishedRun(paths, runId, attempt);
+  let ids: number[] = [];
+  store.record(() => {
+    ids = store.jobs.enqueueCompletion(
+      run,
+      null,
+      Date.now(),
+      `archive command (pid ${process.pid})`,
+    );
+  });
+  return ids;
+}
+
+function ended(store: StateStore, ids: readonly number[]): Job[] | null {
+  const jobs = ids.map((id) => store.jobs.get(id));
+  return jobs.every((job) => job !== null && job.state !== 'pending') ? (jobs as Job[]) : null;
+}
+
+/** Runs the jobs in this process, holding the data dir. */
+async function runHere(
+  store: StateStore,
+  paths: SourcePaths,
+  ids: readonly number[],
+  log: Logger,
+): Promise<Job[]> {
+  const bar = progressPrinter();
+  const bus = new EventBus((error) => log.error(String(error)));
+  const runner = new JobRunner({
+    store,
+    bus,
+    dataDir: paths.dataDir,
+    log: {
+      ...log,
+      info: (m) => (bar.clear(), log.info(m)),
+      warn: (m) => (bar.clear(), log.warn(m)),
+    },
+    onProgress: (job, progress) => {
+      if (ids.includes(job.id)) bar.show(progress);
+    },
+  });
+  runner.start();
+  try {
+    for (;;) {
+      const done = ended(store, ids);
+      if (done) return done;
+      await sleep(WAIT_POLL_MS / 2);
+    }
+  } finally {
+    bar.clear();
+    await runner.stop();
+  }
+}
+
+/** Waits for the watch that holds the data dir to run the jobs; takes over if it goes away. */
+async function waitForHolder(
+  store: StateStore,
+  paths: SourcePaths,
+  ids: readonly number[],
+  log: Logger,
+): Promise<{ jobs: Job[] } | { lock: DataDirLock }> {
+  const bar = progressPrinter();
+  try {
+    for (;;) {
+      const done = ended(store, ids);
+      if (done) return { jobs: done };
+      const running = ids.map((id) => store.jobs.get(id)).find((job) => job?.progress);
+      if (running?.progress) bar.show(running.progress);
+      if (dataDirHolder(paths.dataDir) === null) {
+        try {
+          const lock = acquireDataDirLock(paths.dataDir);
+          bar.clear();
+          log.info('the watch stopped; archiving here');
+          return { lock };
+        } catch (error) {
+          if (!(error instanceof DataDirBusyError)) throw error;
+        }
+      }
+      await sleep(WAIT_POLL_MS);
+    }
+  } finally {
+    bar.clear();
+  }
+}
+
+function printResult(jobs: readonly Job[], runId: string): number {
+  const archive = jobs.find((job) => job.kind === 'archive');
+  const report = jobs.find((job) => job.kind === 'report');
+  const result = archive?.result as ArchiveJobResult | null | undefined;
+  let code = EXIT_OK;
+  if (!archive) process.stdout.write(`run ${runId} has no artifacts folder: nothing to archive\n`);
+  else if (result?.archived === true) {
+    process.stdout.write(
+      `archived ${runId}: ${result.files} files, ${formatBytes(result.bytes)} (zip ${formatBytes(result.zip_bytes)}), verified\n` +
+        `  ${result.path}\n  sha256 ${result.sha256}\n`,
+    );
+  } else if (result?.archived === null) {
+    process.stdout.write(`run ${runId}: the artifacts folder holds no file to archive\n`);
+  } else {
+    process.stderr.write(
+      `runwatch: archive of ${runId} failed: ${archive.lastError ?? 'unknown error'}\n`,
+    );
+    code = EXIT_INPUT;
+  }
+  for (const skipped of result?.skipped ?? []) {
+    process.stdout.write(`  skipped ${skipped.path}: ${skipped.reason}\n`);
+  }
+  const written = report?.result as ReportJobResult | null | undefined;
+  if (written) process.stdout.write(`report ${written.path}\n`);
+  else if (report) {
+    process.stderr.write(`runwatch: report failed: ${report.lastError ?? 'unknown error'}\n`);
+    code = EXIT_INPUT;
+  }
+  return code;
+}
+
+/**
+ * `runwatch archive`: (re)archives one finished run now. With a watch holding the data dir, the
+ * job is queued in its state.db and this waits for it (DESIGN.md §2); otherwise it runs here.
+ */
+export async function archiveCommand(options: ArchiveOptions): Promise<number> {
+  const log = streamLogger((line) => process.stderr.write(line), {
+    verbose: options.verbose ?? false,
+  });
+  const paths = resolveSourcePaths(options);
+  let lock: DataDirLock | null = null;
+  let holder: number | null = null;
+  try {
+    lock = acquireDataDirLock(paths.dataDir);
+  } catch (error) {
+    if (!(error instanceof DataDirBusyError)) throw error;
+    holder = error.pid;
+  }
+  const store = StateStore.open(paths.dataDir, lock ? 'create' : 'existing');
+  try {
+    const ids = enqueue(store, paths, options.run);
+    let jobs: Job[];
+    if (lock) jobs = await runHere(store, paths, ids, log);
+    else {
+      log.info(
+        `a watch${holder === null ? '' : ` (pid ${holder})`} holds ${paths.dataDir}; it archives the run, waiting for it`,
+      );
+      const waited = await waitForHolder(store, paths, ids, log);
+      if ('lock' in waited) {
+        lock = waited.lock;
+        jobs = await runHere(store, paths, ids, log);
+      } else jobs = waited.jobs;
+    }
+    return printResult(jobs, options.run);
+  } finally {
+    store.close();
+    lock?.release();
+  }
+}

@@ -1,0 +1,129 @@
+import path from 'node:path';
+import type { Outcome, RunCompletedEvent, StepCounts } from '../../../shared/events.ts';
+import { normalizeStatus, summarizeRun } from '../monitor/run-summary.ts';
+import type { ObservedRun } from '../source/source-rows.ts';
+import { parseTimestamp, toIso } from '../time/timestamp.ts';
+
+export interface FinishedStep {
+  step_id: string;
+  name: string;
+  status: string;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_s: number | null;
+}
+
+/**
+ * A finished run as the database held it when its `run_completed` was detected: kept in state.db
+ * with its jobs, so its archive and report describe that attempt even if the run is retried or
+ * deleted before they are done.
+ */
+export interface FinishedRun extends StepCounts {
+  run_id: string;
+  source: string;
+  pipeline: string;
+  attempt: number;
+  outcome: Outcome;
+  created_at: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_s: number | null;
+  steps: FinishedStep[];
+  /** Absolute; null when the run has none. */
+  artifacts_dir: string | null;
+}
+
+function iso(value: unknown): string | null {
+  const ms = parseTimestamp(value);
+  return ms === null ? null : toIso(ms);
+}
+
+function durationS(from: unknown, to: unknown): number | null {
+  const start = parseTimestamp(from);
+  const end = parseTimestamp(to);
+  return start === null || end === null || end < start ? null : Math.round(end - start) / 1_000;
+}
+
+/** An artifacts path as the database holds it, resolved against the database's folder. */
+export function resolveArtifactsDir(value: string | null, dbPath: string): string | null {
+  if (value === null || value.trim() === '') return null;
+  return path.resolve(path.dirname(dbPath), value);
+}
+
+export type CompletedDraft = Omit<RunCompletedEvent, 'id'>;
+
+export function finishedRunOf(
+  observed: ObservedRun,
+  completed: CompletedDraft,
+  dbPath: string,
+): FinishedRun {
+  const steps = [...observed.steps]
+    .sort((a, b) => a.position - b.position || a.stepId.localeCompare(b.stepId))
+    .map((step) => ({
+      step_id: step.stepId,
+      name: step.name,
+      status: normalizeStatus(step.status),
+      started_at: iso(step.startedAt),
+      finished_at: iso(step.finishedAt),
+      duration_s: durationS(step.startedAt, step.finishedAt),
+    }));
+  return {
+    run_id: completed.run_id,
+    source: completed.source,
+    pipeline: completed.pipeline,
+    attempt: completed.attempt,
+    outcome: completed.outcome,
+    created_at: iso(observed.createdAt),
+    started_at: iso(observed.startedAt),
+    finished_at: iso(observed.finishedAt) ?? completed.occurred_at,
+    duration_s: completed.duration_s,
+    steps,
+    steps_total: completed.steps_total,
+    steps_succeeded: completed.steps_succeeded,
+    steps_failed: completed.steps_failed,
+    steps_skipped: completed.steps_skipped,
+    steps_cancelled: completed.steps_cancelled,
+    artifacts_dir: resolveArtifactsDir(observed.artifactsDir, dbPath),
+  };
+}
+
+/**
+ * A run read now (the `archive` command), if the database says it has finished: by its own
+ * status, or with every step terminal.
+ */
+export function finishedRunFromRead(
+  observed: ObservedRun,
+  source: string,
+  attempt: number,
+  dbPath: string,
+): FinishedRun | null {
+  const summary = summarizeRun(observed);
+  const outcome: Outcome | null = summary.runTerminal
+    ? (summary.status as Outcome)
+    : summary.allStepsTerminal
+      ? summary.stepsOutcome
+      : null;
+  if (outcome === null) return null;
+  const { dbStartedAt, dbFinishedAt } = summary;
+  const duration =
+    dbStartedAt === null || dbFinishedAt === null || dbFinishedAt < dbStartedAt
+      ? null
+      : Math.round(dbFinishedAt - dbStartedAt) / 1_000;
+  const at = toIso(Date.now());
+  return finishedRunOf(
+    observed,
+    {
+      type: 'run_completed',
+      source,
+      at,
+      run_id: observed.runId,
+      pipeline: observed.pipeline,
+      attempt,
+      occurred_at: dbFinishedAt === null ? at : toIso(dbFinishedAt),
+      outcome,
+      duration_s: duration,
+      ...summary.counts,
+    },
+    dbPath,
+  );
+}

@@ -1,0 +1,424 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EventDraft } from '../../../shared/events.ts';
+import { ArchiveAborted, runArchiveTask, type ArchiveProgress } from '../archive/archive-task.ts';
+import { applyRetention, type RetentionPolicy } from '../archive/retention.ts';
+import { attemptStem } from '../archive/safe-id.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { Logger } from '../log.ts';
+import { buildReport } from '../report/run-report.ts';
+import { publishFile, writeFileDurably } from '../store/durable-file.ts';
+import type { ArchiveJobResult, Job, JobProgress } from '../store/job-table.ts';
+import type { StateStore } from '../store/state-store.ts';
+import { systemClock, type Clock, type TimerHandle } from '../time/clock.ts';
+import { toIso } from '../time/timestamp.ts';
+import type { FinishedRun } from './finished-run.ts';
+
+/** Waits before each retry of a job that failed for a reason that may pass. */
+export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [5_000, 30_000, 120_000, 600_000];
+/** Jobs of different runs that may run at once: one per core of a small machine. */
+const DEFAULT_CONCURRENCY = 2;
+/** How often state.db is checked for a job queued by another process (`runwatch archive`). */
+const QUEUE_CHECK_MS = 500;
+/** Progress of a job that another process waits for is written this often. */
+const PROGRESS_WRITE_MS = 250;
+/** A timer is never armed further ahead than this (long timeouts fire at once). */
+const MAX_TIMER_MS = 60_000;
+
+export interface JobRunnerOptions {
+  store: StateStore;
+  bus: EventBus;
+  dataDir: string;
+  log: Logger;
+  clock?: Clock;
+  retryDelaysMs?: readonly number[];
+  concurrency?: number;
+  retention?: RetentionPolicy;
+  /** Progress of archive jobs as they run (the `archive` command's progress bar). */
+  onProgress?: (job: Job, progress: ArchiveProgress) => void;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function removeQuietly(file: string): void {
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // swept at the next start
+  }
+}
+
+/**
+ * Runs the archive and report jobs that state.db holds (DESIGN.md §2 and §5), at most one per
+ * run at a time, each result committed with its event before the event is published. A job
+ * interrupted by a crash is still pending at the next start and runs again; a zip it left
+ * under its final name is adopted if it verifies.
+ */
+export class JobRunner {
+  readonly archiveDir: string;
+  readonly reportsDir: string;
+  private readonly options: JobRunnerOptions;
+  private readonly clock: Clock;
+  private readonly retryDelays: readonly number[];
+  private readonly concurrency: number;
+  private readonly busyRuns = new Set<string>();
+  private readonly running = new Map<number, { promise: Promise<void>; abort: AbortController }>();
+  private readonly idleWaiters: (() => void)[] = [];
+  private timer: TimerHandle | null = null;
+  private queueCheck: NodeJS.Timeout | null = null;
+  private started = false;
+  private stopping = false;
+
+  constructor(options: JobRunnerOptions) {
+    this.options = options;
+    this.clock = options.clock ?? systemClock;
+    this.retryDelays = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    this.archiveDir = path.join(options.dataDir, 'archive');
+    this.reportsDir = path.join(options.dataDir, 'reports');
+  }
+
+  /** Sweeps temp files left by a crash, then runs every pending job and watches for new ones. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    fs.mkdirSync(this.archiveDir, { recursive: true });
+    fs.mkdirSync(this.reportsDir, { recursive: true });
+    this.sweepTemp();
+    this.retain();
+    this.options.store.changedElsewhere();
+    this.queueCheck = setInterval(() => {
+      if (this.options.store.changedElsewhere()) this.wake();
+    }, QUEUE_CHECK_MS);
+    this.queueCheck.unref();
+    this.wake();
+  }
+
+  /** Looks for runnable jobs now (a run just finished, or another process queued one). */
+  wake(): void {
+    if (!this.started || this.stopping) return;
+    if (this.timer !== null) {
+      this.clock.clearTimeout(this.timer);
+      this.timer = null;
+    }
+    this.pump();
+  }
+
+  /** Resolves once no job is running or due now (later retries may still be pending). */
+  idle(): Promise<void> {
+    if (this.running.size === 0 && !this.hasDueJob()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stops: running jobs are abandoned safely (their temp files removed) and stay pending. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    if (this.queueCheck !== null) clearInterval(this.queueCheck);
+    for (const job of this.running.values()) job.abort.abort();
+    await Promise.all([...this.running.values()].map((job) => job.promise));
+  }
+
+  private sweepTemp(): void {
+    for (const dir of [this.archiveDir, this.reportsDir]) {
+      for (const name of fs.readdirSync(dir)) {
+        if (!name.startsWith('.tmp-')) continue;
+        removeQuietly(path.join(dir, name));
+        this.options.log.info(`removed ${path.join(dir, name)}, left by an interrupted job`);
+      }
+    }
+  }
+
+  private retain(): void {
+    const policy = this.options.retention;
+    if (policy) applyRetention(this.archiveDir, policy, this.clock.now(), this.options.log);
+  }
+
+  private hasDueJob(): boolean {
+    const now = this.clock.now();
+    return this.runnable(this.options.store.jobs.pending()).some((job) => job.nextAt <= now);
+  }
+
+  /** Pending jobs that may start: the run is not busy, and a report waits for its archive. */
+  private runnable(pending: readonly Job[]): Job[] {
+    const archiving = new Set(
+      pending.filter((job) => job.kind === 'archive').map((job) => `${job.runId}\n${job.attempt}`),
+    );
+    return pending.filter(
+      (job) =>
+        !this.running.has(job.id) &&
+        !this.busyRuns.has(job.runId) &&
+        !(job.kind === 'report' && archiving.has(`${job.runId}\n${job.attempt}`)),
+    );
+  }
+
+  private pump(): void {
+    if (this.stopping) return;
+    const now = this.clock.now();
+    let nextAt = Infinity;
+    for (const job of this.runnable(this.options.store.jobs.pending())) {
+      if (this.running.size >= this.concurrency) break;
+      if (this.busyRuns.has(job.runId)) continue;
+      if (job.nextAt > now) {
+        nextAt = Math.min(nextAt, job.nextAt);
+        continue;
+      }
+      this.launch(job);
+    }
+    if (nextAt !== Infinity && this.timer === null) {
+      const wait = Math.min(Math.max(0, nextAt - now), MAX_TIMER_MS);
+      this.timer = this.clock.setTimeout(() => {
+        this.timer = null;
+        this.pump();
+      }, wait);
+    }
+    if (this.running.size === 0) {
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  private launch(job: Job): void {
+    const abort = new AbortController();
+    this.busyRuns.add(job.runId);
+    const promise = (job.kind === 'archive' ? this.archive(job, abort.signal) : this.report(job))
+      .catch((error: unknown) => {
+        if (!(error instanceof ArchiveAborted)) {
+          this.options.log.error(`job ${job.id} (${job.kind} ${job.runId}): ${message(error)}`);
+        }
+      })
+      .finally(() => {
+        this.busyRuns.delete(job.runId);
+        this.running.delete(job.id);
+        this.pump();
+      });
+    this.running.set(job.id, { promise, abort });
+  }
+
+  /** The fields every run event of a job carries; it happened when it was detected. */
+  private eventBase(run: FinishedRun) {
+    const at = toIso(this.clock.now());
+    return {
+      source: run.source,
+      at,
+      run_id: run.run_id,
+      pipeline: run.pipeline,
+      attempt: run.attempt,
+      occurred_at: at,
+    };
+  }
+
+  /** Commits a job's end with its event, then publishes the event. */
+  private finish(
+    job: Job,
+    state: 'done' | 'failed',
+    result: unknown,
+    events: EventDraft[],
+    error: string | null,
+    tried: number,
+  ): void {
+    const now = this.clock.now();
+    const published = this.options.store.record((insert) => {
+      this.options.store.jobs.end(job.id, state, result, error, tried, now);
+      insert(events);
+    });
+    this.options.bus.publish(published);
+  }
+
+  /** A failed try: retried later while tries remain and the cause may pass, else the end. */
+  private failedTry(job: Job, reason: string, transient: boolean, giveUp: () => void): void {
+    // Someone waits at the terminal for a job they asked for: one quick retry, then the answer.
+    const delays = job.requestedBy === null ? this.retryDelays : this.retryDelays.slice(0, 1);
+    const delay = delays[job.tries];
+    if (transient && delay !== undefined) {
+      const now = this.clock.now();
+      this.options.store.jobs.retryLater(job.id, reason, now + delay, now);
+      this.options.log.warn(
+        `${job.kind} of ${job.runId}${job.attempt > 1 ? ` (attempt ${job.attempt})` : ''} failed (${reason}); retrying in ${Math.round(delay / 1000)} s`,
+      );
+      return;
+    }
+    giveUp();
+  }
+
+  private completionOf(job: Job): FinishedRun | null {
+    const run = this.options.store.jobs.completion(job.runId, job.attempt);
+    if (!run) {
+      this.options.store.jobs.end(
+        job.id,
+        'failed',
+        null,
+        'the finished run was not recorded',
+        1,
+        this.clock.now(),
+      );
+    }
+    return run;
+  }
+
+  private progressSink(job: Job): (progress: ArchiveProgress) => void {
+    let lastWrite = 0;
+    return (progress) => {
+      this.options.onProgress?.(job, progress);
+      if (job.requestedBy === null) return;
+      const now = Date.now();
+      if (now - lastWrite < PROGRESS_WRITE_MS) return;
+      lastWrite = now;
+      const { phase, files, bytes, totalFiles, totalBytes } = progress;
+      const row: JobProgress = { phase, files, bytes, totalFiles, totalBytes };
+      this.options.store.jobs.setProgress(job.id, row);
+    };
+  }
+
+  private async archive(job: Job, signal: AbortSignal): Promise<void> {
+    const run = this.completionOf(job);
+    if (!run) return;
+    const { log, store } = this.options;
+    const final = path.join(this.archiveDir, `${attemptStem(run.run_id, run.attempt)}.zip`);
+    const tmp = path.join(this.archiveDir, `.tmp-${job.id}.zip`);
+    const onProgress = this.progressSink(job);
+
+    if (job.listing && fs.existsSync(final)) {
+      const adopted = await runArchiveTask(
+        { kind: 'adopt', zipPath: final, files: job.listing.files },
+        onProgress,
+        signal,
+      );
+      if (adopted.ok) {
+        log.info(`${final} was written before an interruption and verifies: kept`);
+        this.archived(job, run, final, { ...adopted.outcome, skipped: job.listing.skipped }, 0);
+        return;
+      }
+      log.warn(`${final} does not verify (${adopted.failure.reason}); archiving again`);
+    }
+
+    removeQuietly(tmp);
+    let result;
+    try {
+      result = await runArchiveTask(
+        { kind: 'build', artifactsDir: run.artifacts_dir ?? '', tmpPath: tmp },
+        onProgress,
+        signal,
+      );
+    } catch (error) {
+      removeQuietly(tmp);
+      throw error;
+    }
+    if (!result.ok) {
+      removeQuietly(tmp);
+      const { reason, transient } = result.failure;
+      this.failedTry(job, reason, transient, () => this.archiveFailed(job, run, reason));
+      return;
+    }
+    const { outcome } = result;
+    if (outcome.files.length === 0) {
+      removeQuietly(tmp);
+      const ended: ArchiveJobResult = { archived: null, skipped: outcome.skipped };
+      this.finish(job, 'done', ended, [], null, 0);
+      log.info(`${run.run_id}: nothing to archive in ${run.artifacts_dir}`);
+      return;
+    }
+    // The listing is durable before the zip takes its final name, so a crash right after the
+    // rename finds a zip it can check and adopt.
+    store.jobs.setListing(
+      job.id,
+      { files: outcome.files, skipped: outcome.skipped },
+      this.clock.now(),
+    );
+    try {
+      await publishFile(tmp, final);
+    } catch (error) {
+      removeQuietly(tmp);
+      const reason = `renaming the zip failed: ${message(error)}`;
+      this.failedTry(job, reason, true, () => this.archiveFailed(job, run, reason));
+      return;
+    }
+    this.archived(job, run, final, outcome, 0);
+    this.retain();
+  }
+
+  private archiveFailed(job: Job, run: FinishedRun, reason: string): void {
+    const ended: ArchiveJobResult = { archived: false, reason, skipped: [] };
+    const event: EventDraft = { ...this.eventBase(run), type: 'archive_failed', reason };
+    this.finish(job, 'failed', ended, [event], reason, 1);
+    this.options.log.warn(`archive of ${run.run_id} failed: ${reason}`);
+  }
+
+  private archived(
+    job: Job,
+    run: FinishedRun,
+    final: string,
+    outcome: {
+      files: { name: string }[];
+      skipped: ArchiveJobResult['skipped'];
+      bytes: number;
+      zipSize: number;
+      sha256: string;
+    },
+    tried: number,
+  ): void {
+    const ended: ArchiveJobResult = {
+      archived: true,
+      path: final,
+      bytes: outcome.bytes,
+      zip_bytes: outcome.zipSize,
+      files: outcome.files.length,
+      sha256: outcome.sha256,
+      skipped: outcome.skipped,
+    };
+    this.finish(
+      job,
+      'done',
+      ended,
+      [
+        {
+          ...this.eventBase(run),
+          type: 'run_archived',
+          path: final,
+          bytes: outcome.bytes,
+          files: outcome.files.length,
+          sha256: outcome.sha256,
+        },
+      ],
+      null,
+      tried,
+    );
+  }
+
+  private async report(job: Job): Promise<void> {
+    const run = this.completionOf(job);
+    if (!run) return;
+    const { store } = this.options;
+    const archiveJob =
+      run.artifacts_dir === null ? null : store.jobs.lastArchive(run.run_id, run.attempt);
+    const now = this.clock.now();
+    const report = buildReport(
+      run,
+      store.jobs.stalls(run.run_id, run.attempt),
+      (archiveJob?.result as ArchiveJobResult | null) ?? null,
+      now,
+    );
+    const final = path.join(
+      this.reportsDir,
+      `${attemptStem(run.run_id, run.attempt)}_summary.json`,
+    );
+    const tmp = path.join(this.reportsDir, `.tmp-${job.id}.json`);
+    try {
+      await writeFileDurably(tmp, final, `${JSON.stringify(report, null, 2)}\n`);
+    } catch (error) {
+      removeQuietly(tmp);
+      const reason = `writing the report failed: ${message(error)}`;
+      this.failedTry(job, reason, true, () => this.finish(job, 'failed', null, [], reason, 1));
+      return;
+    }
+    this.finish(
+      job,
+      'done',
+      { path: final },
+      [{ ...this.eventBase(run), type: 'report_written', path: final }],
+      null,
+      0,
+    );
+  }
+}

@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Flushes a folder's entries (a rename in it) to disk; a no-op where folders cannot be opened. */
+export async function fsyncDir(dir: string): Promise<void> {
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    await handle.sync();
+  } catch {
+    // Windows refuses to fsync a folder; its renames are durable once the file is.
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Renames a finished temp file to its final name and makes the rename durable. */
+export async function publishFile(tmp: string, final: string): Promise<void> {
+  await fs.promises.rename(tmp, final);
+  await fsyncDir(path.dirname(final));
+}
+
+/** Writes a small file under a temp name, fsyncs it, and renames it into place. */
+export async function writeFileDurably(tmp: string, final: string, data: string): Promise<void> {
+  const handle = await fs.promises.open(tmp, 'w', 0o644);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await publishFile(tmp, final);
+}

@@ -1,0 +1,214 @@
+import type Database from 'better-sqlite3';
+import type { ListedFile, SkippedFile } from '../archive/artifact-listing.ts';
+import type { FinishedRun } from '../jobs/finished-run.ts';
+
+export type JobKind = 'archive' | 'report';
+export type JobState = 'pending' | 'done' | 'failed';
+
+/** What an archive job ended with; the report copies it. */
+export type ArchiveJobResult =
+  | {
+      archived: true;
+      path: string;
+      bytes: number;
+      zip_bytes: number;
+      files: number;
+      sha256: string;
+      skipped: SkippedFile[];
+    }
+  | { archived: false; reason: string; skipped: SkippedFile[] }
+  /** The artifacts folder held nothing to archive. */
+  | { archived: null; skipped: SkippedFile[] };
+
+export interface ReportJobResult {
+  path: string;
+}
+
+/** The listing taken before zipping, kept so that a zip left by a crash can be adopted. */
+export interface JobListing {
+  files: ListedFile[];
+  skipped: SkippedFile[];
+}
+
+export interface JobProgress {
+  phase: 'zip' | 'verify';
+  files: number;
+  bytes: number;
+  totalFiles: number;
+  totalBytes: number;
+}
+
+export interface Job {
+  id: number;
+  kind: JobKind;
+  runId: string;
+  attempt: number;
+  state: JobState;
+  tries: number;
+  nextAt: number;
+  lastError: string | null;
+  listing: JobListing | null;
+  result: ArchiveJobResult | ReportJobResult | null;
+  progress: JobProgress | null;
+  requestedBy: string | null;
+}
+
+interface JobRowDb {
+  id: number;
+  kind: JobKind;
+  run_id: string;
+  attempt: number;
+  state: JobState;
+  tries: number;
+  next_at: number;
+  last_error: string | null;
+  listing: string | null;
+  result: string | null;
+  progress: string | null;
+  requested_by: string | null;
+}
+
+function parse<T>(value: string | null): T | null {
+  return value === null ? null : (JSON.parse(value) as T);
+}
+
+function fromDb(row: JobRowDb): Job {
+  return {
+    id: row.id,
+    kind: row.kind,
+    runId: row.run_id,
+    attempt: row.attempt,
+    state: row.state,
+    tries: row.tries,
+    nextAt: row.next_at,
+    lastError: row.last_error,
+    listing: parse(row.listing),
+    result: parse(row.result),
+    progress: parse(row.progress),
+    requestedBy: row.requested_by,
+  };
+}
+
+/** The jobs and finished-run snapshots in state.db (DESIGN.md §2): the runner's durable queue. */
+export class JobTable {
+  private readonly sql;
+
+  constructor(db: Database.Database) {
+    this.sql = {
+      putCompletion: db.prepare(
+        `INSERT INTO completions (run_id, attempt, event_id, run) VALUES (?, ?, ?, ?)
+         ON CONFLICT (run_id, attempt) DO UPDATE SET run = excluded.run,
+           event_id = coalesce(excluded.event_id, completions.event_id)`,
+      ),
+      completion: db
+        .prepare('SELECT run FROM completions WHERE run_id = ? AND attempt = ?')
+        .pluck(),
+      insert: db.prepare(
+        `INSERT INTO jobs (kind, run_id, attempt, state, next_at, requested_by, created_at, updated_at)
+         VALUES (@kind, @runId, @attempt, 'pending', @now, @requestedBy, @now, @now)`,
+      ),
+      get: db.prepare('SELECT * FROM jobs WHERE id = ?'),
+      pending: db.prepare(`SELECT * FROM jobs WHERE state = 'pending' ORDER BY id`),
+      setListing: db.prepare('UPDATE jobs SET listing = ?, updated_at = ? WHERE id = ?'),
+      setProgress: db.prepare('UPDATE jobs SET progress = ? WHERE id = ?'),
+      retry: db.prepare(
+        `UPDATE jobs SET tries = tries + 1, next_at = @nextAt, last_error = @error, updated_at = @now
+          WHERE id = @id`,
+      ),
+      end: db.prepare(
+        `UPDATE jobs SET state = @state, tries = tries + @tried, last_error = @error,
+                result = @result, progress = NULL, updated_at = @now
+          WHERE id = @id`,
+      ),
+      lastArchive: db.prepare(
+        `SELECT * FROM jobs WHERE kind = 'archive' AND run_id = ? AND attempt = ? AND state != 'pending'
+          ORDER BY id DESC LIMIT 1`,
+      ),
+      stalls: db.prepare(
+        `SELECT started_at, ended_at, progress_at FROM stalls
+          WHERE run_id = ? AND attempt = ? ORDER BY started_at`,
+      ),
+    };
+  }
+
+  /** Within the cycle's transaction: the run's snapshot, then its archive and report jobs. */
+  enqueueCompletion(
+    run: FinishedRun,
+    eventId: number | null,
+    now: number,
+    requestedBy: string | null = null,
+  ): number[] {
+    this.sql.putCompletion.run(run.run_id, run.attempt, eventId, JSON.stringify(run));
+    const ids: number[] = [];
+    const add = (kind: JobKind) =>
+      ids.push(
+        Number(
+          this.sql.insert.run({ kind, runId: run.run_id, attempt: run.attempt, now, requestedBy })
+            .lastInsertRowid,
+        ),
+      );
+    if (run.artifacts_dir !== null) add('archive');
+    add('report');
+    return ids;
+  }
+
+  completion(runId: string, attempt: number): FinishedRun | null {
+    return parse<FinishedRun>((this.sql.completion.get(runId, attempt) as string | null) ?? null);
+  }
+
+  get(id: number): Job | null {
+    const row = this.sql.get.get(id) as JobRowDb | undefined;
+    return row ? fromDb(row) : null;
+  }
+
+  pending(): Job[] {
+    return (this.sql.pending.all() as JobRowDb[]).map(fromDb);
+  }
+
+  setListing(id: number, listing: JobListing, now: number): void {
+    this.sql.setListing.run(JSON.stringify(listing), now, id);
+  }
+
+  setProgress(id: number, progress: JobProgress): void {
+    this.sql.setProgress.run(JSON.stringify(progress), id);
+  }
+
+  retryLater(id: number, error: string, nextAt: number, now: number): void {
+    this.sql.retry.run({ id, error, nextAt, now });
+  }
+
+  /** Ends a job; `tried` counts the try that just ended it (0 when it was adopted or skipped). */
+  end(
+    id: number,
+    state: 'done' | 'failed',
+    result: unknown,
+    error: string | null,
+    tried: number,
+    now: number,
+  ): void {
+    this.sql.end.run({ id, state, result: JSON.stringify(result), error, tried, now });
+  }
+
+  /** How the latest ended archive job of a run attempt ended, for its report. */
+  lastArchive(runId: string, attempt: number): Job | null {
+    const row = this.sql.lastArchive.get(runId, attempt) as JobRowDb | undefined;
+    return row ? fromDb(row) : null;
+  }
+
+  stalls(
+    runId: string,
+    attempt: number,
+  ): { startedAt: number; endedAt: number | null; progressAt: number }[] {
+    return (
+      this.sql.stalls.all(runId, attempt) as {
+        started_at: number;
+        ended_at: number | null;
+        progress_at: number;
+      }[]
+    ).map((row) => ({
+      startedAt: row.started_at,
+      endedAt: row.ended_at,
+      progressAt: row.progress_at,
+    }));
+  }
+}
