@@ -40,9 +40,23 @@ function kindOf(stat: fs.Stats): string {
   return 'not a regular file';
 }
 
-function inside(root: string, target: string): boolean {
+/** Whether `target` is the folder itself or something in it. */
+function within(root: string, target: string): boolean {
   const rel = path.relative(root, target);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+/**
+ * Why a name cannot go into a zip unchanged, if it cannot: zip tools turn `\` into a folder
+ * separator and drop a leading `name:`, and read control characters as another code page.
+ */
+function unstorableName(rel: string): string | null {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(rel)) return 'name holds a control character';
+  if (rel.includes('\\'))
+    return 'name holds a backslash, which zip tools read as a folder separator';
+  if (/^\w+:/.test(rel)) return 'name starts like a drive letter (`x:`), which zip tools drop';
+  return null;
 }
 
 function rootOf(dir: string): string {
@@ -80,9 +94,9 @@ export function listArtifacts(dir: string): Listing {
   const files: ListedFile[] = [];
   const skipped: SkippedFile[] = [];
   const walk = (folder: string, prefix: string) => {
-    let names: string[];
+    let names: Buffer[];
     try {
-      names = fs.readdirSync(folder).sort();
+      names = fs.readdirSync(folder, { encoding: 'buffer' });
     } catch (error) {
       skipped.push({
         path: prefix || '.',
@@ -90,9 +104,16 @@ export function listArtifacts(dir: string): Listing {
       });
       return;
     }
-    for (const name of names) {
-      const full = path.join(folder, name);
+    const decoded = names
+      .map((raw) => ({ name: raw.toString('utf8'), raw }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const { name, raw } of decoded) {
       const rel = prefix ? `${prefix}/${name}` : name;
+      if (!Buffer.from(name, 'utf8').equals(raw)) {
+        skipped.push({ path: rel, reason: 'name is not valid UTF-8' });
+        continue;
+      }
+      const full = path.join(folder, name);
       let stat: fs.Stats;
       try {
         stat = fs.lstatSync(full);
@@ -112,7 +133,7 @@ export function listArtifacts(dir: string): Listing {
           skipped.push({ path: rel, reason: 'broken symlink' });
           continue;
         }
-        if (!inside(root, target)) {
+        if (!within(root, target)) {
           skipped.push({ path: rel, reason: 'symlink to outside the artifacts folder' });
           continue;
         }
@@ -125,6 +146,11 @@ export function listArtifacts(dir: string): Listing {
       }
       if (!stat.isFile()) {
         skipped.push({ path: rel, reason: kindOf(stat) });
+        continue;
+      }
+      const unstorable = unstorableName(rel);
+      if (unstorable !== null) {
+        skipped.push({ path: rel, reason: unstorable });
         continue;
       }
       files.push({ name: rel, size: stat.size, mtimeMs: stat.mtimeMs, source });

@@ -17,10 +17,11 @@ export function safeId(runId: string): string {
   const prefix = runId
     .normalize('NFKD')
     .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '_')
+    // Dots go too: `con.txt~…` would still name a Windows device.
+    .replace(/[^a-z0-9_-]+/g, '_')
     .replace(/^[^a-z0-9]+/, '')
     .slice(0, PREFIX_MAX)
-    .replace(/[._-]+$/, '');
+    .replace(/[_-]+$/, '');
   return `${prefix || 'run'}~${hash}`;
 }
 

@@ -1,0 +1,343 @@
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import yauzl from 'yauzl';
+import {
+  firstChanged,
+  listArtifacts,
+  type Listing,
+} from '../../electron/core/archive/artifact-listing.ts';
+import { runArchiveTask, type ArchiveProgress } from '../../electron/core/archive/archive-task.ts';
+import { verifyZip } from '../../electron/core/archive/zip-verify.ts';
+import {
+  writeZip,
+  type WrittenZip,
+  type ZipProgress,
+} from '../../electron/core/archive/zip-writer.ts';
+import { tempDir } from '../support/orchestration-db.ts';
+
+const UNZIP = '/usr/bin/unzip';
+const HAS_UNZIP = fs.existsSync(UNZIP);
+
+const dirs: string[] = [];
+function newDir(prefix: string): string {
+  const dir = tempDir(prefix);
+  dirs.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function put(root: string, rel: string, content: string | Buffer, mtime?: Date): void {
+  const file = path.join(root, rel);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+  if (mtime) fs.utimesSync(file, mtime, mtime);
+}
+
+function csv(rows: number): string {
+  const lines = ['id,pipeline,rows,status'];
+  for (let i = 0; i < rows; i++) lines.push(`${i},etl-daily,${(i * 37) % 1000},succeeded`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** An artifacts folder with the kinds of files a pipeline leaves behind. */
+function buildArtifacts(): string {
+  const root = newDir('runwatch-artifacts-');
+  put(root, 'README.txt', 'This run loaded the daily tables.\n', new Date('2025-06-15T10:20:31Z'));
+  put(root, 'data/table.csv', csv(20_000), new Date('2024-12-31T23:59:58Z'));
+  put(root, 'blobs/random.bin', randomBytes(600 * 1024), new Date('2025-01-01T00:00:01Z'));
+  put(root, 'empty.log', '', new Date('2025-03-12T01:30:00Z'));
+  put(
+    root,
+    'a/b/c/deep.json',
+    JSON.stringify({ ok: true, n: 42 }),
+    new Date('2025-10-14T02:30:00Z'),
+  );
+  put(root, 'résultats/実験-1 ✓.txt', 'unicode names survive\n', new Date('2025-07-04T12:00:00Z'));
+  return root;
+}
+
+interface ZipEntry {
+  name: string;
+  data: Buffer;
+  modified: Date;
+  compressionMethod: number;
+  compressedSize: number;
+  offset: number;
+}
+
+/** Every entry of a zip with its decompressed bytes, as an ordinary zip reader sees them. */
+function readZip(file: string): Promise<ZipEntry[]> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true }, (error, zip) => {
+      if (error) return reject(error);
+      const entries: ZipEntry[] = [];
+      zip.on('error', reject);
+      zip.on('end', () => resolve(entries));
+      zip.on('entry', (entry: yauzl.Entry) => {
+        zip.openReadStream(entry, (streamError, stream) => {
+          if (streamError) return reject(streamError);
+          const chunks: Buffer[] = [];
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.on('error', reject);
+          stream.on('end', () => {
+            entries.push({
+              name: entry.fileName,
+              data: Buffer.concat(chunks),
+              modified: entry.getLastModDate(),
+              compressionMethod: entry.compressionMethod,
+              compressedSize: entry.compressedSize,
+              offset: entry.relativeOffsetOfLocalHeader,
+            });
+            zip.readEntry();
+          });
+        });
+      });
+      zip.readEntry();
+    });
+  });
+}
+
+/** Where an entry's compressed bytes start: after its local header, name and extra field. */
+function dataOffset(zipBytes: Buffer, entry: ZipEntry): number {
+  const header = entry.offset;
+  expect(zipBytes.readUInt32LE(header)).toBe(0x04034b50); // local file header signature
+  const nameLength = zipBytes.readUInt16LE(header + 26);
+  const extraLength = zipBytes.readUInt16LE(header + 28);
+  return header + 30 + nameLength + extraLength;
+}
+
+/** A copy of `file` with one byte in the middle of `entryName`'s compressed data flipped. */
+async function corruptCopy(file: string, entryName: string): Promise<string> {
+  const entry = (await readZip(file)).find((e) => e.name === entryName)!;
+  const bytes = fs.readFileSync(file);
+  const at = dataOffset(bytes, entry) + Math.floor(entry.compressedSize / 2);
+  bytes.writeUInt8(bytes.readUInt8(at) ^ 0xff, at);
+  const copy = path.join(newDir('runwatch-corrupt-'), 'corrupt.zip');
+  fs.writeFileSync(copy, bytes);
+  return copy;
+}
+
+describe('writeZip and verifyZip on a real folder', () => {
+  let root: string;
+  let listing: Listing;
+  let zipFile: string;
+  let written: WrittenZip;
+  const progress: ZipProgress[] = [];
+  let entries: ZipEntry[];
+
+  beforeAll(async () => {
+    root = buildArtifacts();
+    listing = listArtifacts(root);
+    zipFile = path.join(newDir('runwatch-zip-'), 'etl-daily-0001.zip');
+    written = await writeZip(listing, zipFile, (p) => progress.push({ ...p }));
+    entries = await readZip(zipFile);
+  });
+
+  it('lists the folder as expected (the premise of what follows)', () => {
+    expect(listing.files.map((f) => f.name)).toEqual([
+      'README.txt',
+      'a/b/c/deep.json',
+      'blobs/random.bin',
+      'data/table.csv',
+      'empty.log',
+      'résultats/実験-1 ✓.txt',
+    ]);
+    expect(listing.skipped).toEqual([]);
+  });
+
+  it('holds one entry per listed file, under its relative path, in the listing’s order', () => {
+    expect(entries.map((e) => e.name)).toEqual(listing.files.map((f) => f.name));
+  });
+
+  it('gives back every file byte for byte', () => {
+    for (const file of listing.files) {
+      const entry = entries.find((e) => e.name === file.name)!;
+      expect(entry, file.name).toBeDefined();
+      expect(entry.data.equals(fs.readFileSync(file.source)), file.name).toBe(true);
+    }
+    expect(entries.find((e) => e.name === 'empty.log')!.data.length).toBe(0);
+  });
+
+  it('keeps each file’s modification time (to the 2 s of a DOS time)', () => {
+    for (const file of listing.files) {
+      const entry = entries.find((e) => e.name === file.name)!;
+      expect(Math.abs(entry.modified.getTime() - file.mtimeMs), file.name).toBeLessThanOrEqual(
+        2_000,
+      );
+    }
+  });
+
+  it('stores the random bytes as they are and deflates the CSV to a fraction of its size', () => {
+    const random = entries.find((e) => e.name === 'blobs/random.bin')!;
+    const table = entries.find((e) => e.name === 'data/table.csv')!;
+    expect(random.compressionMethod).toBe(0);
+    expect(table.compressionMethod).toBe(8);
+    expect(table.compressedSize).toBeLessThan(table.data.length / 3);
+    expect(written.stored).toBe(1);
+  });
+
+  it('reports the zip’s real size and SHA-256', () => {
+    const bytes = fs.readFileSync(zipFile);
+    expect(written.size).toBe(bytes.length);
+    expect(written.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+  });
+
+  it('reports progress ending at every file and every byte', () => {
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.at(-1)).toEqual({ files: listing.files.length, bytes: listing.bytes });
+  });
+
+  it('refuses to overwrite a zip that is already there', async () => {
+    await expect(writeZip(listing, zipFile)).rejects.toMatchObject({ code: 'EEXIST' });
+    expect(createHash('sha256').update(fs.readFileSync(zipFile)).digest('hex')).toBe(
+      written.sha256,
+    );
+  });
+
+  it('verifies against the listing, with the right counts', async () => {
+    const verifyProgress: { files: number; bytes: number }[] = [];
+    const result = await verifyZip(zipFile, listing.files, (p) => verifyProgress.push({ ...p }));
+    expect(result).toEqual({ ok: true, files: listing.files.length, bytes: listing.bytes });
+    expect(verifyProgress.at(-1)).toEqual({ files: listing.files.length, bytes: listing.bytes });
+  });
+
+  it('verifies without a listing too', async () => {
+    expect(await verifyZip(zipFile)).toEqual({
+      ok: true,
+      files: listing.files.length,
+      bytes: listing.bytes,
+    });
+  });
+
+  it.skipIf(!HAS_UNZIP)(
+    `is accepted by \`unzip -t\` (skipped when ${UNZIP} is not installed)`,
+    () => {
+      const output = execFileSync(UNZIP, ['-t', zipFile], { encoding: 'utf8' });
+      expect(output).toMatch(/No errors detected/);
+    },
+  );
+
+  it('fails on a flipped byte in a stored entry, naming it and the CRC mismatch', async () => {
+    const copy = await corruptCopy(zipFile, 'blobs/random.bin');
+    const result = await verifyZip(copy, listing.files);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.entry).toBe('blobs/random.bin');
+    expect(result.reason).toMatch(/CRC-32 mismatch/);
+  });
+
+  it('fails on a flipped byte in a deflated entry, naming it', async () => {
+    const copy = await corruptCopy(zipFile, 'data/table.csv');
+    const result = await verifyZip(copy, listing.files);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.entry).toBe('data/table.csv');
+  });
+
+  it('fails when the listing holds a file the zip lacks, naming the missing one', async () => {
+    const expected = [...listing.files, { name: 'late/extra.txt', size: 5 }];
+    const result = await verifyZip(zipFile, expected);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.entry).toBe('late/extra.txt');
+    expect(result.reason).toMatch(/missing/);
+  });
+
+  it('fails when the zip holds a file the listing lacks, naming it', async () => {
+    const expected = listing.files.filter((f) => f.name !== 'data/table.csv');
+    const result = await verifyZip(zipFile, expected);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.entry).toBe('data/table.csv');
+  });
+
+  it('reports a truncated zip as not readable', async () => {
+    const bytes = fs.readFileSync(zipFile);
+    const truncated = path.join(newDir('runwatch-truncated-'), 'truncated.zip');
+    fs.writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const result = await verifyZip(truncated, listing.files);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.reason).toMatch(/not a readable zip/);
+  });
+
+  it('reports a missing zip file as not readable', async () => {
+    const result = await verifyZip(path.join(newDir('runwatch-nozip-'), 'none.zip'));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.reason).toMatch(/not a readable zip/);
+  });
+});
+
+describe('a file rewritten between listing and zipping', () => {
+  it('makes verification against the old listing fail, and firstChanged names it', async () => {
+    const root = buildArtifacts();
+    const listing = listArtifacts(root);
+    put(root, 'data/table.csv', csv(25_000)); // the pipeline is still writing it
+    const zipFile = path.join(newDir('runwatch-zip-'), 'rewritten.zip');
+    await writeZip(listing, zipFile);
+    const result = await verifyZip(zipFile, listing.files);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.entry).toBe('data/table.csv');
+    expect(firstChanged(listing.files)).toBe('data/table.csv');
+  });
+});
+
+describe('runArchiveTask (in a worker thread)', () => {
+  it('builds and verifies a zip, skipping a symlink to /etc, and reports progress', async () => {
+    const root = buildArtifacts();
+    fs.symlinkSync('/etc', path.join(root, 'etc-link'));
+    const tmpPath = path.join(newDir('runwatch-archive-'), '.tmp-1.zip');
+    const messages: ArchiveProgress[] = [];
+    const result = await runArchiveTask({ kind: 'build', artifactsDir: root, tmpPath }, (p) =>
+      messages.push(p),
+    );
+    expect(result.ok, JSON.stringify(result)).toBe(true);
+    if (!result.ok) return;
+    const { outcome } = result;
+    expect(outcome.skipped).toEqual([
+      { path: 'etc-link', reason: expect.stringMatching(/outside/) as unknown as string },
+    ]);
+    expect(outcome.files.map((f) => f.name)).not.toContain('etc-link');
+    expect(outcome.files).toHaveLength(6);
+    expect(outcome.bytes).toBe(outcome.files.reduce((sum, f) => sum + f.size, 0));
+    const bytes = fs.readFileSync(tmpPath);
+    expect(outcome.zipSize).toBe(bytes.length);
+    expect(outcome.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect((await readZip(tmpPath)).map((e) => e.name)).toEqual(outcome.files.map((f) => f.name));
+    expect(await verifyZip(tmpPath, outcome.files)).toMatchObject({ ok: true, files: 6 });
+
+    expect(messages.length).toBeGreaterThan(0);
+    expect(messages.every((m) => m.type === 'progress')).toBe(true);
+    const zipPhase = messages.filter((m) => m.phase === 'zip');
+    const verifyPhase = messages.filter((m) => m.phase === 'verify');
+    expect(zipPhase.length).toBeGreaterThan(0);
+    expect(verifyPhase.length).toBeGreaterThan(0);
+    expect(messages.findIndex((m) => m.phase === 'verify')).toBeGreaterThan(
+      messages.findLastIndex((m) => m.phase === 'zip'),
+    );
+    for (const m of messages) {
+      expect(m.totalFiles).toBe(6);
+      expect(m.totalBytes).toBe(outcome.bytes);
+    }
+    expect(verifyPhase.at(-1)).toMatchObject({ files: 6, bytes: outcome.bytes });
+  });
+
+  it('fails, transient, naming the folder, when the artifacts folder does not exist', async () => {
+    const missing = path.join(newDir('runwatch-archive-'), 'not-yet');
+    const tmpPath = path.join(newDir('runwatch-archive-'), '.tmp-2.zip');
+    const result = await runArchiveTask({ kind: 'build', artifactsDir: missing, tmpPath });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.failure.transient).toBe(true);
+    expect(result.failure.reason).toContain(missing);
+    expect(fs.existsSync(tmpPath)).toBe(false);
+  });
+});
