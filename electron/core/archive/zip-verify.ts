@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
 import zlib from 'node:zlib';
@@ -42,6 +43,39 @@ function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | null> {
     zip.on('error', onError);
     zip.readEntry();
   });
+}
+
+/** Entries up to this compressed size are read and inflated in one go, without a stream. */
+const SMALL_ENTRY_BYTES = 1024 * 1024;
+const STORED = 0;
+const DEFLATED = 8;
+
+/**
+ * CRC-32 and length of a small entry's decompressed bytes, read at the data offset yauzl gives.
+ * A stream per entry costs far more than the bytes of a small file; the output is capped at
+ * the declared size, so a hostile entry cannot inflate without bound.
+ */
+async function checksumSmall(
+  zip: yauzl.ZipFile,
+  fd: number,
+  entry: yauzl.Entry,
+): Promise<{ crc: number; size: number }> {
+  const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
+  const raw = Buffer.allocUnsafe(entry.compressedSize);
+  const read = fs.readSync(fd, raw, 0, raw.length, fileDataStart);
+  if (read !== raw.length) throw new Error('the zip ends inside this entry');
+  let data = raw;
+  if (entry.compressionMethod === DEFLATED) {
+    try {
+      data = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize + 1) });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new Error(`decompresses to more than its declared ${entry.uncompressedSize} bytes`);
+      }
+      throw error;
+    }
+  }
+  return { crc: zlib.crc32(data), size: data.length };
 }
 
 /** CRC-32 and length of an entry's decompressed bytes. */
@@ -89,6 +123,7 @@ export async function verifyZip(
   } catch (error) {
     return { ok: false, entry: null, reason: `not a readable zip: ${message(error)}` };
   }
+  const fd = fs.openSync(file, 'r');
   const wanted = expected ? new Map(expected.map((e) => [e.name, e.size])) : null;
   const seen = new Set<string>();
   let files = 0;
@@ -115,9 +150,18 @@ export async function verifyZip(
           };
         }
       }
-      const { crc, size } = await checksum(zip, entry, (n) => {
-        bytes += n;
-      });
+      let streamed = 0;
+      const small =
+        entry.compressedSize <= SMALL_ENTRY_BYTES &&
+        !entry.isEncrypted() &&
+        (entry.compressionMethod === STORED || entry.compressionMethod === DEFLATED);
+      const { crc, size } = small
+        ? await checksumSmall(zip, fd, entry)
+        : await checksum(zip, entry, (n) => {
+            streamed += n;
+            onProgress?.({ files, bytes: bytes + streamed });
+          });
+      bytes += size;
       if (size !== entry.uncompressedSize) {
         return {
           ok: false,
@@ -139,6 +183,7 @@ export async function verifyZip(
     return { ok: false, entry: current, reason: message(error) };
   } finally {
     zip.close();
+    fs.closeSync(fd);
   }
   if (wanted) {
     const missing = [...wanted.keys()].find((name) => !seen.has(name));

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ZipArchive } from 'archiver';
-import type { Listing } from './artifact-listing.ts';
+import type { ListedFile, Listing } from './artifact-listing.ts';
 import { shouldStore } from './compressibility.ts';
-import { SafeFileStream } from './safe-file-stream.ts';
+import { readSmallFile, SafeFileStream } from './safe-file-stream.ts';
 
 export interface ZipProgress {
   files: number;
@@ -29,49 +29,108 @@ export async function fsyncFile(file: string): Promise<void> {
   }
 }
 
+/** Files up to this size are read whole: a stream per small file costs more than its bytes. */
+const SMALL_FILE_BYTES = 256 * 1024;
+/** Entries handed to archiver ahead of the one it is writing; bounds memory on any tree. */
+const ENTRIES_AHEAD = 16;
+/** Output is gathered into writes of about this size (archiver emits many tiny header writes). */
+const WRITE_BYTES = 1024 * 1024;
+
+/** Hashes and counts the zip as it is written, in large writes. */
+class ZipTap extends Transform {
+  readonly hash = createHash('sha256');
+  size = 0;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  constructor() {
+    super({ highWaterMark: WRITE_BYTES });
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes >= WRITE_BYTES) this.flushPending();
+    done();
+  }
+
+  override _flush(done: () => void): void {
+    this.flushPending();
+    done();
+  }
+
+  private flushPending(): void {
+    if (this.pendingBytes === 0) return;
+    const block =
+      this.pending.length === 1 ? (this.pending[0] as Buffer) : Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.hash.update(block);
+    this.size += block.length;
+    this.push(block);
+  }
+}
+
 /**
- * Streams the listed files into a new zip at `file` (never whole files in memory), keeping their
- * relative paths and modification times, storing what is compressed already, zip64 when the
- * sizes need it; hashes the zip as it is written and fsyncs it.
+ * Streams the listed files into a new zip at `file` (never whole large files in memory, and at
+ * most a few small ones), keeping their relative paths and modification times, storing what is
+ * compressed already, zip64 when the sizes need it; hashes the zip as it is written and fsyncs it.
  */
 export async function writeZip(
   listing: Listing,
   file: string,
   onProgress?: (progress: ZipProgress) => void,
 ): Promise<WrittenZip> {
-  const archive = new ZipArchive({ zlib: { level: 6 }, forceLocalTime: true });
-  const hash = createHash('sha256');
-  let size = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      size += chunk.length;
-      done(null, chunk);
-    },
+  const archive = new ZipArchive({
+    zlib: { level: 6 },
+    forceLocalTime: true,
+    highWaterMark: WRITE_BYTES,
   });
+  const tap = new ZipTap();
+  const out = fs.createWriteStream(file, { flags: 'wx', mode: 0o644, highWaterMark: WRITE_BYTES });
+  const written = pipeline(archive, tap, out);
   let stored = 0;
   let files = 0;
   let bytes = 0;
-  archive.on('entry', () => {
-    files++;
-    onProgress?.({ files, bytes });
-  });
+  let next = 0;
+  let ahead = 0;
   const onRead = (n: number) => {
     bytes += n;
   };
-  const out = fs.createWriteStream(file, { flags: 'wx', mode: 0o644 });
-  const written = pipeline(archive, tap, out);
-  for (const entry of listing.files) {
+  const appendNext = () => {
+    const entry = listing.files[next++] as ListedFile;
     const store = shouldStore(entry.name, entry.source, entry.size);
     if (store) stored++;
-    archive.append(new SafeFileStream(entry.source, onRead), {
-      name: entry.name,
-      date: new Date(entry.mtimeMs),
-      mode: 0o644,
-      store,
-    });
-  }
-  void archive.finalize().catch(() => {});
+    const data = { name: entry.name, date: new Date(entry.mtimeMs), mode: 0o644, store };
+    if (entry.size <= SMALL_FILE_BYTES) {
+      const content = readSmallFile(entry.source);
+      onRead(content.length);
+      archive.append(content, data);
+    } else {
+      archive.append(new SafeFileStream(entry.source, entry.size, onRead), data);
+    }
+  };
+  // Entries are handed over a few at a time as archiver writes them, so small files read whole
+  // never pile up in memory.
+  const feed = () => {
+    try {
+      while (ahead < ENTRIES_AHEAD && next < listing.files.length) {
+        appendNext();
+        ahead++;
+      }
+    } catch (error) {
+      archive.destroy(error as Error);
+      return;
+    }
+    if (next === listing.files.length) void archive.finalize().catch(() => {});
+  };
+  archive.on('entry', () => {
+    ahead--;
+    files++;
+    onProgress?.({ files, bytes });
+    if (next < listing.files.length) feed();
+  });
+  feed();
   try {
     await written;
   } catch (error) {
@@ -80,5 +139,5 @@ export async function writeZip(
   }
   await fsyncFile(file);
   onProgress?.({ files, bytes: listing.bytes });
-  return { size, sha256: hash.digest('hex'), stored };
+  return { size: tap.size, sha256: tap.hash.digest('hex'), stored };
 }
