@@ -70,7 +70,9 @@ async function checksumSmall(
       data = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize + 1) });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new Error(`decompresses to more than its declared ${entry.uncompressedSize} bytes`);
+        throw new Error(`decompresses to more than its declared ${entry.uncompressedSize} bytes`, {
+          cause: error,
+        });
       }
       throw error;
     }
