@@ -1,6 +1,7 @@
 /** The whole run's figures as saved to test-results/bench.json, and ratios derived from them. */
 import type { BenchConfig } from './bench-config.ts';
 import { TARGETS } from './bench-config.ts';
+import type { ArchiveBenchResult } from './archive-bench.ts';
 import type { CliIdleResult } from './cli-idle-bench.ts';
 import type { BenchDbs } from './generate-db.ts';
 import type { VariantResult } from './variant-bench.ts';
@@ -35,6 +36,8 @@ export interface BenchResults {
     /** The naive poller's share of one core at its 10-second period (this run's naive cycle). */
     naiveSharePercent: number;
   };
+  /** Null when run with `--only monitor`. */
+  archive: ArchiveBenchResult | null;
 }
 
 export function ratiosOf(variant: VariantResult): Ratios {

@@ -1,14 +1,18 @@
 /**
- * `npm run bench [-- --quick]`: Runwatch's change detection against a large orchestration
- * database — latency, cycle cost, idle CPU and memory — beside the naive poller it replaces,
- * measured in the same run. Prints tables and saves test-results/bench.json; it never fails on a
- * timing (benchmarks report, they do not assert).
+ * `npm run bench [-- --quick] [-- --only monitor|archive]`: Runwatch's change detection against
+ * a large orchestration database — latency, cycle cost, idle CPU and memory — beside the naive
+ * poller it replaces, and archiving a run's artifacts beside Info-ZIP, each measured in the same
+ * run. Prints tables and saves test-results/bench.json; it never fails on a timing (benchmarks
+ * report, they do not assert).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { benchConfig, TARGETS } from './bench-config.ts';
 import { ratiosOf, type BenchResults } from './bench-results.ts';
+import { benchArchive, type ArchiveBenchResult } from './archive-bench.ts';
+import { formatArchiveReport } from './archive-report.ts';
+import { ensureArtifactTree } from './artifact-tree.ts';
 import { measureCliIdle } from './cli-idle-bench.ts';
 import { cacheRoot, ensureBenchDbs, workingCopy } from './generate-db.ts';
 import { formatReport } from './report.ts';
@@ -19,8 +23,37 @@ const RESULTS_FILE = path.join(ROOT, 'test-results', 'bench.json');
 
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
+function onlyArg(): 'monitor' | 'archive' | null {
+  const i = process.argv.indexOf('--only');
+  const value = i === -1 ? null : process.argv[i + 1];
+  if (value === null || value === 'monitor' || value === 'archive') return value ?? null;
+  throw new Error(`--only takes monitor or archive, not ${value}`);
+}
+
+async function archiveSection(quick: boolean, workDir: string): Promise<ArchiveBenchResult> {
+  const spec = quick ? { mb: 150, smallFiles: 3_000 } : { mb: 1_000, smallFiles: 20_000 };
+  progress(`archive: artifact tree of about ${spec.mb} MB under ${cacheRoot()}`);
+  const tree = ensureArtifactTree(spec);
+  return benchArchive(tree, workDir, progress);
+}
+
 async function main(): Promise<void> {
-  const config = benchConfig(process.argv.includes('--quick'));
+  const quick = process.argv.includes('--quick');
+  const only = onlyArg();
+  if (only === 'archive') {
+    fs.mkdirSync(cacheRoot(), { recursive: true });
+    const workDir = fs.mkdtempSync(path.join(cacheRoot(), 'work-'));
+    try {
+      const archive = await archiveSection(quick, workDir);
+      fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+      fs.writeFileSync(RESULTS_FILE, `${JSON.stringify({ archive }, null, 2)}\n`);
+      process.stdout.write(`\n${formatArchiveReport(archive)}\n`);
+    } finally {
+      fs.rmSync(workDir, { recursive: true, force: true });
+    }
+    return;
+  }
+  const config = benchConfig(quick);
   const started = performance.now();
   const startedAt = new Date().toISOString();
   fs.mkdirSync(cacheRoot(), { recursive: true });
@@ -65,6 +98,7 @@ async function main(): Promise<void> {
       floorPollsMs: [100, 1_000],
     });
     const naiveMs = reports[0]?.naive.cycleMs.median ?? Number.NaN;
+    const archive = only === 'monitor' ? null : await archiveSection(quick, workDir);
 
     const cpus = os.cpus();
     const results: BenchResults = {
@@ -82,10 +116,12 @@ async function main(): Promise<void> {
       generation,
       variants: reports,
       cli: { ...cli, naiveSharePercent: (naiveMs / TARGETS.naivePeriodMs) * 100 },
+      archive,
     };
     fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
     fs.writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
     process.stdout.write(`\n${formatReport(results, path.relative(ROOT, RESULTS_FILE))}\n`);
+    if (archive) process.stdout.write(`\n${formatArchiveReport(archive)}\n`);
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });
   }

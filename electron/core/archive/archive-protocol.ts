@@ -23,6 +23,10 @@ export interface ArchiveOutcome {
   /** Size of the zip itself. */
   zipSize: number;
   sha256: string;
+  /** Entries stored as they are (compressed already) rather than deflated. */
+  stored: number;
+  /** Where the time went, for the log and the benchmark. */
+  timings: { listMs: number; zipMs: number; verifyMs: number };
 }
 
 export type ArchiveFailure = { reason: string; transient: boolean };

@@ -70,7 +70,9 @@ async function verified(zipPath: string, files: readonly ListedFile[], bytes: nu
 }
 
 async function build(task: Extract<ArchiveTask, { kind: 'build' }>): Promise<ArchiveOutcome> {
+  const started = performance.now();
   const listing = listArtifacts(task.artifactsDir);
+  const listed = performance.now();
   const report = progressPoster('zip', listing.files.length, listing.bytes);
   let written;
   try {
@@ -84,6 +86,7 @@ async function build(task: Extract<ArchiveTask, { kind: 'build' }>): Promise<Arc
     );
   }
   report({ files: listing.files.length, bytes: listing.bytes }, true);
+  const zipped = performance.now();
   await verified(task.tmpPath, listing.files, listing.bytes);
   return {
     files: listing.files,
@@ -91,11 +94,18 @@ async function build(task: Extract<ArchiveTask, { kind: 'build' }>): Promise<Arc
     bytes: listing.bytes,
     zipSize: written.size,
     sha256: written.sha256,
+    stored: written.stored,
+    timings: {
+      listMs: listed - started,
+      zipMs: zipped - listed,
+      verifyMs: performance.now() - zipped,
+    },
   };
 }
 
 async function adopt(task: Extract<ArchiveTask, { kind: 'adopt' }>): Promise<ArchiveOutcome> {
   const bytes = task.files.reduce((sum, file) => sum + file.size, 0);
+  const started = performance.now();
   await verified(task.zipPath, task.files, bytes);
   return {
     files: task.files,
@@ -103,6 +113,8 @@ async function adopt(task: Extract<ArchiveTask, { kind: 'adopt' }>): Promise<Arc
     bytes,
     zipSize: fs.statSync(task.zipPath).size,
     sha256: await sha256Of(task.zipPath),
+    stored: 0,
+    timings: { listMs: 0, zipMs: 0, verifyMs: performance.now() - started },
   };
 }
 
