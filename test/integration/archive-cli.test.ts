@@ -112,6 +112,11 @@ describe('archives from the command line', () => {
     const missing = runwatch(['verify', path.join(dir, 'nope.zip')]);
     expect((await missing.exited).code).toBe(1);
     expect(missing.stderr.join('\n')).toContain('nope.zip does not exist');
+
+    execFileSync('mkfifo', [path.join(dir, 'pipe.zip')]);
+    const fifo = runwatch(['verify', path.join(dir, 'pipe.zip')]);
+    expect((await fifo.exited).code).toBe(1);
+    expect(fifo.stderr.join('\n')).toContain('pipe.zip is not a file');
   });
 
   it('archive: re-archives a run on demand, refuses an unknown or unfinished run', async () => {
@@ -154,6 +159,54 @@ describe('archives from the command line', () => {
     ]);
     expect((await running.exited).code).toBe(1);
     expect(running.stderr.join('\n')).toContain('has not finished');
+  });
+
+  it('archive: refuses a run that ran again since Runwatch recorded it, rather than overwrite that attempt', async () => {
+    const dir = tempDir();
+    const orch = new OrchestrationDb(path.join(dir, 'o.db'));
+    finishedWithArtifacts(orch, dir, 'again');
+    const dataDir = path.join(dir, 'data');
+    const watch = runwatch([
+      'watch',
+      '--db',
+      orch.file,
+      '--data-dir',
+      dataDir,
+      '--once',
+      '--backfill',
+    ]);
+    expect((await watch.exited).code).toBe(0);
+    const zip = path.join(dataDir, 'archive', 'again.zip');
+
+    orch.setRun('again', { updated_at: isoNow() });
+    const touched = runwatch([
+      'archive',
+      '--db',
+      orch.file,
+      '--data-dir',
+      dataDir,
+      '--run',
+      'again',
+    ]);
+    expect((await touched.exited).code).toBe(0);
+    const before = fs.statSync(zip).ino;
+
+    // Retried in place and finished again while no watch was running.
+    orch.setRun('again', { status: 'running', started_at: isoNow(), finished_at: null });
+    orch.setStep('again', 's', { status: 'running', finished_at: null });
+    orch.finishRun('again', 'failed', 'failed');
+    const retried = runwatch([
+      'archive',
+      '--db',
+      orch.file,
+      '--data-dir',
+      dataDir,
+      '--run',
+      'again',
+    ]);
+    expect((await retried.exited).code).toBe(1);
+    expect(retried.stderr.join('\n')).toContain('ran again since Runwatch recorded attempt 1');
+    expect(fs.statSync(zip).ino).toBe(before);
   });
 
   it('archive: with a watch holding the data dir, queues the job there and waits for it', async () => {

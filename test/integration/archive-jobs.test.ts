@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import Database from 'better-sqlite3';
 import type { RunwatchEvent } from '../../shared/events.ts';
+import { listArtifacts } from '../../electron/core/archive/artifact-listing.ts';
 import type { RunReport } from '../../electron/core/report/run-report.ts';
 import { verifyZip } from '../../electron/core/archive/zip-verify.ts';
 import { MonitorHarness, type HarnessOptions } from '../support/monitor-harness.ts';
@@ -41,6 +43,20 @@ function makeArtifacts(root: string): Record<string, Buffer> {
     fs.writeFileSync(path.join(root, name), data);
   }
   return files;
+}
+
+/**
+ * As if the process died after the zip's rename, before the job's end was committed: the jobs
+ * pending again, the archive job with the listing it recorded before the rename.
+ */
+function pendAgainWithListing(dataDir: string, artifacts: string): void {
+  const { files, skipped } = listArtifacts(artifacts);
+  const db = new Database(path.join(dataDir, 'state.db'));
+  db.prepare(`UPDATE jobs SET state = 'pending', result = NULL`).run();
+  db.prepare(`UPDATE jobs SET listing = ? WHERE kind = 'archive'`).run(
+    JSON.stringify({ files, skipped }),
+  );
+  db.close();
 }
 
 function readReport(file: string): RunReport {
@@ -238,7 +254,7 @@ describe('archive and report jobs', () => {
     expect(stalls[0]?.idle_s).toBeGreaterThanOrEqual(0.3);
   });
 
-  it('sweeps temp files left by a crash and adopts a final zip that verifies, without rebuilding it', async () => {
+  it('sweeps temp files left by a crash and adopts a final zip that verifies, without rebuilding it, even once the artifacts are gone', async () => {
     const { dir, orch, start } = setup();
     const artifacts = path.join(dir, 'a');
     makeArtifacts(artifacts);
@@ -253,10 +269,9 @@ describe('archive and report jobs', () => {
     harnesses.splice(harnesses.indexOf(first), 1);
     if (archived.type !== 'run_archived') throw new Error();
 
-    // As if the process died after the rename, before the job's end was committed.
-    const db = (await import('better-sqlite3')).default(path.join(dataDir, 'state.db'));
-    db.exec(`UPDATE jobs SET state = 'pending', result = NULL`);
-    db.close();
+    pendAgainWithListing(dataDir, artifacts);
+    // The pipeline cleaned up meanwhile: the zip alone must do.
+    fs.rmSync(artifacts, { recursive: true });
     fs.writeFileSync(path.join(dataDir, 'archive', '.tmp-99.zip'), 'half a zip');
     fs.writeFileSync(path.join(dataDir, 'reports', '.tmp-98.json'), '{');
     const inode = fs.statSync(archived.path).ino;
@@ -286,15 +301,35 @@ describe('archive and report jobs', () => {
     await first.stop();
     harnesses.splice(harnesses.indexOf(first), 1);
     if (archived.type !== 'run_archived') throw new Error();
-    const db = (await import('better-sqlite3')).default(path.join(dataDir, 'state.db'));
-    db.exec(`UPDATE jobs SET state = 'pending', result = NULL`);
-    db.close();
+    pendAgainWithListing(dataDir, artifacts);
     fs.truncateSync(archived.path, 1000);
 
     const second = start(dataDir);
     await second.waitFor('report_written', 'r');
     expect(second.logs.some((line) => /does not verify/.test(line))).toBe(true);
     expect((await verifyZip(archived.path)).ok).toBe(true);
+  });
+
+  it('holds back a job whose end cannot be recorded (state.db full), with a growing wait, then finishes it', async () => {
+    const { dir, orch, start } = setup();
+    const artifacts = path.join(dir, 'a');
+    makeArtifacts(artifacts);
+    orch.insertRun({ runId: 'full', artifactsDir: artifacts });
+    const h = start();
+    await h.waitFor('run_started', 'full');
+    const record = h.store.record.bind(h.store);
+    const spy = vi.spyOn(h.store, 'record').mockImplementation(() => {
+      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    });
+    orch.finishRun('full', 'succeeded');
+    await h.waitForLog(/failed unexpectedly \(database or disk is full\)/);
+    await sleep(1_000);
+    const errors = h.logs.filter((line) => /failed unexpectedly/.test(line));
+    expect(errors.length).toBeLessThanOrEqual(6);
+    expect(errors.at(-1)).toMatch(/trying again in \d+m?s/);
+    spy.mockImplementation(record);
+    await h.waitFor('report_written', 'full', 20_000);
+    expect(h.of('run_archived', 'full')).toHaveLength(1);
   });
 
   it('retries a file that is rewritten while it is zipped, and archives what it finally holds', async () => {

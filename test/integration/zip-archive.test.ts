@@ -10,6 +10,7 @@ import {
   type Listing,
 } from '../../electron/core/archive/artifact-listing.ts';
 import { runArchiveTask, type ArchiveProgress } from '../../electron/core/archive/archive-task.ts';
+import type { StoredListing } from '../../electron/core/archive/archive-protocol.ts';
 import { verifyZip } from '../../electron/core/archive/zip-verify.ts';
 import {
   writeZip,
@@ -302,17 +303,20 @@ describe('runArchiveTask (in a worker thread)', () => {
     expect(result.ok, JSON.stringify(result)).toBe(true);
     if (!result.ok) return;
     const { outcome } = result;
+    const listing = JSON.parse(outcome.listingJson) as StoredListing;
+    expect(listing.skipped).toEqual(outcome.skipped);
     expect(outcome.skipped).toEqual([
       { path: 'etc-link', reason: expect.stringMatching(/outside/) as unknown as string },
     ]);
-    expect(outcome.files.map((f) => f.name)).not.toContain('etc-link');
-    expect(outcome.files).toHaveLength(6);
-    expect(outcome.bytes).toBe(outcome.files.reduce((sum, f) => sum + f.size, 0));
+    expect(listing.files.map((f) => f.name)).not.toContain('etc-link');
+    expect(outcome.files).toBe(6);
+    expect(listing.files).toHaveLength(6);
+    expect(outcome.bytes).toBe(listing.files.reduce((sum, f) => sum + f.size, 0));
     const bytes = fs.readFileSync(tmpPath);
     expect(outcome.zipSize).toBe(bytes.length);
     expect(outcome.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
-    expect((await readZip(tmpPath)).map((e) => e.name)).toEqual(outcome.files.map((f) => f.name));
-    expect(await verifyZip(tmpPath, outcome.files)).toMatchObject({ ok: true, files: 6 });
+    expect((await readZip(tmpPath)).map((e) => e.name)).toEqual(listing.files.map((f) => f.name));
+    expect(await verifyZip(tmpPath, listing.files)).toMatchObject({ ok: true, files: 6 });
 
     expect(messages.length).toBeGreaterThan(0);
     expect(messages.every((m) => m.type === 'progress')).toBe(true);
@@ -339,5 +343,20 @@ describe('runArchiveTask (in a worker thread)', () => {
     expect(result.failure.transient).toBe(true);
     expect(result.failure.reason).toContain(missing);
     expect(fs.existsSync(tmpPath)).toBe(false);
+  });
+});
+
+describe('a listed file that is no longer a regular file when it is zipped', () => {
+  it('ends the zip with a clear error instead of hanging on a FIFO or crashing', async () => {
+    const root = newDir('runwatch-swap-');
+    put(root, 'big.bin', randomBytes(400 * 1024));
+    put(root, 'small.txt', 'small');
+    const listing = listArtifacts(root);
+    for (const name of ['big.bin', 'small.txt']) {
+      fs.rmSync(path.join(root, name));
+      execFileSync('mkfifo', [path.join(root, name)]);
+    }
+    const out = path.join(newDir('runwatch-swap-out-'), 'x.zip');
+    await expect(writeZip(listing, out)).rejects.toThrow(/no longer a regular file/);
   });
 });

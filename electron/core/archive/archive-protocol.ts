@@ -1,5 +1,15 @@
 import type { ListedFile, SkippedFile } from './artifact-listing.ts';
 
+/**
+ * The listing taken before zipping, kept with the job so that a zip left under its final name
+ * by a crash can be adopted. It travels as JSON text: one string crosses threads and goes into
+ * state.db without the main thread walking 50,000 objects.
+ */
+export interface StoredListing {
+  files: ListedFile[];
+  skipped: SkippedFile[];
+}
+
 /** What the archive worker is asked to do. */
 export type ArchiveTask =
   | {
@@ -12,12 +22,15 @@ export type ArchiveTask =
       /** Check a zip left under its final name against the listing taken before it was written. */
       kind: 'adopt';
       zipPath: string;
-      files: ListedFile[];
+      /** A `StoredListing` as JSON. */
+      listingJson: string;
     };
 
 export interface ArchiveOutcome {
-  files: ListedFile[];
+  files: number;
   skipped: SkippedFile[];
+  /** A `StoredListing` as JSON. */
+  listingJson: string;
   /** Bytes of the archived files. */
   bytes: number;
   /** Size of the zip itself. */

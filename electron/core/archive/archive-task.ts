@@ -43,8 +43,10 @@ export function runArchiveTask(
       signal?.removeEventListener('abort', onAbort);
       action();
     };
+    let aborting = false;
+    // Settled once the worker is gone (its files closed), so the caller can remove its temp zip.
     const onAbort = () => {
-      settle(() => reject(new ArchiveAborted()));
+      aborting = true;
       void worker.terminate();
     };
     signal?.addEventListener('abort', onAbort);
@@ -59,10 +61,12 @@ export function runArchiveTask(
     );
     worker.on('exit', (code) =>
       settle(() =>
-        resolve({
-          ok: false,
-          failure: { reason: `the archive worker exited (code ${code})`, transient: true },
-        }),
+        aborting
+          ? reject(new ArchiveAborted())
+          : resolve({
+              ok: false,
+              failure: { reason: `the archive worker exited (code ${code})`, transient: true },
+            }),
       ),
     );
   });

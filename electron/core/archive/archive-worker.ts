@@ -8,7 +8,12 @@ import {
   listArtifacts,
   type ListedFile,
 } from './artifact-listing.ts';
-import type { ArchiveOutcome, ArchiveTask, WorkerMessage } from './archive-protocol.ts';
+import type {
+  ArchiveOutcome,
+  ArchiveTask,
+  StoredListing,
+  WorkerMessage,
+} from './archive-protocol.ts';
 import { verifyZip } from './zip-verify.ts';
 import { writeZip } from './zip-writer.ts';
 
@@ -55,7 +60,13 @@ async function sha256Of(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-async function verified(zipPath: string, files: readonly ListedFile[], bytes: number) {
+/** The zip read back against the listing; `restat` also checks that no source file changed. */
+async function verified(
+  zipPath: string,
+  files: readonly ListedFile[],
+  bytes: number,
+  restat: boolean,
+) {
   const report = progressPoster('verify', files.length, bytes);
   const result = await verifyZip(zipPath, files, (p) => report(p));
   report({ files: files.length, bytes }, true);
@@ -65,6 +76,7 @@ async function verified(zipPath: string, files: readonly ListedFile[], bytes: nu
       true,
     );
   }
+  if (!restat) return;
   const changed = firstChanged(files);
   if (changed !== null) throw new Failed(`${changed} changed while it was being zipped`, true);
 }
@@ -87,10 +99,12 @@ async function build(task: Extract<ArchiveTask, { kind: 'build' }>): Promise<Arc
   }
   report({ files: listing.files.length, bytes: listing.bytes }, true);
   const zipped = performance.now();
-  await verified(task.tmpPath, listing.files, listing.bytes);
+  await verified(task.tmpPath, listing.files, listing.bytes, true);
+  const stored: StoredListing = { files: listing.files, skipped: listing.skipped };
   return {
-    files: listing.files,
+    files: listing.files.length,
     skipped: listing.skipped,
+    listingJson: JSON.stringify(stored),
     bytes: listing.bytes,
     zipSize: written.size,
     sha256: written.sha256,
@@ -103,13 +117,19 @@ async function build(task: Extract<ArchiveTask, { kind: 'build' }>): Promise<Arc
   };
 }
 
+/**
+ * A zip left under its final name: it was verified and its sources re-stat'ed before the rename,
+ * so only the zip itself is checked against the listing (the artifacts may be gone by now).
+ */
 async function adopt(task: Extract<ArchiveTask, { kind: 'adopt' }>): Promise<ArchiveOutcome> {
-  const bytes = task.files.reduce((sum, file) => sum + file.size, 0);
+  const listing = JSON.parse(task.listingJson) as StoredListing;
+  const bytes = listing.files.reduce((sum, file) => sum + file.size, 0);
   const started = performance.now();
-  await verified(task.zipPath, task.files, bytes);
+  await verified(task.zipPath, listing.files, bytes, false);
   return {
-    files: task.files,
-    skipped: [],
+    files: listing.files.length,
+    skipped: listing.skipped,
+    listingJson: task.listingJson,
     bytes,
     zipSize: fs.statSync(task.zipPath).size,
     sha256: await sha256Of(task.zipPath),

@@ -153,6 +153,12 @@ export function listArtifacts(dir: string): Listing {
         skipped.push({ path: rel, reason: unstorable });
         continue;
       }
+      try {
+        fs.accessSync(source, fs.constants.R_OK);
+      } catch {
+        skipped.push({ path: rel, reason: 'file cannot be read (permission denied)' });
+        continue;
+      }
       files.push({ name: rel, size: stat.size, mtimeMs: stat.mtimeMs, source });
     }
   };

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { openRegular } from './safe-file-stream.ts';
 
 /** Formats that are compressed already: deflating them again costs time and saves nothing. */
 const COMPRESSED_EXTENSIONS = new Set([
@@ -65,9 +66,9 @@ const MIN_SAVING = 0.05;
 function sampleIncompressible(file: string, size: number): boolean {
   let fd: number;
   try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    fd = openRegular(file);
   } catch {
-    return false;
+    return false; // the read that follows reports it
   }
   try {
     const sample = Buffer.allocUnsafe(SAMPLE_BYTES);

@@ -5,7 +5,7 @@ const CHUNK = 256 * 1024;
 const OPEN_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
 
 /** Opens a listed file for reading, refusing anything that is no longer a regular file. */
-function openRegular(file: string): number {
+export function openRegular(file: string): number {
   const fd = fs.openSync(file, OPEN_FLAGS);
   try {
     if (!fs.fstatSync(fd).isFile()) throw new Error(`${file} is no longer a regular file`);

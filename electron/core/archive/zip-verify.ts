@@ -45,7 +45,7 @@ function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | null> {
   });
 }
 
-/** Entries up to this compressed size are read and inflated in one go, without a stream. */
+/** Entries up to this size (compressed and declared) are read and inflated in one go. */
 const SMALL_ENTRY_BYTES = 1024 * 1024;
 const STORED = 0;
 const DEFLATED = 8;
@@ -155,6 +155,7 @@ export async function verifyZip(
       let streamed = 0;
       const small =
         entry.compressedSize <= SMALL_ENTRY_BYTES &&
+        entry.uncompressedSize <= SMALL_ENTRY_BYTES &&
         !entry.isEncrypted() &&
         (entry.compressionMethod === STORED || entry.compressionMethod === DEFLATED);
       const { crc, size } = small

@@ -19,9 +19,9 @@ export interface WrittenZip {
   stored: number;
 }
 
-/** Flushes a written file to disk. */
+/** Flushes a written file to disk (opened for writing: Windows refuses to flush a read handle). */
 export async function fsyncFile(file: string): Promise<void> {
-  const handle = await fs.promises.open(file, 'r');
+  const handle = await fs.promises.open(file, 'r+');
   try {
     await handle.sync();
   } finally {
@@ -107,7 +107,10 @@ export async function writeZip(
       onRead(content.length);
       archive.append(content, data);
     } else {
-      archive.append(new SafeFileStream(entry.source, entry.size, onRead), data);
+      const stream = new SafeFileStream(entry.source, entry.size, onRead);
+      // archiver pipes the stream without listening for its errors: a read error ends the zip.
+      stream.once('error', (error) => archive.destroy(error));
+      archive.append(stream, data);
     }
   };
   // Entries are handed over a few at a time as archiver writes them, so small files read whole

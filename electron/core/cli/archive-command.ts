@@ -1,6 +1,6 @@
 import { formatBytes } from '../../../shared/bytes.ts';
 import { EventBus } from '../events/event-bus.ts';
-import { finishedRunFromRead, type FinishedRun } from '../jobs/finished-run.ts';
+import { finishedRunFromRead, sameFinish, type FinishedRun } from '../jobs/finished-run.ts';
 import { JobRunner } from '../jobs/job-runner.ts';
 import { streamLogger, type Logger } from '../log.ts';
 import { SourceError } from '../source/source-error.ts';
@@ -68,8 +68,16 @@ function readFinishedRun(paths: SourcePaths, runId: string, attempt: number): Fi
 }
 
 function enqueue(store: StateStore, paths: SourcePaths, runId: string): number[] {
-  const attempt = store.getRun(runId)?.attempt ?? 1;
+  const known = store.getRun(runId);
+  const attempt = known?.attempt ?? 1;
   const run = readFinishedRun(paths, runId, attempt);
+  const recorded = known?.phase === 'finished' ? store.jobs.completion(runId, attempt) : null;
+  if (recorded && !sameFinish(recorded, run)) {
+    // A new attempt: archiving it as the one Runwatch knows would overwrite that one's archive.
+    throw new InputError(
+      `run ${JSON.stringify(runId)} ran again since Runwatch recorded attempt ${attempt} (${recorded.outcome}); start \`runwatch watch\` to record the new attempt, which archives it`,
+    );
+  }
   let ids: number[] = [];
   store.record(() => {
     ids = store.jobs.enqueueCompletion(
@@ -105,9 +113,8 @@ async function runHere(
       info: (m) => (bar.clear(), log.info(m)),
       warn: (m) => (bar.clear(), log.warn(m)),
     },
-    onProgress: (job, progress) => {
-      if (ids.includes(job.id)) bar.show(progress);
-    },
+    onProgress: (_job, progress) => bar.show(progress),
+    only: new Set(ids),
   });
   runner.start();
   try {

@@ -34,6 +34,7 @@ function totals(file: string): Promise<{ files: number; bytes: number } | null> 
 export async function verifyCommand(file: string): Promise<number> {
   const zipPath = path.resolve(file);
   if (!fs.existsSync(zipPath)) throw new InputError(`${zipPath} does not exist`);
+  if (!fs.statSync(zipPath).isFile()) throw new InputError(`${zipPath} is not a file`);
   const tty = process.stderr.isTTY === true;
   const total = tty ? await totals(zipPath) : null;
   let last = 0;

@@ -127,3 +127,16 @@ export function finishedRunFromRead(
     dbPath,
   );
 }
+
+/**
+ * Whether two reads describe the same finish of a run: same outcome, start and steps. A run
+ * retried in place and finished again differs; a mere touch of its `updated_at` does not.
+ */
+export function sameFinish(a: FinishedRun, b: FinishedRun): boolean {
+  return (
+    a.outcome === b.outcome &&
+    a.created_at === b.created_at &&
+    a.started_at === b.started_at &&
+    JSON.stringify(a.steps) === JSON.stringify(b.steps)
+  );
+}

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { formatDuration } from '../../../shared/duration.ts';
 import type { EventDraft } from '../../../shared/events.ts';
+import type { ArchiveOutcome } from '../archive/archive-protocol.ts';
 import { ArchiveAborted, runArchiveTask, type ArchiveProgress } from '../archive/archive-task.ts';
 import { applyRetention, type RetentionPolicy } from '../archive/retention.ts';
 import { attemptStem } from '../archive/safe-id.ts';
@@ -24,6 +26,8 @@ const QUEUE_CHECK_MS = 500;
 const PROGRESS_WRITE_MS = 250;
 /** A timer is never armed further ahead than this (long timeouts fire at once). */
 const MAX_TIMER_MS = 60_000;
+/** A job whose try threw (state.db full, say) waits like a failed try, doubling up to this. */
+const THROWN_BACKOFF_MAX_MS = 600_000;
 
 export interface JobRunnerOptions {
   store: StateStore;
@@ -36,6 +40,8 @@ export interface JobRunnerOptions {
   retention?: RetentionPolicy;
   /** Progress of archive jobs as they run (the `archive` command's progress bar). */
   onProgress?: (job: Job, progress: ArchiveProgress) => void;
+  /** Only these jobs run (the `archive` command leaves the rest to the next `watch`). */
+  only?: ReadonlySet<number>;
 }
 
 function message(error: unknown): string {
@@ -67,6 +73,9 @@ export class JobRunner {
   private readonly running = new Map<number, { promise: Promise<void>; abort: AbortController }>();
   private readonly idleWaiters: (() => void)[] = [];
   private timer: TimerHandle | null = null;
+  private timerAt = Infinity;
+  /** Jobs whose last try threw, held back in memory (their row could not record the failure). */
+  private readonly heldUntil = new Map<number, { until: number; backoff: number }>();
   private queueCheck: NodeJS.Timeout | null = null;
   private started = false;
   private stopping = false;
@@ -99,10 +108,7 @@ export class JobRunner {
   /** Looks for runnable jobs now (a run just finished, or another process queued one). */
   wake(): void {
     if (!this.started || this.stopping) return;
-    if (this.timer !== null) {
-      this.clock.clearTimeout(this.timer);
-      this.timer = null;
-    }
+    this.disarm();
     this.pump();
   }
 
@@ -115,7 +121,7 @@ export class JobRunner {
   /** Stops: running jobs are abandoned safely (their temp files removed) and stay pending. */
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.disarm();
     if (this.queueCheck !== null) clearInterval(this.queueCheck);
     for (const job of this.running.values()) job.abort.abort();
     await Promise.all([...this.running.values()].map((job) => job.promise));
@@ -136,22 +142,42 @@ export class JobRunner {
     if (policy) applyRetention(this.archiveDir, policy, this.clock.now(), this.options.log);
   }
 
-  private hasDueJob(): boolean {
-    const now = this.clock.now();
-    return this.runnable(this.options.store.jobs.pending()).some((job) => job.nextAt <= now);
+  private disarm(): void {
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+    this.timerAt = Infinity;
   }
 
-  /** Pending jobs that may start: the run is not busy, and a report waits for its archive. */
+  /** When a job may next run: its row's time, or later while a thrown try holds it back. */
+  private dueAt(job: Job): number {
+    return Math.max(job.nextAt, this.heldUntil.get(job.id)?.until ?? 0);
+  }
+
+  private hasDueJob(): boolean {
+    const now = this.clock.now();
+    return this.runnable(this.options.store.jobs.pending()).some((job) => this.dueAt(job) <= now);
+  }
+
+  /**
+   * Pending jobs that may start, jobs someone waits for first: the run is not busy, and a
+   * report waits for its archive.
+   */
   private runnable(pending: readonly Job[]): Job[] {
+    const { only } = this.options;
     const archiving = new Set(
       pending.filter((job) => job.kind === 'archive').map((job) => `${job.runId}\n${job.attempt}`),
     );
-    return pending.filter(
+    const ready = pending.filter(
       (job) =>
+        (only === undefined || only.has(job.id)) &&
         !this.running.has(job.id) &&
         !this.busyRuns.has(job.runId) &&
         !(job.kind === 'report' && archiving.has(`${job.runId}\n${job.attempt}`)),
     );
+    return [
+      ...ready.filter((job) => job.requestedBy !== null),
+      ...ready.filter((job) => job.requestedBy === null),
+    ];
   }
 
   private pump(): void {
@@ -161,18 +187,24 @@ export class JobRunner {
     for (const job of this.runnable(this.options.store.jobs.pending())) {
       if (this.running.size >= this.concurrency) break;
       if (this.busyRuns.has(job.runId)) continue;
-      if (job.nextAt > now) {
-        nextAt = Math.min(nextAt, job.nextAt);
+      const due = this.dueAt(job);
+      if (due > now) {
+        nextAt = Math.min(nextAt, due);
         continue;
       }
       this.launch(job);
     }
-    if (nextAt !== Infinity && this.timer === null) {
-      const wait = Math.min(Math.max(0, nextAt - now), MAX_TIMER_MS);
-      this.timer = this.clock.setTimeout(() => {
-        this.timer = null;
-        this.pump();
-      }, wait);
+    if (nextAt < this.timerAt) {
+      this.disarm();
+      this.timerAt = nextAt;
+      this.timer = this.clock.setTimeout(
+        () => {
+          this.timer = null;
+          this.timerAt = Infinity;
+          this.pump();
+        },
+        Math.min(Math.max(0, nextAt - now), MAX_TIMER_MS),
+      );
     }
     if (this.running.size === 0) {
       for (const resolve of this.idleWaiters.splice(0)) resolve();
@@ -183,10 +215,18 @@ export class JobRunner {
     const abort = new AbortController();
     this.busyRuns.add(job.runId);
     const promise = (job.kind === 'archive' ? this.archive(job, abort.signal) : this.report(job))
+      .then(() => {
+        this.heldUntil.delete(job.id);
+      })
       .catch((error: unknown) => {
-        if (!(error instanceof ArchiveAborted)) {
-          this.options.log.error(`job ${job.id} (${job.kind} ${job.runId}): ${message(error)}`);
-        }
+        if (error instanceof ArchiveAborted) return;
+        const held = this.heldUntil.get(job.id);
+        const first = this.retryDelays[0] ?? THROWN_BACKOFF_MAX_MS;
+        const backoff = held ? Math.min(held.backoff * 2, THROWN_BACKOFF_MAX_MS) : first;
+        this.heldUntil.set(job.id, { until: this.clock.now() + backoff, backoff });
+        this.options.log.error(
+          `${job.kind} of ${job.runId} failed unexpectedly (${message(error)}); trying again in ${formatDuration(backoff)}`,
+        );
       })
       .finally(() => {
         this.busyRuns.delete(job.runId);
@@ -235,7 +275,7 @@ export class JobRunner {
       const now = this.clock.now();
       this.options.store.jobs.retryLater(job.id, reason, now + delay, now);
       this.options.log.warn(
-        `${job.kind} of ${job.runId}${job.attempt > 1 ? ` (attempt ${job.attempt})` : ''} failed (${reason}); retrying in ${Math.round(delay / 1000)} s`,
+        `${job.kind} of ${job.runId}${job.attempt > 1 ? ` (attempt ${job.attempt})` : ''} failed (${reason}); retrying in ${formatDuration(delay)}`,
       );
       return;
     }
@@ -245,6 +285,9 @@ export class JobRunner {
   private completionOf(job: Job): FinishedRun | null {
     const run = this.options.store.jobs.completion(job.runId, job.attempt);
     if (!run) {
+      this.options.log.error(
+        `${job.kind} of ${job.runId}: the finished run was not recorded in state.db; giving up`,
+      );
       this.options.store.jobs.end(
         job.id,
         'failed',
@@ -279,15 +322,16 @@ export class JobRunner {
     const tmp = path.join(this.archiveDir, `.tmp-${job.id}.zip`);
     const onProgress = this.progressSink(job);
 
-    if (job.listing && fs.existsSync(final)) {
+    const listingJson = job.hasListing ? store.jobs.listingJson(job.id) : null;
+    if (listingJson !== null && fs.existsSync(final)) {
       const adopted = await runArchiveTask(
-        { kind: 'adopt', zipPath: final, files: job.listing.files },
+        { kind: 'adopt', zipPath: final, listingJson },
         onProgress,
         signal,
       );
       if (adopted.ok) {
         log.info(`${final} was written before an interruption and verifies: kept`);
-        this.archived(job, run, final, { ...adopted.outcome, skipped: job.listing.skipped }, 0);
+        this.archived(job, run, final, adopted.outcome, 0);
         return;
       }
       log.warn(`${final} does not verify (${adopted.failure.reason}); archiving again`);
@@ -312,7 +356,7 @@ export class JobRunner {
       return;
     }
     const { outcome } = result;
-    if (outcome.files.length === 0) {
+    if (outcome.files === 0) {
       removeQuietly(tmp);
       const ended: ArchiveJobResult = { archived: null, skipped: outcome.skipped };
       this.finish(job, 'done', ended, [], null, 0);
@@ -321,11 +365,7 @@ export class JobRunner {
     }
     // The listing is durable before the zip takes its final name, so a crash right after the
     // rename finds a zip it can check and adopt.
-    store.jobs.setListing(
-      job.id,
-      { files: outcome.files, skipped: outcome.skipped },
-      this.clock.now(),
-    );
+    store.jobs.setListingJson(job.id, outcome.listingJson, this.clock.now());
     try {
       await publishFile(tmp, final);
     } catch (error) {
@@ -349,13 +389,7 @@ export class JobRunner {
     job: Job,
     run: FinishedRun,
     final: string,
-    outcome: {
-      files: { name: string }[];
-      skipped: ArchiveJobResult['skipped'];
-      bytes: number;
-      zipSize: number;
-      sha256: string;
-    },
+    outcome: ArchiveOutcome,
     tried: number,
   ): void {
     const ended: ArchiveJobResult = {
@@ -363,7 +397,7 @@ export class JobRunner {
       path: final,
       bytes: outcome.bytes,
       zip_bytes: outcome.zipSize,
-      files: outcome.files.length,
+      files: outcome.files,
       sha256: outcome.sha256,
       skipped: outcome.skipped,
     };
@@ -377,7 +411,7 @@ export class JobRunner {
           type: 'run_archived',
           path: final,
           bytes: outcome.bytes,
-          files: outcome.files.length,
+          files: outcome.files,
           sha256: outcome.sha256,
         },
       ],
@@ -409,7 +443,10 @@ export class JobRunner {
     } catch (error) {
       removeQuietly(tmp);
       const reason = `writing the report failed: ${message(error)}`;
-      this.failedTry(job, reason, true, () => this.finish(job, 'failed', null, [], reason, 1));
+      this.failedTry(job, reason, true, () => {
+        this.finish(job, 'failed', null, [], reason, 1);
+        this.options.log.error(`report of ${run.run_id}: ${reason}; giving up`);
+      });
       return;
     }
     this.finish(

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ListedFile, SkippedFile } from '../archive/artifact-listing.ts';
+import type { SkippedFile } from '../archive/artifact-listing.ts';
 import type { FinishedRun } from '../jobs/finished-run.ts';
 
 export type JobKind = 'archive' | 'report';
@@ -24,12 +24,6 @@ export interface ReportJobResult {
   path: string;
 }
 
-/** The listing taken before zipping, kept so that a zip left by a crash can be adopted. */
-export interface JobListing {
-  files: ListedFile[];
-  skipped: SkippedFile[];
-}
-
 export interface JobProgress {
   phase: 'zip' | 'verify';
   files: number;
@@ -47,7 +41,8 @@ export interface Job {
   tries: number;
   nextAt: number;
   lastError: string | null;
-  listing: JobListing | null;
+  /** A listing is recorded: a zip under the final name may be this job's, left by a crash. */
+  hasListing: boolean;
   result: ArchiveJobResult | ReportJobResult | null;
   progress: JobProgress | null;
   requestedBy: string | null;
@@ -62,11 +57,15 @@ interface JobRowDb {
   tries: number;
   next_at: number;
   last_error: string | null;
-  listing: string | null;
+  has_listing: number;
   result: string | null;
   progress: string | null;
   requested_by: string | null;
 }
+
+/** Every column but the listing itself, which can be megabytes and is read only to adopt a zip. */
+const COLUMNS = `id, kind, run_id, attempt, state, tries, next_at, last_error,
+  listing IS NOT NULL AS has_listing, result, progress, requested_by`;
 
 function parse<T>(value: string | null): T | null {
   return value === null ? null : (JSON.parse(value) as T);
@@ -82,7 +81,7 @@ function fromDb(row: JobRowDb): Job {
     tries: row.tries,
     nextAt: row.next_at,
     lastError: row.last_error,
-    listing: parse(row.listing),
+    hasListing: row.has_listing === 1,
     result: parse(row.result),
     progress: parse(row.progress),
     requestedBy: row.requested_by,
@@ -107,8 +106,9 @@ export class JobTable {
         `INSERT INTO jobs (kind, run_id, attempt, state, next_at, requested_by, created_at, updated_at)
          VALUES (@kind, @runId, @attempt, 'pending', @now, @requestedBy, @now, @now)`,
       ),
-      get: db.prepare('SELECT * FROM jobs WHERE id = ?'),
-      pending: db.prepare(`SELECT * FROM jobs WHERE state = 'pending' ORDER BY id`),
+      get: db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`),
+      pending: db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE state = 'pending' ORDER BY id`),
+      listing: db.prepare('SELECT listing FROM jobs WHERE id = ?').pluck(),
       setListing: db.prepare('UPDATE jobs SET listing = ?, updated_at = ? WHERE id = ?'),
       setProgress: db.prepare('UPDATE jobs SET progress = ? WHERE id = ?'),
       retry: db.prepare(
@@ -117,11 +117,12 @@ export class JobTable {
       ),
       end: db.prepare(
         `UPDATE jobs SET state = @state, tries = tries + @tried, last_error = @error,
-                result = @result, progress = NULL, updated_at = @now
+                result = @result, progress = NULL, listing = NULL, updated_at = @now
           WHERE id = @id`,
       ),
       lastArchive: db.prepare(
-        `SELECT * FROM jobs WHERE kind = 'archive' AND run_id = ? AND attempt = ? AND state != 'pending'
+        `SELECT ${COLUMNS} FROM jobs
+          WHERE kind = 'archive' AND run_id = ? AND attempt = ? AND state != 'pending'
           ORDER BY id DESC LIMIT 1`,
       ),
       stalls: db.prepare(
@@ -165,8 +166,13 @@ export class JobTable {
     return (this.sql.pending.all() as JobRowDb[]).map(fromDb);
   }
 
-  setListing(id: number, listing: JobListing, now: number): void {
-    this.sql.setListing.run(JSON.stringify(listing), now, id);
+  /** The listing as JSON text, handed to the worker as it is. */
+  listingJson(id: number): string | null {
+    return (this.sql.listing.get(id) as string | null | undefined) ?? null;
+  }
+
+  setListingJson(id: number, listing: string, now: number): void {
+    this.sql.setListing.run(listing, now, id);
   }
 
   setProgress(id: number, progress: JobProgress): void {
