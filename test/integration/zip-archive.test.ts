@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ZipArchive } from 'archiver';
 import yauzl from 'yauzl';
 import {
   firstChanged,
@@ -17,6 +18,7 @@ import {
   type WrittenZip,
   type ZipProgress,
 } from '../../electron/core/archive/zip-writer.ts';
+import { deflateSmallEntriesInline } from '../../electron/core/archive/sync-small-deflate.ts';
 import { tempDir } from '../support/orchestration-db.ts';
 
 const UNZIP = '/usr/bin/unzip';
@@ -358,5 +360,32 @@ describe('a listed file that is no longer a regular file when it is zipped', () 
     }
     const out = path.join(newDir('runwatch-swap-out-'), 'x.zip');
     await expect(writeZip(listing, out)).rejects.toThrow(/no longer a regular file/);
+  });
+});
+
+describe('small entries deflated inline', () => {
+  it('finds in archiver what it needs (else archives fall back to its slower path)', () => {
+    expect(deflateSmallEntriesInline(new ZipArchive(), 1024)).toBe(true);
+  });
+
+  it('writes small files deflated, which unzip-like readers and the verifier read back exactly', async () => {
+    const root = newDir('runwatch-small-');
+    const contents = new Map<string, string>();
+    for (let i = 0; i < 300; i++) {
+      const text = `step ${i} ok\n`.repeat(1 + (i % 50));
+      contents.set(`logs/${i}.log`, text);
+      put(root, `logs/${i}.log`, text);
+    }
+    const listing = listArtifacts(root);
+    const out = path.join(newDir('runwatch-small-out-'), 'small.zip');
+    const written = await writeZip(listing, out);
+    expect(written.stored).toBe(0);
+    const entries = await readZip(out);
+    expect(entries.length).toBe(300);
+    for (const entry of entries) {
+      expect(entry.compressionMethod).toBe(8);
+      expect(entry.data.toString()).toBe(contents.get(entry.name));
+    }
+    expect(await verifyZip(out, listing.files)).toMatchObject({ ok: true, files: 300 });
   });
 });
