@@ -209,6 +209,54 @@ describe('archives from the command line', () => {
     expect(fs.statSync(zip).ino).toBe(before);
   });
 
+  it('status lists archive jobs still waiting and failures until a later try succeeds', async () => {
+    const dir = tempDir();
+    const orch = new OrchestrationDb(path.join(dir, 'o.db'));
+    const notFolder = path.join(dir, 'not-a-folder');
+    fs.writeFileSync(notFolder, 'oops');
+    orch.insertRun({
+      runId: 'bad',
+      status: 'succeeded',
+      finishedAt: isoNow(),
+      artifactsDir: notFolder,
+    });
+    orch.insertRun({
+      runId: 'later',
+      status: 'succeeded',
+      finishedAt: isoNow(),
+      artifactsDir: path.join(dir, 'not-yet'),
+    });
+    const dataDir = path.join(dir, 'data');
+    const args = ['--db', orch.file, '--data-dir', dataDir];
+    expect((await runwatch(['watch', ...args, '--once', '--backfill']).exited).code).toBe(0);
+
+    const status = runwatch(['status', ...args, '--json']);
+    await status.exited;
+    const report = JSON.parse(status.stdout.join('\n')) as {
+      jobs: { pending: number; failed: { kind: string; run_id: string; reason: string }[] };
+    };
+    expect(report.jobs.pending).toBe(2);
+    expect(report.jobs.failed).toEqual([
+      expect.objectContaining({
+        kind: 'archive',
+        run_id: 'bad',
+        reason: expect.stringContaining('is not a folder'),
+      }),
+    ]);
+    const text = runwatch(['status', ...args]);
+    await text.exited;
+    expect(text.stdout.join('\n')).toMatch(/2 archive or report jobs waiting/);
+    expect(text.stdout.join('\n')).toMatch(/archive\s+bad\s+1\s.*is not a folder/);
+
+    fs.rmSync(notFolder);
+    fs.mkdirSync(notFolder);
+    fs.writeFileSync(path.join(notFolder, 'ok.txt'), 'fixed');
+    expect((await runwatch(['archive', ...args, '--run', 'bad']).exited).code).toBe(0);
+    const after = runwatch(['status', ...args, '--json']);
+    await after.exited;
+    expect(JSON.parse(after.stdout.join('\n')).jobs.failed).toEqual([]);
+  });
+
   it('archive: with a watch holding the data dir, queues the job there and waits for it', async () => {
     const dir = tempDir();
     const orch = new OrchestrationDb(path.join(dir, 'o.db'));

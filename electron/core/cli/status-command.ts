@@ -5,6 +5,7 @@ import { readLiveStatus } from '../monitor/live-status.ts';
 import { SourceError } from '../source/source-error.ts';
 import { SqliteSource } from '../source/sqlite-source.ts';
 import { dataDirHolder } from '../store/data-dir-lock.ts';
+import type { JobOverview } from '../store/job-table.ts';
 import { StateStore } from '../store/state-store.ts';
 import { EXIT_INPUT, EXIT_OK } from './cli-errors.ts';
 import { loadSettings } from './load-settings.ts';
@@ -29,7 +30,12 @@ export interface StatusReport {
   source_down_since: string | null;
   runs: ActiveRunStatus[];
   attention: AttentionItem[];
+  /** Archive and report jobs: how many wait, and failures no later try has made good. */
+  jobs: JobOverview;
 }
+
+/** Failures listed by `status`, newest first. */
+const FAILED_JOBS_SHOWN = 10;
 
 function time(iso: string): string {
   return new Date(iso).toLocaleString();
@@ -88,6 +94,21 @@ export function renderStatus(report: StatusReport): string {
         .join('\n'),
     );
   }
+  const { pending, failed } = report.jobs;
+  if (pending > 0)
+    lines.push(`${pending} archive or report job${pending === 1 ? '' : 's'} waiting`);
+  if (failed.length > 0) {
+    lines.push(`failed (retry with runwatch archive --run ID):`);
+    lines.push(
+      textTable(
+        ['JOB', 'RUN', 'ATTEMPT', 'WHEN', 'WHY'],
+        failed.map((f) => [f.kind, f.run_id, String(f.attempt), time(f.at), f.reason]),
+      )
+        .split('\n')
+        .map((line) => `  ${line}`)
+        .join('\n'),
+    );
+  }
   return lines.join('\n');
 }
 
@@ -107,11 +128,13 @@ export function statusCommand(options: StatusOptions): number {
     source_down_since: null,
     runs: [],
     attention: [],
+    jobs: { pending: 0, failed: [] },
   };
   try {
     const down = store?.getMeta<{ since: number }>('source_down');
     if (down) report.source_down_since = new Date(down.since).toISOString();
     report.attention = store?.attention(paths.sourceName) ?? [];
+    if (store) report.jobs = store.jobs.overview(FAILED_JOBS_SHOWN);
     try {
       source.open();
       report.runs = readLiveStatus(source, store, settings, paths.sourceName, Date.now());

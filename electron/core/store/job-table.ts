@@ -32,6 +32,11 @@ export interface JobProgress {
   totalBytes: number;
 }
 
+export interface JobOverview {
+  pending: number;
+  failed: { kind: JobKind; run_id: string; attempt: number; reason: string; at: string }[];
+}
+
 export interface Job {
   id: number;
   kind: JobKind;
@@ -125,6 +130,14 @@ export class JobTable {
           WHERE kind = 'archive' AND run_id = ? AND attempt = ? AND state != 'pending'
           ORDER BY id DESC LIMIT 1`,
       ),
+      pendingCount: db.prepare(`SELECT count(*) FROM jobs WHERE state = 'pending'`).pluck(),
+      unresolvedFailures: db.prepare(
+        `SELECT kind, run_id, attempt, last_error, updated_at FROM jobs AS j
+          WHERE state = 'failed' AND NOT EXISTS (
+            SELECT 1 FROM jobs AS k WHERE k.kind = j.kind AND k.run_id = j.run_id
+              AND k.attempt = j.attempt AND k.id > j.id AND k.state = 'done')
+          ORDER BY updated_at DESC LIMIT ?`,
+      ),
       stalls: db.prepare(
         `SELECT started_at, ended_at, progress_at FROM stalls
           WHERE run_id = ? AND attempt = ? ORDER BY started_at`,
@@ -199,6 +212,27 @@ export class JobTable {
   lastArchive(runId: string, attempt: number): Job | null {
     const row = this.sql.lastArchive.get(runId, attempt) as JobRowDb | undefined;
     return row ? fromDb(row) : null;
+  }
+
+  /** Jobs waiting or running, and the latest failures no later try has made good. */
+  overview(limit: number): JobOverview {
+    const failed = this.sql.unresolvedFailures.all(limit) as {
+      kind: JobKind;
+      run_id: string;
+      attempt: number;
+      last_error: string | null;
+      updated_at: number;
+    }[];
+    return {
+      pending: this.sql.pendingCount.get() as number,
+      failed: failed.map((row) => ({
+        kind: row.kind,
+        run_id: row.run_id,
+        attempt: row.attempt,
+        reason: row.last_error ?? 'unknown',
+        at: new Date(row.updated_at).toISOString(),
+      })),
+    };
   }
 
   stalls(
