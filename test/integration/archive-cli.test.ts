@@ -23,6 +23,11 @@ function filesUnder(root: string, prefix = ''): Map<string, Buffer> {
   return out;
 }
 
+/** `runwatch archive` of one run. */
+function archiveRun(db: string, dataDir: string, runId: string) {
+  return runwatch(['archive', '--db', db, '--data-dir', dataDir, '--run', runId]);
+}
+
 function finishedWithArtifacts(orch: OrchestrationDb, dir: string, runId: string): string {
   const artifacts = path.join(dir, 'artifacts', runId);
   fs.mkdirSync(artifacts, { recursive: true });
@@ -85,7 +90,7 @@ describe('archives from the command line', () => {
     const artifacts = finishedWithArtifacts(orch, dir, 'r1');
     fs.writeFileSync(path.join(artifacts, 'a-first.txt'), 'first entry\n'.repeat(500));
     const dataDir = path.join(dir, 'data');
-    const archive = runwatch(['archive', '--db', orch.file, '--data-dir', dataDir, '--run', 'r1']);
+    const archive = archiveRun(orch.file, dataDir, 'r1');
     expect((await archive.exited).code).toBe(0);
     const zip = path.join(dataDir, 'archive', 'r1.zip');
 
@@ -129,34 +134,18 @@ describe('archives from the command line', () => {
       steps: [{ stepId: 's', status: 'running' }],
     });
     const dataDir = path.join(dir, 'data');
-    const ok = runwatch(['archive', '--db', orch.file, '--data-dir', dataDir, '--run', 'done']);
+    const ok = archiveRun(orch.file, dataDir, 'done');
     expect((await ok.exited).code).toBe(0);
     const out = ok.stdout.join('\n');
     expect(out).toContain('archived done: 1 files');
     expect(out).toContain(path.join(dataDir, 'archive', 'done.zip'));
     expect(out).toContain(path.join(dataDir, 'reports', 'done_summary.json'));
 
-    const unknown = runwatch([
-      'archive',
-      '--db',
-      orch.file,
-      '--data-dir',
-      dataDir,
-      '--run',
-      'nope',
-    ]);
+    const unknown = archiveRun(orch.file, dataDir, 'nope');
     expect((await unknown.exited).code).toBe(1);
     expect(unknown.stderr.join('\n')).toContain(`run "nope" is not in ${orch.file}`);
 
-    const running = runwatch([
-      'archive',
-      '--db',
-      orch.file,
-      '--data-dir',
-      dataDir,
-      '--run',
-      'busy',
-    ]);
+    const running = archiveRun(orch.file, dataDir, 'busy');
     expect((await running.exited).code).toBe(1);
     expect(running.stderr.join('\n')).toContain('has not finished');
   });
@@ -179,15 +168,7 @@ describe('archives from the command line', () => {
     const zip = path.join(dataDir, 'archive', 'again.zip');
 
     orch.setRun('again', { updated_at: isoNow() });
-    const touched = runwatch([
-      'archive',
-      '--db',
-      orch.file,
-      '--data-dir',
-      dataDir,
-      '--run',
-      'again',
-    ]);
+    const touched = archiveRun(orch.file, dataDir, 'again');
     expect((await touched.exited).code).toBe(0);
     const before = fs.statSync(zip).ino;
 
@@ -195,15 +176,7 @@ describe('archives from the command line', () => {
     orch.setRun('again', { status: 'running', started_at: isoNow(), finished_at: null });
     orch.setStep('again', 's', { status: 'running', finished_at: null });
     orch.finishRun('again', 'failed', 'failed');
-    const retried = runwatch([
-      'archive',
-      '--db',
-      orch.file,
-      '--data-dir',
-      dataDir,
-      '--run',
-      'again',
-    ]);
+    const retried = archiveRun(orch.file, dataDir, 'again');
     expect((await retried.exited).code).toBe(1);
     expect(retried.stderr.join('\n')).toContain('ran again since Runwatch recorded attempt 1');
     expect(fs.statSync(zip).ino).toBe(before);
@@ -269,7 +242,7 @@ describe('archives from the command line', () => {
       'the first report',
     );
 
-    const archive = runwatch(['archive', '--db', orch.file, '--data-dir', dataDir, '--run', 'r9']);
+    const archive = archiveRun(orch.file, dataDir, 'r9');
     expect((await archive.exited).code).toBe(0);
     expect(archive.stderr.join('\n')).toMatch(/a watch \(pid \d+\) holds/);
     expect(archive.stdout.join('\n')).toContain('archived r9: 1 files');

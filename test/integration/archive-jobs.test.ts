@@ -59,6 +59,24 @@ function pendAgainWithListing(dataDir: string, artifacts: string): void {
   db.close();
 }
 
+/** Run `r` archived and reported by a harness that has stopped since. */
+async function archivedThenStopped() {
+  const { dir, orch, start } = setup();
+  const artifacts = path.join(dir, 'a');
+  makeArtifacts(artifacts);
+  orch.insertRun({ runId: 'r', artifactsDir: artifacts });
+  const dataDir = path.join(dir, 'data');
+  const first = start(dataDir);
+  await first.waitFor('run_started', 'r');
+  orch.finishRun('r', 'succeeded');
+  const archived = await first.waitFor('run_archived', 'r');
+  await first.waitFor('report_written', 'r');
+  await first.stop();
+  harnesses.splice(harnesses.indexOf(first), 1);
+  if (archived.type !== 'run_archived') throw new Error('no run_archived');
+  return { dir, artifacts, dataDir, archived, start };
+}
+
 function readReport(file: string): RunReport {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as RunReport;
 }
@@ -255,19 +273,7 @@ describe('archive and report jobs', () => {
   });
 
   it('sweeps temp files left by a crash and adopts a final zip that verifies, without rebuilding it, even once the artifacts are gone', async () => {
-    const { dir, orch, start } = setup();
-    const artifacts = path.join(dir, 'a');
-    makeArtifacts(artifacts);
-    orch.insertRun({ runId: 'r', artifactsDir: artifacts });
-    const dataDir = path.join(dir, 'data');
-    const first = start(dataDir);
-    await first.waitFor('run_started', 'r');
-    orch.finishRun('r', 'succeeded');
-    const archived = await first.waitFor('run_archived', 'r');
-    await first.waitFor('report_written', 'r');
-    await first.stop();
-    harnesses.splice(harnesses.indexOf(first), 1);
-    if (archived.type !== 'run_archived') throw new Error();
+    const { artifacts, dataDir, archived, start } = await archivedThenStopped();
 
     pendAgainWithListing(dataDir, artifacts);
     // The pipeline cleaned up meanwhile: the zip alone must do.
@@ -288,19 +294,7 @@ describe('archive and report jobs', () => {
   });
 
   it('rebuilds a final zip that no longer verifies', async () => {
-    const { dir, orch, start } = setup();
-    const artifacts = path.join(dir, 'a');
-    makeArtifacts(artifacts);
-    orch.insertRun({ runId: 'r', artifactsDir: artifacts });
-    const dataDir = path.join(dir, 'data');
-    const first = start(dataDir);
-    await first.waitFor('run_started', 'r');
-    orch.finishRun('r', 'succeeded');
-    const archived = await first.waitFor('run_archived', 'r');
-    await first.waitFor('report_written', 'r');
-    await first.stop();
-    harnesses.splice(harnesses.indexOf(first), 1);
-    if (archived.type !== 'run_archived') throw new Error();
+    const { artifacts, dataDir, archived, start } = await archivedThenStopped();
     pendAgainWithListing(dataDir, artifacts);
     fs.truncateSync(archived.path, 1000);
 
