@@ -5,12 +5,13 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { safeId } from '../../electron/core/archive/safe-id.ts';
 import { isoNow, OrchestrationDb, tempDir } from '../support/orchestration-db.ts';
-import { killedAfterEach, runwatch } from '../support/processes.ts';
+import { BIN, killedAfterEach, ROOT, runwatch } from '../support/processes.ts';
 import { waitFor } from '../support/wait.ts';
 import { readZip } from '../support/zip-contents.ts';
 
 const track = killedAfterEach();
 const hasUnzip = spawnSync('unzip', ['-v']).status === 0;
+const hasScript = spawnSync('script', ['--version']).status === 0;
 
 function filesUnder(root: string, prefix = ''): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
@@ -149,6 +150,37 @@ describe('archives from the command line', () => {
     expect((await running.exited).code).toBe(1);
     expect(running.stderr.join('\n')).toContain('has not finished');
   });
+
+  it.skipIf(!hasScript)(
+    'archive: draws a progress bar of files and bytes on a terminal (skipped without `script` to make one)',
+    () => {
+      const dir = tempDir();
+      const orch = new OrchestrationDb(path.join(dir, 'o.db'));
+      const artifacts = finishedWithArtifacts(orch, dir, 'tty');
+      for (let i = 0; i < 20; i++)
+        fs.writeFileSync(path.join(artifacts, `${i}.log`), 'x'.repeat(5_000));
+      const command = [
+        process.execPath,
+        BIN,
+        'archive',
+        '--db',
+        orch.file,
+        '--data-dir',
+        path.join(dir, 'data'),
+        '--run',
+        'tty',
+      ]
+        .map((arg) => `'${arg}'`)
+        .join(' ');
+      const terminal = execFileSync('script', ['-qec', command, '/dev/null'], {
+        cwd: ROOT,
+        env: { ...process.env, COLUMNS: '100' },
+      }).toString();
+      expect(terminal).toMatch(/zipping {3}\[#+\] 100% {2}\d+\/21 files/);
+      expect(terminal).toMatch(/verifying \[#+\] 100% {2}21\/21 files {2}\d+ KB\/\d+ KB/);
+      expect(terminal).toContain('archived tty: 21 files');
+    },
+  );
 
   it('archive: refuses a run that ran again since Runwatch recorded it, rather than overwrite that attempt', async () => {
     const dir = tempDir();

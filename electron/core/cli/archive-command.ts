@@ -36,7 +36,7 @@ function progressPrinter(): { show(progress: JobProgress): void; clear(): void }
     show(progress) {
       if (!tty) return;
       shown = true;
-      process.stderr.write(`\r${progressLine(progress, (process.stderr.columns ?? 80) - 1)}`);
+      process.stderr.write(`\r${progressLine(progress, (process.stderr.columns || 80) - 1)}`);
     },
     clear() {
       if (tty && shown) process.stderr.write('\r\u001b[2K');

@@ -44,7 +44,7 @@ export async function verifyCommand(file: string): Promise<number> {
     last = now;
     const line = progressLine(
       { phase: 'verify', ...progress, totalFiles: total.files, totalBytes: total.bytes },
-      (process.stderr.columns ?? 80) - 1,
+      (process.stderr.columns || 80) - 1,
     );
     process.stderr.write(`\r${line}`);
   });
