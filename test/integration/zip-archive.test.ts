@@ -18,7 +18,7 @@ import {
   type WrittenZip,
   type ZipProgress,
 } from '../../electron/core/archive/zip-writer.ts';
-import { deflateSmallEntriesInline } from '../../electron/core/archive/sync-small-deflate.ts';
+import { deflateOutsideArchiver } from '../../electron/core/archive/archiver-deflate.ts';
 import { tempDir } from '../support/orchestration-db.ts';
 
 const UNZIP = '/usr/bin/unzip';
@@ -365,7 +365,7 @@ describe('a listed file that is no longer a regular file when it is zipped', () 
 
 describe('small entries deflated inline', () => {
   it('finds in archiver what it needs (else archives fall back to its slower path)', () => {
-    expect(deflateSmallEntriesInline(new ZipArchive(), 1024)).toBe(true);
+    expect(deflateOutsideArchiver(new ZipArchive(), 1024)).toBe(true);
   });
 
   it('writes small files deflated, which unzip-like readers and the verifier read back exactly', async () => {

@@ -6,7 +6,7 @@ import { ZipArchive } from 'archiver';
 import type { ListedFile, Listing } from './artifact-listing.ts';
 import { shouldStore } from './compressibility.ts';
 import { readSmallFile, SafeFileStream } from './safe-file-stream.ts';
-import { deflateSmallEntriesInline } from './sync-small-deflate.ts';
+import { deflateOutsideArchiver } from './archiver-deflate.ts';
 
 export interface ZipProgress {
   files: number;
@@ -87,7 +87,7 @@ export async function writeZip(
     forceLocalTime: true,
     highWaterMark: WRITE_BYTES,
   });
-  deflateSmallEntriesInline(archive, SMALL_FILE_BYTES);
+  deflateOutsideArchiver(archive, SMALL_FILE_BYTES);
   const tap = new ZipTap();
   const out = fs.createWriteStream(file, { flags: 'wx', mode: 0o644, highWaterMark: WRITE_BYTES });
   const written = pipeline(archive, tap, out);
