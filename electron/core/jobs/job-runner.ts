@@ -11,7 +11,7 @@ import type { Logger } from '../log.ts';
 import { buildReport } from '../report/run-report.ts';
 import { publishFile, writeFileDurably } from '../store/durable-file.ts';
 import type { ArchiveJobResult, Job, JobProgress } from '../store/job-table.ts';
-import type { StateStore } from '../store/state-store.ts';
+import { STATE_DB, type StateStore } from '../store/state-store.ts';
 import { systemClock, type Clock, type TimerHandle } from '../time/clock.ts';
 import { toIso } from '../time/timestamp.ts';
 import type { FinishedRun } from './finished-run.ts';
@@ -20,8 +20,12 @@ import type { FinishedRun } from './finished-run.ts';
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [5_000, 30_000, 120_000, 600_000];
 /** Jobs of different runs that may run at once: one per core of a small machine. */
 const DEFAULT_CONCURRENCY = 2;
-/** How often state.db is checked for a job queued by another process (`runwatch archive`). */
-const QUEUE_CHECK_MS = 500;
+/**
+ * How often state.db is checked for a job queued by another process (`runwatch archive`) when
+ * no change to it was seen: a watch on the data dir notices the commit at once, and waking
+ * more often would cost an idle watch more CPU than everything else it does.
+ */
+const QUEUE_CHECK_MS = 5_000;
 /** Progress of a job that another process waits for is written this often. */
 const PROGRESS_WRITE_MS = 250;
 /** A timer is never armed further ahead than this (long timeouts fire at once). */
@@ -77,6 +81,8 @@ export class JobRunner {
   /** Jobs whose last try threw, held back in memory (their row could not record the failure). */
   private readonly heldUntil = new Map<number, { until: number; backoff: number }>();
   private queueCheck: NodeJS.Timeout | null = null;
+  private dirWatch: fs.FSWatcher | null = null;
+  private checkScheduled = false;
   private started = false;
   private stopping = false;
 
@@ -98,10 +104,9 @@ export class JobRunner {
     this.sweepTemp();
     this.retain();
     this.options.store.changedElsewhere();
-    this.queueCheck = setInterval(() => {
-      if (this.options.store.changedElsewhere()) this.wake();
-    }, QUEUE_CHECK_MS);
+    this.queueCheck = setInterval(() => this.checkQueue(), QUEUE_CHECK_MS);
     this.queueCheck.unref();
+    this.watchDataDir();
     this.wake();
   }
 
@@ -123,8 +128,38 @@ export class JobRunner {
     this.stopping = true;
     this.disarm();
     if (this.queueCheck !== null) clearInterval(this.queueCheck);
+    this.dirWatch?.close();
     for (const job of this.running.values()) job.abort.abort();
     await Promise.all([...this.running.values()].map((job) => job.promise));
+  }
+
+  /** A commit to state.db shows as a write to it or its WAL: check for queued jobs then. */
+  private watchDataDir(): void {
+    try {
+      this.dirWatch = fs.watch(this.options.dataDir, { persistent: false }, (_event, name) => {
+        if (name === null || String(name).startsWith(STATE_DB)) this.checkQueueSoon();
+      });
+      this.dirWatch.on('error', () => {
+        this.dirWatch?.close();
+        this.dirWatch = null;
+      });
+    } catch {
+      this.dirWatch = null; // the periodic check still finds queued jobs
+    }
+  }
+
+  private checkQueueSoon(): void {
+    if (this.checkScheduled) return;
+    this.checkScheduled = true;
+    setImmediate(() => {
+      this.checkScheduled = false;
+      this.checkQueue();
+    });
+  }
+
+  private checkQueue(): void {
+    if (this.stopping) return;
+    if (this.options.store.changedElsewhere()) this.wake();
   }
 
   private sweepTemp(): void {
