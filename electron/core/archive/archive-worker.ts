@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { parentPort, workerData } from 'node:worker_threads';
+import { errorMessage } from '../../../shared/error-message.ts';
 import {
   ArtifactsError,
   firstChanged,
@@ -91,7 +92,7 @@ async function build(task: Extract<ArchiveTask, { kind: 'build' }>): Promise<Arc
     written = await writeZip(listing, task.tmpPath, (p) => report(p));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new Failed(
       `writing the zip failed: ${reason}`,
       code === undefined || TRANSIENT_CODES.has(code),
@@ -146,7 +147,7 @@ async function main(task: ArchiveTask): Promise<void> {
     if (error instanceof Failed || error instanceof ArtifactsError) {
       post({ type: 'failed', failure: { reason: error.message, transient: error.transient } });
     } else {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       post({ type: 'failed', failure: { reason, transient: true } });
     }
   }

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
 import zlib from 'node:zlib';
 import yauzl from 'yauzl';
+import { errorMessage } from '../../../shared/error-message.ts';
 
 /** What the zip must hold: one entry per listed file, with these sizes. */
 export interface ExpectedEntry {
@@ -105,10 +106,6 @@ async function checksum(
   return { crc, size };
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * Reads every entry of a zip back and checks it (DESIGN.md §5): the CRC-32 recomputed over the
  * decompressed bytes (yauzl does not check it), each size, and — given the listing taken before
@@ -123,7 +120,7 @@ export async function verifyZip(
   try {
     zip = await openZip(file);
   } catch (error) {
-    return { ok: false, entry: null, reason: `not a readable zip: ${message(error)}` };
+    return { ok: false, entry: null, reason: `not a readable zip: ${errorMessage(error)}` };
   }
   const fd = fs.openSync(file, 'r');
   const wanted = expected ? new Map(expected.map((e) => [e.name, e.size])) : null;
@@ -183,7 +180,7 @@ export async function verifyZip(
       onProgress?.({ files, bytes });
     }
   } catch (error) {
-    return { ok: false, entry: current, reason: message(error) };
+    return { ok: false, entry: current, reason: errorMessage(error) };
   } finally {
     zip.close();
     fs.closeSync(fd);

@@ -1,4 +1,5 @@
 import { formatDuration } from '../../../shared/duration.ts';
+import { errorMessage } from '../../../shared/error-message.ts';
 import { DemoPipeline } from '../demo/demo-pipeline.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { JobRunner } from '../jobs/job-runner.ts';
@@ -78,9 +79,7 @@ export async function watchCommand(options: WatchOptions): Promise<number> {
   const lock = acquireDataDirLock(paths.dataDir);
   const store = StateStore.open(paths.dataDir);
   const bus = new EventBus((error, event) =>
-    log.error(
-      `a handler failed on ${event.type}: ${error instanceof Error ? error.message : String(error)}`,
-    ),
+    log.error(`a handler failed on ${event.type}: ${errorMessage(error)}`),
   );
   const out = (line: string) => process.stdout.write(`${line}\n`);
   bus.onAny((event) => out(options.json ? JSON.stringify(event) : eventLine(event)));

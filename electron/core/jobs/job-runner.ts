@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatDuration } from '../../../shared/duration.ts';
+import { errorMessage } from '../../../shared/error-message.ts';
 import type { EventDraft } from '../../../shared/events.ts';
 import type { ArchiveOutcome } from '../archive/archive-protocol.ts';
 import { ArchiveAborted, runArchiveTask, type ArchiveProgress } from '../archive/archive-task.ts';
@@ -46,10 +47,6 @@ export interface JobRunnerOptions {
   onProgress?: (job: Job, progress: ArchiveProgress) => void;
   /** Only these jobs run (the `archive` command leaves the rest to the next `watch`). */
   only?: ReadonlySet<number>;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function removeQuietly(file: string): void {
@@ -260,7 +257,7 @@ export class JobRunner {
         const backoff = held ? Math.min(held.backoff * 2, THROWN_BACKOFF_MAX_MS) : first;
         this.heldUntil.set(job.id, { until: this.clock.now() + backoff, backoff });
         this.options.log.error(
-          `${job.kind} of ${job.runId} failed unexpectedly (${message(error)}); trying again in ${formatDuration(backoff)}`,
+          `${job.kind} of ${job.runId} failed unexpectedly (${errorMessage(error)}); trying again in ${formatDuration(backoff)}`,
         );
       })
       .finally(() => {
@@ -405,7 +402,7 @@ export class JobRunner {
       await publishFile(tmp, final);
     } catch (error) {
       removeQuietly(tmp);
-      const reason = `renaming the zip failed: ${message(error)}`;
+      const reason = `renaming the zip failed: ${errorMessage(error)}`;
       this.failedTry(job, reason, true, () => this.archiveFailed(job, run, reason));
       return;
     }
@@ -477,7 +474,7 @@ export class JobRunner {
       await writeFileDurably(tmp, final, `${JSON.stringify(report, null, 2)}\n`);
     } catch (error) {
       removeQuietly(tmp);
-      const reason = `writing the report failed: ${message(error)}`;
+      const reason = `writing the report failed: ${errorMessage(error)}`;
       this.failedTry(job, reason, true, () => {
         this.finish(job, 'failed', null, [], reason, 1);
         this.options.log.error(`report of ${run.run_id}: ${reason}; giving up`);

@@ -1,3 +1,5 @@
+import { errorMessage } from '../../../shared/error-message.ts';
+
 /** Why the watched database cannot be read right now: a condition to report and retry. */
 
 /** `no_runs`: an SQLite file without a runs table yet (a database still being created). */
@@ -29,7 +31,7 @@ function codeOf(error: unknown): string {
 export function classifySourceError(error: unknown, dbPath: string): SourceError {
   if (error instanceof SourceError) return error;
   const code = codeOf(error);
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorMessage(error);
   if (code === 'ENOENT') return missingDatabase(dbPath);
   if (code === 'EACCES' || code === 'EPERM') {
     return new SourceError('unreadable', `cannot read ${dbPath}: permission denied`);
