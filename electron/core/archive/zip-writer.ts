@@ -20,16 +20,6 @@ export interface WrittenZip {
   stored: number;
 }
 
-/** Flushes a written file to disk (opened for writing: Windows refuses to flush a read handle). */
-export async function fsyncFile(file: string): Promise<void> {
-  const handle = await fs.promises.open(file, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 /** Files up to this size are read whole: a stream per small file costs more than its bytes. */
 const SMALL_FILE_BYTES = 256 * 1024;
 /** Entries handed to archiver ahead of the one it is writing; bounds memory on any tree. */
@@ -89,7 +79,13 @@ export async function writeZip(
   });
   deflateOutsideArchiver(archive, SMALL_FILE_BYTES);
   const tap = new ZipTap();
-  const out = fs.createWriteStream(file, { flags: 'wx', mode: 0o644, highWaterMark: WRITE_BYTES });
+  // `flush`: the stream fsyncs the file before closing it, so the zip is on disk once written.
+  const out = fs.createWriteStream(file, {
+    flags: 'wx',
+    mode: 0o644,
+    highWaterMark: WRITE_BYTES,
+    flush: true,
+  });
   const written = pipeline(archive, tap, out);
   let stored = 0;
   let files = 0;
@@ -142,7 +138,6 @@ export async function writeZip(
     archive.abort();
     throw error;
   }
-  await fsyncFile(file);
   onProgress?.({ files, bytes: listing.bytes });
   return { size: tap.size, sha256: tap.hash.digest('hex'), stored };
 }

@@ -288,11 +288,10 @@ export class JobRunner {
     result: unknown,
     events: EventDraft[],
     error: string | null,
-    tried: number,
   ): void {
     const now = this.clock.now();
     const published = this.options.store.record((insert) => {
-      this.options.store.jobs.end(job.id, state, result, error, tried, now);
+      this.options.store.jobs.end(job.id, state, result, error, now);
       insert(events);
     });
     this.options.bus.publish(published);
@@ -325,7 +324,6 @@ export class JobRunner {
         'failed',
         null,
         'the finished run was not recorded',
-        1,
         this.clock.now(),
       );
     }
@@ -363,7 +361,7 @@ export class JobRunner {
       );
       if (adopted.ok) {
         log.info(`${final} was written before an interruption and verifies: kept`);
-        this.archived(job, run, final, adopted.outcome, 0);
+        this.archived(job, run, final, adopted.outcome);
         return;
       }
       log.warn(`${final} does not verify (${adopted.failure.reason}); archiving again`);
@@ -391,7 +389,7 @@ export class JobRunner {
     if (outcome.files === 0) {
       removeQuietly(tmp);
       const ended: ArchiveJobResult = { archived: null, skipped: outcome.skipped };
-      this.finish(job, 'done', ended, [], null, 0);
+      this.finish(job, 'done', ended, [], null);
       log.info(`${run.run_id}: nothing to archive in ${run.artifacts_dir}`);
       return;
     }
@@ -406,24 +404,18 @@ export class JobRunner {
       this.failedTry(job, reason, true, () => this.archiveFailed(job, run, reason));
       return;
     }
-    this.archived(job, run, final, outcome, 0);
+    this.archived(job, run, final, outcome);
     this.retain();
   }
 
   private archiveFailed(job: Job, run: FinishedRun, reason: string): void {
     const ended: ArchiveJobResult = { archived: false, reason, skipped: [] };
     const event: EventDraft = { ...this.eventBase(run), type: 'archive_failed', reason };
-    this.finish(job, 'failed', ended, [event], reason, 1);
+    this.finish(job, 'failed', ended, [event], reason);
     this.options.log.warn(`archive of ${run.run_id} failed: ${reason}`);
   }
 
-  private archived(
-    job: Job,
-    run: FinishedRun,
-    final: string,
-    outcome: ArchiveOutcome,
-    tried: number,
-  ): void {
+  private archived(job: Job, run: FinishedRun, final: string, outcome: ArchiveOutcome): void {
     const ended: ArchiveJobResult = {
       archived: true,
       path: final,
@@ -448,7 +440,6 @@ export class JobRunner {
         },
       ],
       null,
-      tried,
     );
   }
 
@@ -476,7 +467,7 @@ export class JobRunner {
       removeQuietly(tmp);
       const reason = `writing the report failed: ${errorMessage(error)}`;
       this.failedTry(job, reason, true, () => {
-        this.finish(job, 'failed', null, [], reason, 1);
+        this.finish(job, 'failed', null, [], reason);
         this.options.log.error(`report of ${run.run_id}: ${reason}; giving up`);
       });
       return;
@@ -487,7 +478,6 @@ export class JobRunner {
       { path: final },
       [{ ...this.eventBase(run), type: 'report_written', path: final }],
       null,
-      0,
     );
   }
 }

@@ -121,7 +121,8 @@ export class JobTable {
           WHERE id = @id`,
       ),
       end: db.prepare(
-        `UPDATE jobs SET state = @state, tries = tries + @tried, last_error = @error,
+        `UPDATE jobs SET state = @state,
+                tries = tries + (CASE WHEN @state = 'failed' THEN 1 ELSE 0 END), last_error = @error,
                 result = @result, progress = NULL, listing = NULL, updated_at = @now
           WHERE id = @id`,
       ),
@@ -196,16 +197,15 @@ export class JobTable {
     this.sql.retry.run({ id, error, nextAt, now });
   }
 
-  /** Ends a job; `tried` counts the try that just ended it (0 when it was adopted or skipped). */
+  /** Ends a job; a failure counts as one more try. */
   end(
     id: number,
     state: 'done' | 'failed',
     result: unknown,
     error: string | null,
-    tried: number,
     now: number,
   ): void {
-    this.sql.end.run({ id, state, result: JSON.stringify(result), error, tried, now });
+    this.sql.end.run({ id, state, result: JSON.stringify(result), error, now });
   }
 
   /** How the latest ended archive job of a run attempt ended, for its report. */
