@@ -78,16 +78,12 @@ function enqueue(store: StateStore, paths: SourcePaths, runId: string): number[]
       `run ${JSON.stringify(runId)} ran again since Runwatch recorded attempt ${attempt} (${recorded.outcome}); start \`runwatch watch\` to record the new attempt, which archives it`,
     );
   }
-  let ids: number[] = [];
-  store.record(() => {
-    ids = store.jobs.enqueueCompletion(
-      run,
-      null,
-      Date.now(),
-      `archive command (pid ${process.pid})`,
-    );
-  });
-  return ids;
+  return store.jobs.enqueueCompletion(
+    run,
+    null,
+    Date.now(),
+    `archive command (pid ${process.pid})`,
+  );
 }
 
 function ended(store: StateStore, ids: readonly number[]): Job[] | null {

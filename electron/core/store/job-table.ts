@@ -95,9 +95,11 @@ function fromDb(row: JobRowDb): Job {
 
 /** The jobs and finished-run snapshots in state.db (DESIGN.md §2): the runner's durable queue. */
 export class JobTable {
+  private readonly db: Database.Database;
   private readonly sql;
 
   constructor(db: Database.Database) {
+    this.db = db;
     this.sql = {
       putCompletion: db.prepare(
         `INSERT INTO completions (run_id, attempt, event_id, run) VALUES (?, ?, ?, ?)
@@ -146,25 +148,26 @@ export class JobTable {
     };
   }
 
-  /** Within the cycle's transaction: the run's snapshot, then its archive and report jobs. */
+  /**
+   * The run's snapshot, then its archive and report jobs, all or nothing (inside a cycle's
+   * transaction, part of it).
+   */
   enqueueCompletion(
     run: FinishedRun,
     eventId: number | null,
     now: number,
     requestedBy: string | null = null,
   ): number[] {
-    this.sql.putCompletion.run(run.run_id, run.attempt, eventId, JSON.stringify(run));
-    const ids: number[] = [];
-    const add = (kind: JobKind) =>
-      ids.push(
+    return this.db.transaction(() => {
+      this.sql.putCompletion.run(run.run_id, run.attempt, eventId, JSON.stringify(run));
+      const kinds: JobKind[] = run.artifacts_dir === null ? ['report'] : ['archive', 'report'];
+      return kinds.map((kind) =>
         Number(
           this.sql.insert.run({ kind, runId: run.run_id, attempt: run.attempt, now, requestedBy })
             .lastInsertRowid,
         ),
       );
-    if (run.artifacts_dir !== null) add('archive');
-    add('report');
-    return ids;
+    })();
   }
 
   completion(runId: string, attempt: number): FinishedRun | null {
