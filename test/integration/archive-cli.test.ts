@@ -179,6 +179,16 @@ describe('archives from the command line', () => {
       expect(terminal).toMatch(/zipping {3}\[#+\] 100% {2}\d+\/21 files/);
       expect(terminal).toMatch(/verifying \[#+\] 100% {2}21\/21 files {2}\d+ KB\/\d+ KB/);
       expect(terminal).toContain('archived tty: 21 files');
+      const zip = path.join(dir, 'data', 'archive', 'tty.zip');
+      const check = execFileSync(
+        'script',
+        ['-qec', `'${process.execPath}' '${BIN}' verify '${zip}'`, '/dev/null'],
+        {
+          cwd: ROOT,
+        },
+      ).toString();
+      expect(check).toMatch(/verifying \[[#.]+\] +\d+% {2}\d+\/21 files {2}[\d.]+ K?B/);
+      expect(check).toContain('ok, 21 files');
     },
   );
 

@@ -207,7 +207,12 @@ describe('writeZip and verifyZip on a real folder', () => {
     const verifyProgress: { files: number; bytes: number }[] = [];
     const result = await verifyZip(zipFile, listing.files, (p) => verifyProgress.push({ ...p }));
     expect(result).toEqual({ ok: true, files: listing.files.length, bytes: listing.bytes });
-    expect(verifyProgress.at(-1)).toEqual({ files: listing.files.length, bytes: listing.bytes });
+    expect(verifyProgress.at(-1)).toEqual({
+      files: listing.files.length,
+      bytes: listing.bytes,
+      entries: listing.files.length,
+      totalEntries: listing.files.length,
+    });
   });
 
   it('verifies without a listing too', async () => {

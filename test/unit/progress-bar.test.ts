@@ -32,4 +32,12 @@ describe('progressLine', () => {
     expect(progressLine({ ...half, files: 50_000, bytes: 1024 ** 3 }, 100)).toContain('100%');
     expect(progressLine({ ...half, phase: 'verify' }, 100)).toMatch(/^verifying \[/);
   });
+
+  it('shares by files and shows bytes alone when their total is not known ahead', () => {
+    const line = progressLine(
+      { phase: 'verify', files: 10, bytes: 3 * 1024 ** 2, totalFiles: 40, totalBytes: null },
+      100,
+    );
+    expect(line).toMatch(/ 25% {2}10\/40 files {2}3\.00 MB$/);
+  });
 });

@@ -69,7 +69,7 @@ async function verified(
   restat: boolean,
 ) {
   const report = progressPoster('verify', files.length, bytes);
-  const result = await verifyZip(zipPath, files, (p) => report(p));
+  const result = await verifyZip(zipPath, files, (p) => report({ files: p.files, bytes: p.bytes }));
   report({ files: files.length, bytes }, true);
   if (!result.ok) {
     throw new Failed(

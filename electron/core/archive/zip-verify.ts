@@ -17,6 +17,9 @@ export type VerifyResult =
 export interface VerifyProgress {
   files: number;
   bytes: number;
+  /** Entries read so far (folders too), of the zip's `totalEntries`. */
+  entries: number;
+  totalEntries: number;
 }
 
 function openZip(file: string): Promise<yauzl.ZipFile> {
@@ -127,11 +130,14 @@ export async function verifyZip(
   const seen = new Set<string>();
   let files = 0;
   let bytes = 0;
+  let entries = 0;
+  const totalEntries = zip.entryCount;
   let current: string | null = null;
   try {
     for (;;) {
       const entry = await nextEntry(zip);
       if (!entry) break;
+      entries++;
       current = entry.fileName;
       if (entry.fileName.endsWith('/')) continue;
       if (seen.has(entry.fileName)) {
@@ -159,7 +165,7 @@ export async function verifyZip(
         ? await checksumSmall(zip, fd, entry)
         : await checksum(zip, entry, (n) => {
             streamed += n;
-            onProgress?.({ files, bytes: bytes + streamed });
+            onProgress?.({ files, bytes: bytes + streamed, entries, totalEntries });
           });
       bytes += size;
       if (size !== entry.uncompressedSize) {
@@ -177,7 +183,7 @@ export async function verifyZip(
         };
       }
       files++;
-      onProgress?.({ files, bytes });
+      onProgress?.({ files, bytes, entries, totalEntries });
     }
   } catch (error) {
     return { ok: false, entry: current, reason: errorMessage(error) };

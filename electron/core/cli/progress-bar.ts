@@ -5,7 +5,8 @@ export interface BarProgress {
   files: number;
   bytes: number;
   totalFiles: number;
-  totalBytes: number;
+  /** Null when not known ahead (a zip's entries say their sizes only as they are read). */
+  totalBytes: number | null;
 }
 
 const PHASES = { zip: 'zipping  ', verify: 'verifying' } as const;
@@ -14,8 +15,13 @@ const PHASES = { zip: 'zipping  ', verify: 'verifying' } as const;
 export function progressLine(progress: BarProgress, width: number): string {
   const { phase, files, bytes, totalFiles, totalBytes } = progress;
   const share =
-    totalBytes > 0 ? Math.min(1, bytes / totalBytes) : totalFiles > 0 ? files / totalFiles : 1;
-  const counts = `${files.toLocaleString('en-US')}/${totalFiles.toLocaleString('en-US')} files  ${formatBytes(bytes)}/${formatBytes(totalBytes)}`;
+    totalBytes !== null && totalBytes > 0
+      ? Math.min(1, bytes / totalBytes)
+      : totalFiles > 0
+        ? Math.min(1, files / totalFiles)
+        : 1;
+  const ofBytes = totalBytes === null ? '' : `/${formatBytes(totalBytes)}`;
+  const counts = `${files.toLocaleString('en-US')}/${totalFiles.toLocaleString('en-US')} files  ${formatBytes(bytes)}${ofBytes}`;
   const percent = `${String(Math.floor(share * 100)).padStart(3)}%`;
   const fixed = `${PHASES[phase]} [] ${percent}  ${counts}`.length;
   const barWidth = Math.max(10, Math.min(40, width - fixed));
