@@ -3,6 +3,8 @@
  * alert engine matches and what the UI shows.
  */
 
+import type { Severity } from './severity.ts';
+
 export type Outcome = 'succeeded' | 'failed' | 'cancelled';
 
 export interface StepCounts {
@@ -98,6 +100,35 @@ export interface SourceUpEvent extends EventBase {
   reason: string;
 }
 
+export interface ConfigErrorEvent extends EventBase {
+  type: 'config_error';
+  /** The config file, absolute. */
+  file: string;
+  /** Each problem as `file:line:col: message`. */
+  errors: string[];
+}
+
+interface AlertDeliveryBase extends EventBase {
+  /** The rule of the alert, or the rules of a grouped message joined by `, `. */
+  rule: string;
+  channel: string;
+  severity: Severity;
+  /** The outbox row delivered. */
+  delivery_id: number;
+  /** How many alerts the message carried. */
+  alerts: number;
+}
+
+export interface AlertSentEvent extends AlertDeliveryBase {
+  type: 'alert_sent';
+  attempts: number;
+}
+
+export interface AlertFailedEvent extends AlertDeliveryBase {
+  type: 'alert_failed';
+  reason: string;
+}
+
 export type RunEvent =
   | RunStartedEvent
   | StepFailedEvent
@@ -112,7 +143,9 @@ export type RunEvent =
 
 export type SourceEvent = SourceDownEvent | SourceUpEvent;
 
-export type RunwatchEvent = RunEvent | SourceEvent;
+export type AlertEvent = AlertSentEvent | AlertFailedEvent;
+
+export type RunwatchEvent = RunEvent | SourceEvent | ConfigErrorEvent | AlertEvent;
 
 export type EventType = RunwatchEvent['type'];
 
@@ -124,3 +157,59 @@ export type EventDraft = RunwatchEvent extends infer E
     ? Omit<E, 'id'>
     : never
   : never;
+
+/** Every event type, in the order of the §4 table. */
+export const EVENT_TYPES = [
+  'run_started',
+  'step_failed',
+  'run_completed',
+  'run_stalled',
+  'run_recovered',
+  'run_overdue',
+  'run_removed',
+  'source_down',
+  'source_up',
+  'run_archived',
+  'archive_failed',
+  'report_written',
+  'config_error',
+  'alert_sent',
+  'alert_failed',
+] as const satisfies readonly EventType[];
+
+/** Alert rules never match these: an alert about an alert would feed itself. */
+export const ALERT_EVENT_TYPES: readonly EventType[] = ['alert_sent', 'alert_failed'];
+
+/** Every field an event can carry, for matchers and dedup-key templates. */
+export const EVENT_FIELDS = [
+  'type',
+  'id',
+  'source',
+  'at',
+  'run_id',
+  'pipeline',
+  'attempt',
+  'occurred_at',
+  'late',
+  'status',
+  'step_id',
+  'step_name',
+  'outcome',
+  'duration_s',
+  'steps_total',
+  'steps_succeeded',
+  'steps_failed',
+  'steps_skipped',
+  'steps_cancelled',
+  'idle_s',
+  'last_progress_at',
+  'stalled_for_s',
+  'running_for_s',
+  'path',
+  'bytes',
+  'files',
+  'sha256',
+  'reason',
+  'file',
+  'errors',
+] as const;

@@ -138,6 +138,38 @@ describe('eventLine', () => {
       type: 'source_up',
       reason: 'database readable again',
     },
+    config_error: {
+      id: 4,
+      source: 'orchestration',
+      at,
+      type: 'config_error',
+      file: '/etc/runwatch/alerts.yaml',
+      errors: ['/etc/runwatch/alerts.yaml:4:5: unknown key severty (did you mean severity?)'],
+    },
+    alert_sent: {
+      id: 5,
+      source: 'orchestration',
+      at,
+      type: 'alert_sent',
+      rule: 'run-failed',
+      channel: 'slack',
+      severity: 'critical',
+      delivery_id: 7,
+      alerts: 1,
+      attempts: 1,
+    },
+    alert_failed: {
+      id: 6,
+      source: 'orchestration',
+      at,
+      type: 'alert_failed',
+      rule: 'run-failed, run-stalled',
+      channel: 'ops-hook',
+      severity: 'critical',
+      delivery_id: 8,
+      alerts: 3,
+      reason: 'HTTP 404 from hooks.example.com',
+    },
   };
 
   it('starts every line with the local time of detection', () => {
@@ -152,6 +184,16 @@ describe('eventLine', () => {
       'NO ARCHIVE   train-resnet run-42: the artifacts folder is gone',
     );
     expect(eventLine(events.report_written)).toContain('/data/reports/run-42_summary.json');
+  });
+
+  it('says which config stays in force, and where alerts went or why they did not', () => {
+    expect(eventLine(events.config_error)).toContain(
+      'the last good config stays: /etc/runwatch/alerts.yaml:4:5: unknown key severty',
+    );
+    expect(eventLine(events.alert_sent)).toContain('run-failed -> slack');
+    expect(eventLine(events.alert_failed)).toContain(
+      '3 alerts -> ops-hook: HTTP 404 from hooks.example.com',
+    );
   });
 
   it('shows the time in the local zone, like a log tail', () => {

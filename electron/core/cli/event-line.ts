@@ -17,6 +17,17 @@ export function eventLine(event: RunwatchEvent): string {
   const time = clock(event.at);
   if (event.type === 'source_down') return `${time}  SOURCE DOWN  ${event.source}: ${event.reason}`;
   if (event.type === 'source_up') return `${time}  source up    ${event.source}: ${event.reason}`;
+  if (event.type === 'config_error') {
+    return `${time}  CONFIG ERROR ${event.source}: ${event.file} is invalid, the last good config stays: ${event.errors.join('; ')}`;
+  }
+  if (event.type === 'alert_sent') {
+    const what = event.alerts > 1 ? `${event.alerts} alerts` : event.rule;
+    return `${time}  alert sent   ${event.source}: ${what} -> ${event.channel}`;
+  }
+  if (event.type === 'alert_failed') {
+    const what = event.alerts > 1 ? `${event.alerts} alerts` : event.rule;
+    return `${time}  ALERT FAILED ${event.source}: ${what} -> ${event.channel}: ${event.reason}`;
+  }
   const run = `${event.pipeline} ${event.run_id}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`;
   const late = event.late ? `  [happened ${clock(event.occurred_at)}]` : '';
   switch (event.type) {

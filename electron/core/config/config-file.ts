@@ -2,26 +2,27 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { parseDuration } from '../../../shared/duration.ts';
 import type { MonitorGlobals, PipelineOverride } from '../monitor/monitor-settings.ts';
-import { ConfigError, parseAndValidate } from './yaml-validate.ts';
+import { alertKnownKeys, alertSectionsShape } from '../alerts/alert-config-schema.ts';
+import {
+  channelSecrets,
+  compileHeartbeat,
+  compileQuietHours,
+  compileRule,
+  compileSilence,
+  type AlertConfig,
+  type AlertLayer,
+  type ChannelEntry,
+} from '../alerts/alert-config.ts';
+import { didYouMean } from './did-you-mean.ts';
+import { duration } from './duration-schema.ts';
+import { substituteEnv } from './env-substitute.ts';
+import { ConfigError, parseAndValidate, type Path, type Prepared } from './yaml-validate.ts';
 
 /** The shipped default: `config/alerts.yaml` of the installation. */
 export const DEFAULT_CONFIG_FILE = fileURLToPath(
   new URL('../../../config/alerts.yaml', import.meta.url),
 );
-
-const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  const ms = typeof value === 'string' ? parseDuration(value) : null;
-  if (ms === null) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `expected a duration with a unit, like 250ms, 10s, 30m, 1h or 7d; got ${JSON.stringify(value)}`,
-    });
-    return z.NEVER;
-  }
-  return ms;
-});
 
 const MONITOR_KEYS = {
   stall_after: 'stallAfter',
@@ -44,56 +45,183 @@ const pipelineSchema = z.strictObject({
   max_duration: duration.optional(),
 });
 
-/**
- * The whole file. The alert sections (channels, rules, defaults, quiet hours, silences,
- * heartbeat) belong to the alert engine, which validates them itself.
- */
+/** The whole file: who to tell (DESIGN.md §7) and the optional monitoring settings. */
 const configSchema = z.strictObject({
-  channels: z.unknown().optional(),
-  rules: z.unknown().optional(),
-  defaults: z.unknown().optional(),
-  quiet_hours: z.unknown().optional(),
-  silences: z.unknown().optional(),
-  heartbeat: z.unknown().optional(),
+  ...alertSectionsShape,
   monitor: monitorSchema.nullish(),
   pipelines: z.record(z.string(), pipelineSchema.nullable()).nullish(),
 });
 
 const TOP_KEYS = Object.keys(configSchema.shape);
 
-function knownKeys(at: readonly PropertyKey[]): readonly string[] {
+function knownKeys(at: Path, root: unknown): readonly string[] {
   if (at.length === 0) return TOP_KEYS;
   if (at.length === 1 && at[0] === 'monitor') return Object.keys(monitorSchema.shape);
   if (at.length === 2 && at[0] === 'pipelines') return Object.keys(pipelineSchema.shape);
-  return [];
+  return alertKnownKeys(at, root) ?? [];
+}
+
+type Raw = Record<string, unknown>;
+
+function asRecord(value: unknown): Raw {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Raw) : {};
+}
+
+/**
+ * Checks what the schema cannot see alone: every channel a rule or quiet hours name exists
+ * (in the file or the settings layer), and rule names are unique.
+ */
+function checkReferences(raw: Raw, layerChannels: readonly string[]): Prepared['problems'] {
+  const problems: Prepared['problems'] = [];
+  const known = [...new Set([...Object.keys(asRecord(raw.channels)), ...layerChannels])];
+  const checkNames = (names: unknown, path: Path) => {
+    if (!Array.isArray(names)) return;
+    names.forEach((name, index) => {
+      if (typeof name !== 'string' || known.includes(name)) return;
+      const guess = didYouMean(name, known);
+      problems.push({
+        path: [...path, index],
+        message: `unknown channel ${JSON.stringify(name)}${guess ? ` (did you mean ${guess}?)` : known.length ? ` (channels: ${known.join(', ')})` : ' (no channels are defined)'}`,
+      });
+    });
+  };
+  const seen = new Set<string>();
+  (Array.isArray(raw.rules) ? raw.rules : []).forEach((rule, index) => {
+    const { name, channels } = asRecord(rule);
+    checkNames(channels, ['rules', index, 'channels']);
+    if (typeof name !== 'string') return;
+    if (seen.has(name)) {
+      problems.push({ path: ['rules', index, 'name'], message: `a second rule named ${name}` });
+    }
+    seen.add(name);
+  });
+  checkNames(asRecord(raw.quiet_hours).channels, ['quiet_hours', 'channels']);
+  return problems;
+}
+
+/** A valid stand-in for a value whose variable is unset, so the rest of its section is checked. */
+function placeholderFor(path: Path): unknown {
+  const key = path.at(-1);
+  if (key === 'url' || key === 'webhook_url') return 'https://variable-unset.invalid/';
+  if (key === 'port') return 587;
+  return 'variable unset';
+}
+
+function setAt(root: unknown, path: Path, value: unknown): void {
+  const parent = path
+    .slice(0, -1)
+    .reduce<unknown>((node, part) => asRecord(node)[part as string], root);
+  if (parent !== null && typeof parent === 'object') {
+    (parent as Record<PropertyKey, unknown>)[path.at(-1) as PropertyKey] = value;
+  }
+}
+
+function unsetMessage(variables: string[]): string {
+  return `${variables.join(', ')} ${variables.length > 1 ? 'are' : 'is'} not set`;
 }
 
 export interface RunwatchConfig {
   file: string;
   monitor: Partial<MonitorGlobals>;
   pipelines: PipelineOverride[];
+  alerts: AlertConfig;
 }
 
-export function parseConfig(text: string, file: string): RunwatchConfig {
-  const parsed = parseAndValidate(text, file, configSchema, knownKeys);
+export interface ParseOptions {
+  /** Where `${VAR}` values come from. */
+  env?: NodeJS.ProcessEnv;
+  /** The settings window's channels and quiet hours, layered over the file. */
+  layer?: AlertLayer;
+}
+
+export function parseConfig(
+  text: string,
+  file: string,
+  options: ParseOptions = {},
+): RunwatchConfig {
+  const env = options.env ?? process.env;
+  const layerChannels = Object.keys(options.layer?.channels ?? {});
+  /** Channel name (or `heartbeat`) → variables it names that are unset. */
+  const unsetBy = new Map<string, string[]>();
+  const parsed = parseAndValidate(text, file, configSchema, {
+    knownKeys,
+    prepare: (raw) => {
+      const substituted = substituteEnv(raw, env);
+      const problems = checkReferences(asRecord(substituted.value), layerChannels);
+      const skip: Path[] = [];
+      for (const { path, variables } of substituted.unset) {
+        const owner =
+          path[0] === 'channels' && path.length > 2
+            ? String(path[1])
+            : path[0] === 'heartbeat'
+              ? 'heartbeat'
+              : null;
+        if (owner === null) {
+          problems.push({ path, message: unsetMessage(variables) });
+          continue;
+        }
+        unsetBy.set(owner, [...(unsetBy.get(owner) ?? []), ...variables]);
+        setAt(substituted.value, path, placeholderFor(path));
+        skip.push(path);
+      }
+      return { value: substituted.value, problems, skip };
+    },
+  });
   if ('problems' in parsed) throw new ConfigError(file, parsed.problems);
+  const value = parsed.value;
   const monitor: Partial<MonitorGlobals> = {};
   for (const [key, field] of Object.entries(MONITOR_KEYS)) {
-    const value = parsed.value.monitor?.[key as keyof typeof MONITOR_KEYS];
-    if (value !== undefined) monitor[field] = value;
+    const setting = value.monitor?.[key as keyof typeof MONITOR_KEYS];
+    if (setting !== undefined) monitor[field] = setting;
   }
-  const pipelines: PipelineOverride[] = Object.entries(parsed.value.pipelines ?? {}).map(
+  const pipelines: PipelineOverride[] = Object.entries(value.pipelines ?? {}).map(
     ([pattern, values]) => ({
       pattern,
       ...(values?.stall_after !== undefined ? { stallAfter: values.stall_after } : {}),
       ...(values?.max_duration !== undefined ? { maxDuration: values.max_duration } : {}),
     }),
   );
-  return { file, monitor, pipelines };
+  const channels = new Map<string, ChannelEntry>();
+  for (const [name, config] of Object.entries(value.channels)) {
+    const unset = unsetBy.get(name);
+    channels.set(name, {
+      name,
+      type: config.type,
+      config,
+      inactive: unset ? unsetMessage([...new Set(unset)]) : null,
+      origin: 'file',
+    });
+  }
+  for (const [name, config] of Object.entries(options.layer?.channels ?? {})) {
+    channels.set(name, { name, type: config.type, config, inactive: null, origin: 'settings' });
+  }
+  const secrets = [...channels.values()]
+    .filter((channel) => channel.inactive === null)
+    .flatMap((channel) => channelSecrets(channel.config));
+  const heartbeat = value.heartbeat
+    ? compileHeartbeat(value.heartbeat, [...new Set(unsetBy.get('heartbeat') ?? [])])
+    : null;
+  if (heartbeat && heartbeat.inactive === null) secrets.push(heartbeat.url);
+  const layerQuiet = options.layer?.quietHours;
+  const alerts: AlertConfig = {
+    channels,
+    rules: value.rules.map((rule) => compileRule(rule, value.defaults)),
+    defaults: value.defaults,
+    quietHours:
+      layerQuiet !== undefined
+        ? layerQuiet
+        : value.quiet_hours
+          ? compileQuietHours(value.quiet_hours)
+          : null,
+    silences: value.silences.map(compileSilence),
+    heartbeat,
+    secrets: [...new Set(secrets.filter((secret) => secret.length >= 4))],
+  };
+  return { file, monitor, pipelines, alerts };
 }
 
 /** Reads and validates a config file; throws ConfigError listing every problem. */
-export function loadConfigFile(file: string): RunwatchConfig {
+export function loadConfigFile(file: string, options: ParseOptions = {}): RunwatchConfig {
   const absolute = path.resolve(file);
   let text: string;
   try {
@@ -104,5 +232,5 @@ export function loadConfigFile(file: string): RunwatchConfig {
       code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder' : String(error);
     throw new ConfigError(absolute, [{ file: absolute, line: null, col: null, message: why }]);
   }
-  return parseConfig(text, absolute);
+  return parseConfig(text, absolute, options);
 }

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { SEVERITIES } from '../../../shared/severity.ts';
+
+const severity = z.enum(SEVERITIES, {
+  error: (issue) =>
+    `unknown severity ${JSON.stringify(issue.input)}; one of ${SEVERITIES.join(', ')}`,
+});
+
+const httpUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'http:' || url.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected an http:// or https:// URL' },
+);
+
+const port = z.union([
+  z.number().int().min(1).max(65_535),
+  z
+    .string()
+    .regex(/^\d{1,5}$/, 'expected a port number')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(65_535)),
+]);
+
+const common = {
+  min_severity: severity.default('info'),
+  /** Messages per minute; the overflow goes out as one digest. */
+  rate_limit: z.number().int().positive().default(20),
+};
+
+export const desktopChannelSchema = z.strictObject({
+  type: z.literal('desktop'),
+  ...common,
+});
+
+export const slackChannelSchema = z.strictObject({
+  type: z.literal('slack'),
+  webhook_url: httpUrl,
+  ...common,
+});
+
+export const emailChannelSchema = z.strictObject({
+  type: z.literal('email'),
+  host: z.string().min(1),
+  port: port.default(587),
+  user: z.string().default(''),
+  password: z.string().default(''),
+  from: z.string().min(1),
+  to: z
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+    .transform((value) => (typeof value === 'string' ? [value] : value)),
+  ...common,
+});
+
+export const webhookChannelSchema = z.strictObject({
+  type: z.literal('webhook'),
+  url: httpUrl,
+  headers: z.record(z.string(), z.string()).default({}),
+  secret: z.string().default(''),
+  ...common,
+});
+
+export const CHANNEL_SCHEMAS = {
+  desktop: desktopChannelSchema,
+  slack: slackChannelSchema,
+  email: emailChannelSchema,
+  webhook: webhookChannelSchema,
+} as const;
+
+export type ChannelType = keyof typeof CHANNEL_SCHEMAS;
+
+export type DesktopChannelConfig = z.output<typeof desktopChannelSchema>;
+export type SlackChannelConfig = z.output<typeof slackChannelSchema>;
+export type EmailChannelConfig = z.output<typeof emailChannelSchema>;
+export type WebhookChannelConfig = z.output<typeof webhookChannelSchema>;
+export type ChannelConfig =
+  DesktopChannelConfig | SlackChannelConfig | EmailChannelConfig | WebhookChannelConfig;
