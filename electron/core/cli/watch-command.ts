@@ -1,4 +1,8 @@
 import { formatDuration } from '../../../shared/duration.ts';
+import { AlertService } from '../alerts/alert-service.ts';
+import { nodeNotifier } from '../alerts/channels/desktop-channel.ts';
+import { loadConfigFile } from '../config/config-file.ts';
+import { systemClock } from '../time/clock.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { DemoPipeline } from '../demo/demo-pipeline.ts';
 import { EventBus } from '../events/event-bus.ts';
@@ -108,6 +112,18 @@ export async function watchCommand(options: WatchOptions): Promise<number> {
     },
   });
   bus.on('run_completed', () => jobs.wake());
+  const alerts = new AlertService({
+    store,
+    bus,
+    config,
+    reload: () => loadConfigFile(config.file),
+    channels: { desktop: nodeNotifier() },
+    clock: systemClock,
+    log,
+    source: paths.sourceName,
+    stallAfterFor: (pipeline) => settings.thresholds(pipeline).stallAfter,
+    healthy: () => monitor.healthy,
+  });
   monitor.onReady((diagnostics) => {
     releaseMemory();
     reportSource(diagnostics, log);
@@ -132,10 +148,12 @@ export async function watchCommand(options: WatchOptions): Promise<number> {
   }
 
   try {
+    alerts.start();
     jobs.start();
     if (options.once) {
       const ok = await monitor.runOnce();
       await jobs.idle();
+      await alerts.idle();
       return ok ? EXIT_OK : EXIT_INPUT;
     }
     let stopRequested: (reason: string) => void = () => {};
@@ -151,6 +169,7 @@ export async function watchCommand(options: WatchOptions): Promise<number> {
     demo?.stop();
     await monitor.stop();
     await jobs.stop();
+    await alerts.stop();
     await demoDone;
     store.close();
     lock.release();

@@ -179,6 +179,11 @@ export class Monitor {
     return !this.health.isFailing && !this.needsBaseline;
   }
 
+  /** The database was read at the last attempt (the heartbeat is sent only then). */
+  get healthy(): boolean {
+    return this.source.isOpen && !this.health.isFailing;
+  }
+
   /** Checks now rather than at the next poll (a write was seen in the folder, a deadline fell due). */
   wake(): void {
     this.loop.wake();

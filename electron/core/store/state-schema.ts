@@ -78,6 +78,97 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX jobs_pending ON jobs(state) WHERE state = 'pending';
    CREATE INDEX jobs_run ON jobs(run_id, attempt);`,
+  `CREATE TABLE alerts (
+     rule          TEXT NOT NULL,
+     dedup_key     TEXT NOT NULL,
+     state         TEXT NOT NULL CHECK (state IN ('firing', 'resolved', 'fired')),
+     severity      TEXT NOT NULL,
+     event         TEXT NOT NULL,
+     fired_at      INTEGER NOT NULL,
+     resolved_at   INTEGER,
+     notified      INTEGER NOT NULL DEFAULT 0,
+     last_sent_at  INTEGER,
+     repeat_at     INTEGER,
+     updated_at    INTEGER NOT NULL,
+     PRIMARY KEY (rule, dedup_key)
+   );
+   CREATE INDEX alerts_repeat ON alerts(repeat_at) WHERE state = 'firing';
+   CREATE TABLE alert_conditions (
+     subject   TEXT NOT NULL,
+     type      TEXT NOT NULL,
+     rule      TEXT NOT NULL,
+     dedup_key TEXT NOT NULL,
+     PRIMARY KEY (subject, type, rule, dedup_key)
+   );
+   CREATE INDEX alert_conditions_alert ON alert_conditions(rule, dedup_key);
+   CREATE TABLE alert_log (
+     id         INTEGER PRIMARY KEY,
+     at         INTEGER NOT NULL,
+     rule       TEXT NOT NULL,
+     dedup_key  TEXT NOT NULL,
+     transition TEXT NOT NULL,
+     severity   TEXT NOT NULL,
+     event_id   INTEGER,
+     detail     TEXT
+   );
+   CREATE INDEX alert_log_key ON alert_log(rule, dedup_key);
+   CREATE TABLE outbox (
+     id          INTEGER PRIMARY KEY,
+     channel     TEXT NOT NULL,
+     kind        TEXT NOT NULL,
+     state       TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed', 'expired', 'dropped', 'merged')),
+     held_by     TEXT,
+     send_after  INTEGER NOT NULL,
+     next_at     INTEGER NOT NULL,
+     attempts    INTEGER NOT NULL DEFAULT 0,
+     severity    TEXT NOT NULL,
+     message     TEXT,
+     body        TEXT,
+     last_error  TEXT,
+     merged_into INTEGER,
+     created_at  INTEGER NOT NULL,
+     expires_at  INTEGER NOT NULL,
+     ended_at    INTEGER
+   );
+   CREATE INDEX outbox_pending ON outbox(next_at) WHERE state = 'pending';
+   CREATE TABLE outbox_members (
+     seq       INTEGER PRIMARY KEY,
+     outbox_id INTEGER NOT NULL,
+     rule      TEXT NOT NULL,
+     dedup_key TEXT NOT NULL,
+     status    TEXT NOT NULL CHECK (status IN ('firing', 'resolved')),
+     severity  TEXT NOT NULL,
+     fired_at  INTEGER NOT NULL,
+     run_id    TEXT,
+     event     TEXT NOT NULL
+   );
+   CREATE INDEX outbox_members_row ON outbox_members(outbox_id);
+   CREATE INDEX outbox_members_run ON outbox_members(run_id);
+   CREATE TABLE delivery_attempts (
+     id         INTEGER PRIMARY KEY,
+     outbox_id  INTEGER NOT NULL,
+     attempt    INTEGER NOT NULL,
+     at         INTEGER NOT NULL,
+     ok         INTEGER NOT NULL,
+     status     INTEGER,
+     latency_ms INTEGER NOT NULL,
+     error      TEXT
+   );
+   CREATE INDEX delivery_attempts_row ON delivery_attempts(outbox_id);
+   CREATE TABLE channel_state (
+     channel        TEXT PRIMARY KEY,
+     window_until   INTEGER,
+     failing_since  INTEGER,
+     failing_error  TEXT,
+     failing_notice INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE TABLE silences (
+     id         INTEGER PRIMARY KEY,
+     match      TEXT NOT NULL,
+     until      INTEGER NOT NULL,
+     comment    TEXT,
+     created_at INTEGER NOT NULL
+   );`,
 ];
 
 export const STATE_SCHEMA_VERSION = MIGRATIONS.length;

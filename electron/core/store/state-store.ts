@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -6,6 +7,7 @@ import type { EventDraft, RunwatchEvent } from '../../../shared/events.ts';
 import type { FinishedRun } from '../jobs/finished-run.ts';
 import type { StallRecord, TrackedRun } from '../monitor/tracked-run.ts';
 import { toIso } from '../time/timestamp.ts';
+import { AlertTable } from './alert-table.ts';
 import { JobTable } from './job-table.ts';
 import { migrate, STATE_SCHEMA_VERSION, StateSchemaError } from './state-schema.ts';
 
@@ -69,14 +71,17 @@ function fromDb(row: RunRowDb): TrackedRun {
 export class StateStore {
   readonly file: string;
   readonly jobs: JobTable;
+  readonly alerts: AlertTable;
   private readonly db: Database.Database;
   private readonly sql;
   private dataVersion: number | null = null;
+  private recorded: ((events: readonly RunwatchEvent[]) => void) | null = null;
 
   private constructor(file: string, db: Database.Database) {
     this.file = file;
     this.db = db;
     this.jobs = new JobTable(db);
+    this.alerts = new AlertTable(db);
     this.sql = {
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
       setMeta: db.prepare(
@@ -261,7 +266,37 @@ export class StateStore {
       .immediate();
   }
 
+  /**
+   * `hook` runs inside the transaction that records events, so what it writes (the alert
+   * outbox) commits or rolls back with them.
+   */
+  onEventsRecorded(hook: ((events: readonly RunwatchEvent[]) => void) | null): void {
+    this.recorded = hook;
+  }
+
+  /** Runs `write` in one immediate transaction. */
+  transaction<T>(write: () => T): T {
+    return this.db.transaction(write).immediate();
+  }
+
+  /** A random id of this state.db, made once: the first half of every Idempotency-Key. */
+  storeId(): string {
+    const existing = this.getMeta<string>('store_id');
+    if (existing) return existing;
+    const id = crypto.randomUUID().replaceAll('-', '').slice(0, 16);
+    this.transaction(() => {
+      if (!this.getMeta<string>('store_id')) this.setMeta('store_id', id);
+    });
+    return this.getMeta<string>('store_id') as string;
+  }
+
   private insertEvents(drafts: readonly EventDraft[]): RunwatchEvent[] {
+    const events = this.insertEventRows(drafts);
+    if (events.length > 0) this.recorded?.(events);
+    return events;
+  }
+
+  private insertEventRows(drafts: readonly EventDraft[]): RunwatchEvent[] {
     return drafts.map((draft) => {
       const runId = 'run_id' in draft ? draft.run_id : null;
       const id = Number(

@@ -1,0 +1,396 @@
+import type { EventDraft } from '../../../shared/events.ts';
+import { errorMessage } from '../../../shared/error-message.ts';
+import { formatDuration } from '../../../shared/duration.ts';
+import { severityRank } from '../../../shared/severity.ts';
+import type { Logger } from '../log.ts';
+import type { AlertTable, OutboxRow, StoredMember } from '../store/alert-table.ts';
+import { toMember } from '../store/alert-table.ts';
+import type { Clock, TimerHandle } from '../time/clock.ts';
+import type { AlertEngine } from './alert-engine.ts';
+import { channelVerdict, isCondition } from './alert-plan.ts';
+import { composeMessage } from './alert-text.ts';
+import type { ChannelSender } from './channels/channel.ts';
+import { retryDelay } from './retry-schedule.ts';
+import { TokenBucket } from './token-bucket.ts';
+
+/** Three failed attempts, or this long pending, raise the "delivery failing" notice. */
+const FAILING_ATTEMPTS = 3;
+const FAILING_AFTER = 5 * 60_000;
+/** Timers are re-armed at most this far ahead, so a clock jump is noticed. */
+const MAX_TIMER = 60_000;
+
+export interface AlertDispatcherOptions {
+  table: AlertTable;
+  engine: AlertEngine;
+  /** Runs writes in one state.db transaction. */
+  transaction: <T>(write: () => T) => T;
+  /** Commits events (alert_sent, alert_failed) and publishes them. */
+  emit: (drafts: EventDraft[]) => void;
+  senders: () => ReadonlyMap<string, ChannelSender>;
+  clock: Clock;
+  /** The first half of every Idempotency-Key. */
+  storeId: string;
+  source: string;
+  redact: (text: string) => string;
+  log: Logger;
+  random?: () => number;
+}
+
+interface Prepared {
+  row: OutboxRow;
+  body: string;
+  members: StoredMember[];
+  sender: ChannelSender;
+}
+
+/**
+ * Delivers outbox rows: freezes each at its first attempt (members filtered, body rendered),
+ * applies the rate limit, sends one row per channel at a time, retries with backoff, and
+ * records every attempt. Everything it decides is committed before the next step.
+ */
+export class AlertDispatcher {
+  private readonly options: AlertDispatcherOptions;
+  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly busy = new Set<string>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly abort = new AbortController();
+  private timer: TimerHandle | null = null;
+  private running = false;
+  private passing = false;
+  private again = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(options: AlertDispatcherOptions) {
+    this.options = options;
+  }
+
+  start(): void {
+    this.running = true;
+    this.wake();
+  }
+
+  /** Something may be due: check now. */
+  wake(): void {
+    if (!this.running) return;
+    if (this.passing) {
+      this.again = true;
+      return;
+    }
+    this.passing = true;
+    try {
+      do {
+        this.again = false;
+        this.pass();
+      } while (this.again);
+    } catch (error) {
+      this.options.log.error(`alert delivery: ${this.options.redact(errorMessage(error))}`);
+    } finally {
+      this.passing = false;
+    }
+    this.arm();
+    this.settle();
+  }
+
+  /** Resolves when nothing is in flight and nothing is due now. */
+  idle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.settle();
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer !== null) this.options.clock.clearTimeout(this.timer);
+    this.timer = null;
+    this.abort.abort();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private settle(): void {
+    if (this.inFlight.size > 0) return;
+    const next = this.options.table.nextDue();
+    if (next !== null && next <= this.options.clock.now() && this.running) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private arm(): void {
+    if (!this.running) return;
+    if (this.timer !== null) this.options.clock.clearTimeout(this.timer);
+    const now = this.options.clock.now();
+    const candidates = [this.options.table.nextDue(), this.options.engine.nextRepeat()].filter(
+      (at): at is number => at !== null,
+    );
+    const next = candidates.length ? Math.min(...candidates) : now + MAX_TIMER;
+    this.timer = this.options.clock.setTimeout(
+      () => {
+        this.timer = null;
+        this.wake();
+      },
+      Math.min(MAX_TIMER, Math.max(0, next - now)),
+    );
+  }
+
+  private pass(): void {
+    const { table, transaction, engine } = this.options;
+    const now = this.options.clock.now();
+    const prepared: Prepared[] = [];
+    transaction(() => {
+      engine.queueRepeats();
+      for (const row of table.expiredRows(now)) this.expire(row, now);
+      for (const row of table.dueRows(now)) {
+        if (this.busy.has(row.channel)) continue;
+        const ready = this.prepare(row, now);
+        if (ready) {
+          this.busy.add(row.channel);
+          prepared.push(ready);
+        }
+      }
+    });
+    for (const ready of prepared) {
+      const sending = this.send(ready).finally(() => {
+        this.inFlight.delete(sending);
+        this.busy.delete(ready.row.channel);
+        this.wake();
+      });
+      this.inFlight.add(sending);
+    }
+  }
+
+  private bucket(channel: string, perMinute: number, now: number): TokenBucket {
+    let bucket = this.buckets.get(channel);
+    if (!bucket || bucket.perMinute !== perMinute) {
+      bucket = new TokenBucket(perMinute, now);
+      this.buckets.set(channel, bucket);
+    }
+    return bucket;
+  }
+
+  /** Members whose alert has since resolved (or reopened) are dropped before the first attempt. */
+  private current(members: StoredMember[], now: number): StoredMember[] {
+    const { table } = this.options;
+    return members.filter((member) => {
+      if (member.status === 'firing' && !isCondition(member.event.type)) return true;
+      const alert = table.getAlert(member.rule, member.dedupKey);
+      const state = member.status === 'firing' ? 'firing' : 'resolved';
+      const keep = alert !== null && alert.state === state && alert.firedAt === member.firedAt;
+      if (!keep) {
+        table.deleteMember(member, now);
+        table.log(
+          now,
+          member,
+          'dropped',
+          null,
+          member.status === 'firing'
+            ? 'resolved before it was sent'
+            : 'firing again before it was sent',
+        );
+      }
+      return keep;
+    });
+  }
+
+  private prepare(row: OutboxRow, now: number): Prepared | null {
+    const { table, engine } = this.options;
+    const config = engine.currentConfig;
+    const entry = config.channels.get(row.channel);
+    const sender = this.options.senders().get(row.channel);
+    if (!entry || entry.inactive !== null || !sender) {
+      const why = !entry
+        ? `channel ${row.channel} is no longer configured`
+        : `channel ${row.channel} is inactive: ${entry.inactive ?? 'no sender'}`;
+      this.fail(row, table.members(row.id), why, now);
+      return null;
+    }
+    if (row.message !== null && row.body !== null) {
+      return { row, body: row.body, members: table.members(row.id), sender };
+    }
+    if (row.heldBy === 'silence' || row.heldBy === 'quiet_hours') {
+      const context = engine.channelContext(now);
+      const holds = table.members(row.id).map((member) =>
+        channelVerdict(row.channel, member.severity, member.event, {
+          ...context,
+          windowUntil: () => null,
+        }),
+      );
+      if (holds.every((verdict) => verdict.kind === 'silenced' || verdict.kind === 'quiet')) {
+        const until = Math.max(
+          ...holds.map((verdict) => ('until' in verdict ? verdict.until : now)),
+        );
+        table.hold(row.id, holds[0]?.kind === 'silenced' ? 'silence' : 'quiet_hours', until);
+        return null;
+      }
+    }
+    const bucket = this.bucket(row.channel, entry.config.rate_limit, now);
+    if (bucket.nextAt(now) > now) {
+      table.hold(row.id, 'rate_limit', bucket.nextAt(now));
+      return null;
+    }
+    const merged =
+      row.heldBy === 'rate_limit' ? table.mergeRateLimited(row.channel, row.id, now) : 0;
+    const members = this.current(table.members(row.id), now);
+    if (members.length === 0) {
+      if (table.getRow(row.id)?.state === 'pending') table.endRow(row.id, 'dropped', now, null);
+      return null;
+    }
+    bucket.take(now);
+    const kind = merged > 0 ? 'digest' : row.kind;
+    const message = composeMessage({
+      idempotencyKey: `${this.options.storeId}:${row.id}`,
+      kind,
+      channel: row.channel,
+      members: members.map(toMember),
+    });
+    const body = sender.render(message);
+    table.freeze(row.id, message, body);
+    for (const member of members) {
+      if (member.status === 'firing')
+        table.markNotified(member.rule, member.dedupKey, member.firedAt);
+    }
+    if (row.kind === 'group') table.setWindow(row.channel, now + config.defaults.group_window);
+    return { row: { ...row, kind, message, body }, body, members, sender };
+  }
+
+  private async send(ready: Prepared): Promise<void> {
+    const { clock, redact } = this.options;
+    const started = clock.monotonic();
+    let result;
+    try {
+      result = await ready.sender.send(ready.body, {
+        idempotencyKey: `${this.options.storeId}:${ready.row.id}`,
+        signal: this.abort.signal,
+      });
+    } catch (error) {
+      result = { ok: false as const, retry: true, error: errorMessage(error) };
+    }
+    if (this.abort.signal.aborted && !result.ok) return;
+    const latencyMs = Math.round(clock.monotonic() - started);
+    const now = clock.now();
+    const error = result.ok ? null : redact(result.error);
+    this.options.transaction(() => {
+      const { table } = this.options;
+      const attempt = ready.row.attempts + 1;
+      table.recordAttempt({
+        outboxId: ready.row.id,
+        attempt,
+        at: now,
+        ok: result.ok,
+        status: result.status ?? null,
+        latencyMs,
+        error,
+      });
+      if (result.ok) {
+        table.endRow(ready.row.id, 'sent', now, null);
+        this.sent(ready, attempt, now);
+        return;
+      }
+      const reason = error as string;
+      if (!result.retry) {
+        table.attempted(ready.row.id, now, reason);
+        this.fail(ready.row, ready.members, reason, now);
+        return;
+      }
+      const schedule = this.options.engine.currentConfig.defaults.retry;
+      const delay = retryDelay(schedule, attempt, result.retryAfterMs, this.options.random);
+      table.attempted(ready.row.id, now + delay, reason);
+      this.options.log.warn(
+        `alert to ${ready.row.channel} failed (attempt ${attempt}): ${reason}; retrying in ${formatDuration(delay)}`,
+      );
+      if (attempt >= FAILING_ATTEMPTS || now - ready.row.createdAt >= FAILING_AFTER) {
+        this.raiseFailing(ready.row.channel, reason, now);
+      }
+    });
+  }
+
+  private sent(ready: Prepared, attempts: number, now: number): void {
+    const { table, engine } = this.options;
+    for (const member of ready.members) {
+      if (member.status !== 'firing') continue;
+      const rule = engine.currentConfig.rules.find((candidate) => candidate.name === member.rule);
+      if (rule?.repeatEvery) table.markSent(member, now, rule.repeatEvery);
+    }
+    const failing = table.failing(ready.row.channel);
+    if (failing.since !== null || failing.notice) {
+      table.setFailing(ready.row.channel, null, null, false);
+      this.options.log.info(`alerts to ${ready.row.channel} are delivered again`);
+    }
+    this.options.emit([
+      this.deliveryEvent('alert_sent', ready.row, ready.members, now, { attempts }),
+    ]);
+  }
+
+  private fail(row: OutboxRow, members: StoredMember[], reason: string, now: number): void {
+    this.options.table.endRow(row.id, 'failed', now, reason);
+    this.options.log.error(`alert to ${row.channel} not delivered: ${reason}`);
+    this.options.emit([this.deliveryEvent('alert_failed', row, members, now, { reason })]);
+  }
+
+  private expire(row: OutboxRow, now: number): void {
+    const members = this.options.table.members(row.id);
+    const age = formatDuration(now - row.createdAt);
+    const reason = `not delivered within max_age (${age})${row.lastError ? `: ${row.lastError}` : ''}`;
+    this.options.table.endRow(row.id, 'expired', now, reason);
+    this.options.log.error(`alert to ${row.channel} expired: ${reason}`);
+    this.options.emit([this.deliveryEvent('alert_failed', row, members, now, { reason })]);
+  }
+
+  /** One "delivery failing" notice per failing spell of a channel, on the desktop. */
+  private raiseFailing(channel: string, reason: string, now: number): void {
+    const { table, engine } = this.options;
+    const failing = table.failing(channel);
+    table.setFailing(channel, failing.since ?? now, reason, true);
+    if (failing.notice) return;
+    const desktop = [...engine.currentConfig.channels.values()].find(
+      (entry) => entry.type === 'desktop' && entry.inactive === null && entry.name !== channel,
+    );
+    if (!desktop) return;
+    const id = table.rowFor(
+      { channel: desktop.name, kind: 'failing', heldBy: null, sendAfter: now, join: false },
+      'error',
+      now,
+      engine.currentConfig.defaults.max_age,
+    );
+    table.addMember(
+      id,
+      {
+        rule: 'delivery-failing',
+        dedupKey: channel,
+        status: 'firing',
+        severity: 'error',
+        firedAt: now,
+        runId: null,
+        event: {
+          type: 'delivery_failing',
+          source: this.options.source,
+          at: new Date(now).toISOString(),
+          channel,
+          reason,
+        },
+      },
+      severityRank,
+    );
+  }
+
+  private deliveryEvent(
+    type: 'alert_sent' | 'alert_failed',
+    row: OutboxRow,
+    members: StoredMember[],
+    now: number,
+    extra: { attempts: number } | { reason: string },
+  ): EventDraft {
+    const rules = [...new Set(members.map((member) => member.rule))].join(', ');
+    return {
+      type,
+      source: this.options.source,
+      at: new Date(now).toISOString(),
+      rule: rules,
+      channel: row.channel,
+      severity: row.severity,
+      delivery_id: row.id,
+      alerts: members.length,
+      ...extra,
+    } as EventDraft;
+  }
+}

@@ -1,0 +1,382 @@
+import { ALERT_EVENT_TYPES, type RunwatchEvent } from '../../../shared/events.ts';
+import { severityRank } from '../../../shared/severity.ts';
+import type { Logger } from '../log.ts';
+import type { AlertRow, AlertTable, HeldBy, StoredMember } from '../store/alert-table.ts';
+import type { AlertConfig, EventFields, Rule } from './alert-config.ts';
+import type { MessageKind } from './alert-message.ts';
+import {
+  channelVerdict,
+  conditionSubject,
+  fireVerdict,
+  isCondition,
+  matchRules,
+  resolvesOf,
+  type ChannelContext,
+  type ChannelVerdict,
+} from './alert-plan.ts';
+import { compileMatch, type MatchSpec } from './event-matcher.ts';
+
+/** Types whose alerts a failed run makes moot: its own step failures and stalls. */
+const INHIBITED_BY_FAILURE: readonly string[] = ['step_failed', 'run_stalled', 'run_overdue'];
+
+export interface AlertEngineOptions {
+  table: AlertTable;
+  config: AlertConfig;
+  now: () => number;
+  /** A pipeline's `stall_after`: a stall back within it of its recovery reopens silently. */
+  stallAfterFor: (pipeline: string) => number;
+  log: Logger;
+}
+
+type Member = Omit<StoredMember, 'seq' | 'outboxId'>;
+
+function describeVerdict(channel: string, verdict: ChannelVerdict): string {
+  switch (verdict.kind) {
+    case 'unknown':
+      return `${channel}: no such channel`;
+    case 'inactive':
+      return `${channel}: inactive (${verdict.why})`;
+    case 'below':
+      return `${channel}: below its min_severity ${verdict.minSeverity}`;
+    case 'away':
+      return `${channel}: in the "while Runwatch was away" digest`;
+    case 'silenced':
+      return `${channel}: silenced until ${new Date(verdict.until).toISOString()}`;
+    case 'quiet':
+      return `${channel}: held by quiet hours until ${new Date(verdict.until).toISOString()}`;
+    case 'group':
+      return `${channel}: grouped into the follow-up at ${new Date(verdict.until).toISOString()}`;
+    case 'now':
+      return `${channel}: sending`;
+  }
+}
+
+/**
+ * The state machine per (rule, dedup key) of DESIGN.md §7 and the outbox rows it causes. Every
+ * method runs inside the state.db transaction that records the events, so an alert is queued
+ * exactly when its event is committed.
+ */
+export class AlertEngine {
+  private readonly options: AlertEngineOptions;
+  private config: AlertConfig;
+  private storedSilences: { matches: (event: EventFields) => boolean; until: number }[] = [];
+  private silencesLoadedAt = -Infinity;
+
+  constructor(options: AlertEngineOptions) {
+    this.options = options;
+    this.config = options.config;
+  }
+
+  get currentConfig(): AlertConfig {
+    return this.config;
+  }
+
+  setConfig(config: AlertConfig): void {
+    this.config = config;
+  }
+
+  /** Silences added from the UI; re-read at most once a second. */
+  private silences(now: number) {
+    if (now - this.silencesLoadedAt >= 1_000) {
+      this.storedSilences = this.options.table.storedSilences(now).map((row) => ({
+        matches: compileMatch(JSON.parse(row.match) as MatchSpec),
+        until: row.until,
+      }));
+      this.silencesLoadedAt = now;
+    }
+    return this.storedSilences;
+  }
+
+  /** Forgets cached silences, after one is added. */
+  silencesChanged(): void {
+    this.silencesLoadedAt = -Infinity;
+  }
+
+  channelContext(now: number): ChannelContext {
+    return {
+      config: this.config,
+      now,
+      storedSilences: this.silences(now),
+      windowUntil: (channel) => this.options.table.windowUntil(channel),
+    };
+  }
+
+  /** Runs committed events through the rules. Called inside the recording transaction. */
+  handle(events: readonly RunwatchEvent[]): void {
+    const now = this.options.now();
+    for (const event of events) {
+      if (ALERT_EVENT_TYPES.includes(event.type)) continue;
+      this.handleOne(event as unknown as EventFields & { id: number }, now);
+    }
+  }
+
+  private handleOne(event: EventFields & { id: number }, now: number): void {
+    const matched = matchRules(this.config.rules, event);
+    const context = this.channelContext(now);
+    const failureChannels = new Set<string>();
+    if (event.type === 'run_completed' && event.outcome === 'failed') {
+      for (const { rule } of matched) {
+        for (const channel of rule.channels) {
+          const verdict = channelVerdict(channel, rule.severity, event, context);
+          if (
+            verdict.kind !== 'unknown' &&
+            verdict.kind !== 'inactive' &&
+            verdict.kind !== 'below'
+          ) {
+            failureChannels.add(channel);
+          }
+        }
+      }
+      this.inhibit(String(event.run_id), failureChannels, event.id, now);
+    }
+    this.resolve(event, failureChannels, now);
+    for (const { rule, dedupKey } of matched) this.fire(rule, dedupKey, event, now);
+  }
+
+  /** Unsent deliveries of a failed run's step failures and stalls, on channels told of the failure. */
+  private inhibit(
+    runId: string,
+    channels: ReadonlySet<string>,
+    eventId: number,
+    now: number,
+  ): void {
+    if (channels.size === 0) return;
+    const table = this.options.table;
+    for (const member of table.unsentMembersOfRun(runId)) {
+      if (!INHIBITED_BY_FAILURE.includes(String(member.event.type))) continue;
+      const row = table.getRow(member.outboxId);
+      if (!row || !channels.has(row.channel)) continue;
+      table.deleteMember(member, now);
+      table.log(now, member, 'inhibited', eventId, `${row.channel}: the run failed`);
+    }
+  }
+
+  private resolve(
+    event: EventFields & { id: number },
+    failureChannels: ReadonlySet<string>,
+    now: number,
+  ): void {
+    const resolves = resolvesOf(event);
+    if (!resolves) return;
+    const table = this.options.table;
+    for (const condition of table.conditionsOf(resolves.subject)) {
+      if (!resolves.types.includes(condition.type)) continue;
+      table.removeCondition(resolves.subject, condition.type, condition.rule, condition.dedupKey);
+      if (table.conditionCount(condition.rule, condition.dedupKey) > 0) continue;
+      const alert = table.getAlert(condition.rule, condition.dedupKey);
+      if (!alert || alert.state !== 'firing') continue;
+      table.putAlert({ ...alert, state: 'resolved', resolvedAt: now, repeatAt: null }, now);
+      const rule = this.config.rules.find((candidate) => candidate.name === alert.rule);
+      const details: string[] = [];
+      const unsent = table.unsentMembersOfAlert(alert.rule, alert.dedupKey);
+      if (!alert.notified) {
+        for (const member of unsent) table.deleteMember(member, now);
+        details.push('its firing was never sent, so neither is this');
+      } else if (!rule) {
+        details.push('its rule is gone from the config');
+      } else if (!rule.sendResolved) {
+        details.push('send_resolved is off');
+      } else {
+        const member: Member = {
+          rule: alert.rule,
+          dedupKey: alert.dedupKey,
+          status: 'resolved',
+          severity: alert.severity,
+          firedAt: alert.firedAt,
+          runId: typeof event.run_id === 'string' ? event.run_id : null,
+          event,
+        };
+        const channels = rule.channels.filter((channel) => {
+          if (!failureChannels.has(channel)) return true;
+          details.push(`${channel}: inhibited, the run failed`);
+          return false;
+        });
+        details.push(...this.enqueue(member, channels, event, now));
+      }
+      table.log(now, alert, 'resolved', event.id, details.join('; ') || null);
+    }
+  }
+
+  private fire(
+    rule: Rule,
+    dedupKey: string,
+    event: EventFields & { id: number },
+    now: number,
+  ): void {
+    const table = this.options.table;
+    const row = table.getAlert(rule.name, dedupKey);
+    const condition = isCondition(event.type);
+    const stallAfter =
+      event.type === 'run_stalled' ? this.options.stallAfterFor(String(event.pipeline)) : 0;
+    const verdict = fireVerdict(row, rule, event, now, stallAfter);
+    const key = { rule: rule.name, dedupKey, severity: rule.severity };
+    if (condition)
+      table.addCondition(conditionSubject(event), String(event.type), rule.name, dedupKey);
+    if (verdict.kind === 'collapse') {
+      table.log(now, key, 'collapsed', event.id, verdict.why);
+      return;
+    }
+    if (verdict.kind === 'reopen' && row) {
+      // A resolve not yet sent is withdrawn: the flap is never seen. One already sent stays
+      // sent; a repeat will say the alert is firing again.
+      const unsentResolves = table
+        .unsentMembersOfAlert(rule.name, dedupKey)
+        .filter((member) => member.status === 'resolved' && member.firedAt === row.firedAt);
+      for (const member of unsentResolves) table.deleteMember(member, now);
+      table.putAlert(
+        {
+          ...row,
+          state: 'firing',
+          resolvedAt: null,
+          notified: row.notified && unsentResolves.length > 0,
+          repeatAt: rule.repeatEvery === null ? null : now + rule.repeatEvery,
+        },
+        now,
+      );
+      table.log(now, key, 'reopened', event.id, verdict.why);
+      return;
+    }
+    const alert: AlertRow = {
+      rule: rule.name,
+      dedupKey,
+      state: condition ? 'firing' : 'fired',
+      severity: rule.severity,
+      event,
+      firedAt: now,
+      resolvedAt: null,
+      notified: false,
+      lastSentAt: row?.lastSentAt ?? null,
+      repeatAt: condition && rule.repeatEvery !== null ? now + rule.repeatEvery : null,
+    };
+    table.putAlert(alert, now);
+    const member: Member = {
+      rule: rule.name,
+      dedupKey,
+      status: 'firing',
+      severity: rule.severity,
+      firedAt: now,
+      runId: typeof event.run_id === 'string' ? event.run_id : null,
+      event,
+    };
+    table.log(
+      now,
+      key,
+      'fired',
+      event.id,
+      this.enqueue(member, rule.channels, event, now).join('; '),
+    );
+  }
+
+  /** Places a member on each channel's row; returns what happened per channel, for the log. */
+  private enqueue(
+    member: Member,
+    channels: readonly string[],
+    event: EventFields,
+    now: number,
+  ): string[] {
+    const context = this.channelContext(now);
+    return channels.map((channel) => {
+      const verdict = channelVerdict(channel, member.severity, event, context);
+      this.place(member, channel, verdict, 'alert', now);
+      return describeVerdict(channel, verdict);
+    });
+  }
+
+  private place(
+    member: Member,
+    channel: string,
+    verdict: ChannelVerdict,
+    kind: MessageKind,
+    now: number,
+  ): void {
+    const table = this.options.table;
+    const window = this.config.defaults.group_window;
+    let spec: { kind: MessageKind; heldBy: HeldBy; sendAfter: number; join: boolean };
+    switch (verdict.kind) {
+      case 'unknown':
+      case 'inactive':
+      case 'below':
+        return;
+      case 'away':
+        spec = { kind: 'away', heldBy: 'away', sendAfter: now + window, join: true };
+        break;
+      case 'silenced':
+        spec = { kind, heldBy: 'silence', sendAfter: verdict.until, join: true };
+        break;
+      case 'quiet':
+        spec = { kind, heldBy: 'quiet_hours', sendAfter: verdict.until, join: true };
+        break;
+      case 'group':
+        spec = { kind: 'group', heldBy: 'group', sendAfter: verdict.until, join: true };
+        break;
+      case 'now':
+        spec = { kind, heldBy: null, sendAfter: now, join: false };
+        if (window > 0 && kind === 'alert') table.setWindow(channel, now + window);
+        break;
+    }
+    const id = table.rowFor(
+      { channel, ...spec },
+      member.severity,
+      now,
+      this.config.defaults.max_age,
+    );
+    table.addMember(id, member, severityRank);
+  }
+
+  /** Due repeats of firing alerts, one "still stalled: N runs" message per channel. */
+  queueRepeats(): void {
+    const table = this.options.table;
+    const now = this.options.now();
+    const due = table.dueRepeats(now);
+    if (due.length === 0) return;
+    const context = this.channelContext(now);
+    const byChannel = new Map<string, { member: Member; verdict: ChannelVerdict }[]>();
+    for (const alert of due) {
+      const rule = this.config.rules.find((candidate) => candidate.name === alert.rule);
+      if (!rule || rule.repeatEvery === null) {
+        table.setRepeatAt(alert.rule, alert.dedupKey, null);
+        continue;
+      }
+      table.setRepeatAt(alert.rule, alert.dedupKey, now + rule.repeatEvery);
+      const member: Member = {
+        rule: alert.rule,
+        dedupKey: alert.dedupKey,
+        status: 'firing',
+        severity: alert.severity,
+        firedAt: alert.firedAt,
+        runId: typeof alert.event.run_id === 'string' ? alert.event.run_id : null,
+        event: alert.event,
+      };
+      const details: string[] = [];
+      for (const channel of rule.channels) {
+        const verdict = channelVerdict(channel, alert.severity, alert.event, context);
+        details.push(describeVerdict(channel, verdict));
+        const list = byChannel.get(channel) ?? [];
+        list.push({ member, verdict: verdict.kind === 'group' ? { kind: 'now' } : verdict });
+        byChannel.set(channel, list);
+      }
+      table.log(now, alert, 'repeat', null, details.join('; '));
+    }
+    for (const [channel, items] of byChannel) {
+      let rowId: number | null = null;
+      for (const { member, verdict } of items) {
+        if (verdict.kind === 'now') {
+          rowId ??= table.rowFor(
+            { channel, kind: 'repeat', heldBy: null, sendAfter: now, join: false },
+            member.severity,
+            now,
+            this.config.defaults.max_age,
+          );
+          table.addMember(rowId, member, severityRank);
+        } else {
+          this.place(member, channel, verdict, 'repeat', now);
+        }
+      }
+    }
+  }
+
+  /** When the next repeat falls due. */
+  nextRepeat(): number | null {
+    return this.options.table.nextRepeat();
+  }
+}

@@ -1,0 +1,214 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EventDraft } from '../../../shared/events.ts';
+import { errorMessage } from '../../../shared/error-message.ts';
+import type { RunwatchConfig } from '../config/config-file.ts';
+import { ConfigError, formatProblem } from '../config/yaml-validate.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { Logger } from '../log.ts';
+import type { StateStore } from '../store/state-store.ts';
+import type { Clock, TimerHandle } from '../time/clock.ts';
+import { rulesWithoutActiveChannel, type AlertConfig } from './alert-config.ts';
+import { AlertDispatcher } from './alert-dispatcher.ts';
+import { AlertEngine } from './alert-engine.ts';
+import { activateChannels } from './channel-senders.ts';
+import type { ChannelSender } from './channels/channel.ts';
+import type { ChannelDeps } from './channels/channel-factory.ts';
+import { HeartbeatPinger } from './heartbeat.ts';
+import { makeRedactor } from './redact.ts';
+
+/** Editors save in bursts (write, rename, chmod): one reload after the burst. */
+const RELOAD_SETTLE_MS = 200;
+
+export interface AlertServiceOptions {
+  store: StateStore;
+  bus: EventBus;
+  config: RunwatchConfig;
+  /** Re-reads the config file for hot reload; throws ConfigError on a broken edit. */
+  reload: (() => RunwatchConfig) | null;
+  channels: ChannelDeps;
+  clock: Clock;
+  log: Logger;
+  source: string;
+  stallAfterFor: (pipeline: string) => number;
+  healthy: () => boolean;
+}
+
+/** Lines that say which channels cannot send and which rules therefore tell nobody. */
+export function describeInactive(config: AlertConfig): { channels: string[]; rules: string[] } {
+  const channels = [...config.channels.values()]
+    .filter((channel) => channel.inactive !== null)
+    .map((channel) => `channel ${channel.name} is inactive: ${channel.inactive}`);
+  const rules = rulesWithoutActiveChannel(config).map(
+    (rule) =>
+      `rule ${rule.name} has no active channel (${rule.channels.join(', ')}): its alerts reach nobody`,
+  );
+  return { channels, rules };
+}
+
+/**
+ * The alert engine of one source, wired up: rules run inside the transaction that records each
+ * event, deliveries start after it commits, the config reloads when its file changes, and the
+ * heartbeat is requested while the source is healthy.
+ */
+export class AlertService {
+  readonly engine: AlertEngine;
+  private readonly options: AlertServiceOptions;
+  private readonly dispatcher: AlertDispatcher;
+  private readonly heartbeat: HeartbeatPinger;
+  private senders: Map<string, ChannelSender>;
+  private redact: (text: string) => string;
+  private configText: string | null = null;
+  private watcher: fs.FSWatcher | null = null;
+  private reloadTimer: TimerHandle | null = null;
+  private wakeQueued = false;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(options: AlertServiceOptions) {
+    this.options = options;
+    const { config, senders } = activateChannels(options.config.alerts, options.channels);
+    this.senders = senders;
+    this.redact = makeRedactor(config.secrets);
+    this.engine = new AlertEngine({
+      table: options.store.alerts,
+      config,
+      now: () => options.clock.now(),
+      stallAfterFor: options.stallAfterFor,
+      log: options.log,
+    });
+    this.dispatcher = new AlertDispatcher({
+      table: options.store.alerts,
+      engine: this.engine,
+      transaction: (write) => options.store.transaction(write),
+      emit: (drafts) => this.emit(drafts),
+      senders: () => this.senders,
+      clock: options.clock,
+      storeId: options.store.storeId(),
+      source: options.source,
+      redact: (text) => this.redact(text),
+      log: options.log,
+    });
+    this.heartbeat = new HeartbeatPinger({
+      heartbeat: config.heartbeat,
+      clock: options.clock,
+      log: options.log,
+      healthy: options.healthy,
+      redact: (text) => this.redact(text),
+    });
+  }
+
+  get config(): AlertConfig {
+    return this.engine.currentConfig;
+  }
+
+  start(): void {
+    const { store, bus, log } = this.options;
+    store.onEventsRecorded((events) => this.engine.handle(events));
+    this.unsubscribe = bus.onAny(() => this.wakeSoon());
+    const { channels, rules } = describeInactive(this.config);
+    for (const line of channels) log.warn(line);
+    for (const line of rules) log.warn(line);
+    this.dispatcher.start();
+    this.heartbeat.start();
+    this.watchConfig();
+  }
+
+  /** Resolves when no delivery is in flight or due now. */
+  idle(): Promise<void> {
+    return this.dispatcher.idle();
+  }
+
+  async stop(): Promise<void> {
+    this.watcher?.close();
+    if (this.reloadTimer !== null) this.options.clock.clearTimeout(this.reloadTimer);
+    this.unsubscribe?.();
+    this.options.store.onEventsRecorded(null);
+    await Promise.all([this.dispatcher.stop(), this.heartbeat.stop()]);
+  }
+
+  /** Events publish in a burst after each commit: one delivery pass for the burst. */
+  private wakeSoon(): void {
+    if (this.wakeQueued) return;
+    this.wakeQueued = true;
+    queueMicrotask(() => {
+      this.wakeQueued = false;
+      this.dispatcher.wake();
+    });
+  }
+
+  private emit(drafts: EventDraft[]): void {
+    const published = this.options.store.record((insert) => insert(drafts));
+    this.options.bus.publish(published);
+  }
+
+  private watchConfig(): void {
+    const { reload, config } = this.options;
+    if (!reload) return;
+    try {
+      this.configText = fs.readFileSync(config.file, 'utf8');
+      const base = path.basename(config.file);
+      this.watcher = fs.watch(path.dirname(config.file), (_, name) => {
+        if (name === null || name === base) this.scheduleReload();
+      });
+      this.watcher.on('error', () => this.watcher?.close());
+    } catch (error) {
+      this.options.log.warn(`config changes will not be noticed: ${errorMessage(error)}`);
+    }
+  }
+
+  private scheduleReload(): void {
+    const { clock } = this.options;
+    if (this.reloadTimer !== null) clock.clearTimeout(this.reloadTimer);
+    this.reloadTimer = clock.setTimeout(() => {
+      this.reloadTimer = null;
+      this.reloadNow();
+    }, RELOAD_SETTLE_MS);
+  }
+
+  /** Applies an edited config; a broken one keeps the last good and raises `config_error`. */
+  reloadNow(): void {
+    const { reload, log, config: initial } = this.options;
+    if (!reload) return;
+    let text: string;
+    try {
+      text = fs.readFileSync(initial.file, 'utf8');
+    } catch {
+      // A save in progress (removed, not yet renamed back): the next change event rereads it.
+      return;
+    }
+    if (text === this.configText) return;
+    this.configText = text;
+    let next: RunwatchConfig;
+    try {
+      next = reload();
+    } catch (error) {
+      const errors =
+        error instanceof ConfigError
+          ? error.problems.map(formatProblem)
+          : [`${initial.file}: ${errorMessage(error)}`];
+      log.error(`${initial.file} is invalid; the last good config stays:`);
+      for (const line of errors) log.error(`  ${line}`);
+      this.emit([
+        {
+          type: 'config_error',
+          source: this.options.source,
+          at: new Date(this.options.clock.now()).toISOString(),
+          file: initial.file,
+          errors,
+        },
+      ]);
+      return;
+    }
+    const { config, senders } = activateChannels(next.alerts, this.options.channels);
+    this.senders = senders;
+    this.redact = makeRedactor(config.secrets);
+    this.engine.setConfig(config);
+    this.heartbeat.setHeartbeat(config.heartbeat);
+    log.info(
+      `config reloaded: ${config.rules.length} rules, ${config.channels.size} channels (monitoring settings apply at the next start)`,
+    );
+    const { channels, rules } = describeInactive(config);
+    for (const line of [...channels, ...rules]) log.warn(line);
+    this.dispatcher.wake();
+  }
+}

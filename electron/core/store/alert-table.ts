@@ -1,0 +1,544 @@
+import type Database from 'better-sqlite3';
+import type { Severity } from '../../../shared/severity.ts';
+import type { AlertMember, AlertMessage, MessageKind } from '../alerts/alert-message.ts';
+
+export type AlertState = 'firing' | 'resolved' | 'fired';
+
+export interface AlertRow {
+  rule: string;
+  dedupKey: string;
+  state: AlertState;
+  severity: Severity;
+  event: Record<string, unknown>;
+  firedAt: number;
+  resolvedAt: number | null;
+  notified: boolean;
+  lastSentAt: number | null;
+  repeatAt: number | null;
+}
+
+export type OutboxState = 'pending' | 'sent' | 'failed' | 'expired' | 'dropped' | 'merged';
+export type HeldBy = 'group' | 'silence' | 'quiet_hours' | 'rate_limit' | 'away' | null;
+
+export interface OutboxRow {
+  id: number;
+  channel: string;
+  kind: MessageKind;
+  state: OutboxState;
+  heldBy: HeldBy;
+  sendAfter: number;
+  nextAt: number;
+  attempts: number;
+  severity: Severity;
+  message: AlertMessage | null;
+  body: string | null;
+  lastError: string | null;
+  createdAt: number;
+  expiresAt: number;
+  endedAt: number | null;
+}
+
+export interface StoredMember {
+  seq: number;
+  outboxId: number;
+  rule: string;
+  dedupKey: string;
+  status: 'firing' | 'resolved';
+  severity: Severity;
+  firedAt: number;
+  runId: string | null;
+  event: Record<string, unknown>;
+}
+
+export interface DeliveryAttempt {
+  outboxId: number;
+  attempt: number;
+  at: number;
+  ok: boolean;
+  status: number | null;
+  latencyMs: number;
+  error: string | null;
+}
+
+interface AlertDb {
+  rule: string;
+  dedup_key: string;
+  state: AlertState;
+  severity: Severity;
+  event: string;
+  fired_at: number;
+  resolved_at: number | null;
+  notified: number;
+  last_sent_at: number | null;
+  repeat_at: number | null;
+}
+
+interface OutboxDb {
+  id: number;
+  channel: string;
+  kind: MessageKind;
+  state: OutboxState;
+  held_by: HeldBy;
+  send_after: number;
+  next_at: number;
+  attempts: number;
+  severity: Severity;
+  message: string | null;
+  body: string | null;
+  last_error: string | null;
+  created_at: number;
+  expires_at: number;
+  ended_at: number | null;
+}
+
+interface MemberDb {
+  seq: number;
+  outbox_id: number;
+  rule: string;
+  dedup_key: string;
+  status: 'firing' | 'resolved';
+  severity: Severity;
+  fired_at: number;
+  run_id: string | null;
+  event: string;
+}
+
+function alertFromDb(row: AlertDb): AlertRow {
+  return {
+    rule: row.rule,
+    dedupKey: row.dedup_key,
+    state: row.state,
+    severity: row.severity,
+    event: JSON.parse(row.event) as Record<string, unknown>,
+    firedAt: row.fired_at,
+    resolvedAt: row.resolved_at,
+    notified: row.notified === 1,
+    lastSentAt: row.last_sent_at,
+    repeatAt: row.repeat_at,
+  };
+}
+
+export function outboxFromDb(row: OutboxDb): OutboxRow {
+  return {
+    id: row.id,
+    channel: row.channel,
+    kind: row.kind,
+    state: row.state,
+    heldBy: row.held_by,
+    sendAfter: row.send_after,
+    nextAt: row.next_at,
+    attempts: row.attempts,
+    severity: row.severity,
+    message: row.message === null ? null : (JSON.parse(row.message) as AlertMessage),
+    body: row.body,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    endedAt: row.ended_at,
+  };
+}
+
+function memberFromDb(row: MemberDb): StoredMember {
+  return {
+    seq: row.seq,
+    outboxId: row.outbox_id,
+    rule: row.rule,
+    dedupKey: row.dedup_key,
+    status: row.status,
+    severity: row.severity,
+    firedAt: row.fired_at,
+    runId: row.run_id,
+    event: JSON.parse(row.event) as Record<string, unknown>,
+  };
+}
+
+export function toMember(member: StoredMember): AlertMember {
+  return {
+    rule: member.rule,
+    severity: member.severity,
+    dedup_key: member.dedupKey,
+    fired_at: new Date(member.firedAt).toISOString(),
+    status: member.status,
+    event: member.event,
+  };
+}
+
+/**
+ * The alert engine's tables in state.db: one state machine row per (rule, dedup key), the open
+ * conditions holding them, the transition log, the outbox with its members, and every attempt.
+ */
+export class AlertTable {
+  private readonly sql;
+
+  constructor(db: Database.Database) {
+    this.sql = {
+      getAlert: db.prepare('SELECT * FROM alerts WHERE rule = ? AND dedup_key = ?'),
+      putAlert: db.prepare(
+        `INSERT INTO alerts (rule, dedup_key, state, severity, event, fired_at, resolved_at, notified,
+           last_sent_at, repeat_at, updated_at)
+         VALUES (@rule, @dedup_key, @state, @severity, @event, @fired_at, @resolved_at, @notified,
+           @last_sent_at, @repeat_at, @updated_at)
+         ON CONFLICT (rule, dedup_key) DO UPDATE SET state = excluded.state,
+           severity = excluded.severity, event = excluded.event, fired_at = excluded.fired_at,
+           resolved_at = excluded.resolved_at, notified = excluded.notified,
+           last_sent_at = excluded.last_sent_at, repeat_at = excluded.repeat_at,
+           updated_at = excluded.updated_at`,
+      ),
+      markNotified: db.prepare(
+        `UPDATE alerts SET notified = 1 WHERE rule = ? AND dedup_key = ? AND fired_at = ?
+           AND state IN ('firing', 'fired')`,
+      ),
+      markSent: db.prepare(
+        `UPDATE alerts SET last_sent_at = @now, notified = 1,
+           repeat_at = CASE WHEN repeat_at IS NULL THEN NULL ELSE @now + @repeat END
+         WHERE rule = @rule AND dedup_key = @key AND fired_at = @fired AND state = 'firing'`,
+      ),
+      setRepeatAt: db.prepare('UPDATE alerts SET repeat_at = ? WHERE rule = ? AND dedup_key = ?'),
+      dueRepeats: db.prepare(
+        `SELECT * FROM alerts WHERE state = 'firing' AND repeat_at <= ? ORDER BY repeat_at, rule, dedup_key`,
+      ),
+      nextRepeat: db.prepare(`SELECT min(repeat_at) FROM alerts WHERE state = 'firing'`).pluck(),
+      firingCount: db.prepare(`SELECT count(*) FROM alerts WHERE state = 'firing'`).pluck(),
+      addCondition: db.prepare(
+        'INSERT OR IGNORE INTO alert_conditions (subject, type, rule, dedup_key) VALUES (?, ?, ?, ?)',
+      ),
+      conditionsOf: db.prepare(
+        'SELECT type, rule, dedup_key AS dedupKey FROM alert_conditions WHERE subject = ?',
+      ),
+      removeCondition: db.prepare(
+        'DELETE FROM alert_conditions WHERE subject = ? AND type = ? AND rule = ? AND dedup_key = ?',
+      ),
+      conditionCount: db
+        .prepare('SELECT count(*) FROM alert_conditions WHERE rule = ? AND dedup_key = ?')
+        .pluck(),
+      log: db.prepare(
+        `INSERT INTO alert_log (at, rule, dedup_key, transition, severity, event_id, detail)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      windowUntil: db.prepare('SELECT window_until FROM channel_state WHERE channel = ?').pluck(),
+      setWindow: db.prepare(
+        `INSERT INTO channel_state (channel, window_until) VALUES (?, ?)
+         ON CONFLICT (channel) DO UPDATE SET window_until = excluded.window_until`,
+      ),
+      openRow: db.prepare(
+        `SELECT id FROM outbox WHERE channel = ? AND kind = ? AND held_by IS ? AND send_after = ?
+           AND state = 'pending' AND attempts = 0 AND message IS NULL ORDER BY id DESC LIMIT 1`,
+      ),
+      openRowAnyTime: db.prepare(
+        `SELECT id FROM outbox WHERE channel = ? AND kind = ? AND held_by IS ?
+           AND state = 'pending' AND attempts = 0 AND message IS NULL ORDER BY id DESC LIMIT 1`,
+      ),
+      insertRow: db.prepare(
+        `INSERT INTO outbox (channel, kind, state, held_by, send_after, next_at, severity, created_at,
+           expires_at)
+         VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?)`,
+      ),
+      raiseSeverity: db.prepare('UPDATE outbox SET severity = ? WHERE id = ?'),
+      rowSeverity: db.prepare('SELECT severity FROM outbox WHERE id = ?').pluck(),
+      addMember: db.prepare(
+        `INSERT INTO outbox_members (outbox_id, rule, dedup_key, status, severity, fired_at, run_id, event)
+         VALUES (@outboxId, @rule, @dedupKey, @status, @severity, @firedAt, @runId, @event)`,
+      ),
+      members: db.prepare('SELECT * FROM outbox_members WHERE outbox_id = ? ORDER BY seq'),
+      unsentMembersOfRun: db.prepare(
+        `SELECT m.* FROM outbox_members m JOIN outbox o ON o.id = m.outbox_id
+          WHERE m.run_id = ? AND o.state = 'pending' AND o.message IS NULL`,
+      ),
+      unsentMembersOfAlert: db.prepare(
+        `SELECT m.* FROM outbox_members m JOIN outbox o ON o.id = m.outbox_id
+          WHERE m.rule = ? AND m.dedup_key = ? AND o.state = 'pending' AND o.message IS NULL`,
+      ),
+      deleteMember: db.prepare('DELETE FROM outbox_members WHERE seq = ?'),
+      memberCount: db.prepare('SELECT count(*) FROM outbox_members WHERE outbox_id = ?').pluck(),
+      moveMembers: db.prepare('UPDATE outbox_members SET outbox_id = ? WHERE outbox_id = ?'),
+      getRow: db.prepare('SELECT * FROM outbox WHERE id = ?'),
+      dueRows: db.prepare(
+        `SELECT * FROM outbox WHERE state = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT 200`,
+      ),
+      expired: db.prepare(
+        `SELECT * FROM outbox WHERE state = 'pending' AND expires_at <= ? ORDER BY id LIMIT 200`,
+      ),
+      nextDue: db.prepare(`SELECT min(next_at) FROM outbox WHERE state = 'pending'`).pluck(),
+      rateLimited: db.prepare(
+        `SELECT id FROM outbox WHERE channel = ? AND held_by = 'rate_limit' AND state = 'pending'
+           AND message IS NULL AND id != ? ORDER BY id`,
+      ),
+      endRow: db.prepare(
+        `UPDATE outbox SET state = @state, ended_at = @now, last_error = coalesce(@error, last_error),
+           merged_into = @mergedInto WHERE id = @id`,
+      ),
+      hold: db.prepare(
+        'UPDATE outbox SET held_by = ?, send_after = ?, next_at = ? WHERE id = ? AND message IS NULL',
+      ),
+      freeze: db.prepare(
+        'UPDATE outbox SET message = ?, body = ?, kind = ?, severity = ? WHERE id = ?',
+      ),
+      attempted: db.prepare(
+        `UPDATE outbox SET attempts = attempts + 1, next_at = @nextAt, last_error = @error
+          WHERE id = @id`,
+      ),
+      recordAttempt: db.prepare(
+        `INSERT INTO delivery_attempts (outbox_id, attempt, at, ok, status, latency_ms, error)
+         VALUES (@outboxId, @attempt, @at, @ok, @status, @latencyMs, @error)`,
+      ),
+      failing: db.prepare(
+        'SELECT failing_since, failing_error, failing_notice FROM channel_state WHERE channel = ?',
+      ),
+      setFailing: db.prepare(
+        `INSERT INTO channel_state (channel, failing_since, failing_error, failing_notice)
+         VALUES (@channel, @since, @error, @notice)
+         ON CONFLICT (channel) DO UPDATE SET failing_since = excluded.failing_since,
+           failing_error = excluded.failing_error, failing_notice = excluded.failing_notice`,
+      ),
+      failingChannels: db.prepare(
+        `SELECT channel, failing_since AS since, failing_error AS error FROM channel_state
+          WHERE failing_notice = 1 ORDER BY channel`,
+      ),
+      storedSilences: db.prepare('SELECT id, match, until, comment FROM silences WHERE until > ?'),
+      addSilence: db.prepare(
+        'INSERT INTO silences (match, until, comment, created_at) VALUES (?, ?, ?, ?)',
+      ),
+    };
+  }
+
+  getAlert(rule: string, dedupKey: string): AlertRow | null {
+    const row = this.sql.getAlert.get(rule, dedupKey) as AlertDb | undefined;
+    return row ? alertFromDb(row) : null;
+  }
+
+  putAlert(alert: AlertRow, now: number): void {
+    this.sql.putAlert.run({
+      rule: alert.rule,
+      dedup_key: alert.dedupKey,
+      state: alert.state,
+      severity: alert.severity,
+      event: JSON.stringify(alert.event),
+      fired_at: alert.firedAt,
+      resolved_at: alert.resolvedAt,
+      notified: alert.notified ? 1 : 0,
+      last_sent_at: alert.lastSentAt,
+      repeat_at: alert.repeatAt,
+      updated_at: now,
+    });
+  }
+
+  markNotified(rule: string, dedupKey: string, firedAt: number): void {
+    this.sql.markNotified.run(rule, dedupKey, firedAt);
+  }
+
+  /** A firing or repeat was delivered: repeats count from now. */
+  markSent(member: StoredMember, now: number, repeatEvery: number): void {
+    this.sql.markSent.run({
+      now,
+      repeat: repeatEvery,
+      rule: member.rule,
+      key: member.dedupKey,
+      fired: member.firedAt,
+    });
+  }
+
+  setRepeatAt(rule: string, dedupKey: string, at: number | null): void {
+    this.sql.setRepeatAt.run(at, rule, dedupKey);
+  }
+
+  dueRepeats(now: number): AlertRow[] {
+    return (this.sql.dueRepeats.all(now) as AlertDb[]).map(alertFromDb);
+  }
+
+  nextRepeat(): number | null {
+    return (this.sql.nextRepeat.get() as number | null) ?? null;
+  }
+
+  firingCount(): number {
+    return this.sql.firingCount.get() as number;
+  }
+
+  addCondition(subject: string, type: string, rule: string, dedupKey: string): void {
+    this.sql.addCondition.run(subject, type, rule, dedupKey);
+  }
+
+  conditionsOf(subject: string): { type: string; rule: string; dedupKey: string }[] {
+    return this.sql.conditionsOf.all(subject) as { type: string; rule: string; dedupKey: string }[];
+  }
+
+  removeCondition(subject: string, type: string, rule: string, dedupKey: string): void {
+    this.sql.removeCondition.run(subject, type, rule, dedupKey);
+  }
+
+  conditionCount(rule: string, dedupKey: string): number {
+    return this.sql.conditionCount.get(rule, dedupKey) as number;
+  }
+
+  log(
+    at: number,
+    alert: { rule: string; dedupKey: string; severity: Severity },
+    transition: string,
+    eventId: number | null,
+    detail: string | null,
+  ): void {
+    this.sql.log.run(at, alert.rule, alert.dedupKey, transition, alert.severity, eventId, detail);
+  }
+
+  windowUntil(channel: string): number | null {
+    return (this.sql.windowUntil.get(channel) as number | null | undefined) ?? null;
+  }
+
+  setWindow(channel: string, until: number | null): void {
+    this.sql.setWindow.run(channel, until);
+  }
+
+  /**
+   * The row a member joins: an open one (not yet frozen) of the same channel, kind and hold,
+   * or a new one. `sendAfter` null joins any open row of that kind whatever its time.
+   */
+  rowFor(
+    spec: { channel: string; kind: MessageKind; heldBy: HeldBy; sendAfter: number; join: boolean },
+    severity: Severity,
+    now: number,
+    maxAge: number,
+  ): number {
+    if (spec.join) {
+      const open = (
+        spec.heldBy === 'away'
+          ? this.sql.openRowAnyTime.get(spec.channel, spec.kind, spec.heldBy)
+          : this.sql.openRow.get(spec.channel, spec.kind, spec.heldBy, spec.sendAfter)
+      ) as { id: number } | undefined;
+      if (open) return open.id;
+    }
+    return Number(
+      this.sql.insertRow.run(
+        spec.channel,
+        spec.kind,
+        spec.heldBy,
+        spec.sendAfter,
+        spec.sendAfter,
+        severity,
+        now,
+        Math.max(now, spec.sendAfter) + maxAge,
+      ).lastInsertRowid,
+    );
+  }
+
+  addMember(
+    outboxId: number,
+    member: Omit<StoredMember, 'seq' | 'outboxId'>,
+    rank: (s: Severity) => number,
+  ): void {
+    this.sql.addMember.run({
+      outboxId,
+      rule: member.rule,
+      dedupKey: member.dedupKey,
+      status: member.status,
+      severity: member.severity,
+      firedAt: member.firedAt,
+      runId: member.runId,
+      event: JSON.stringify(member.event),
+    });
+    const current = this.sql.rowSeverity.get(outboxId) as Severity;
+    if (rank(member.severity) > rank(current))
+      this.sql.raiseSeverity.run(member.severity, outboxId);
+  }
+
+  members(outboxId: number): StoredMember[] {
+    return (this.sql.members.all(outboxId) as MemberDb[]).map(memberFromDb);
+  }
+
+  unsentMembersOfRun(runId: string): StoredMember[] {
+    return (this.sql.unsentMembersOfRun.all(runId) as MemberDb[]).map(memberFromDb);
+  }
+
+  unsentMembersOfAlert(rule: string, dedupKey: string): StoredMember[] {
+    return (this.sql.unsentMembersOfAlert.all(rule, dedupKey) as MemberDb[]).map(memberFromDb);
+  }
+
+  /** Removes a member from a row not yet sent; a row left empty is dropped. */
+  deleteMember(member: StoredMember, now: number): void {
+    this.sql.deleteMember.run(member.seq);
+    if ((this.sql.memberCount.get(member.outboxId) as number) === 0) {
+      this.endRow(member.outboxId, 'dropped', now, null);
+    }
+  }
+
+  getRow(id: number): OutboxRow | null {
+    const row = this.sql.getRow.get(id) as OutboxDb | undefined;
+    return row ? outboxFromDb(row) : null;
+  }
+
+  dueRows(now: number): OutboxRow[] {
+    return (this.sql.dueRows.all(now) as OutboxDb[]).map(outboxFromDb);
+  }
+
+  /** Rows still undelivered at their `max_age`. */
+  expiredRows(now: number): OutboxRow[] {
+    return (this.sql.expired.all(now) as OutboxDb[]).map(outboxFromDb);
+  }
+
+  nextDue(): number | null {
+    return (this.sql.nextDue.get() as number | null) ?? null;
+  }
+
+  /** Folds every other rate-limited row of the channel into `id`; returns how many. */
+  mergeRateLimited(channel: string, id: number, now: number): number {
+    const others = this.sql.rateLimited.all(channel, id) as { id: number }[];
+    for (const other of others) {
+      this.sql.moveMembers.run(id, other.id);
+      this.sql.endRow.run({ state: 'merged', now, error: null, mergedInto: id, id: other.id });
+    }
+    return others.length;
+  }
+
+  endRow(id: number, state: OutboxState, now: number, error: string | null): void {
+    this.sql.endRow.run({ state, now, error, mergedInto: null, id });
+  }
+
+  hold(id: number, heldBy: HeldBy, until: number): void {
+    this.sql.hold.run(heldBy, until, until, id);
+  }
+
+  freeze(id: number, message: AlertMessage, body: string): void {
+    this.sql.freeze.run(JSON.stringify(message), body, message.kind, message.severity, id);
+  }
+
+  attempted(id: number, nextAt: number, error: string | null): void {
+    this.sql.attempted.run({ id, nextAt, error });
+  }
+
+  recordAttempt(attempt: DeliveryAttempt): void {
+    this.sql.recordAttempt.run({ ...attempt, ok: attempt.ok ? 1 : 0 });
+  }
+
+  failing(channel: string): { since: number | null; error: string | null; notice: boolean } {
+    const row = this.sql.failing.get(channel) as
+      | { failing_since: number | null; failing_error: string | null; failing_notice: number }
+      | undefined;
+    return {
+      since: row?.failing_since ?? null,
+      error: row?.failing_error ?? null,
+      notice: row?.failing_notice === 1,
+    };
+  }
+
+  setFailing(channel: string, since: number | null, error: string | null, notice: boolean): void {
+    this.sql.setFailing.run({ channel, since, error, notice: notice ? 1 : 0 });
+  }
+
+  /** Channels whose "delivery failing" notice is raised. */
+  failingChannels(): { channel: string; since: number; error: string }[] {
+    return this.sql.failingChannels.all() as { channel: string; since: number; error: string }[];
+  }
+
+  storedSilences(
+    now: number,
+  ): { id: number; match: string; until: number; comment: string | null }[] {
+    return this.sql.storedSilences.all(now) as {
+      id: number;
+      match: string;
+      until: number;
+      comment: string | null;
+    }[];
+  }
+
+  addSilence(match: string, until: number, comment: string | null, now: number): number {
+    return Number(this.sql.addSilence.run(match, until, comment, now).lastInsertRowid);
+  }
+}
