@@ -120,9 +120,11 @@ export class AlertDispatcher {
     if (!this.running) return;
     if (this.timer !== null) this.options.clock.clearTimeout(this.timer);
     const now = this.options.clock.now();
-    const candidates = [this.options.table.nextDue(), this.options.engine.nextRepeat()].filter(
-      (at): at is number => at !== null,
-    );
+    // A busy channel's row waits for its send to end, which wakes the dispatcher anyway.
+    const candidates = [
+      this.options.table.nextDue(this.busy),
+      this.options.engine.nextRepeat(),
+    ].filter((at): at is number => at !== null);
     const next = candidates.length ? Math.min(...candidates) : now + MAX_TIMER;
     this.timer = this.options.clock.setTimeout(
       () => {

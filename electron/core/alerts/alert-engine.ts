@@ -327,8 +327,10 @@ export class AlertEngine {
   queueRepeats(): void {
     const table = this.options.table;
     const now = this.options.now();
-    const due = table.dueRepeats(now);
-    if (due.length === 0) return;
+    if (table.dueRepeats(now).length === 0) return;
+    // Repeats falling due within a group window of each other go out together, so alerts fired
+    // in one burst keep repeating as one message.
+    const due = table.dueRepeats(now + this.config.defaults.group_window);
     const context = this.channelContext(now);
     const byChannel = new Map<string, { member: Member; verdict: ChannelVerdict }[]>();
     for (const alert of due) {

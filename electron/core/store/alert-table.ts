@@ -195,7 +195,8 @@ export class AlertTable {
       ),
       setRepeatAt: db.prepare('UPDATE alerts SET repeat_at = ? WHERE rule = ? AND dedup_key = ?'),
       dueRepeats: db.prepare(
-        `SELECT * FROM alerts WHERE state = 'firing' AND repeat_at <= ? ORDER BY repeat_at, rule, dedup_key`,
+        `SELECT * FROM alerts WHERE state = 'firing' AND repeat_at <= ?
+          ORDER BY repeat_at, rule, dedup_key LIMIT 1000`,
       ),
       nextRepeat: db.prepare(`SELECT min(repeat_at) FROM alerts WHERE state = 'firing'`).pluck(),
       firingCount: db.prepare(`SELECT count(*) FROM alerts WHERE state = 'firing'`).pluck(),
@@ -258,7 +259,12 @@ export class AlertTable {
       expired: db.prepare(
         `SELECT * FROM outbox WHERE state = 'pending' AND expires_at <= ? ORDER BY id LIMIT 200`,
       ),
-      nextDue: db.prepare(`SELECT min(next_at) FROM outbox WHERE state = 'pending'`).pluck(),
+      nextDue: db
+        .prepare(
+          `SELECT min(next_at) FROM outbox WHERE state = 'pending'
+              AND channel NOT IN (SELECT value FROM json_each(?))`,
+        )
+        .pluck(),
       rateLimited: db.prepare(
         `SELECT id FROM outbox WHERE channel = ? AND held_by = 'rate_limit' AND state = 'pending'
            AND message IS NULL AND id != ? ORDER BY id`,
@@ -473,8 +479,9 @@ export class AlertTable {
     return (this.sql.expired.all(now) as OutboxDb[]).map(outboxFromDb);
   }
 
-  nextDue(): number | null {
-    return (this.sql.nextDue.get() as number | null) ?? null;
+  /** When the next row falls due, leaving out channels that are busy sending. */
+  nextDue(except: Iterable<string> = []): number | null {
+    return (this.sql.nextDue.get(JSON.stringify([...except])) as number | null) ?? null;
   }
 
   /** Folds every other rate-limited row of the channel into `id`; returns how many. */

@@ -1,0 +1,66 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedRequest {
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  json: Record<string, unknown>;
+  at: number;
+}
+
+/**
+ * A real HTTP server on 127.0.0.1 standing in for Slack or a webhook receiver. Answers come
+ * from `answers` in order (then 200): a status, optionally with headers.
+ */
+export class HookServer {
+  readonly received: ReceivedRequest[] = [];
+  answers: { status: number; headers?: Record<string, string> }[] = [];
+  private server: http.Server | null = null;
+  port = 0;
+
+  async start(port = 0): Promise<this> {
+    this.server = http.createServer((request, response) => {
+      let body = '';
+      request.setEncoding('utf8');
+      request.on('data', (chunk: string) => (body += chunk));
+      request.on('end', () => {
+        let json: Record<string, unknown> = {};
+        try {
+          json = JSON.parse(body) as Record<string, unknown>;
+        } catch {
+          // Not JSON: the test looks at `body`.
+        }
+        this.received.push({
+          path: request.url ?? '',
+          headers: request.headers,
+          body,
+          json,
+          at: Date.now(),
+        });
+        const answer = this.answers.shift() ?? { status: 200 };
+        response.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
+        response.end(answer.status < 300 ? 'ok' : 'error');
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  url(path: string): string {
+    return `http://127.0.0.1:${this.port}${path}`;
+  }
+
+  to(path: string): ReceivedRequest[] {
+    return this.received.filter((request) => request.path === path);
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
