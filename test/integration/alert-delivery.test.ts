@@ -1,0 +1,309 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AlertHarness } from '../support/alert-harness.ts';
+import { HookServer } from '../support/hook-server.ts';
+
+const SECRET_PATH = '/services/T000/B000/SLACKSECRETTOKEN';
+
+function config(extra = '', defaults = ''): string {
+  return `
+channels:
+  desktop:
+    type: desktop
+  slack:
+    type: slack
+    webhook_url: \${SLACK_WEBHOOK_URL}
+  ops-hook:
+    type: webhook
+    url: \${OPS_WEBHOOK_URL}
+rules:
+  - name: run-failed
+    match: { type: run_completed, outcome: failed }
+    severity: critical
+    channels: [ops-hook]
+  - name: run-stalled
+    match: { type: run_stalled }
+    severity: warning
+    channels: [ops-hook]
+defaults:
+  group_window: 10s
+  retry: { first: 1s, factor: 2, max: 8s }
+${defaults}
+${extra}`;
+}
+
+let server: HookServer;
+let harness: AlertHarness | null = null;
+
+function start(yaml = config(), env: NodeJS.ProcessEnv = {}): AlertHarness {
+  harness = new AlertHarness(yaml, {
+    SLACK_WEBHOOK_URL: server.url(SECRET_PATH),
+    OPS_WEBHOOK_URL: server.url('/hook'),
+    ...env,
+  });
+  return harness;
+}
+
+function attempts(h: AlertHarness) {
+  return (
+    h.store as unknown as {
+      db: { prepare: (sql: string) => { all: () => Record<string, unknown>[] } };
+    }
+  ).db
+    .prepare('SELECT * FROM delivery_attempts ORDER BY id')
+    .all();
+}
+
+beforeEach(async () => {
+  server = await new HookServer().start();
+});
+
+afterEach(async () => {
+  await harness?.close();
+  harness = null;
+  await server.stop();
+});
+
+describe('delivery', () => {
+  it('retries a receiver that answers 500 three times, with the same Idempotency-Key each time', async () => {
+    const h = start();
+    server.answers = [{ status: 500 }, { status: 503 }, { status: 500 }];
+    await h.emit(h.failed('etl-1'));
+    await h.advance(30_000, 500);
+    const hook = server.to('/hook');
+    expect(hook).toHaveLength(4);
+    expect(new Set(hook.map((request) => request.headers['idempotency-key'])).size).toBe(1);
+    expect(new Set(hook.map((request) => request.body)).size).toBe(1);
+    expect(
+      h
+        .eventsOf('alert_sent')
+        .filter((event) => 'channel' in event && event.channel === 'ops-hook'),
+    ).toMatchObject([{ channel: 'ops-hook', attempts: 4 }]);
+    const rows = attempts(h).filter((row) => row.outbox_id === 1);
+    expect(rows.map((row) => [row.ok, row.status])).toEqual([
+      [0, 500],
+      [0, 503],
+      [0, 500],
+      [1, 200],
+    ]);
+    expect(String(rows[0]?.error)).toContain('HTTP 500');
+  });
+
+  it('backs off exponentially and honours Retry-After', async () => {
+    const h = start();
+    server.answers = [{ status: 429, headers: { 'retry-after': '20' } }, { status: 500 }];
+    await h.emit(h.failed('etl-2'));
+    await h.advance(40_000, 250);
+    const times = attempts(h).map((row) => Number(row.at));
+    expect(times).toHaveLength(3);
+    expect((times[1] as number) - (times[0] as number)).toBeGreaterThanOrEqual(20_000);
+    expect((times[1] as number) - (times[0] as number)).toBeLessThan(20_500);
+    // The second failure waits first × factor = 2 s, jittered by ±20 %.
+    expect((times[2] as number) - (times[1] as number)).toBeGreaterThanOrEqual(1_600);
+    expect((times[2] as number) - (times[1] as number)).toBeLessThanOrEqual(2_650);
+  });
+
+  it('fails at once on a 4xx other than 429, and says so with alert_failed', async () => {
+    const h = start();
+    server.answers = [{ status: 404 }];
+    await h.emit(h.failed('etl-3'));
+    await h.advance(60_000, 5_000);
+    expect(server.to('/hook')).toHaveLength(1);
+    expect(h.eventsOf('alert_failed')).toMatchObject([
+      { channel: 'ops-hook', rule: 'run-failed', severity: 'critical', alerts: 1 },
+    ]);
+    expect(String((h.eventsOf('alert_failed')[0] as { reason?: string }).reason)).toContain('404');
+  });
+
+  it('completes a pending delivery after a restart, with the same Idempotency-Key', async () => {
+    const port = server.port;
+    await server.stop();
+    const h = start(config(), { OPS_WEBHOOK_URL: `http://127.0.0.1:${port}/hook` });
+    await h.emit(h.failed('etl-4'));
+    await h.advance(3_000, 500);
+    expect(attempts(h).length).toBeGreaterThanOrEqual(2);
+    await h.restart();
+    server = await new HookServer().start(port);
+    await h.advance(20_000, 1_000);
+    const hook = server.to('/hook');
+    expect(hook).toHaveLength(1);
+    expect(hook[0]?.json).toMatchObject({
+      alerts: [{ event: { run_id: 'etl-4' } }],
+    });
+    expect(hook[0]?.headers['idempotency-key']).toMatch(/:1$/);
+  });
+
+  it('expires a row undelivered after max_age', async () => {
+    const port = server.port;
+    await server.stop();
+    const h = start(config('', '  max_age: 30s'), {
+      OPS_WEBHOOK_URL: `http://127.0.0.1:${port}/hook`,
+    });
+    await h.emit(h.failed('etl-5'));
+    await h.advance(40_000, 1_000);
+    const failed = h.eventsOf('alert_failed');
+    expect(failed).toHaveLength(1);
+    expect(String((failed[0] as { reason?: string }).reason)).toMatch(
+      /not delivered within max_age \(3\ds\): connection refused by 127\.0\.0\.1:\d+/,
+    );
+  });
+
+  it('raises one "delivery failing" notice on the desktop after three failed attempts', async () => {
+    const h = start();
+    server.answers = Array.from({ length: 8 }, () => ({ status: 502 }));
+    await h.emit(h.failed('etl-6'));
+    await h.advance(40_000, 500);
+    const notices = h.desktop.shown.filter((notice) => notice.title.includes('failing'));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.title).toContain('alerts to ops-hook are failing: HTTP 502');
+    expect(h.store.alerts.failingChannels()).toMatchObject([{ channel: 'ops-hook' }]);
+    await h.advance(60_000, 2_000);
+    expect(h.store.alerts.failingChannels()).toEqual([]);
+  });
+
+  it('never writes a secret URL path into errors, history or logs', async () => {
+    const yaml = config().replace('channels: [ops-hook]\n', 'channels: [slack]\n');
+    const port = server.port;
+    await server.stop();
+    const h = start(yaml, { SLACK_WEBHOOK_URL: `http://127.0.0.1:${port}${SECRET_PATH}` });
+    await h.emit(h.failed('etl-7'));
+    await h.advance(5_000, 500);
+    const db = (
+      h.store as unknown as {
+        db: { prepare: (sql: string) => { all: () => Record<string, unknown>[] } };
+      }
+    ).db;
+    const everything = JSON.stringify([
+      db.prepare('SELECT * FROM delivery_attempts').all(),
+      db.prepare('SELECT * FROM outbox').all(),
+      db.prepare('SELECT * FROM alert_log').all(),
+      db.prepare('SELECT * FROM events').all(),
+      h.logs,
+    ]);
+    expect(everything).toContain('connection refused');
+    expect(everything).not.toContain('SLACKSECRETTOKEN');
+  });
+});
+
+describe('noise control', () => {
+  it('holds deliveries in quiet hours, survives a restart, and sends what still fires after as one message', async () => {
+    const now = new Date(Date.UTC(2026, 10, 25, 16, 0, 0));
+    const hhmm = (date: Date) =>
+      `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+    const from = hhmm(new Date(now.getTime() - 60_000));
+    const to = hhmm(new Date(now.getTime() + 10 * 60_000));
+    const h = start(config(`quiet_hours: { from: "${from}", to: "${to}" }`));
+    await h.emit(h.stalled('quiet-1'), h.stalled('quiet-2'));
+    await h.emit(h.failed('quiet-3'));
+    await h.advance(60_000, 5_000);
+    await h.emit(h.succeeded('quiet-2'));
+    expect(server.to('/hook')).toHaveLength(0);
+    await h.restart();
+    await h.advance(10 * 60_000, 10_000);
+    const hook = server.to('/hook');
+    expect(hook).toHaveLength(1);
+    const runs = hook.flatMap((request) =>
+      (request.json.alerts as { event: { run_id: string } }[]).map((entry) => entry.event.run_id),
+    );
+    expect(runs.sort()).toEqual(['quiet-1', 'quiet-3']);
+  });
+
+  it('lets critical alerts through quiet hours with except: critical', async () => {
+    const now = new Date(Date.UTC(2026, 10, 25, 16, 0, 0));
+    const hhmm = (date: Date) =>
+      `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+    const quiet = `quiet_hours: { from: "${hhmm(new Date(now.getTime() - 60_000))}", to: "${hhmm(new Date(now.getTime() + 3_600_000))}", except: critical }`;
+    const h = start(config(quiet));
+    await h.emit(h.failed('crit-1'));
+    await h.emit(h.stalled('warn-1'));
+    await h.advance(20_000, 5_000);
+    expect(server.to('/hook').map((request) => request.json.status)).toEqual(['firing']);
+    expect(JSON.stringify(server.to('/hook')[0]?.json)).toContain('crit-1');
+  });
+
+  it('holds silenced alerts until the silence ends, and drops those resolved meanwhile', async () => {
+    const until = new Date(Date.UTC(2026, 10, 25, 16, 5, 0)).toISOString();
+    const h = start(
+      config(
+        `silences:\n  - { match: { pipeline: etl }, until: "${until}", comment: maintenance }`,
+      ),
+    );
+    await h.emit(h.failed('s-1'), h.stalled('s-2'));
+    await h.emit(h.run('run_completed', 'other', { outcome: 'failed' }, 'ml'));
+    await h.advance(60_000, 5_000);
+    expect(server.to('/hook')).toHaveLength(1);
+    await h.emit(h.recovered('s-2'));
+    await h.advance(5 * 60_000, 10_000);
+    const hook = server.to('/hook');
+    expect(hook).toHaveLength(2);
+    expect(JSON.stringify(hook[1]?.json)).toContain('s-1');
+    expect(JSON.stringify(hook[1]?.json)).not.toContain('s-2');
+  });
+
+  it('holds alerts matching a silence added from the UI (kept in state.db)', async () => {
+    const h = start();
+    h.store.alerts.addSilence(
+      JSON.stringify({ run_id: { regex: 'noisy-.*' } }),
+      h.clock.now() + 120_000,
+      'flaky runs',
+      h.clock.now(),
+    );
+    h.service.engine.silencesChanged();
+    await h.emit(h.failed('noisy-1'));
+    await h.advance(30_000, 5_000);
+    expect(server.to('/hook')).toHaveLength(0);
+    await h.advance(100_000, 10_000);
+    expect(server.to('/hook')).toHaveLength(1);
+  });
+
+  it('sends the overflow of the rate limit as one digest', async () => {
+    const yaml = config('', '  throttle: 0s').replace(
+      '    url: ${OPS_WEBHOOK_URL}\n',
+      '    url: ${OPS_WEBHOOK_URL}\n    rate_limit: 2\n',
+    );
+    const h = start(yaml.replace('group_window: 10s', 'group_window: 0s'));
+    for (let i = 1; i <= 6; i++) await h.emit(h.failed(`rl-${i}`));
+    expect(server.to('/hook')).toHaveLength(2);
+    await h.advance(31_000, 1_000);
+    const hook = server.to('/hook');
+    expect(hook).toHaveLength(3);
+    expect(String(hook[2]?.json.title)).toContain(
+      '4 alerts held back by the rate limit of ops-hook',
+    );
+    expect(hook[2]?.json.alerts).toHaveLength(4);
+  });
+
+  it('folds late events into one "while Runwatch was away" digest', async () => {
+    const h = start();
+    const late = (runId: string) =>
+      ({ ...h.failed(runId), late: true }) as ReturnType<typeof h.failed>;
+    await h.emit(late('away-1'), late('away-2'), late('away-3'));
+    expect(server.to('/hook')).toHaveLength(0);
+    await h.advance(11_000, 1_000);
+    const hook = server.to('/hook');
+    expect(hook).toHaveLength(1);
+    expect(hook[0]?.json.title).toBe('while Runwatch was away: 3 alerts');
+  });
+});
+
+describe('hot reload', () => {
+  it('keeps the last good config on a broken edit, raises config_error, and applies a good one', async () => {
+    const h = start();
+    h.rewriteConfig(config().replace('severity: critical', 'severity: critcal'));
+    h.service.reloadNow();
+    const [error] = h.eventsOf('config_error');
+    expect(error).toMatchObject({ file: h.configFile });
+    expect((error as { errors: string[] }).errors).toEqual([
+      expect.stringMatching(
+        /alerts\.yaml:14:15: .*unknown severity "critcal" \(did you mean critical\?\)/,
+      ),
+    ]);
+    await h.emit(h.failed('reload-1'));
+    expect(server.to('/hook')).toHaveLength(1);
+    h.rewriteConfig(config().replace('channels: [ops-hook]\n', 'channels: [slack]\n'));
+    h.service.reloadNow();
+    await h.advance(11_000);
+    await h.emit(h.failed('reload-2'));
+    expect(server.to('/hook')).toHaveLength(1);
+    expect(server.to(SECRET_PATH)).toHaveLength(1);
+  });
+});
