@@ -91,6 +91,15 @@ export class AlertDispatcher {
     this.settle();
   }
 
+  /**
+   * Sends grouped follow-ups and the "while Runwatch was away" digest now rather than at the end
+   * of their window: `watch --once` exits when it has reported.
+   */
+  flushGroups(): void {
+    this.options.table.flushGroups(this.options.clock.now());
+    this.wake();
+  }
+
   /** Resolves when nothing is in flight and nothing is due now. */
   idle(): Promise<void> {
     return new Promise((resolve) => {
@@ -284,6 +293,7 @@ export class AlertDispatcher {
         error,
       });
       if (result.ok) {
+        table.attempted(ready.row.id, now, null);
         table.endRow(ready.row.id, 'sent', now, null);
         this.sent(ready, attempt, now);
         return;

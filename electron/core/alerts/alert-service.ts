@@ -118,6 +118,12 @@ export class AlertService {
     return this.dispatcher.idle();
   }
 
+  /** Delivers what waits for a group window now, then resolves when nothing is in flight. */
+  async flush(): Promise<void> {
+    this.dispatcher.flushGroups();
+    await this.dispatcher.idle();
+  }
+
   async stop(): Promise<void> {
     this.watcher?.close();
     if (this.reloadTimer !== null) this.options.clock.clearTimeout(this.reloadTimer);

@@ -4,11 +4,15 @@ import { ForeignDatabaseError } from '../demo/demo-pipeline.ts';
 import { DataDirBusyError } from '../store/data-dir-lock.ts';
 import { StateSchemaError } from '../store/state-schema.ts';
 import { ackCommand } from './ack-command.ts';
+import { alertsCommand } from './alerts-command.ts';
 import { archiveCommand } from './archive-command.ts';
+import { checkConfigCommand } from './check-config-command.ts';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, InputError, UsageError } from './cli-errors.ts';
 import { durationArg, positiveIntArg, positiveNumberArg } from './cli-options.ts';
 import { demoCommand } from './demo-command.ts';
+import { routeCommand } from './route-command.ts';
 import { statusCommand } from './status-command.ts';
+import { testAlertCommand } from './test-alert-command.ts';
 import { verifyCommand } from './verify-command.ts';
 import { watchCommand } from './watch-command.ts';
 
@@ -19,7 +23,11 @@ Examples:
   runwatch status --db /tmp/o.db
   runwatch ack --db /tmp/o.db --all
   runwatch archive --db /tmp/o.db --run etl-daily-0001
-  runwatch verify ~/.local/share/runwatch/sources/o-1a2b3c4d/archive/etl-daily-0001.zip`;
+  runwatch verify ~/.local/share/runwatch/sources/o-1a2b3c4d/archive/etl-daily-0001.zip
+  runwatch check-config config/alerts.yaml
+  runwatch test-alert --channel slack
+  runwatch route --db /tmp/o.db --event '{"type":"run_completed","outcome":"failed","run_id":"r1"}'
+  runwatch alerts --db /tmp/o.db --limit 20`;
 
 function buildProgram(run: (result: Promise<number> | number) => void): Command {
   const program = new Command('runwatch')
@@ -115,6 +123,53 @@ function buildProgram(run: (result: Promise<number> | number) => void): Command 
     )
     .argument('<file.zip>', 'the zip')
     .action((file: string) => run(verifyCommand(file)));
+
+  program
+    .command('check-config')
+    .description(
+      'validate a config file: every problem as file:line:col: message (exit 1); else a summary, and warnings for inactive channels and rules they leave without one',
+    )
+    .argument('<file>', 'the config file, e.g. config/alerts.yaml')
+    .action((file: string) => run(checkConfigCommand(file)));
+
+  program
+    .command('test-alert')
+    .description(
+      'send a test message now to every active channel, or one; prints ok and latency or the error per channel (exit 1 if any failed)',
+    )
+    .option('--config <file>', 'the channels (default: the shipped config/alerts.yaml)')
+    .option('--channel <name>', 'only this channel')
+    .action((options) => run(testAlertCommand(options)));
+
+  program
+    .command('route')
+    .description(
+      "dry run of the alert rules for one event: which rules match, their dedup key and state, and each channel's verdict now",
+    )
+    .requiredOption(
+      '--event <json>',
+      'the event as JSON, e.g. \'{"type":"run_completed","outcome":"failed","run_id":"r1"}\'',
+    )
+    .option('--config <file>', 'the rules (default: the shipped config/alerts.yaml)')
+    .option('--db <file>', "use the state of this database's watch (read-only)")
+    .option('--data-dir <dir>', 'use the state in this data dir (read-only)')
+    .option('--json', 'print JSON')
+    .action((options) => run(routeCommand(options)));
+
+  program
+    .command('alerts')
+    .description(
+      'alert history from state.db (read-only): firing alerts, transitions, deliveries with every attempt, failing channels',
+    )
+    .option('--db <file>', 'the orchestration database (its data dir is found as status finds it)')
+    .option('--data-dir <dir>', 'the data dir of its watch')
+    .option('--json', 'print JSON')
+    .addOption(
+      new Option('--limit <n>', 'latest transitions and deliveries shown; 0 for all')
+        .argParser(positiveIntArg)
+        .default(50),
+    )
+    .action((options) => run(alertsCommand(options)));
 
   return program;
 }

@@ -1,6 +1,8 @@
 import { formatDuration } from '../../../shared/duration.ts';
 import type { AttentionItem } from '../../../shared/attention.ts';
 import type { ActiveRunStatus } from '../../../shared/run-status.ts';
+import { rulesWithoutActiveChannel } from '../alerts/alert-config.ts';
+import { activeAlerts } from './active-alerts.ts';
 import { readLiveStatus } from '../monitor/live-status.ts';
 import { SourceError } from '../source/source-error.ts';
 import { SqliteSource } from '../source/sqlite-source.ts';
@@ -32,6 +34,19 @@ export interface StatusReport {
   attention: AttentionItem[];
   /** Archive and report jobs: how many wait, and failures no later try has made good. */
   jobs: JobOverview;
+  alerts: AlertsStatus;
+}
+
+export interface AlertsStatus {
+  /** Alerts firing now (conditions not yet resolved). */
+  firing: number;
+  /** Deliveries not yet made: due, retrying, grouped or held. */
+  pending_deliveries: number;
+  inactive_channels: { channel: string; why: string }[];
+  /** Rules whose channels are all inactive: their alerts reach nobody. */
+  rules_without_channel: string[];
+  /** Channels whose deliveries keep failing. */
+  failing: { channel: string; since: string; error: string }[];
 }
 
 /** Failures listed by `status`, newest first. */
@@ -45,6 +60,24 @@ function stateOf(run: ActiveRunStatus): string {
   if (run.stalled_since) return 'STALLED';
   if (run.overdue_since) return 'OVERDUE';
   return run.stale ? 'stale' : '';
+}
+
+function renderAlerts(alerts: AlertsStatus): string[] {
+  const lines = [
+    `alerts: ${alerts.firing} firing, ${alerts.pending_deliveries} deliver${alerts.pending_deliveries === 1 ? 'y' : 'ies'} waiting`,
+  ];
+  for (const failing of alerts.failing) {
+    lines.push(
+      `DELIVERY FAILING to ${failing.channel} since ${time(failing.since)}: ${failing.error}`,
+    );
+  }
+  for (const rule of alerts.rules_without_channel) {
+    lines.push(`ERROR: rule ${rule} has no active channel: its alerts reach nobody`);
+  }
+  for (const { channel, why } of alerts.inactive_channels) {
+    lines.push(`channel ${channel} is inactive: ${why}`);
+  }
+  return lines;
 }
 
 export function renderStatus(report: StatusReport): string {
@@ -94,6 +127,7 @@ export function renderStatus(report: StatusReport): string {
         .join('\n'),
     );
   }
+  lines.push(...renderAlerts(report.alerts));
   const { pending, failed } = report.jobs;
   if (pending > 0)
     lines.push(`${pending} archive or report job${pending === 1 ? '' : 's'} waiting`);
@@ -114,7 +148,8 @@ export function renderStatus(report: StatusReport): string {
 
 export function statusCommand(options: StatusOptions): number {
   const paths = resolveSourcePaths(options);
-  const { settings } = loadSettings(options);
+  const { settings, config } = loadSettings(options);
+  const alertConfig = activeAlerts(config).alerts;
   const store = StateStore.exists(paths.dataDir)
     ? StateStore.open(paths.dataDir, 'readonly')
     : null;
@@ -129,12 +164,30 @@ export function statusCommand(options: StatusOptions): number {
     runs: [],
     attention: [],
     jobs: { pending: 0, failed: [] },
+    alerts: {
+      firing: 0,
+      pending_deliveries: 0,
+      inactive_channels: [...alertConfig.channels.values()]
+        .filter((channel) => channel.inactive !== null)
+        .map((channel) => ({ channel: channel.name, why: channel.inactive as string })),
+      rules_without_channel: rulesWithoutActiveChannel(alertConfig).map((rule) => rule.name),
+      failing: [],
+    },
   };
   try {
     const down = store?.getMeta<{ since: number }>('source_down');
     if (down) report.source_down_since = new Date(down.since).toISOString();
     report.attention = store?.attention(paths.sourceName) ?? [];
-    if (store) report.jobs = store.jobs.overview(FAILED_JOBS_SHOWN);
+    if (store) {
+      report.jobs = store.jobs.overview(FAILED_JOBS_SHOWN);
+      report.alerts.firing = store.alerts.firingCount();
+      report.alerts.pending_deliveries = store.alerts.pendingCount();
+      report.alerts.failing = store.alerts.failingChannels().map((row) => ({
+        channel: row.channel,
+        since: new Date(row.since).toISOString(),
+        error: row.error,
+      }));
+    }
     try {
       source.open();
       report.runs = readLiveStatus(source, store, settings, paths.sourceName, Date.now());

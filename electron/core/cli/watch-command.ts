@@ -153,7 +153,7 @@ export async function watchCommand(options: WatchOptions): Promise<number> {
     if (options.once) {
       const ok = await monitor.runOnce();
       await jobs.idle();
-      await alerts.idle();
+      await alerts.flush();
       return ok ? EXIT_OK : EXIT_INPUT;
     }
     let stopRequested: (reason: string) => void = () => {};

@@ -46,7 +46,7 @@ const pipelineSchema = z.strictObject({
 });
 
 /** The whole file: who to tell (DESIGN.md §7) and the optional monitoring settings. */
-const configSchema = z.strictObject({
+export const configSchema = z.strictObject({
   ...alertSectionsShape,
   monitor: monitorSchema.nullish(),
   pipelines: z.record(z.string(), pipelineSchema.nullable()).nullish(),

@@ -200,6 +200,7 @@ export class AlertTable {
       ),
       nextRepeat: db.prepare(`SELECT min(repeat_at) FROM alerts WHERE state = 'firing'`).pluck(),
       firingCount: db.prepare(`SELECT count(*) FROM alerts WHERE state = 'firing'`).pluck(),
+      pendingCount: db.prepare(`SELECT count(*) FROM outbox WHERE state = 'pending'`).pluck(),
       addCondition: db.prepare(
         'INSERT OR IGNORE INTO alert_conditions (subject, type, rule, dedup_key) VALUES (?, ?, ?, ?)',
       ),
@@ -268,6 +269,11 @@ export class AlertTable {
       rateLimited: db.prepare(
         `SELECT id FROM outbox WHERE channel = ? AND held_by = 'rate_limit' AND state = 'pending'
            AND message IS NULL AND id != ? ORDER BY id`,
+      ),
+      flushGroups: db.prepare(
+        `UPDATE outbox SET send_after = @now, next_at = @now
+          WHERE state = 'pending' AND held_by IN ('group', 'away') AND message IS NULL
+            AND next_at > @now`,
       ),
       endRow: db.prepare(
         `UPDATE outbox SET state = @state, ended_at = @now, last_error = coalesce(@error, last_error),
@@ -357,6 +363,11 @@ export class AlertTable {
 
   firingCount(): number {
     return this.sql.firingCount.get() as number;
+  }
+
+  /** Deliveries not yet made: due, retrying, grouped or held. */
+  pendingCount(): number {
+    return this.sql.pendingCount.get() as number;
   }
 
   addCondition(subject: string, type: string, rule: string, dedupKey: string): void {
@@ -492,6 +503,11 @@ export class AlertTable {
       this.sql.endRow.run({ state: 'merged', now, error: null, mergedInto: id, id: other.id });
     }
     return others.length;
+  }
+
+  /** Makes grouped follow-ups and away digests due now. */
+  flushGroups(now: number): void {
+    this.sql.flushGroups.run({ now });
   }
 
   endRow(id: number, state: OutboxState, now: number, error: string | null): void {

@@ -1,0 +1,176 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Severity } from '../../../shared/severity.ts';
+import type { MessageKind } from '../alerts/alert-message.ts';
+import type { DeliveryAttempt, HeldBy, OutboxState } from './alert-table.ts';
+import { STATE_SCHEMA_VERSION, StateSchemaError } from './state-schema.ts';
+import { STATE_DB } from './state-store.ts';
+
+export interface FiringAlert {
+  rule: string;
+  dedupKey: string;
+  severity: Severity;
+  firedAt: number;
+  notified: boolean;
+  lastSentAt: number | null;
+  repeatAt: number | null;
+}
+
+export interface Transition {
+  id: number;
+  at: number;
+  rule: string;
+  dedupKey: string;
+  transition: string;
+  severity: Severity;
+  eventId: number | null;
+  detail: string | null;
+}
+
+export interface Delivery {
+  id: number;
+  channel: string;
+  kind: MessageKind;
+  state: OutboxState;
+  heldBy: HeldBy;
+  severity: Severity;
+  sendAfter: number;
+  attempts: number;
+  lastError: string | null;
+  mergedInto: number | null;
+  createdAt: number;
+  endedAt: number | null;
+  /** The title of the message as frozen at the first attempt; null before it. */
+  title: string | null;
+  members: number;
+  rules: string[];
+  attemptLog: DeliveryAttempt[];
+}
+
+export interface FailingChannel {
+  channel: string;
+  since: number | null;
+  error: string | null;
+}
+
+interface DeliveryDb {
+  id: number;
+  channel: string;
+  kind: MessageKind;
+  state: OutboxState;
+  held_by: HeldBy;
+  severity: Severity;
+  send_after: number;
+  attempts: number;
+  last_error: string | null;
+  merged_into: number | null;
+  created_at: number;
+  ended_at: number | null;
+  title: string | null;
+  members: number;
+  rules: string | null;
+}
+
+/**
+ * The alert history in a state.db, read-only, for `runwatch alerts`: firing alerts, the
+ * transition log, deliveries with every attempt, and channels whose delivery is failing. Its own
+ * read-only connection, so it reads while a `watch` writes and never takes the data dir's lock.
+ */
+export class AlertHistory {
+  private readonly db: Database.Database;
+  private readonly sql;
+
+  constructor(db: Database.Database) {
+    this.db = db;
+    this.sql = {
+      firing: db.prepare(
+        `SELECT rule, dedup_key AS dedupKey, severity, fired_at AS firedAt, notified,
+                last_sent_at AS lastSentAt, repeat_at AS repeatAt
+           FROM alerts WHERE state = 'firing' ORDER BY fired_at, rule, dedup_key`,
+      ),
+      transitions: db.prepare(
+        `SELECT * FROM (
+           SELECT id, at, rule, dedup_key AS dedupKey, transition, severity, event_id AS eventId,
+                  detail
+             FROM alert_log ORDER BY id DESC LIMIT ?)
+          ORDER BY id`,
+      ),
+      deliveries: db.prepare(
+        `SELECT * FROM (
+           SELECT o.id, o.channel, o.kind, o.state, o.held_by, o.severity, o.send_after,
+                  o.attempts, o.last_error, o.merged_into, o.created_at, o.ended_at,
+                  json_extract(o.message, '$.title') AS title,
+                  (SELECT count(*) FROM outbox_members m WHERE m.outbox_id = o.id) AS members,
+                  (SELECT group_concat(rule, char(10)) FROM
+                     (SELECT DISTINCT rule FROM outbox_members m WHERE m.outbox_id = o.id
+                       ORDER BY rule)) AS rules
+             FROM outbox o ORDER BY o.id DESC LIMIT ?)
+          ORDER BY id`,
+      ),
+      attempts: db.prepare(
+        `SELECT outbox_id AS outboxId, attempt, at, ok, status, latency_ms AS latencyMs, error
+           FROM delivery_attempts WHERE outbox_id = ? ORDER BY attempt, id`,
+      ),
+      failing: db.prepare(
+        `SELECT channel, failing_since AS since, failing_error AS error FROM channel_state
+          WHERE failing_notice = 1 ORDER BY channel`,
+      ),
+    };
+  }
+
+  /** Opens a data dir's state.db read-only; it must exist and have this Runwatch's schema. */
+  static open(dataDir: string): AlertHistory {
+    const file = path.join(dataDir, STATE_DB);
+    const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 2_000 });
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version !== STATE_SCHEMA_VERSION) {
+      db.close();
+      throw new StateSchemaError(
+        `${file} has state schema ${version}; this Runwatch reads ${STATE_SCHEMA_VERSION} (start \`runwatch watch\` once to migrate it)`,
+      );
+    }
+    return new AlertHistory(db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Reads everything in one transaction, so the parts agree with each other. */
+  read(limit: number): {
+    firing: FiringAlert[];
+    transitions: Transition[];
+    deliveries: Delivery[];
+    failing: FailingChannel[];
+  } {
+    // LIMIT -1 is SQLite's "no limit".
+    const max = limit > 0 ? limit : -1;
+    return this.db.transaction(() => ({
+      firing: (
+        this.sql.firing.all() as (Omit<FiringAlert, 'notified'> & { notified: number })[]
+      ).map((row) => ({ ...row, notified: row.notified === 1 })),
+      transitions: this.sql.transitions.all(max) as Transition[],
+      deliveries: (this.sql.deliveries.all(max) as DeliveryDb[]).map((row) => ({
+        id: row.id,
+        channel: row.channel,
+        kind: row.kind,
+        state: row.state,
+        heldBy: row.held_by,
+        severity: row.severity,
+        sendAfter: row.send_after,
+        attempts: row.attempts,
+        lastError: row.last_error,
+        mergedInto: row.merged_into,
+        createdAt: row.created_at,
+        endedAt: row.ended_at,
+        title: row.title,
+        members: row.members,
+        rules: row.rules === null ? [] : row.rules.split('\n'),
+        attemptLog: (
+          this.sql.attempts.all(row.id) as (Omit<DeliveryAttempt, 'ok'> & { ok: number })[]
+        ).map((attempt) => ({ ...attempt, ok: attempt.ok === 1 })),
+      })),
+      failing: this.sql.failing.all() as FailingChannel[],
+    }))();
+  }
+}
