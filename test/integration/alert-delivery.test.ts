@@ -1,6 +1,9 @@
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AlertHarness } from '../support/alert-harness.ts';
 import { HookServer } from '../support/hook-server.ts';
+import { sleep, waitFor } from '../support/wait.ts';
 
 const SECRET_PATH = '/services/T000/B000/SLACKSECRETTOKEN';
 
@@ -305,5 +308,104 @@ describe('hot reload', () => {
     await h.emit(h.failed('reload-2'));
     expect(server.to('/hook')).toHaveLength(1);
     expect(server.to(SECRET_PATH)).toHaveLength(1);
+  });
+});
+
+describe('email through the engine', () => {
+  it('mails a failure with a [CRITICAL] subject, both parts, and a Message-ID from the row', async () => {
+    const mails: { raw: string; to: string[] }[] = [];
+    const smtp = new SMTPServer({
+      logger: false,
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          mails.push({
+            raw: Buffer.concat(chunks).toString('utf8'),
+            to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
+          });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    const { port } = smtp.server.address() as AddressInfo;
+    try {
+      const yaml = config().replace(
+        'rules:',
+        `  email:
+    type: email
+    host: \${SMTP_HOST}
+    port: \${SMTP_PORT:-587}
+    from: \${ALERT_EMAIL_FROM}
+    to: \${ALERT_EMAIL_TO}
+    min_severity: error
+rules:`,
+      );
+      const h = start(yaml.replaceAll('channels: [ops-hook]', 'channels: [email]'), {
+        SMTP_HOST: '127.0.0.1',
+        SMTP_PORT: String(port),
+        ALERT_EMAIL_FROM: 'runwatch@example.com',
+        ALERT_EMAIL_TO: 'oncall@example.com',
+      });
+      await h.emit(h.stalled('etl-41'), h.failed('etl-42'));
+      await waitFor(() => mails.length > 0, 'the mail');
+      await h.advance(15_000, 5_000);
+      expect(mails).toHaveLength(1);
+      const [mail] = mails;
+      expect(mail?.to).toEqual(['oncall@example.com']);
+      expect(mail?.raw).toMatch(
+        /^Subject: \[CRITICAL\] etl run etl-42 failed \(2 of 5 steps failed\)/m,
+      );
+      expect(mail?.raw).toMatch(/^Message-ID: <[0-9a-f]{16}\.\d+@runwatch>/m);
+      expect(mail?.raw).toContain('text/plain');
+      expect(mail?.raw).toContain('text/html');
+      expect(h.eventsOf('alert_sent')).toMatchObject([{ channel: 'email', rule: 'run-failed' }]);
+    } finally {
+      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    }
+  });
+});
+
+describe('heartbeat', () => {
+  it('is requested every `every` while the source is healthy, and not while it is down', async () => {
+    const h = start(config(`heartbeat: { url: "\${HEARTBEAT_URL}", every: 10s }`), {
+      HEARTBEAT_URL: server.url('/ping/HEARTBEATSECRET'),
+    });
+    const pings = () => server.to('/ping/HEARTBEATSECRET').length;
+    // Each ping is a real request: let it finish before the fake clock moves on.
+    const tick = async (ms: number) => {
+      for (let left = ms; left > 0; left -= 1_000) {
+        await h.advance(1_000);
+        await sleep(25);
+      }
+    };
+    await tick(1_000);
+    await waitFor(() => pings() === 1, 'the first ping');
+    await tick(20_000);
+    expect(pings()).toBe(3);
+    h.healthy = false;
+    await tick(30_000);
+    expect(pings()).toBe(3);
+    h.healthy = true;
+    await tick(10_000);
+    expect(pings()).toBe(4);
+  });
+
+  it('is inactive, not an error, when its variable is unset, and never logs its URL', async () => {
+    const h = start(config(`heartbeat: { url: "\${HEARTBEAT_URL}", every: 10s }`));
+    await h.advance(30_000, 5_000);
+    expect(server.received).toHaveLength(0);
+    const down = server.url('/ping/HEARTBEATSECRET');
+    await server.stop();
+    const failing = start(config(`heartbeat: { url: "\${HEARTBEAT_URL}", every: 10s }`), {
+      HEARTBEAT_URL: down,
+    });
+    await failing.advance(1_000);
+    await waitFor(() => failing.logs.some((line) => line.includes('heartbeat')), 'a warning');
+    expect(failing.logs.join('\n')).not.toContain('HEARTBEATSECRET');
+    await h.close();
   });
 });

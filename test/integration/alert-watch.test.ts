@@ -203,3 +203,35 @@ describe('alerts from runwatch watch', () => {
     });
   });
 });
+
+describe('editing the config while watch runs', () => {
+  it('keeps the last good config on a broken save, says why, and takes the next good one', async () => {
+    const { file, orch, server, config, dataDir } = await setup();
+    const env = { SLACK_WEBHOOK_URL: server.url(SLACK_PATH), OPS_WEBHOOK_URL: server.url('/hook') };
+    const child = watch(['--db', file, '--data-dir', dataDir, '--config', config], env);
+    await ready(child);
+    fs.writeFileSync(config, alertsYaml().replace('severity: critical', 'severity: critcal'));
+    const [error] = await waitFor(() => {
+      const found = child.events().filter((event) => event.type === 'config_error');
+      return found.length > 0 ? found : null;
+    }, 'config_error');
+    expect(error).toMatchObject({ file: config });
+    expect(JSON.stringify(error)).toContain('did you mean critical?');
+    orch.insertRun({ runId: 'etl-1', steps: [{ stepId: 'load', status: 'running' }] });
+    orch.finishRun('etl-1', 'failed', 'failed');
+    await waitFor(() => server.to(SLACK_PATH).length === 1, 'an alert under the last good config');
+    fs.writeFileSync(config, alertsYaml().replace('[slack, ops-hook]', '[ops-hook]'));
+    await waitFor(
+      () => child.stderr.some((line) => line.includes('config reloaded')),
+      'the reload',
+    );
+    orch.insertRun({ runId: 'etl-2', steps: [{ stepId: 'load', status: 'running' }] });
+    orch.finishRun('etl-2', 'failed', 'failed');
+    await waitFor(
+      () => server.to('/hook').some((request) => request.body.includes('etl-2')),
+      'etl-2 on ops-hook',
+    );
+    await sleep(500);
+    expect(server.to(SLACK_PATH)).toHaveLength(1);
+  });
+});

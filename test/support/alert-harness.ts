@@ -38,12 +38,22 @@ export class AlertHarness {
   readonly logs: string[] = [];
   readonly published: RunwatchEvent[] = [];
   configFile: string;
+  /** What the monitor would say of the source; the heartbeat is sent only while true. */
+  healthy = true;
   store!: StateStore;
   bus!: EventBus;
   service!: AlertService;
   private env: NodeJS.ProcessEnv;
 
-  constructor(yaml: string, env: NodeJS.ProcessEnv, clock = new FakeClock()) {
+  readonly tls: { ca?: string };
+
+  constructor(
+    yaml: string,
+    env: NodeJS.ProcessEnv,
+    clock = new FakeClock(),
+    tls: { ca?: string } = {},
+  ) {
+    this.tls = tls;
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-alerts-'));
     this.configFile = path.join(this.dir, 'alerts.yaml');
     fs.writeFileSync(this.configFile, yaml);
@@ -73,12 +83,12 @@ export class AlertHarness {
       bus: this.bus,
       config: this.load(),
       reload: () => this.load(),
-      channels: { desktop: this.desktop },
+      channels: { desktop: this.desktop, ...(this.tls.ca ? { tls: { ca: this.tls.ca } } : {}) },
       clock: this.clock,
       log,
       source: SOURCE,
       stallAfterFor: () => 60_000,
-      healthy: () => true,
+      healthy: () => this.healthy,
     });
     this.service.start();
   }
