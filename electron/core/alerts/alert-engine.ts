@@ -1,13 +1,14 @@
 import { ALERT_EVENT_TYPES, type RunwatchEvent } from '../../../shared/events.ts';
 import { severityRank } from '../../../shared/severity.ts';
-import type { Logger } from '../log.ts';
 import type { AlertRow, AlertTable, HeldBy, StoredMember } from '../store/alert-table.ts';
 import type { AlertConfig, EventFields, Rule } from './alert-config.ts';
 import type { MessageKind } from './alert-message.ts';
 import {
   channelVerdict,
   conditionSubject,
+  failureChannels,
   fireVerdict,
+  INHIBITED_BY_FAILURE,
   isCondition,
   matchRules,
   resolvesOf,
@@ -16,16 +17,12 @@ import {
 } from './alert-plan.ts';
 import { compileMatch, type MatchSpec } from './event-matcher.ts';
 
-/** Types whose alerts a failed run makes moot: its own step failures and stalls. */
-const INHIBITED_BY_FAILURE: readonly string[] = ['step_failed', 'run_stalled', 'run_overdue'];
-
 export interface AlertEngineOptions {
   table: AlertTable;
   config: AlertConfig;
   now: () => number;
   /** A pipeline's `stall_after`: a stall back within it of its recovery reopens silently. */
   stallAfterFor: (pipeline: string) => number;
-  log: Logger;
 }
 
 type Member = Omit<StoredMember, 'seq' | 'outboxId'>;
@@ -112,24 +109,9 @@ export class AlertEngine {
 
   private handleOne(event: EventFields & { id: number }, now: number): void {
     const matched = matchRules(this.config.rules, event);
-    const context = this.channelContext(now);
-    const failureChannels = new Set<string>();
-    if (event.type === 'run_completed' && event.outcome === 'failed') {
-      for (const { rule } of matched) {
-        for (const channel of rule.channels) {
-          const verdict = channelVerdict(channel, rule.severity, event, context);
-          if (
-            verdict.kind !== 'unknown' &&
-            verdict.kind !== 'inactive' &&
-            verdict.kind !== 'below'
-          ) {
-            failureChannels.add(channel);
-          }
-        }
-      }
-      this.inhibit(String(event.run_id), failureChannels, event.id, now);
-    }
-    this.resolve(event, failureChannels, now);
+    const told = failureChannels(event, matched, this.channelContext(now));
+    if (told.size > 0) this.inhibit(String(event.run_id), told, event.id, now);
+    this.resolve(event, told, now);
     for (const { rule, dedupKey } of matched) this.fire(rule, dedupKey, event, now);
   }
 
@@ -140,7 +122,6 @@ export class AlertEngine {
     eventId: number,
     now: number,
   ): void {
-    if (channels.size === 0) return;
     const table = this.options.table;
     for (const member of table.unsentMembersOfRun(runId)) {
       if (!INHIBITED_BY_FAILURE.includes(String(member.event.type))) continue;

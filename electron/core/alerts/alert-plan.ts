@@ -133,3 +133,32 @@ export function channelVerdict(
   if (window !== null && window > now) return { kind: 'group', until: window };
   return { kind: 'now' };
 }
+
+/** Types whose alerts a failed run makes moot: its own step failures and stalls. */
+export const INHIBITED_BY_FAILURE: readonly string[] = [
+  'step_failed',
+  'run_stalled',
+  'run_overdue',
+];
+
+/**
+ * The channels a run's failure is told to. There, the run's unsent step failures and stalls and
+ * the resolved notice of its stall are inhibited: the failure says it all.
+ */
+export function failureChannels(
+  event: EventFields,
+  matched: readonly MatchedRule[],
+  context: ChannelContext,
+): Set<string> {
+  const channels = new Set<string>();
+  if (event.type !== 'run_completed' || event.outcome !== 'failed') return channels;
+  for (const { rule } of matched) {
+    for (const channel of rule.channels) {
+      const verdict = channelVerdict(channel, rule.severity, event, context);
+      if (verdict.kind !== 'unknown' && verdict.kind !== 'inactive' && verdict.kind !== 'below') {
+        channels.add(channel);
+      }
+    }
+  }
+  return channels;
+}

@@ -74,7 +74,6 @@ export class AlertService {
       config,
       now: () => options.clock.now(),
       stallAfterFor: options.stallAfterFor,
-      log: options.log,
     });
     this.dispatcher = new AlertDispatcher({
       table: options.store.alerts,

@@ -2,6 +2,7 @@ import { ALERT_EVENT_TYPES } from '../../../shared/events.ts';
 import type { AlertConfig, EventFields, Rule } from '../alerts/alert-config.ts';
 import {
   channelVerdict,
+  failureChannels,
   fireVerdict,
   isCondition,
   matchRules,
@@ -141,18 +142,8 @@ export function planRoute(
       verdict: channelVerdict(channel, severity, event, context),
     }));
   const matched = matchRules(config.rules, event);
-  // As AlertEngine does: channels told of a run's failure get no resolved notice of its stall.
-  const failureChannels = new Set<string>();
-  if (event.type === 'run_completed' && event.outcome === 'failed') {
-    for (const { rule } of matched) {
-      for (const route of channels(rule, rule.severity)) {
-        if (!['unknown', 'inactive', 'below'].includes(route.verdict.kind)) {
-          failureChannels.add(route.channel);
-        }
-      }
-    }
-  }
-  const resolves = planResolves(event, config, state, channels, failureChannels);
+  const told = failureChannels(event, matched, context);
+  const resolves = planResolves(event, config, state, channels, told);
   const last = matched.at(-1);
   const notTried =
     last && !last.rule.continue
