@@ -102,7 +102,16 @@ export class AlertService {
 
   start(): void {
     const { store, bus, log } = this.options;
-    store.onEventsRecorded((events) => this.engine.handle(events));
+    store.onEventsRecorded((events) => {
+      // A fault in the rules must not stop the monitor from committing what it saw.
+      try {
+        store.savepoint(() => this.engine.handle(events));
+      } catch (error) {
+        log.error(
+          `alert rules failed on ${events.map((event) => event.type).join(', ')}: ${this.redact(errorMessage(error))}`,
+        );
+      }
+    });
     this.unsubscribe = bus.onAny(() => this.wakeSoon());
     const { channels, rules } = describeInactive(this.config);
     for (const line of channels) log.warn(line);

@@ -274,6 +274,11 @@ export class StateStore {
     this.recorded = hook;
   }
 
+  /** Runs `write` inside the current transaction as a savepoint: if it throws, only it is undone. */
+  savepoint<T>(write: () => T): T {
+    return this.db.transaction(write)();
+  }
+
   /** Runs `write` in one immediate transaction. */
   transaction<T>(write: () => T): T {
     return this.db.transaction(write).immediate();
