@@ -1,15 +1,18 @@
 /**
- * `npm run bench [-- --quick] [-- --only monitor|archive]`: Runwatch's change detection against
- * a large orchestration database — latency, cycle cost, idle CPU and memory — beside the naive
- * poller it replaces, and archiving a run's artifacts beside Info-ZIP, each measured in the same
- * run. Prints tables and saves test-results/bench.json; it never fails on a timing (benchmarks
- * report, they do not assert).
+ * `npm run bench [-- --quick] [-- --only monitor|archive|alert]`: Runwatch's change detection
+ * against a large orchestration database — latency, cycle cost, idle CPU and memory — beside
+ * the naive poller it replaces, archiving a run's artifacts beside Info-ZIP, and the alert
+ * engine's throughput beside recording the events alone, each measured in the same run. Prints
+ * tables and saves test-results/bench.json; it never fails on a timing (benchmarks report, they
+ * do not assert).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { benchConfig, TARGETS } from './bench-config.ts';
 import { ratiosOf, type BenchResults } from './bench-results.ts';
+import { benchAlerts } from './alert-bench.ts';
+import { formatAlertReport } from './alert-report.ts';
 import { benchArchive, type ArchiveBenchResult } from './archive-bench.ts';
 import { formatArchiveReport } from './archive-report.ts';
 import { ensureArtifactTree } from './artifact-tree.ts';
@@ -23,11 +26,13 @@ const RESULTS_FILE = path.join(ROOT, 'test-results', 'bench.json');
 
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
-function onlyArg(): 'monitor' | 'archive' | null {
+function onlyArg(): 'monitor' | 'archive' | 'alert' | null {
   const i = process.argv.indexOf('--only');
   const value = i === -1 ? null : process.argv[i + 1];
-  if (value === null || value === 'monitor' || value === 'archive') return value ?? null;
-  throw new Error(`--only takes monitor or archive, not ${value}`);
+  if (value === null || value === 'monitor' || value === 'archive' || value === 'alert') {
+    return value ?? null;
+  }
+  throw new Error(`--only takes monitor, archive or alert, not ${value}`);
 }
 
 async function archiveSection(quick: boolean, workDir: string): Promise<ArchiveBenchResult> {
@@ -48,6 +53,19 @@ async function main(): Promise<void> {
       fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
       fs.writeFileSync(RESULTS_FILE, `${JSON.stringify({ archive }, null, 2)}\n`);
       process.stdout.write(`\n${formatArchiveReport(archive)}\n`);
+    } finally {
+      fs.rmSync(workDir, { recursive: true, force: true });
+    }
+    return;
+  }
+  if (only === 'alert') {
+    fs.mkdirSync(cacheRoot(), { recursive: true });
+    const workDir = fs.mkdtempSync(path.join(cacheRoot(), 'work-'));
+    try {
+      const alert = await benchAlerts(quick, workDir, progress);
+      fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+      fs.writeFileSync(RESULTS_FILE, `${JSON.stringify({ alert }, null, 2)}\n`);
+      process.stdout.write(`\n${formatAlertReport(alert)}\n`);
     } finally {
       fs.rmSync(workDir, { recursive: true, force: true });
     }
@@ -99,6 +117,7 @@ async function main(): Promise<void> {
     });
     const naiveMs = reports[0]?.naive.cycleMs.median ?? Number.NaN;
     const archive = only === 'monitor' ? null : await archiveSection(quick, workDir);
+    const alert = only === 'monitor' ? null : await benchAlerts(quick, workDir, progress);
 
     const cpus = os.cpus();
     const results: BenchResults = {
@@ -119,9 +138,10 @@ async function main(): Promise<void> {
       archive,
     };
     fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
-    fs.writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+    fs.writeFileSync(RESULTS_FILE, `${JSON.stringify({ ...results, alert }, null, 2)}\n`);
     process.stdout.write(`\n${formatReport(results, path.relative(ROOT, RESULTS_FILE))}\n`);
     if (archive) process.stdout.write(`\n${formatArchiveReport(archive)}\n`);
+    if (alert) process.stdout.write(`\n${formatAlertReport(alert)}\n`);
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });
   }

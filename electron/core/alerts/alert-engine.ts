@@ -101,6 +101,7 @@ export class AlertEngine {
   /** Runs committed events through the rules. Called inside the recording transaction. */
   handle(events: readonly RunwatchEvent[]): void {
     const now = this.options.now();
+    this.options.table.forget();
     for (const event of events) {
       if (ALERT_EVENT_TYPES.includes(event.type)) continue;
       this.handleOne(event as unknown as EventFields & { id: number }, now);
@@ -193,10 +194,8 @@ export class AlertEngine {
     const key = { rule: rule.name, dedupKey, severity: rule.severity };
     if (condition)
       table.addCondition(conditionSubject(event), String(event.type), rule.name, dedupKey);
-    if (verdict.kind === 'collapse') {
-      table.log(now, key, 'collapsed', event.id, verdict.why);
-      return;
-    }
+    // A collapse changes nothing, so it writes nothing: a burst of re-firings costs reads only.
+    if (verdict.kind === 'collapse') return;
     if (verdict.kind === 'reopen' && row) {
       // A resolve not yet sent is withdrawn: the flap is never seen. One already sent stays
       // sent; a repeat will say the alert is firing again.
@@ -222,7 +221,7 @@ export class AlertEngine {
       dedupKey,
       state: condition ? 'firing' : 'fired',
       severity: rule.severity,
-      event,
+      eventId: event.id,
       firedAt: now,
       resolvedAt: null,
       notified: false,
@@ -308,6 +307,7 @@ export class AlertEngine {
   queueRepeats(): void {
     const table = this.options.table;
     const now = this.options.now();
+    table.forget();
     if (table.dueRepeats(now).length === 0) return;
     // Repeats falling due within a group window of each other go out together, so alerts fired
     // in one burst keep repeating as one message.

@@ -9,7 +9,8 @@ export interface AlertRow {
   dedupKey: string;
   state: AlertState;
   severity: Severity;
-  event: Record<string, unknown>;
+  /** The recorded event that fired it. */
+  eventId: number;
   firedAt: number;
   resolvedAt: number | null;
   notified: boolean;
@@ -65,7 +66,7 @@ interface AlertDb {
   dedup_key: string;
   state: AlertState;
   severity: Severity;
-  event: string;
+  event_id: number;
   fired_at: number;
   resolved_at: number | null;
   notified: number;
@@ -100,7 +101,19 @@ interface MemberDb {
   severity: Severity;
   fired_at: number;
   run_id: string | null;
-  event: string;
+  event_id: number | null;
+  event: string | null;
+  body: string | null;
+}
+
+/**
+ * An event as the bus carries it, from its row in `events`. Alerts and outbox members point at
+ * the recorded event rather than copying it: a burst of alerts then writes a few bytes each.
+ */
+function recordedEvent(id: number, body: string | null): Record<string, unknown> {
+  if (body === null) return { id };
+  const { type, ...rest } = JSON.parse(body) as Record<string, unknown>;
+  return { type, id, ...rest };
 }
 
 function alertFromDb(row: AlertDb): AlertRow {
@@ -109,7 +122,7 @@ function alertFromDb(row: AlertDb): AlertRow {
     dedupKey: row.dedup_key,
     state: row.state,
     severity: row.severity,
-    event: JSON.parse(row.event) as Record<string, unknown>,
+    eventId: row.event_id,
     firedAt: row.fired_at,
     resolvedAt: row.resolved_at,
     notified: row.notified === 1,
@@ -148,7 +161,10 @@ function memberFromDb(row: MemberDb): StoredMember {
     severity: row.severity,
     firedAt: row.fired_at,
     runId: row.run_id,
-    event: JSON.parse(row.event) as Record<string, unknown>,
+    event:
+      row.event_id === null
+        ? (JSON.parse(row.event ?? '{}') as Record<string, unknown>)
+        : recordedEvent(row.event_id, row.body),
   };
 }
 
@@ -169,17 +185,25 @@ export function toMember(member: StoredMember): AlertMember {
  */
 export class AlertTable {
   private readonly sql;
+  /**
+   * Group windows and open rows looked up while handling one batch of events: the engine asks
+   * for the same few again and again. Cleared by `forget()` before each batch and whenever a row
+   * may have ended.
+   */
+  private readonly windows = new Map<string, number | null>();
+  private readonly openRows = new Map<string, number>();
+  private readonly severities = new Map<number, Severity>();
 
   constructor(db: Database.Database) {
     this.sql = {
       getAlert: db.prepare('SELECT * FROM alerts WHERE rule = ? AND dedup_key = ?'),
       putAlert: db.prepare(
-        `INSERT INTO alerts (rule, dedup_key, state, severity, event, fired_at, resolved_at, notified,
-           last_sent_at, repeat_at, updated_at)
-         VALUES (@rule, @dedup_key, @state, @severity, @event, @fired_at, @resolved_at, @notified,
+        `INSERT INTO alerts (rule, dedup_key, state, severity, event_id, fired_at, resolved_at,
+           notified, last_sent_at, repeat_at, updated_at)
+         VALUES (@rule, @dedup_key, @state, @severity, @event_id, @fired_at, @resolved_at, @notified,
            @last_sent_at, @repeat_at, @updated_at)
          ON CONFLICT (rule, dedup_key) DO UPDATE SET state = excluded.state,
-           severity = excluded.severity, event = excluded.event, fired_at = excluded.fired_at,
+           severity = excluded.severity, event_id = excluded.event_id, fired_at = excluded.fired_at,
            resolved_at = excluded.resolved_at, notified = excluded.notified,
            last_sent_at = excluded.last_sent_at, repeat_at = excluded.repeat_at,
            updated_at = excluded.updated_at`,
@@ -195,8 +219,9 @@ export class AlertTable {
       ),
       setRepeatAt: db.prepare('UPDATE alerts SET repeat_at = ? WHERE rule = ? AND dedup_key = ?'),
       dueRepeats: db.prepare(
-        `SELECT * FROM alerts WHERE state = 'firing' AND repeat_at <= ?
-          ORDER BY repeat_at, rule, dedup_key LIMIT 1000`,
+        `SELECT a.*, e.body FROM alerts a LEFT JOIN events e ON e.id = a.event_id
+          WHERE a.state = 'firing' AND a.repeat_at <= ?
+          ORDER BY a.repeat_at, a.rule, a.dedup_key LIMIT 1000`,
       ),
       nextRepeat: db.prepare(`SELECT min(repeat_at) FROM alerts WHERE state = 'firing'`).pluck(),
       firingCount: db.prepare(`SELECT count(*) FROM alerts WHERE state = 'firing'`).pluck(),
@@ -223,11 +248,11 @@ export class AlertTable {
          ON CONFLICT (channel) DO UPDATE SET window_until = excluded.window_until`,
       ),
       openRow: db.prepare(
-        `SELECT id FROM outbox WHERE channel = ? AND kind = ? AND held_by IS ? AND send_after = ?
+        `SELECT id, severity FROM outbox WHERE channel = ? AND kind = ? AND held_by IS ? AND send_after = ?
            AND state = 'pending' AND attempts = 0 AND message IS NULL ORDER BY id DESC LIMIT 1`,
       ),
       openRowAnyTime: db.prepare(
-        `SELECT id FROM outbox WHERE channel = ? AND kind = ? AND held_by IS ?
+        `SELECT id, severity FROM outbox WHERE channel = ? AND kind = ? AND held_by IS ?
            AND state = 'pending' AND attempts = 0 AND message IS NULL ORDER BY id DESC LIMIT 1`,
       ),
       insertRow: db.prepare(
@@ -238,17 +263,29 @@ export class AlertTable {
       raiseSeverity: db.prepare('UPDATE outbox SET severity = ? WHERE id = ?'),
       rowSeverity: db.prepare('SELECT severity FROM outbox WHERE id = ?').pluck(),
       addMember: db.prepare(
-        `INSERT INTO outbox_members (outbox_id, rule, dedup_key, status, severity, fired_at, run_id, event)
-         VALUES (@outboxId, @rule, @dedupKey, @status, @severity, @firedAt, @runId, @event)`,
+        `INSERT INTO outbox_members (outbox_id, rule, dedup_key, status, severity, fired_at, run_id,
+           event_id, event)
+         VALUES (@outboxId, @rule, @dedupKey, @status, @severity, @firedAt, @runId, @eventId, @event)`,
       ),
-      members: db.prepare('SELECT * FROM outbox_members WHERE outbox_id = ? ORDER BY seq'),
+      members: db.prepare(
+        `SELECT m.*, e.body FROM outbox_members m LEFT JOIN events e ON e.id = m.event_id
+          WHERE m.outbox_id = ? ORDER BY m.seq`,
+      ),
+      // Members are looked up only while their row is not yet frozen (`open`): two small partial
+      // indexes, while the ever-growing members table keeps only its row's index.
       unsentMembersOfRun: db.prepare(
-        `SELECT m.* FROM outbox_members m JOIN outbox o ON o.id = m.outbox_id
-          WHERE m.run_id = ? AND o.state = 'pending' AND o.message IS NULL`,
+        `SELECT m.*, e.body FROM outbox_members m JOIN outbox o ON o.id = m.outbox_id
+           LEFT JOIN events e ON e.id = m.event_id
+          WHERE m.open = 1 AND m.run_id = ? AND o.state = 'pending' AND o.message IS NULL`,
       ),
       unsentMembersOfAlert: db.prepare(
-        `SELECT m.* FROM outbox_members m JOIN outbox o ON o.id = m.outbox_id
-          WHERE m.rule = ? AND m.dedup_key = ? AND o.state = 'pending' AND o.message IS NULL`,
+        `SELECT m.*, e.body FROM outbox_members m JOIN outbox o ON o.id = m.outbox_id
+           LEFT JOIN events e ON e.id = m.event_id
+          WHERE m.open = 1 AND m.rule = ? AND m.dedup_key = ? AND o.state = 'pending'
+            AND o.message IS NULL`,
+      ),
+      closeMembers: db.prepare(
+        'UPDATE outbox_members SET open = NULL WHERE outbox_id = ? AND open = 1',
       ),
       deleteMember: db.prepare('DELETE FROM outbox_members WHERE seq = ?'),
       memberCount: db.prepare('SELECT count(*) FROM outbox_members WHERE outbox_id = ?').pluck(),
@@ -324,7 +361,7 @@ export class AlertTable {
       dedup_key: alert.dedupKey,
       state: alert.state,
       severity: alert.severity,
-      event: JSON.stringify(alert.event),
+      event_id: alert.eventId,
       fired_at: alert.firedAt,
       resolved_at: alert.resolvedAt,
       notified: alert.notified ? 1 : 0,
@@ -353,8 +390,12 @@ export class AlertTable {
     this.sql.setRepeatAt.run(at, rule, dedupKey);
   }
 
-  dueRepeats(now: number): AlertRow[] {
-    return (this.sql.dueRepeats.all(now) as AlertDb[]).map(alertFromDb);
+  /** Firing alerts whose repeat is due, with the event that fired each. */
+  dueRepeats(now: number): (AlertRow & { event: Record<string, unknown> })[] {
+    return (this.sql.dueRepeats.all(now) as (AlertDb & { body: string | null })[]).map((row) => ({
+      ...alertFromDb(row),
+      event: recordedEvent(row.event_id, row.body),
+    }));
   }
 
   nextRepeat(): number | null {
@@ -396,12 +437,25 @@ export class AlertTable {
     this.sql.log.run(at, alert.rule, alert.dedupKey, transition, alert.severity, eventId, detail);
   }
 
+  /** Drops what was looked up: other code may have changed rows since. */
+  forget(): void {
+    this.windows.clear();
+    this.openRows.clear();
+    this.severities.clear();
+  }
+
   windowUntil(channel: string): number | null {
-    return (this.sql.windowUntil.get(channel) as number | null | undefined) ?? null;
+    let until = this.windows.get(channel);
+    if (until === undefined) {
+      until = (this.sql.windowUntil.get(channel) as number | null | undefined) ?? null;
+      this.windows.set(channel, until);
+    }
+    return until;
   }
 
   setWindow(channel: string, until: number | null): void {
     this.sql.setWindow.run(channel, until);
+    this.windows.set(channel, until);
   }
 
   /**
@@ -414,15 +468,22 @@ export class AlertTable {
     now: number,
     maxAge: number,
   ): number {
+    const key = `${spec.channel}\n${spec.kind}\n${spec.heldBy}\n${spec.heldBy === 'away' ? '' : spec.sendAfter}`;
     if (spec.join) {
+      const cached = this.openRows.get(key);
+      if (cached !== undefined) return cached;
       const open = (
         spec.heldBy === 'away'
           ? this.sql.openRowAnyTime.get(spec.channel, spec.kind, spec.heldBy)
           : this.sql.openRow.get(spec.channel, spec.kind, spec.heldBy, spec.sendAfter)
-      ) as { id: number } | undefined;
-      if (open) return open.id;
+      ) as { id: number; severity: Severity } | undefined;
+      if (open) {
+        this.openRows.set(key, open.id);
+        this.severities.set(open.id, open.severity);
+        return open.id;
+      }
     }
-    return Number(
+    const id = Number(
       this.sql.insertRow.run(
         spec.channel,
         spec.kind,
@@ -434,6 +495,9 @@ export class AlertTable {
         Math.max(now, spec.sendAfter) + maxAge,
       ).lastInsertRowid,
     );
+    if (spec.join) this.openRows.set(key, id);
+    this.severities.set(id, severity);
+    return id;
   }
 
   addMember(
@@ -449,11 +513,18 @@ export class AlertTable {
       severity: member.severity,
       firedAt: member.firedAt,
       runId: member.runId,
-      event: JSON.stringify(member.event),
+      eventId: typeof member.event.id === 'number' ? member.event.id : null,
+      event: typeof member.event.id === 'number' ? null : JSON.stringify(member.event),
     });
-    const current = this.sql.rowSeverity.get(outboxId) as Severity;
-    if (rank(member.severity) > rank(current))
+    const current =
+      this.severities.get(outboxId) ?? (this.sql.rowSeverity.get(outboxId) as Severity);
+    if (rank(member.severity) > rank(current)) {
       this.sql.raiseSeverity.run(member.severity, outboxId);
+    }
+    this.severities.set(
+      outboxId,
+      rank(member.severity) > rank(current) ? member.severity : current,
+    );
   }
 
   members(outboxId: number): StoredMember[] {
@@ -470,6 +541,7 @@ export class AlertTable {
 
   /** Removes a member from a row not yet sent; a row left empty is dropped. */
   deleteMember(member: StoredMember, now: number): void {
+    this.forget();
     this.sql.deleteMember.run(member.seq);
     if ((this.sql.memberCount.get(member.outboxId) as number) === 0) {
       this.endRow(member.outboxId, 'dropped', now, null);
@@ -512,6 +584,7 @@ export class AlertTable {
 
   endRow(id: number, state: OutboxState, now: number, error: string | null): void {
     this.sql.endRow.run({ state, now, error, mergedInto: null, id });
+    this.sql.closeMembers.run(id);
   }
 
   hold(id: number, heldBy: HeldBy, until: number): void {
@@ -520,6 +593,7 @@ export class AlertTable {
 
   freeze(id: number, message: AlertMessage, body: string): void {
     this.sql.freeze.run(JSON.stringify(message), body, message.kind, message.severity, id);
+    this.sql.closeMembers.run(id);
   }
 
   attempted(id: number, nextAt: number, error: string | null): void {

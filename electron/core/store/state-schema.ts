@@ -83,7 +83,7 @@ const MIGRATIONS: readonly string[] = [
      dedup_key     TEXT NOT NULL,
      state         TEXT NOT NULL CHECK (state IN ('firing', 'resolved', 'fired')),
      severity      TEXT NOT NULL,
-     event         TEXT NOT NULL,
+     event_id      INTEGER NOT NULL,
      fired_at      INTEGER NOT NULL,
      resolved_at   INTEGER,
      notified      INTEGER NOT NULL DEFAULT 0,
@@ -91,7 +91,7 @@ const MIGRATIONS: readonly string[] = [
      repeat_at     INTEGER,
      updated_at    INTEGER NOT NULL,
      PRIMARY KEY (rule, dedup_key)
-   );
+   ) WITHOUT ROWID;
    CREATE INDEX alerts_repeat ON alerts(repeat_at) WHERE state = 'firing';
    CREATE TABLE alert_conditions (
      subject   TEXT NOT NULL,
@@ -99,7 +99,7 @@ const MIGRATIONS: readonly string[] = [
      rule      TEXT NOT NULL,
      dedup_key TEXT NOT NULL,
      PRIMARY KEY (subject, type, rule, dedup_key)
-   );
+   ) WITHOUT ROWID;
    CREATE INDEX alert_conditions_alert ON alert_conditions(rule, dedup_key);
    CREATE TABLE alert_log (
      id         INTEGER PRIMARY KEY,
@@ -111,7 +111,6 @@ const MIGRATIONS: readonly string[] = [
      event_id   INTEGER,
      detail     TEXT
    );
-   CREATE INDEX alert_log_key ON alert_log(rule, dedup_key);
    CREATE TABLE outbox (
      id          INTEGER PRIMARY KEY,
      channel     TEXT NOT NULL,
@@ -131,6 +130,8 @@ const MIGRATIONS: readonly string[] = [
      ended_at    INTEGER
    );
    CREATE INDEX outbox_pending ON outbox(next_at) WHERE state = 'pending';
+   CREATE INDEX outbox_open ON outbox(channel, kind, send_after)
+     WHERE state = 'pending' AND message IS NULL;
    CREATE TABLE outbox_members (
      seq       INTEGER PRIMARY KEY,
      outbox_id INTEGER NOT NULL,
@@ -140,10 +141,13 @@ const MIGRATIONS: readonly string[] = [
      severity  TEXT NOT NULL,
      fired_at  INTEGER NOT NULL,
      run_id    TEXT,
-     event     TEXT NOT NULL
+     event_id  INTEGER,
+     event     TEXT,
+     open      INTEGER DEFAULT 1
    );
    CREATE INDEX outbox_members_row ON outbox_members(outbox_id);
-   CREATE INDEX outbox_members_run ON outbox_members(run_id);
+   CREATE INDEX outbox_members_open_run ON outbox_members(run_id) WHERE open = 1;
+   CREATE INDEX outbox_members_open_alert ON outbox_members(rule, dedup_key) WHERE open = 1;
    CREATE TABLE delivery_attempts (
      id         INTEGER PRIMARY KEY,
      outbox_id  INTEGER NOT NULL,
