@@ -409,3 +409,22 @@ describe('heartbeat', () => {
     await h.close();
   });
 });
+
+describe('history', () => {
+  it('keeps 30 days of deliveries and transitions, and never drops an alert still firing', async () => {
+    const h = start();
+    await h.emit(h.failed('old-1'), h.stalled('old-2'));
+    await h.advance(11_000);
+    expect(server.to('/hook')).toHaveLength(2);
+    h.clock.jump(31 * 86_400_000);
+    await h.restart();
+    expect(
+      h.logs.some((line) => /removed \d+ alert history rows older than 30 days/.test(line)),
+    ).toBe(true);
+    expect(h.store.alerts.getAlert('run-failed', 'run-failed:old-1')).toBeNull();
+    expect(h.store.alerts.getAlert('run-stalled', 'run-stalled:old-2')?.state).toBe('firing');
+    await h.emit(h.recovered('old-2'));
+    await h.advance(11_000);
+    expect(JSON.stringify(server.to('/hook').at(-1)?.json)).toContain('"status":"resolved"');
+  });
+});

@@ -19,6 +19,9 @@ import { makeRedactor } from './redact.ts';
 
 /** Editors save in bursts (write, rename, chmod): one reload after the burst. */
 const RELOAD_SETTLE_MS = 200;
+/** Alert history (deliveries, attempts, transitions, ended alerts) is kept this long. */
+export const ALERT_HISTORY_MS = 30 * 86_400_000;
+const PRUNE_EVERY_MS = 6 * 3_600_000;
 
 export interface AlertServiceOptions {
   store: StateStore;
@@ -61,6 +64,7 @@ export class AlertService {
   private configText: string | null = null;
   private watcher: fs.FSWatcher | null = null;
   private reloadTimer: TimerHandle | null = null;
+  private pruneTimer: TimerHandle | null = null;
   private wakeQueued = false;
   private unsubscribe: (() => void) | null = null;
 
@@ -119,6 +123,23 @@ export class AlertService {
     this.dispatcher.start();
     this.heartbeat.start();
     this.watchConfig();
+    this.prune();
+  }
+
+  /** Drops history past `ALERT_HISTORY_MS`, a chunk per transaction, then again in six hours. */
+  private prune(): void {
+    const { store, clock, log } = this.options;
+    const before = clock.now() - ALERT_HISTORY_MS;
+    let removed = 0;
+    try {
+      for (let chunk = 1; chunk > 0; removed += chunk) {
+        chunk = store.transaction(() => store.alerts.pruneChunk(before));
+      }
+      if (removed > 0) log.info(`removed ${removed} alert history rows older than 30 days`);
+    } catch (error) {
+      log.warn(`alert history could not be pruned: ${errorMessage(error)}`);
+    }
+    this.pruneTimer = clock.setTimeout(() => this.prune(), PRUNE_EVERY_MS);
   }
 
   /** Resolves when no delivery is in flight or due now. */
@@ -135,6 +156,7 @@ export class AlertService {
   async stop(): Promise<void> {
     this.watcher?.close();
     if (this.reloadTimer !== null) this.options.clock.clearTimeout(this.reloadTimer);
+    if (this.pruneTimer !== null) this.options.clock.clearTimeout(this.pruneTimer);
     this.unsubscribe?.();
     this.options.store.onEventsRecorded(null);
     await Promise.all([this.dispatcher.stop(), this.heartbeat.stop()]);

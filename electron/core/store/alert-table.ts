@@ -343,6 +343,24 @@ export class AlertTable {
         `SELECT channel, failing_since AS since, failing_error AS error FROM channel_state
           WHERE failing_notice = 1 ORDER BY channel`,
       ),
+      oldRows: db
+        .prepare(
+          `SELECT id FROM outbox WHERE state != 'pending' AND ended_at < ? ORDER BY id LIMIT 500`,
+        )
+        .pluck(),
+      deleteAttempts: db.prepare('DELETE FROM delivery_attempts WHERE outbox_id = ?'),
+      deleteMembers: db.prepare('DELETE FROM outbox_members WHERE outbox_id = ?'),
+      deleteRow: db.prepare('DELETE FROM outbox WHERE id = ?'),
+      pruneLog: db.prepare(
+        'DELETE FROM alert_log WHERE id IN (SELECT id FROM alert_log WHERE at < ? ORDER BY id LIMIT 2000)',
+      ),
+      pruneAlerts: db.prepare(
+        `DELETE FROM alerts WHERE (rule, dedup_key) IN (
+           SELECT a.rule, a.dedup_key FROM alerts a WHERE a.state != 'firing' AND a.updated_at < ?
+              AND NOT EXISTS (SELECT 1 FROM alert_conditions c
+                               WHERE c.rule = a.rule AND c.dedup_key = a.dedup_key)
+            LIMIT 2000)`,
+      ),
       storedSilences: db.prepare('SELECT id, match, until, comment FROM silences WHERE until > ?'),
       addSilence: db.prepare(
         'INSERT INTO silences (match, until, comment, created_at) VALUES (?, ?, ?, ?)',
@@ -622,6 +640,23 @@ export class AlertTable {
   /** Channels whose "delivery failing" notice is raised. */
   failingChannels(): { channel: string; since: number; error: string }[] {
     return this.sql.failingChannels.all() as { channel: string; since: number; error: string }[];
+  }
+
+  /**
+   * Deletes one chunk of history older than `before`: ended deliveries with their members and
+   * attempts, transitions, and alerts no longer firing. Returns how many rows went, so the caller
+   * repeats in short transactions until nothing is left.
+   */
+  pruneChunk(before: number): number {
+    const rows = this.sql.oldRows.all(before) as number[];
+    for (const id of rows) {
+      this.sql.deleteAttempts.run(id);
+      this.sql.deleteMembers.run(id);
+      this.sql.deleteRow.run(id);
+    }
+    return (
+      rows.length + this.sql.pruneLog.run(before).changes + this.sql.pruneAlerts.run(before).changes
+    );
   }
 
   storedSilences(
