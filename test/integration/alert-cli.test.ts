@@ -139,8 +139,8 @@ describe('runwatch check-config', () => {
     expect(warnings).toHaveLength(5);
     expect(warnings[0]).toMatch(/^warning: channel desktop is inactive: no notification service/);
     expect(warnings.slice(1)).toEqual([
-      'warning: channel slack is inactive: SLACK_WEBHOOK_URL is not set',
-      'warning: channel email is inactive: SMTP_HOST, ALERT_EMAIL_FROM, ALERT_EMAIL_TO are not set',
+      'warning: channel slack is inactive: SLACK_WEBHOOK_URL is not set (rules that lose it: run-failed, run-stalled, archive-failed, source-down)',
+      'warning: channel email is inactive: SMTP_HOST, ALERT_EMAIL_FROM, ALERT_EMAIL_TO are not set (rules that lose it: run-failed, source-down)',
       'warning: rule run-succeeded has no active channel (desktop): its alerts reach nobody',
       'warning: rule archive-failed has no active channel (desktop, slack): its alerts reach nobody',
     ]);

@@ -184,7 +184,9 @@ describe('alerts from runwatch watch', () => {
     });
     await child.exited;
     const stderr = child.stderr.join('\n');
-    expect(stderr).toContain('channel slack is inactive: SLACK_WEBHOOK_URL is not set');
+    expect(stderr).toContain(
+      'channel slack is inactive: SLACK_WEBHOOK_URL is not set (rules that lose it: run-failed, run-stalled)',
+    );
     expect(stderr).toContain(
       'rule run-stalled has no active channel (slack): its alerts reach nobody',
     );
@@ -198,7 +200,13 @@ describe('alerts from runwatch watch', () => {
     await status.exited;
     const report = JSON.parse(status.stdout.join('\n')) as { alerts: Record<string, unknown> };
     expect(report.alerts).toMatchObject({
-      inactive_channels: [{ channel: 'slack', why: 'SLACK_WEBHOOK_URL is not set' }],
+      inactive_channels: [
+        {
+          channel: 'slack',
+          why: 'SLACK_WEBHOOK_URL is not set',
+          rules: ['run-failed', 'run-stalled'],
+        },
+      ],
       rules_without_channel: ['run-stalled'],
     });
   });

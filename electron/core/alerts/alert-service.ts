@@ -41,7 +41,13 @@ export interface AlertServiceOptions {
 export function describeInactive(config: AlertConfig): { channels: string[]; rules: string[] } {
   const channels = [...config.channels.values()]
     .filter((channel) => channel.inactive !== null)
-    .map((channel) => `channel ${channel.name} is inactive: ${channel.inactive}`);
+    .map((channel) => {
+      const users = config.rules
+        .filter((rule) => rule.channels.includes(channel.name))
+        .map((rule) => rule.name);
+      const lost = users.length > 0 ? ` (rules that lose it: ${users.join(', ')})` : '';
+      return `channel ${channel.name} is inactive: ${channel.inactive}${lost}`;
+    });
   const rules = rulesWithoutActiveChannel(config).map(
     (rule) =>
       `rule ${rule.name} has no active channel (${rule.channels.join(', ')}): its alerts reach nobody`,

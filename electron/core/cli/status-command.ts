@@ -42,7 +42,8 @@ export interface AlertsStatus {
   firing: number;
   /** Deliveries not yet made: due, retrying, grouped or held. */
   pending_deliveries: number;
-  inactive_channels: { channel: string; why: string }[];
+  /** Channels that cannot send, why, and the rules that use them. */
+  inactive_channels: { channel: string; why: string; rules: string[] }[];
   /** Rules whose channels are all inactive: their alerts reach nobody. */
   rules_without_channel: string[];
   /** Channels whose deliveries keep failing. */
@@ -74,8 +75,9 @@ function renderAlerts(alerts: AlertsStatus): string[] {
   for (const rule of alerts.rules_without_channel) {
     lines.push(`ERROR: rule ${rule} has no active channel: its alerts reach nobody`);
   }
-  for (const { channel, why } of alerts.inactive_channels) {
-    lines.push(`channel ${channel} is inactive: ${why}`);
+  for (const { channel, why, rules } of alerts.inactive_channels) {
+    const lost = rules.length > 0 ? ` (rules that lose it: ${rules.join(', ')})` : '';
+    lines.push(`channel ${channel} is inactive: ${why}${lost}`);
   }
   return lines;
 }
@@ -169,7 +171,13 @@ export function statusCommand(options: StatusOptions): number {
       pending_deliveries: 0,
       inactive_channels: [...alertConfig.channels.values()]
         .filter((channel) => channel.inactive !== null)
-        .map((channel) => ({ channel: channel.name, why: channel.inactive as string })),
+        .map((channel) => ({
+          channel: channel.name,
+          why: channel.inactive as string,
+          rules: alertConfig.rules
+            .filter((rule) => rule.channels.includes(channel.name))
+            .map((rule) => rule.name),
+        })),
       rules_without_channel: rulesWithoutActiveChannel(alertConfig).map((rule) => rule.name),
       failing: [],
     },
