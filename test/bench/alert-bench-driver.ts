@@ -56,7 +56,7 @@ export function deliverDue({ store, engine, clock }: AlertBench): number {
       for (const row of rows) {
         const firing = table.members(row.id).filter((member) => member.status === 'firing');
         for (const member of firing)
-          table.markNotified(member.rule, member.dedupKey, member.firedAt);
+          table.markNotified(member.rule, member.dedupKey, member.firedAt, row.channel);
         if (row.kind === 'group') {
           table.setWindow(row.channel, clock.now + config.defaults.group_window);
         }

@@ -161,7 +161,7 @@ describe('a stall', () => {
     expect(slackTexts()).toHaveLength(2);
   });
 
-  it('reopens without a message when it comes back soon after recovering', async () => {
+  it('tells again when a stall returns after its recovery was announced', async () => {
     const h = start();
     await h.emit(h.stalled('train-4'));
     await h.advance(20_000);
@@ -169,7 +169,24 @@ describe('a stall', () => {
     expect(slackTexts()).toHaveLength(2);
     await h.advance(15_000);
     await h.emit(h.stalled('train-4'));
-    expect(slackTexts()).toHaveLength(2);
+    expect(slackTexts()).toHaveLength(3);
+    expect(slackTexts()[2]).toContain('[WARNING] etl run train-4 stalled');
+  });
+
+  it('sends a firing that flapped while it was held, once the hold ends', async () => {
+    const now = new Date(Date.UTC(2026, 10, 25, 16, 0, 0));
+    const hhmm = (date: Date) =>
+      `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+    const quiet = `quiet_hours: { from: "${hhmm(new Date(now.getTime() - 60_000))}", to: "${hhmm(new Date(now.getTime() + 10 * 60_000))}" }`;
+    const h = start(config(quiet));
+    await h.emit(h.source('source_down', 'file not found'));
+    await h.advance(60_000, 10_000);
+    await h.emit(h.source('source_up', 'database readable again'));
+    await h.advance(60_000, 10_000);
+    await h.emit(h.source('source_down', 'file not found'));
+    expect(slackTexts()).toHaveLength(0);
+    await h.advance(10 * 60_000, 10_000);
+    expect(slackTexts()).toEqual([expect.stringContaining('source orchestration is down')]);
   });
 
   it('withdraws a resolve not yet sent when the stall comes back at once: the flap is never seen', async () => {

@@ -231,4 +231,30 @@ describe('alert config errors', () => {
       `${FILE}:5:40: silences.0.until: expected a date and time like "2026-12-01T09:00" (local) or "2026-12-01T08:00Z"; got "next tuesday"`,
     ]);
   });
+
+  it('refuses durations that would loop', () => {
+    const text = [
+      'channels: { desktop: { type: desktop } }',
+      'rules:',
+      '  - { name: a, match: {}, severity: info, channels: [desktop], repeat_every: 0s }',
+      'defaults: { retry: { first: 0s } }',
+      '',
+    ].join('\n');
+    expect(problems(text)).toEqual([
+      `${FILE}:3:78: rules.0.repeat_every: must be at least 1s`,
+      `${FILE}:4:29: defaults.retry.first: must be at least 100ms`,
+    ]);
+  });
+
+  it('names the field when an unset variable leaves no valid value there', () => {
+    const text = [
+      'channels:',
+      '  desktop: { type: desktop, min_severity: "${MIN_SEVERITY}" }',
+      'rules: []',
+      '',
+    ].join('\n');
+    expect(problems(text)).toEqual([
+      `${FILE}:2:43: channels.desktop.min_severity: unknown severity "<MIN_SEVERITY is not set>"; one of info, warning, error, critical`,
+    ]);
+  });
 });

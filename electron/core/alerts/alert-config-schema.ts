@@ -3,8 +3,15 @@ import { ALERT_EVENT_TYPES, EVENT_FIELDS, EVENT_TYPES } from '../../../shared/ev
 import { SEVERITIES } from '../../../shared/severity.ts';
 import { didYouMean } from '../config/did-you-mean.ts';
 import { duration } from '../config/duration-schema.ts';
-import { CHANNEL_SCHEMAS } from './channel-config.ts';
+import { CHANNEL_SCHEMAS, httpUrl } from './channel-config.ts';
 import { compileRegex, type MatchSpec } from './event-matcher.ts';
+
+/** A duration of at least `min` ms: zero would repeat, retry or ping in a tight loop. */
+function atLeast<S extends z.ZodType<number>>(schema: S, min: number) {
+  return schema.refine((ms: number) => ms >= min, {
+    message: `must be at least ${min >= 1_000 ? `${min / 1_000}s` : `${min}ms`}`,
+  });
+}
 
 const severity = z.enum(SEVERITIES, {
   error: (issue) =>
@@ -118,16 +125,16 @@ export const ruleSchema = z.strictObject({
   continue: z.boolean().default(false),
   throttle: duration.optional(),
   dedup_key: dedupTemplate.optional(),
-  repeat_every: duration.optional(),
+  repeat_every: atLeast(duration, 1_000).optional(),
   send_resolved: z.boolean().optional(),
 });
 
 const DEFAULT_RETRY = { first: 10_000, factor: 2, max: 600_000 };
 
 export const retrySchema = z.strictObject({
-  first: duration.default(DEFAULT_RETRY.first),
+  first: atLeast(duration, 100).default(DEFAULT_RETRY.first),
   factor: z.number().min(1).max(10).default(DEFAULT_RETRY.factor),
-  max: duration.default(DEFAULT_RETRY.max),
+  max: atLeast(duration, 100).default(DEFAULT_RETRY.max),
 });
 
 export const defaultsSchema = z.strictObject({
@@ -136,7 +143,7 @@ export const defaultsSchema = z.strictObject({
   group_window: duration.default(10_000),
   send_resolved: z.boolean().default(true),
   retry: retrySchema.prefault({}),
-  max_age: duration.default(24 * 3_600_000),
+  max_age: atLeast(duration, 60_000).default(24 * 3_600_000),
 });
 
 const clockTime = z
@@ -173,10 +180,8 @@ export const silenceSchema = z.strictObject({
 });
 
 export const heartbeatSchema = z.strictObject({
-  url: z
-    .string()
-    .refine((value) => /^https?:\/\//.test(value), 'expected an http:// or https:// URL'),
-  every: duration.default(5 * 60_000),
+  url: httpUrl,
+  every: atLeast(duration, 1_000).default(5 * 60_000),
 });
 
 /** The alert sections of the config file (DESIGN.md §7); channel references are checked after. */

@@ -126,6 +126,12 @@ function urlSecrets(value: string): string[] {
   }
 }
 
+/** A header value and its token: `Bearer abc…` may come back from a receiver as just `abc…`. */
+function headerSecrets(value: string): string[] {
+  const token = value.trim().split(/\s+/).at(-1) ?? '';
+  return token.length >= 8 && token !== value ? [value, token] : [value];
+}
+
 /** Every value of a channel that grants access: URLs with their paths, passwords, secrets. */
 export function channelSecrets(config: ChannelConfig): string[] {
   switch (config.type) {
@@ -139,7 +145,7 @@ export function channelSecrets(config: ChannelConfig): string[] {
       return [
         ...urlSecrets(config.url),
         ...(config.secret ? [config.secret] : []),
-        ...Object.values(config.headers),
+        ...Object.values(config.headers).flatMap(headerSecrets),
       ];
   }
 }

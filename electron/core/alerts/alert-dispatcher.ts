@@ -1,4 +1,4 @@
-import type { EventDraft } from '../../../shared/events.ts';
+import type { EventDraft, RunwatchEvent } from '../../../shared/events.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { formatDuration } from '../../../shared/duration.ts';
 import { severityRank } from '../../../shared/severity.ts';
@@ -24,8 +24,10 @@ export interface AlertDispatcherOptions {
   engine: AlertEngine;
   /** Runs writes in one state.db transaction. */
   transaction: <T>(write: () => T) => T;
-  /** Commits events (alert_sent, alert_failed) and publishes them. */
-  emit: (drafts: EventDraft[]) => void;
+  /** Records events (alert_sent, alert_failed) inside the current transaction. */
+  record: (drafts: EventDraft[]) => RunwatchEvent[];
+  /** Publishes recorded events, once their transaction has committed. */
+  publish: (events: RunwatchEvent[]) => void;
   senders: () => ReadonlyMap<string, ChannelSender>;
   clock: Clock;
   /** The first half of every Idempotency-Key. */
@@ -55,6 +57,10 @@ export class AlertDispatcher {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly abort = new AbortController();
   private timer: TimerHandle | null = null;
+  /** Events recorded in the transaction under way, published once it commits. */
+  private recorded: RunwatchEvent[] = [];
+  /** After a pass failed (a full disk, say), the next one waits: no hot loop of errors. */
+  private errorBackoff = 0;
   private running = false;
   private passing = false;
   private again = false;
@@ -82,8 +88,12 @@ export class AlertDispatcher {
         this.again = false;
         this.pass();
       } while (this.again);
+      this.errorBackoff = 0;
     } catch (error) {
-      this.options.log.error(`alert delivery: ${this.options.redact(errorMessage(error))}`);
+      this.errorBackoff = Math.min(MAX_TIMER, Math.max(1_000, this.errorBackoff * 2));
+      this.options.log.error(
+        `alert delivery: ${this.options.redact(errorMessage(error))}; trying again in ${formatDuration(this.errorBackoff)}`,
+      );
     } finally {
       this.passing = false;
     }
@@ -97,6 +107,12 @@ export class AlertDispatcher {
    */
   flushGroups(): void {
     this.options.table.flushGroups(this.options.clock.now());
+    this.wake();
+  }
+
+  /** Rows held by a silence or quiet hours are looked at again now (a reload may end them). */
+  recheckHolds(): void {
+    this.options.table.recheckHolds(this.options.clock.now());
     this.wake();
   }
 
@@ -114,6 +130,25 @@ export class AlertDispatcher {
     this.timer = null;
     this.abort.abort();
     await Promise.allSettled([...this.inFlight]);
+  }
+
+  private emit(drafts: EventDraft[]): void {
+    this.recorded.push(...this.options.record(drafts));
+  }
+
+  /** Runs `write` in one transaction, then publishes what it recorded; nothing if it failed. */
+  private commit<T>(write: () => T): T {
+    this.recorded = [];
+    try {
+      const result = this.options.transaction(write);
+      const events = this.recorded;
+      this.recorded = [];
+      if (events.length > 0) this.options.publish(events);
+      return result;
+    } catch (error) {
+      this.recorded = [];
+      throw error;
+    }
   }
 
   private settle(): void {
@@ -140,32 +175,48 @@ export class AlertDispatcher {
         this.timer = null;
         this.wake();
       },
-      Math.min(MAX_TIMER, Math.max(0, next - now)),
+      Math.min(MAX_TIMER, Math.max(this.errorBackoff, next - now)),
     );
   }
 
   private pass(): void {
-    const { table, transaction, engine } = this.options;
+    const { table, engine } = this.options;
     const now = this.options.clock.now();
-    const prepared: Prepared[] = [];
-    transaction(() => {
+    const prepared = this.commit(() => {
+      const ready: Prepared[] = [];
+      const claimed = new Set(this.busy);
       engine.queueRepeats();
-      for (const row of table.expiredRows(now)) this.expire(row, now);
+      for (const row of table.expiredRows(now)) {
+        if (!claimed.has(row.channel)) this.expire(row, now);
+      }
+      // A channel with a message already attempted sends it before anything newer, so a
+      // recovery never arrives before the failure it resolves.
+      const first = table.oldestFrozen();
       for (const row of table.dueRows(now)) {
-        if (this.busy.has(row.channel)) continue;
-        const ready = this.prepare(row, now);
-        if (ready) {
-          this.busy.add(row.channel);
-          prepared.push(ready);
+        if (claimed.has(row.channel)) continue;
+        const blocker = first.get(row.channel);
+        if (blocker !== undefined && blocker !== row.id) continue;
+        const one = this.prepare(row, now);
+        if (one) {
+          claimed.add(row.channel);
+          ready.push(one);
         }
       }
+      return ready;
     });
     for (const ready of prepared) {
-      const sending = this.send(ready).finally(() => {
-        this.inFlight.delete(sending);
-        this.busy.delete(ready.row.channel);
-        this.wake();
-      });
+      this.busy.add(ready.row.channel);
+      const sending = this.send(ready)
+        .catch((error: unknown) =>
+          this.options.log.error(
+            `alert to ${ready.row.channel}: the result could not be recorded: ${this.options.redact(errorMessage(error))}`,
+          ),
+        )
+        .finally(() => {
+          this.inFlight.delete(sending);
+          this.busy.delete(ready.row.channel);
+          this.wake();
+        });
       this.inFlight.add(sending);
     }
   }
@@ -218,7 +269,7 @@ export class AlertDispatcher {
     if (row.message !== null && row.body !== null) {
       return { row, body: row.body, members: table.members(row.id), sender };
     }
-    if (row.heldBy === 'silence' || row.heldBy === 'quiet_hours') {
+    if (row.heldBy === 'silence' || row.heldBy === 'quiet_hours' || row.heldBy === 'away') {
       const context = engine.channelContext(now);
       const holds = table.members(row.id).map((member) =>
         channelVerdict(row.channel, member.severity, member.event, {
@@ -258,7 +309,7 @@ export class AlertDispatcher {
     table.freeze(row.id, message, body);
     for (const member of members) {
       if (member.status === 'firing')
-        table.markNotified(member.rule, member.dedupKey, member.firedAt);
+        table.markNotified(member.rule, member.dedupKey, member.firedAt, row.channel);
     }
     if (row.kind === 'group') table.setWindow(row.channel, now + config.defaults.group_window);
     return { row: { ...row, kind, message, body }, body, members, sender };
@@ -280,7 +331,7 @@ export class AlertDispatcher {
     const latencyMs = Math.round(clock.monotonic() - started);
     const now = clock.now();
     const error = result.ok ? null : redact(result.error);
-    this.options.transaction(() => {
+    this.commit(() => {
       const { table } = this.options;
       const attempt = ready.row.attempts + 1;
       table.recordAttempt({
@@ -302,6 +353,7 @@ export class AlertDispatcher {
       if (!result.retry) {
         table.attempted(ready.row.id, now, reason);
         this.fail(ready.row, ready.members, reason, now);
+        this.raiseFailing(ready.row.channel, reason, now);
         return;
       }
       const schedule = this.options.engine.currentConfig.defaults.retry;
@@ -328,15 +380,13 @@ export class AlertDispatcher {
       table.setFailing(ready.row.channel, null, null, false);
       this.options.log.info(`alerts to ${ready.row.channel} are delivered again`);
     }
-    this.options.emit([
-      this.deliveryEvent('alert_sent', ready.row, ready.members, now, { attempts }),
-    ]);
+    this.emit([this.deliveryEvent('alert_sent', ready.row, ready.members, now, { attempts })]);
   }
 
   private fail(row: OutboxRow, members: StoredMember[], reason: string, now: number): void {
     this.options.table.endRow(row.id, 'failed', now, reason);
     this.options.log.error(`alert to ${row.channel} not delivered: ${reason}`);
-    this.options.emit([this.deliveryEvent('alert_failed', row, members, now, { reason })]);
+    this.emit([this.deliveryEvent('alert_failed', row, members, now, { reason })]);
   }
 
   private expire(row: OutboxRow, now: number): void {
@@ -345,7 +395,8 @@ export class AlertDispatcher {
     const reason = `not delivered within max_age (${age})${row.lastError ? `: ${row.lastError}` : ''}`;
     this.options.table.endRow(row.id, 'expired', now, reason);
     this.options.log.error(`alert to ${row.channel} expired: ${reason}`);
-    this.options.emit([this.deliveryEvent('alert_failed', row, members, now, { reason })]);
+    this.raiseFailing(row.channel, reason, now);
+    this.emit([this.deliveryEvent('alert_failed', row, members, now, { reason })]);
   }
 
   /** One "delivery failing" notice per failing spell of a channel, on the desktop. */

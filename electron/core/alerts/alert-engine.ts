@@ -168,11 +168,19 @@ export class AlertEngine {
           runId: typeof event.run_id === 'string' ? event.run_id : null,
           event,
         };
+        // The resolve goes only where the firing went: a channel that never showed it (held,
+        // below its severity then) is not told it ended.
         const channels = rule.channels.filter((channel) => {
+          if (!alert.notifiedChannels.includes(channel)) return false;
           if (!failureChannels.has(channel)) return true;
           details.push(`${channel}: inhibited, the run failed`);
           return false;
         });
+        for (const member of unsent) {
+          if (member.status === 'firing' && member.firedAt === alert.firedAt) {
+            table.deleteMember(member, now);
+          }
+        }
         details.push(...this.enqueue(member, channels, event, now));
       }
       table.log(now, alert, 'resolved', event.id, details.join('; ') || null);
@@ -197,24 +205,26 @@ export class AlertEngine {
     // A collapse changes nothing, so it writes nothing: a burst of re-firings costs reads only.
     if (verdict.kind === 'collapse') return;
     if (verdict.kind === 'reopen' && row) {
-      // A resolve not yet sent is withdrawn: the flap is never seen. One already sent stays
-      // sent; a repeat will say the alert is firing again.
+      // Back soon after resolving: silent only when nobody was told it had ended — its resolve
+      // was still unsent (withdrawn now: the flap is never seen) or is not sent at all. Once a
+      // recovery was announced, or the firing itself never went out, it fires anew.
       const unsentResolves = table
         .unsentMembersOfAlert(rule.name, dedupKey)
         .filter((member) => member.status === 'resolved' && member.firedAt === row.firedAt);
       for (const member of unsentResolves) table.deleteMember(member, now);
-      table.putAlert(
-        {
-          ...row,
-          state: 'firing',
-          resolvedAt: null,
-          notified: row.notified && unsentResolves.length > 0,
-          repeatAt: rule.repeatEvery === null ? null : now + rule.repeatEvery,
-        },
-        now,
-      );
-      table.log(now, key, 'reopened', event.id, verdict.why);
-      return;
+      if (row.notified && (unsentResolves.length > 0 || !rule.sendResolved)) {
+        table.putAlert(
+          {
+            ...row,
+            state: 'firing',
+            resolvedAt: null,
+            repeatAt: rule.repeatEvery === null ? null : now + rule.repeatEvery,
+          },
+          now,
+        );
+        table.log(now, key, 'reopened', event.id, verdict.why);
+        return;
+      }
     }
     const alert: AlertRow = {
       rule: rule.name,
@@ -225,6 +235,7 @@ export class AlertEngine {
       firedAt: now,
       resolvedAt: null,
       notified: false,
+      notifiedChannels: [],
       lastSentAt: row?.lastSentAt ?? null,
       repeatAt: condition && rule.repeatEvery !== null ? now + rule.repeatEvery : null,
     };
@@ -313,6 +324,7 @@ export class AlertEngine {
     // in one burst keep repeating as one message.
     const due = table.dueRepeats(now + this.config.defaults.group_window);
     const context = this.channelContext(now);
+    const stuck = new Set(table.oldestFrozen().keys());
     const byChannel = new Map<string, { member: Member; verdict: ChannelVerdict }[]>();
     for (const alert of due) {
       const rule = this.config.rules.find((candidate) => candidate.name === alert.rule);
@@ -321,6 +333,14 @@ export class AlertEngine {
         continue;
       }
       table.setRepeatAt(alert.rule, alert.dedupKey, now + rule.repeatEvery);
+      // A repeat reminds a channel of what it was told, and only once that went out: not while
+      // the firing still waits (held, grouped) or the channel is failing to deliver.
+      const waiting = table.pendingChannelsOf(alert.rule, alert.dedupKey);
+      const channels = rule.channels.filter(
+        (channel) =>
+          alert.notifiedChannels.includes(channel) && !waiting.has(channel) && !stuck.has(channel),
+      );
+      if (channels.length === 0) continue;
       const member: Member = {
         rule: alert.rule,
         dedupKey: alert.dedupKey,
@@ -331,7 +351,7 @@ export class AlertEngine {
         event: alert.event,
       };
       const details: string[] = [];
-      for (const channel of rule.channels) {
+      for (const channel of channels) {
         const verdict = channelVerdict(channel, alert.severity, alert.event, context);
         details.push(describeVerdict(channel, verdict));
         const list = byChannel.get(channel) ?? [];

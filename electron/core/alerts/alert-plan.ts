@@ -119,7 +119,6 @@ export function channelVerdict(
   if (!atLeast(severity, entry.config.min_severity)) {
     return { kind: 'below', minSeverity: entry.config.min_severity };
   }
-  if (event.late === true) return { kind: 'away' };
   const now = context.now;
   let silencedUntil = 0;
   for (const silence of [...context.config.silences, ...context.storedSilences]) {
@@ -129,6 +128,7 @@ export function channelVerdict(
   if (silencedUntil > 0) return { kind: 'silenced', until: silencedUntil };
   const quiet = quietUntil(context.config.quietHours, channel, severity, now);
   if (quiet !== null) return { kind: 'quiet', until: quiet };
+  if (event.late === true) return { kind: 'away' };
   const window = context.windowUntil(channel);
   if (window !== null && window > now) return { kind: 'group', until: window };
   return { kind: 'now' };

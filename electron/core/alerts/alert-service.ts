@@ -89,7 +89,8 @@ export class AlertService {
       table: options.store.alerts,
       engine: this.engine,
       transaction: (write) => options.store.transaction(write),
-      emit: (drafts) => this.emit(drafts),
+      record: (drafts) => options.store.record((insert) => insert(drafts)),
+      publish: (events) => options.bus.publish(events),
       senders: () => this.senders,
       clock: options.clock,
       storeId: options.store.storeId(),
@@ -251,6 +252,6 @@ export class AlertService {
     );
     const { channels, rules } = describeInactive(config);
     for (const line of [...channels, ...rules]) log.warn(line);
-    this.dispatcher.wake();
+    this.dispatcher.recheckHolds();
   }
 }

@@ -6,7 +6,7 @@ const severity = z.enum(SEVERITIES, {
     `unknown severity ${JSON.stringify(issue.input)}; one of ${SEVERITIES.join(', ')}`,
 });
 
-const httpUrl = z.string().refine(
+export const httpUrl = z.string().refine(
   (value) => {
     try {
       const url = new URL(value);

@@ -66,8 +66,9 @@ export class HeartbeatPinger {
 
   private async beat(heartbeat: Heartbeat): Promise<void> {
     if (!this.healthy()) return;
-    const host = new URL(heartbeat.url).host;
+    let host = 'the heartbeat URL';
     try {
+      host = new URL(heartbeat.url).host;
       const response = await fetch(heartbeat.url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
       await response.body?.cancel();
       if (!response.ok) throw new Error(`HTTP ${response.status} from ${host}`);

@@ -100,11 +100,11 @@ function checkReferences(raw: Raw, layerChannels: readonly string[]): Prepared['
 }
 
 /** A valid stand-in for a value whose variable is unset, so the rest of its section is checked. */
-function placeholderFor(path: Path): unknown {
+function placeholderFor(path: Path, variables: string[]): unknown {
   const key = path.at(-1);
   if (key === 'url' || key === 'webhook_url') return 'https://variable-unset.invalid/';
   if (key === 'port') return 587;
-  return 'variable unset';
+  return `<${unsetMessage(variables)}>`;
 }
 
 function setAt(root: unknown, path: Path, value: unknown): void {
@@ -161,7 +161,7 @@ export function parseConfig(
           continue;
         }
         unsetBy.set(owner, [...(unsetBy.get(owner) ?? []), ...variables]);
-        setAt(substituted.value, path, placeholderFor(path));
+        setAt(substituted.value, path, placeholderFor(path, variables));
         skip.push(path);
       }
       return { value: substituted.value, problems, skip };

@@ -158,8 +158,12 @@ export function parseAndValidate<S extends z.ZodType>(
       if (guess) guessed.add(describePath(issue.path, guess));
     }
   }
+  const skipped = (path: Path) => prepared.skip.some((place) => startsWith(path, place));
+  // When only skipped places fail (an unset variable where a number belongs, say), they are
+  // the problem after all: report them rather than nothing.
+  const reportSkipped = issues.every((issue) => skipped(issue.path)) && problems.length === 0;
   for (const issue of issues) {
-    if (prepared.skip.some((skipped) => startsWith(issue.path, skipped))) continue;
+    if (!reportSkipped && skipped(issue.path)) continue;
     if (
       guessed.has(describePath(issue.path)) &&
       valueAt(prepared.value, issue.path) === undefined

@@ -14,6 +14,8 @@ export interface AlertRow {
   firedAt: number;
   resolvedAt: number | null;
   notified: boolean;
+  /** The channels a firing (or repeat) of this episode was sent to: its resolve goes there. */
+  notifiedChannels: string[];
   lastSentAt: number | null;
   repeatAt: number | null;
 }
@@ -70,6 +72,7 @@ interface AlertDb {
   fired_at: number;
   resolved_at: number | null;
   notified: number;
+  notified_channels: string;
   last_sent_at: number | null;
   repeat_at: number | null;
 }
@@ -126,6 +129,7 @@ function alertFromDb(row: AlertDb): AlertRow {
     firedAt: row.fired_at,
     resolvedAt: row.resolved_at,
     notified: row.notified === 1,
+    notifiedChannels: JSON.parse(row.notified_channels) as string[],
     lastSentAt: row.last_sent_at,
     repeatAt: row.repeat_at,
   };
@@ -199,18 +203,22 @@ export class AlertTable {
       getAlert: db.prepare('SELECT * FROM alerts WHERE rule = ? AND dedup_key = ?'),
       putAlert: db.prepare(
         `INSERT INTO alerts (rule, dedup_key, state, severity, event_id, fired_at, resolved_at,
-           notified, last_sent_at, repeat_at, updated_at)
+           notified, notified_channels, last_sent_at, repeat_at, updated_at)
          VALUES (@rule, @dedup_key, @state, @severity, @event_id, @fired_at, @resolved_at, @notified,
-           @last_sent_at, @repeat_at, @updated_at)
+           @notified_channels, @last_sent_at, @repeat_at, @updated_at)
          ON CONFLICT (rule, dedup_key) DO UPDATE SET state = excluded.state,
            severity = excluded.severity, event_id = excluded.event_id, fired_at = excluded.fired_at,
            resolved_at = excluded.resolved_at, notified = excluded.notified,
+           notified_channels = excluded.notified_channels,
            last_sent_at = excluded.last_sent_at, repeat_at = excluded.repeat_at,
            updated_at = excluded.updated_at`,
       ),
       markNotified: db.prepare(
-        `UPDATE alerts SET notified = 1 WHERE rule = ? AND dedup_key = ? AND fired_at = ?
-           AND state IN ('firing', 'fired')`,
+        `UPDATE alerts SET notified = 1,
+           notified_channels = json_insert(notified_channels, '$[#]', @channel)
+         WHERE rule = @rule AND dedup_key = @key AND fired_at = @fired
+           AND state IN ('firing', 'fired')
+           AND NOT EXISTS (SELECT 1 FROM json_each(notified_channels) WHERE value = @channel)`,
       ),
       markSent: db.prepare(
         `UPDATE alerts SET last_sent_at = @now, notified = 1,
@@ -284,6 +292,12 @@ export class AlertTable {
           WHERE m.open = 1 AND m.rule = ? AND m.dedup_key = ? AND o.state = 'pending'
             AND o.message IS NULL`,
       ),
+      pendingChannelsOf: db
+        .prepare(
+          `SELECT DISTINCT o.channel FROM outbox_members m JOIN outbox o ON o.id = m.outbox_id
+            WHERE m.open = 1 AND m.rule = ? AND m.dedup_key = ? AND o.state = 'pending'`,
+        )
+        .pluck(),
       closeMembers: db.prepare(
         'UPDATE outbox_members SET open = NULL WHERE outbox_id = ? AND open = 1',
       ),
@@ -297,15 +311,29 @@ export class AlertTable {
       expired: db.prepare(
         `SELECT * FROM outbox WHERE state = 'pending' AND expires_at <= ? ORDER BY id LIMIT 200`,
       ),
+      // A channel with an attempted message pending is due when that message is.
       nextDue: db
         .prepare(
-          `SELECT min(next_at) FROM outbox WHERE state = 'pending'
-              AND channel NOT IN (SELECT value FROM json_each(?))`,
+          `SELECT min(coalesce(
+             (SELECT f.next_at FROM outbox f WHERE f.channel = o.channel AND f.state = 'pending'
+                AND f.message IS NOT NULL ORDER BY f.id LIMIT 1),
+             o.next_at))
+             FROM outbox o WHERE o.state = 'pending'
+              AND o.channel NOT IN (SELECT value FROM json_each(?))`,
         )
         .pluck(),
+      oldestFrozen: db.prepare(
+        `SELECT channel, min(id) AS id FROM outbox
+          WHERE state = 'pending' AND message IS NOT NULL GROUP BY channel`,
+      ),
       rateLimited: db.prepare(
         `SELECT id FROM outbox WHERE channel = ? AND held_by = 'rate_limit' AND state = 'pending'
            AND message IS NULL AND id != ? ORDER BY id`,
+      ),
+      recheckHolds: db.prepare(
+        `UPDATE outbox SET next_at = @now
+          WHERE state = 'pending' AND held_by IN ('silence', 'quiet_hours') AND message IS NULL
+            AND next_at > @now`,
       ),
       flushGroups: db.prepare(
         `UPDATE outbox SET send_after = @now, next_at = @now
@@ -317,7 +345,9 @@ export class AlertTable {
            merged_into = @mergedInto WHERE id = @id`,
       ),
       hold: db.prepare(
-        'UPDATE outbox SET held_by = ?, send_after = ?, next_at = ? WHERE id = ? AND message IS NULL',
+        `UPDATE outbox SET held_by = ?, send_after = ?, next_at = ?,
+           expires_at = max(expires_at, ? + (expires_at - created_at))
+         WHERE id = ? AND message IS NULL`,
       ),
       freeze: db.prepare(
         'UPDATE outbox SET message = ?, body = ?, kind = ?, severity = ? WHERE id = ?',
@@ -383,14 +413,16 @@ export class AlertTable {
       fired_at: alert.firedAt,
       resolved_at: alert.resolvedAt,
       notified: alert.notified ? 1 : 0,
+      notified_channels: JSON.stringify(alert.notifiedChannels),
       last_sent_at: alert.lastSentAt,
       repeat_at: alert.repeatAt,
       updated_at: now,
     });
   }
 
-  markNotified(rule: string, dedupKey: string, firedAt: number): void {
-    this.sql.markNotified.run(rule, dedupKey, firedAt);
+  /** A firing of this episode is frozen for sending to `channel`: its resolve will go there too. */
+  markNotified(rule: string, dedupKey: string, firedAt: number, channel: string): void {
+    this.sql.markNotified.run({ rule, key: dedupKey, fired: firedAt, channel });
   }
 
   /** A firing or repeat was delivered: repeats count from now. */
@@ -580,6 +612,17 @@ export class AlertTable {
     return (this.sql.expired.all(now) as OutboxDb[]).map(outboxFromDb);
   }
 
+  /** Channels where a message carrying this alert waits to be sent (held, grouped, due). */
+  pendingChannelsOf(rule: string, dedupKey: string): Set<string> {
+    return new Set(this.sql.pendingChannelsOf.all(rule, dedupKey) as string[]);
+  }
+
+  /** Per channel, its oldest attempted message still pending: it goes before anything newer. */
+  oldestFrozen(): Map<string, number> {
+    const rows = this.sql.oldestFrozen.all() as { channel: string; id: number }[];
+    return new Map(rows.map((row) => [row.channel, row.id]));
+  }
+
   /** When the next row falls due, leaving out channels that are busy sending. */
   nextDue(except: Iterable<string> = []): number | null {
     return (this.sql.nextDue.get(JSON.stringify([...except])) as number | null) ?? null;
@@ -595,6 +638,11 @@ export class AlertTable {
     return others.length;
   }
 
+  /** Makes held rows due now; each is held again if its hold still applies. */
+  recheckHolds(now: number): void {
+    this.sql.recheckHolds.run({ now });
+  }
+
   /** Makes grouped follow-ups and away digests due now. */
   flushGroups(now: number): void {
     this.sql.flushGroups.run({ now });
@@ -606,7 +654,7 @@ export class AlertTable {
   }
 
   hold(id: number, heldBy: HeldBy, until: number): void {
-    this.sql.hold.run(heldBy, until, until, id);
+    this.sql.hold.run(heldBy, until, until, until, id);
   }
 
   freeze(id: number, message: AlertMessage, body: string): void {

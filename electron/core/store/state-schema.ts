@@ -87,6 +87,7 @@ const MIGRATIONS: readonly string[] = [
      fired_at      INTEGER NOT NULL,
      resolved_at   INTEGER,
      notified      INTEGER NOT NULL DEFAULT 0,
+     notified_channels TEXT NOT NULL DEFAULT '[]',
      last_sent_at  INTEGER,
      repeat_at     INTEGER,
      updated_at    INTEGER NOT NULL,
