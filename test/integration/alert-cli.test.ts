@@ -1,11 +1,10 @@
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { DEFAULT_CONFIG_FILE } from '../../electron/core/config/config-file.ts';
 import { defaultDataDir } from '../../electron/core/store/data-dir.ts';
 import { isoNow, OrchestrationDb, tempDir } from '../support/orchestration-db.ts';
+import { HookServer, type ReceivedRequest } from '../support/hook-server.ts';
 import { runwatch } from '../support/processes.ts';
 
 /**
@@ -38,36 +37,11 @@ async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { code, stdout: child.stdout.join('\n'), stderr: child.stderr.join('\n') };
 }
 
-interface Received {
-  path: string;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
 /** A real HTTP server on 127.0.0.1 standing in for Slack and a webhook receiver. */
-async function receiver(status = 200) {
-  const received: Received[] = [];
-  const server = http.createServer((request, response) => {
-    let body = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => (body += chunk));
-    request.on('end', () => {
-      received.push({ path: request.url ?? '', headers: request.headers, body });
-      response.writeHead(status, { 'content-type': 'text/plain' });
-      // Echoes the secret path back, as some servers do in their errors.
-      response.end(status < 300 ? 'ok' : `no hook at ${request.url ?? ''}`);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  const port = (server.address() as AddressInfo).port;
-  return { received, port, url: (at: string) => `http://127.0.0.1:${port}${at}` };
+async function receiver(status = 200): Promise<HookServer> {
+  const server = await new HookServer({ status }).start();
+  onTestFinished(() => server.stop());
+  return server;
 }
 
 function writeConfig(text: string): string {
@@ -376,25 +350,15 @@ describe('runwatch alerts', () => {
   const home = { XDG_CONFIG_HOME: path.join(dir, 'home') };
   const dataDir = defaultDataDir(db, home);
   const hookConfig = path.join(dir, 'alerts.yaml');
-  let requests: Received[] = [];
+  let requests: ReceivedRequest[] = [];
 
   // One real pipeline for the tests below: the demo's third run fails, and the watch that
   // backfills it delivers the alert to a local webhook.
   beforeAll(async () => {
     const demo = await cli(['demo', '--db', db, '--runs', '3', '--speed', '20']);
     expect(demo.code).toBe(0);
-    const received: Received[] = [];
-    const server = http.createServer((request, response) => {
-      let body = '';
-      request.setEncoding('utf8');
-      request.on('data', (chunk: string) => (body += chunk));
-      request.on('end', () => {
-        received.push({ path: request.url ?? '', headers: request.headers, body });
-        response.end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as AddressInfo).port;
+    const server = await new HookServer().start();
+    const port = server.port;
     fs.writeFileSync(
       hookConfig,
       `channels:
@@ -410,10 +374,9 @@ rules:
       );
       expect(watch.code).toBe(0);
     } finally {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.stop();
     }
-    requests = received;
+    requests = server.received;
   }, 60_000);
 
   /** A table row of the human output, split into its cells. */

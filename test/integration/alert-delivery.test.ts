@@ -418,9 +418,10 @@ describe('history', () => {
     expect(server.to('/hook')).toHaveLength(2);
     h.clock.jump(31 * 86_400_000);
     await h.restart();
-    expect(
-      h.logs.some((line) => /removed \d+ alert history rows older than 30 days/.test(line)),
-    ).toBe(true);
+    await waitFor(
+      () => h.logs.some((line) => /removed \d+ alert history rows older than 30 days/.test(line)),
+      'the prune',
+    );
     expect(h.store.alerts.getAlert('run-failed', 'run-failed:old-1')).toBeNull();
     expect(h.store.alerts.getAlert('run-stalled', 'run-stalled:old-2')?.state).toBe('firing');
     await h.emit(h.recovered('old-2'));

@@ -11,13 +11,19 @@ export interface ReceivedRequest {
 
 /**
  * A real HTTP server on 127.0.0.1 standing in for Slack or a webhook receiver. Answers come
- * from `answers` in order (then 200): a status, optionally with headers.
+ * from `answers` in order (then the default status): a status, optionally with headers.
  */
 export class HookServer {
   readonly received: ReceivedRequest[] = [];
   answers: { status: number; headers?: Record<string, string> }[] = [];
   private server: http.Server | null = null;
+  private readonly status: number;
   port = 0;
+
+  /** `status` answers every request `answers` does not cover. */
+  constructor(options: { status?: number } = {}) {
+    this.status = options.status ?? 200;
+  }
 
   async start(port = 0): Promise<this> {
     this.server = http.createServer((request, response) => {
@@ -38,9 +44,10 @@ export class HookServer {
           json,
           at: Date.now(),
         });
-        const answer = this.answers.shift() ?? { status: 200 };
+        const answer = this.answers.shift() ?? { status: this.status };
         response.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
-        response.end(answer.status < 300 ? 'ok' : 'error');
+        // Echoes the path in errors, as some servers do: a secret path must still be redacted.
+        response.end(answer.status < 300 ? 'ok' : `no hook at ${request.url ?? ''}`);
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));

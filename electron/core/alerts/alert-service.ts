@@ -71,6 +71,7 @@ export class AlertService {
   private watcher: fs.FSWatcher | null = null;
   private reloadTimer: TimerHandle | null = null;
   private pruneTimer: TimerHandle | null = null;
+  private stopped = false;
   private wakeQueued = false;
   private unsubscribe: (() => void) | null = null;
 
@@ -133,20 +134,30 @@ export class AlertService {
     this.prune();
   }
 
-  /** Drops history past `ALERT_HISTORY_MS`, a chunk per transaction, then again in six hours. */
+  /**
+   * Drops history past `ALERT_HISTORY_MS`, a chunk per transaction with a yield between, so the
+   * main thread is never held for long; then again in six hours.
+   */
   private prune(): void {
     const { store, clock, log } = this.options;
     const before = clock.now() - ALERT_HISTORY_MS;
     let removed = 0;
-    try {
-      for (let chunk = 1; chunk > 0; removed += chunk) {
-        chunk = store.transaction(() => store.alerts.pruneChunk(before));
+    const step = () => {
+      if (this.stopped) return;
+      try {
+        const chunk = store.transaction(() => store.alerts.pruneChunk(before));
+        removed += chunk;
+        if (chunk > 0) {
+          setImmediate(step);
+          return;
+        }
+        if (removed > 0) log.info(`removed ${removed} alert history rows older than 30 days`);
+      } catch (error) {
+        log.warn(`alert history could not be pruned: ${errorMessage(error)}`);
       }
-      if (removed > 0) log.info(`removed ${removed} alert history rows older than 30 days`);
-    } catch (error) {
-      log.warn(`alert history could not be pruned: ${errorMessage(error)}`);
-    }
-    this.pruneTimer = clock.setTimeout(() => this.prune(), PRUNE_EVERY_MS);
+      this.pruneTimer = clock.setTimeout(() => this.prune(), PRUNE_EVERY_MS);
+    };
+    step();
   }
 
   /** Resolves when no delivery is in flight or due now. */
@@ -161,6 +172,7 @@ export class AlertService {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.watcher?.close();
     if (this.reloadTimer !== null) this.options.clock.clearTimeout(this.reloadTimer);
     if (this.pruneTimer !== null) this.options.clock.clearTimeout(this.pruneTimer);

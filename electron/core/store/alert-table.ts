@@ -381,8 +381,11 @@ export class AlertTable {
       deleteAttempts: db.prepare('DELETE FROM delivery_attempts WHERE outbox_id = ?'),
       deleteMembers: db.prepare('DELETE FROM outbox_members WHERE outbox_id = ?'),
       deleteRow: db.prepare('DELETE FROM outbox WHERE id = ?'),
+      // Transitions are logged in time order: the oldest are the first rows, so a chunk never
+      // reads past them.
       pruneLog: db.prepare(
-        'DELETE FROM alert_log WHERE id IN (SELECT id FROM alert_log WHERE at < ? ORDER BY id LIMIT 2000)',
+        `DELETE FROM alert_log
+          WHERE id IN (SELECT id FROM alert_log ORDER BY id LIMIT 2000) AND at < ?`,
       ),
       pruneAlerts: db.prepare(
         `DELETE FROM alerts WHERE (rule, dedup_key) IN (
