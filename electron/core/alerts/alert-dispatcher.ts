@@ -233,11 +233,17 @@ export class AlertDispatcher {
   /** Members whose alert has since resolved (or reopened) are dropped before the first attempt. */
   private current(members: StoredMember[], now: number): StoredMember[] {
     const { table } = this.options;
+    // One query for a whole grouped message, however many members it has.
+    const states = table.alertStates(
+      members
+        .filter((member) => member.status !== 'firing' || isCondition(member.event.type))
+        .map((member) => [member.rule, member.dedupKey]),
+    );
     return members.filter((member) => {
       if (member.status === 'firing' && !isCondition(member.event.type)) return true;
-      const alert = table.getAlert(member.rule, member.dedupKey);
+      const alert = states.get(`${member.rule}\n${member.dedupKey}`);
       const state = member.status === 'firing' ? 'firing' : 'resolved';
-      const keep = alert !== null && alert.state === state && alert.firedAt === member.firedAt;
+      const keep = alert !== undefined && alert.state === state && alert.firedAt === member.firedAt;
       if (!keep) {
         table.deleteMember(member, now);
         table.log(

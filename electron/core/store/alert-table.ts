@@ -201,6 +201,12 @@ export class AlertTable {
   constructor(db: Database.Database) {
     this.sql = {
       getAlert: db.prepare('SELECT * FROM alerts WHERE rule = ? AND dedup_key = ?'),
+      alertStates: db.prepare(
+        `SELECT a.rule, a.dedup_key AS dedupKey, a.state, a.fired_at AS firedAt
+           FROM json_each(?) k
+           JOIN alerts a ON a.rule = json_extract(k.value, '$[0]')
+                        AND a.dedup_key = json_extract(k.value, '$[1]')`,
+      ),
       putAlert: db.prepare(
         `INSERT INTO alerts (rule, dedup_key, state, severity, event_id, fired_at, resolved_at,
            notified, notified_channels, last_sent_at, repeat_at, updated_at)
@@ -404,6 +410,24 @@ export class AlertTable {
   getAlert(rule: string, dedupKey: string): AlertRow | null {
     const row = this.sql.getAlert.get(rule, dedupKey) as AlertDb | undefined;
     return row ? alertFromDb(row) : null;
+  }
+
+  /** State and episode of many alerts at once, keyed `rule\ndedup key`. */
+  alertStates(
+    keys: readonly [string, string][],
+  ): Map<string, { state: AlertState; firedAt: number }> {
+    const states = new Map<string, { state: AlertState; firedAt: number }>();
+    if (keys.length === 0) return states;
+    const rows = this.sql.alertStates.all(JSON.stringify(keys)) as {
+      rule: string;
+      dedupKey: string;
+      state: AlertState;
+      firedAt: number;
+    }[];
+    for (const row of rows) {
+      states.set(`${row.rule}\n${row.dedupKey}`, { state: row.state, firedAt: row.firedAt });
+    }
+    return states;
   }
 
   putAlert(alert: AlertRow, now: number): void {
