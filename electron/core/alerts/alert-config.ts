@@ -150,6 +150,30 @@ export function channelSecrets(config: ChannelConfig): string[] {
   }
 }
 
+/** The rule of that name, if the config (perhaps reloaded since) still has it. */
+export function findRule(config: AlertConfig, name: string): Rule | undefined {
+  return config.rules.find((rule) => rule.name === name);
+}
+
+/** Channels that cannot send, why, and the rules that use them. */
+export function inactiveChannels(
+  config: AlertConfig,
+): { channel: string; why: string; rules: string[] }[] {
+  return [...config.channels.values()].flatMap((channel) =>
+    channel.inactive === null
+      ? []
+      : [
+          {
+            channel: channel.name,
+            why: channel.inactive,
+            rules: config.rules
+              .filter((rule) => rule.channels.includes(channel.name))
+              .map((rule) => rule.name),
+          },
+        ],
+  );
+}
+
 /** Rules none of whose channels can send: they would alert nobody. */
 export function rulesWithoutActiveChannel(config: AlertConfig): Rule[] {
   return config.rules.filter((rule) =>

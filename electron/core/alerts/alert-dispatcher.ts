@@ -6,6 +6,7 @@ import type { Logger } from '../log.ts';
 import type { AlertTable, OutboxRow, StoredMember } from '../store/alert-table.ts';
 import { toMember } from '../store/alert-table.ts';
 import type { Clock, TimerHandle } from '../time/clock.ts';
+import { findRule } from './alert-config.ts';
 import type { AlertEngine } from './alert-engine.ts';
 import { channelVerdict, isCondition } from './alert-plan.ts';
 import { composeMessage } from './alert-text.ts';
@@ -272,12 +273,13 @@ export class AlertDispatcher {
       this.fail(row, table.members(row.id), why, now);
       return null;
     }
+    const stored = table.members(row.id);
     if (row.message !== null && row.body !== null) {
-      return { row, body: row.body, members: table.members(row.id), sender };
+      return { row, body: row.body, members: stored, sender };
     }
     if (row.heldBy === 'silence' || row.heldBy === 'quiet_hours' || row.heldBy === 'away') {
       const context = engine.channelContext(now);
-      const holds = table.members(row.id).map((member) =>
+      const holds = stored.map((member) =>
         channelVerdict(row.channel, member.severity, member.event, {
           ...context,
           windowUntil: () => null,
@@ -298,7 +300,8 @@ export class AlertDispatcher {
     }
     const merged =
       row.heldBy === 'rate_limit' ? table.mergeRateLimited(row.channel, row.id, now) : 0;
-    const members = this.current(table.members(row.id), now);
+    // A merge brings in other rows' members; otherwise the ones read above are all there is.
+    const members = this.current(merged > 0 ? table.members(row.id) : stored, now);
     if (members.length === 0) {
       if (table.getRow(row.id)?.state === 'pending') table.endRow(row.id, 'dropped', now, null);
       return null;
@@ -378,7 +381,7 @@ export class AlertDispatcher {
     const { table, engine } = this.options;
     for (const member of ready.members) {
       if (member.status !== 'firing') continue;
-      const rule = engine.currentConfig.rules.find((candidate) => candidate.name === member.rule);
+      const rule = findRule(engine.currentConfig, member.rule);
       if (rule?.repeatEvery) table.markSent(member, now, rule.repeatEvery);
     }
     const failing = table.failing(ready.row.channel);

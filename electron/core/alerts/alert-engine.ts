@@ -1,7 +1,7 @@
 import { ALERT_EVENT_TYPES, type RunwatchEvent } from '../../../shared/events.ts';
 import { severityRank } from '../../../shared/severity.ts';
 import type { AlertRow, AlertTable, HeldBy, StoredMember } from '../store/alert-table.ts';
-import type { AlertConfig, EventFields, Rule } from './alert-config.ts';
+import { findRule, type AlertConfig, type EventFields, type Rule } from './alert-config.ts';
 import type { MessageKind } from './alert-message.ts';
 import {
   channelVerdict,
@@ -15,7 +15,7 @@ import {
   type ChannelContext,
   type ChannelVerdict,
 } from './alert-plan.ts';
-import { compileMatch, type MatchSpec } from './event-matcher.ts';
+import { compileStoredSilences } from './event-matcher.ts';
 
 export interface AlertEngineOptions {
   table: AlertTable;
@@ -75,10 +75,7 @@ export class AlertEngine {
   /** Silences added from the UI; re-read at most once a second. */
   private silences(now: number) {
     if (now - this.silencesLoadedAt >= 1_000) {
-      this.storedSilences = this.options.table.storedSilences(now).map((row) => ({
-        matches: compileMatch(JSON.parse(row.match) as MatchSpec),
-        until: row.until,
-      }));
+      this.storedSilences = compileStoredSilences(this.options.table.storedSilences(now));
       this.silencesLoadedAt = now;
     }
     return this.storedSilences;
@@ -148,7 +145,7 @@ export class AlertEngine {
       const alert = table.getAlert(condition.rule, condition.dedupKey);
       if (!alert || alert.state !== 'firing') continue;
       table.putAlert({ ...alert, state: 'resolved', resolvedAt: now, repeatAt: null }, now);
-      const rule = this.config.rules.find((candidate) => candidate.name === alert.rule);
+      const rule = findRule(this.config, alert.rule);
       const details: string[] = [];
       const unsent = table.unsentMembersOfAlert(alert.rule, alert.dedupKey);
       if (!alert.notified) {
@@ -327,7 +324,7 @@ export class AlertEngine {
     const stuck = new Set(table.oldestFrozen().keys());
     const byChannel = new Map<string, { member: Member; verdict: ChannelVerdict }[]>();
     for (const alert of due) {
-      const rule = this.config.rules.find((candidate) => candidate.name === alert.rule);
+      const rule = findRule(this.config, alert.rule);
       if (!rule || rule.repeatEvery === null) {
         table.setRepeatAt(alert.rule, alert.dedupKey, null);
         continue;

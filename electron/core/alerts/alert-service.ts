@@ -8,7 +8,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../log.ts';
 import type { StateStore } from '../store/state-store.ts';
 import type { Clock, TimerHandle } from '../time/clock.ts';
-import { rulesWithoutActiveChannel, type AlertConfig } from './alert-config.ts';
+import { inactiveChannels, rulesWithoutActiveChannel, type AlertConfig } from './alert-config.ts';
 import { AlertDispatcher } from './alert-dispatcher.ts';
 import { AlertEngine } from './alert-engine.ts';
 import { activateChannels } from './channel-senders.ts';
@@ -39,15 +39,10 @@ export interface AlertServiceOptions {
 
 /** Lines that say which channels cannot send and which rules therefore tell nobody. */
 export function describeInactive(config: AlertConfig): { channels: string[]; rules: string[] } {
-  const channels = [...config.channels.values()]
-    .filter((channel) => channel.inactive !== null)
-    .map((channel) => {
-      const users = config.rules
-        .filter((rule) => rule.channels.includes(channel.name))
-        .map((rule) => rule.name);
-      const lost = users.length > 0 ? ` (rules that lose it: ${users.join(', ')})` : '';
-      return `channel ${channel.name} is inactive: ${channel.inactive}${lost}`;
-    });
+  const channels = inactiveChannels(config).map(({ channel, why, rules }) => {
+    const lost = rules.length > 0 ? ` (rules that lose it: ${rules.join(', ')})` : '';
+    return `channel ${channel} is inactive: ${why}${lost}`;
+  });
   const rules = rulesWithoutActiveChannel(config).map(
     (rule) =>
       `rule ${rule.name} has no active channel (${rule.channels.join(', ')}): its alerts reach nobody`,

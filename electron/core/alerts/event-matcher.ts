@@ -46,3 +46,13 @@ export function compileMatch(
   });
   return (event) => tests.every((test) => test(event));
 }
+
+/** Silences kept in state.db (added from the UI), compiled for matching. */
+export function compileStoredSilences(
+  rows: readonly { match: string; until: number }[],
+): { matches: (event: Readonly<Record<string, unknown>>) => boolean; until: number }[] {
+  return rows.map((row) => ({
+    matches: compileMatch(JSON.parse(row.match) as MatchSpec),
+    until: row.until,
+  }));
+}

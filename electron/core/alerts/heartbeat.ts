@@ -1,5 +1,6 @@
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { Logger } from '../log.ts';
+import { describeFetchFailure } from './channels/fetch-failure.ts';
 import type { Clock, TimerHandle } from '../time/clock.ts';
 import type { Heartbeat } from './alert-config.ts';
 
@@ -66,19 +67,24 @@ export class HeartbeatPinger {
 
   private async beat(heartbeat: Heartbeat): Promise<void> {
     if (!this.healthy()) return;
-    let host = 'the heartbeat URL';
+    let problem: string | null = null;
+    let url: URL | null = null;
     try {
-      host = new URL(heartbeat.url).host;
-      const response = await fetch(heartbeat.url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+      url = new URL(heartbeat.url);
+      const response = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
       await response.body?.cancel();
-      if (!response.ok) throw new Error(`HTTP ${response.status} from ${host}`);
+      if (!response.ok) problem = `HTTP ${response.status} from ${url.host}`;
+    } catch (error) {
+      // The channels' own account of a failed request: the cause, naming only the host.
+      problem = url ? describeFetchFailure(error, url).error : errorMessage(error);
+    }
+    const host = url?.host ?? 'the heartbeat URL';
+    if (problem === null) {
       if (this.failing) this.log.info(`heartbeat to ${host} answered again`);
       this.failing = false;
-    } catch (error) {
-      if (!this.failing) {
-        this.log.warn(`heartbeat to ${host} failed: ${this.redact(errorMessage(error))}`);
-      }
-      this.failing = true;
+      return;
     }
+    if (!this.failing) this.log.warn(`heartbeat to ${host} failed: ${this.redact(problem)}`);
+    this.failing = true;
   }
 }

@@ -4,7 +4,7 @@ import { STATE_DB, StateStore } from '../store/state-store.ts';
 import { EXIT_OK, InputError, UsageError } from './cli-errors.ts';
 import { localTime } from './local-time.ts';
 import { resolveSourcePaths } from './source-paths.ts';
-import { textTable } from './text-table.ts';
+import { indent, textTable } from './text-table.ts';
 
 export interface AlertsOptions {
   db?: string;
@@ -71,12 +71,6 @@ function toJson(history: History) {
     })),
   };
 }
-
-const indent = (text: string) =>
-  text
-    .split('\n')
-    .map((line) => `  ${line}`)
-    .join('\n');
 
 function deliveryState(row: Delivery): string {
   if (row.state === 'merged' && row.mergedInto !== null) return `merged into ${row.mergedInto}`;

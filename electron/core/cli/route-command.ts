@@ -3,7 +3,7 @@ import { formatDuration } from '../../../shared/duration.ts';
 import { ALERT_EVENT_TYPES, EVENT_TYPES } from '../../../shared/events.ts';
 import type { AlertConfig, EventFields } from '../alerts/alert-config.ts';
 import { describeEvent } from '../alerts/alert-text.ts';
-import { compileMatch, type MatchSpec } from '../alerts/event-matcher.ts';
+import { compileStoredSilences } from '../alerts/event-matcher.ts';
 import { makeRedactor } from '../alerts/redact.ts';
 import { didYouMean } from '../config/did-you-mean.ts';
 import { STATE_DB, StateStore } from '../store/state-store.ts';
@@ -227,10 +227,7 @@ export function routeCommand(options: RouteOptions): number {
       ? {
           alert: (rule: string, key: string) => store.alerts.getAlert(rule, key),
           windowUntil: (channel: string) => store.alerts.windowUntil(channel),
-          silences: store.alerts.storedSilences(now).map((row) => ({
-            matches: compileMatch(JSON.parse(row.match) as MatchSpec),
-            until: row.until,
-          })),
+          silences: compileStoredSilences(store.alerts.storedSilences(now)),
           conditionsOf: (subject: string) => store.alerts.conditionsOf(subject),
           conditionCount: (rule: string, key: string) => store.alerts.conditionCount(rule, key),
         }

@@ -1,7 +1,7 @@
 import { formatDuration } from '../../../shared/duration.ts';
 import type { AttentionItem } from '../../../shared/attention.ts';
 import type { ActiveRunStatus } from '../../../shared/run-status.ts';
-import { rulesWithoutActiveChannel } from '../alerts/alert-config.ts';
+import { inactiveChannels, rulesWithoutActiveChannel } from '../alerts/alert-config.ts';
 import { activeAlerts } from './active-alerts.ts';
 import { readLiveStatus } from '../monitor/live-status.ts';
 import { SourceError } from '../source/source-error.ts';
@@ -12,7 +12,7 @@ import { StateStore } from '../store/state-store.ts';
 import { EXIT_INPUT, EXIT_OK } from './cli-errors.ts';
 import { loadSettings } from './load-settings.ts';
 import { resolveSourcePaths } from './source-paths.ts';
-import { textTable } from './text-table.ts';
+import { indent, textTable } from './text-table.ts';
 
 export interface StatusOptions {
   db?: string;
@@ -120,13 +120,12 @@ export function renderStatus(report: StatusReport): string {
   } else {
     lines.push(`needs attention (${report.attention.length}); acknowledge with runwatch ack:`);
     lines.push(
-      textTable(
-        ['WHAT', 'PIPELINE', 'RUN', 'SINCE'],
-        report.attention.map((item) => [item.kind, item.pipeline, item.run_id, time(item.since)]),
-      )
-        .split('\n')
-        .map((line) => `  ${line}`)
-        .join('\n'),
+      indent(
+        textTable(
+          ['WHAT', 'PIPELINE', 'RUN', 'SINCE'],
+          report.attention.map((item) => [item.kind, item.pipeline, item.run_id, time(item.since)]),
+        ),
+      ),
     );
   }
   lines.push(...renderAlerts(report.alerts));
@@ -136,13 +135,12 @@ export function renderStatus(report: StatusReport): string {
   if (failed.length > 0) {
     lines.push(`failed (retry with runwatch archive --run ID):`);
     lines.push(
-      textTable(
-        ['JOB', 'RUN', 'ATTEMPT', 'WHEN', 'WHY'],
-        failed.map((f) => [f.kind, f.run_id, String(f.attempt), time(f.at), f.reason]),
-      )
-        .split('\n')
-        .map((line) => `  ${line}`)
-        .join('\n'),
+      indent(
+        textTable(
+          ['JOB', 'RUN', 'ATTEMPT', 'WHEN', 'WHY'],
+          failed.map((f) => [f.kind, f.run_id, String(f.attempt), time(f.at), f.reason]),
+        ),
+      ),
     );
   }
   return lines.join('\n');
@@ -169,15 +167,7 @@ export function statusCommand(options: StatusOptions): number {
     alerts: {
       firing: 0,
       pending_deliveries: 0,
-      inactive_channels: [...alertConfig.channels.values()]
-        .filter((channel) => channel.inactive !== null)
-        .map((channel) => ({
-          channel: channel.name,
-          why: channel.inactive as string,
-          rules: alertConfig.rules
-            .filter((rule) => rule.channels.includes(channel.name))
-            .map((rule) => rule.name),
-        })),
+      inactive_channels: inactiveChannels(alertConfig),
       rules_without_channel: rulesWithoutActiveChannel(alertConfig).map((rule) => rule.name),
       failing: [],
     },

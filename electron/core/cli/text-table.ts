@@ -13,3 +13,11 @@ export function textTable(
       .trimEnd();
   return [line(headers), ...rows.map(line)].join('\n');
 }
+
+/** Indents every line of a block by two spaces, to set it under a heading. */
+export function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}

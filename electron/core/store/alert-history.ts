@@ -109,7 +109,8 @@ export class AlertHistory {
       ),
       attempts: db.prepare(
         `SELECT outbox_id AS outboxId, attempt, at, ok, status, latency_ms AS latencyMs, error
-           FROM delivery_attempts WHERE outbox_id = ? ORDER BY attempt, id`,
+           FROM delivery_attempts WHERE outbox_id IN (SELECT value FROM json_each(?))
+          ORDER BY outbox_id, attempt, id`,
       ),
       failing: db.prepare(
         `SELECT channel, failing_since AS since, failing_error AS error FROM channel_state
@@ -145,32 +146,44 @@ export class AlertHistory {
   } {
     // LIMIT -1 is SQLite's "no limit".
     const max = limit > 0 ? limit : -1;
-    return this.db.transaction(() => ({
-      firing: (
-        this.sql.firing.all() as (Omit<FiringAlert, 'notified'> & { notified: number })[]
-      ).map((row) => ({ ...row, notified: row.notified === 1 })),
-      transitions: this.sql.transitions.all(max) as Transition[],
-      deliveries: (this.sql.deliveries.all(max) as DeliveryDb[]).map((row) => ({
-        id: row.id,
-        channel: row.channel,
-        kind: row.kind,
-        state: row.state,
-        heldBy: row.held_by,
-        severity: row.severity,
-        sendAfter: row.send_after,
-        attempts: row.attempts,
-        lastError: row.last_error,
-        mergedInto: row.merged_into,
-        createdAt: row.created_at,
-        endedAt: row.ended_at,
-        title: row.title,
-        members: row.members,
-        rules: row.rules === null ? [] : row.rules.split('\n'),
-        attemptLog: (
-          this.sql.attempts.all(row.id) as (Omit<DeliveryAttempt, 'ok'> & { ok: number })[]
-        ).map((attempt) => ({ ...attempt, ok: attempt.ok === 1 })),
-      })),
-      failing: this.sql.failing.all() as FailingChannel[],
-    }))();
+    return this.db.transaction(() => {
+      const rows = this.sql.deliveries.all(max) as DeliveryDb[];
+      // Every attempt of the rows shown, in one query, grouped by row.
+      const attemptsOf = new Map<number, DeliveryAttempt[]>();
+      const attempts = this.sql.attempts.all(JSON.stringify(rows.map((row) => row.id))) as (Omit<
+        DeliveryAttempt,
+        'ok'
+      > & { ok: number })[];
+      for (const attempt of attempts) {
+        const list = attemptsOf.get(attempt.outboxId) ?? [];
+        list.push({ ...attempt, ok: attempt.ok === 1 });
+        attemptsOf.set(attempt.outboxId, list);
+      }
+      return {
+        firing: (
+          this.sql.firing.all() as (Omit<FiringAlert, 'notified'> & { notified: number })[]
+        ).map((row) => ({ ...row, notified: row.notified === 1 })),
+        transitions: this.sql.transitions.all(max) as Transition[],
+        deliveries: rows.map((row) => ({
+          id: row.id,
+          channel: row.channel,
+          kind: row.kind,
+          state: row.state,
+          heldBy: row.held_by,
+          severity: row.severity,
+          sendAfter: row.send_after,
+          attempts: row.attempts,
+          lastError: row.last_error,
+          mergedInto: row.merged_into,
+          createdAt: row.created_at,
+          endedAt: row.ended_at,
+          title: row.title,
+          members: row.members,
+          rules: row.rules === null ? [] : row.rules.split('\n'),
+          attemptLog: attemptsOf.get(row.id) ?? [],
+        })),
+        failing: this.sql.failing.all() as FailingChannel[],
+      };
+    })();
   }
 }
