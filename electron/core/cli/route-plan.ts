@@ -1,5 +1,5 @@
 import { ALERT_EVENT_TYPES } from '../../../shared/events.ts';
-import type { AlertConfig, EventFields, Rule } from '../alerts/alert-config.ts';
+import { findRule, type AlertConfig, type EventFields, type Rule } from '../alerts/alert-config.ts';
 import {
   channelVerdict,
   failureChannels,
@@ -90,7 +90,7 @@ function planResolves(
     if (state.conditionCount(condition.rule, condition.dedupKey) > ending.length) continue;
     const alert = state.alert(condition.rule, condition.dedupKey);
     if (!alert || alert.state !== 'firing') continue;
-    const rule = config.rules.find((candidate) => candidate.name === alert.rule);
+    const rule = findRule(config, alert.rule);
     const notice = !alert.notified
       ? { none: 'its firing was never sent, so neither is this' }
       : !rule
@@ -98,11 +98,14 @@ function planResolves(
         : !rule.sendResolved
           ? { none: 'send_resolved is off' }
           : {
-              channels: channels(rule, alert.severity).map((route) =>
-                failureChannels.has(route.channel)
-                  ? { channel: route.channel, verdict: { kind: 'inhibited' as const } }
-                  : route,
-              ),
+              // As the engine does: a resolve goes only where the firing went.
+              channels: channels(rule, alert.severity)
+                .filter((route) => alert.notifiedChannels.includes(route.channel))
+                .map((route) =>
+                  failureChannels.has(route.channel)
+                    ? { channel: route.channel, verdict: { kind: 'inhibited' as const } }
+                    : route,
+                ),
             };
     alerts.push({
       rule: alert.rule,
