@@ -10,8 +10,17 @@ import { toIso } from '../time/timestamp.ts';
 import { AlertTable } from './alert-table.ts';
 import { JobTable } from './job-table.ts';
 import { migrate, STATE_SCHEMA_VERSION, StateSchemaError } from './state-schema.ts';
+import { WalCheckpointer } from './wal-checkpointer.ts';
 
 export const STATE_DB = 'state.db';
+
+/** SQLite's own autocheckpoint threshold, in pages: where a commit checkpoints on its thread. */
+const AUTOCHECKPOINT_PAGES = 1_000;
+/**
+ * With the checkpoint worker running, the main thread checkpoints only past this many pages
+ * (80 MB): a burst that outruns the worker, whose commits never leave the WAL fully copied.
+ */
+const FALLBACK_CHECKPOINT_PAGES = 20_000;
 
 /** Everything one monitor cycle writes, committed in one transaction before anything is published. */
 export interface CycleWrite {
@@ -76,10 +85,12 @@ export class StateStore {
   private readonly sql;
   private dataVersion: number | null = null;
   private recorded: ((events: readonly RunwatchEvent[]) => void) | null = null;
+  private readonly checkpointer: WalCheckpointer | null;
 
-  private constructor(file: string, db: Database.Database) {
+  private constructor(file: string, db: Database.Database, checkpointer: WalCheckpointer | null) {
     this.file = file;
     this.db = db;
+    this.checkpointer = checkpointer;
     this.jobs = new JobTable(db);
     this.alerts = new AlertTable(db);
     this.sql = {
@@ -187,7 +198,7 @@ export class StateStore {
         db.pragma('cache_size = -2000');
         migrate(db, file);
       }
-      return new StateStore(file, db);
+      return new StateStore(file, db, mode === 'create' ? checkpointerFor(file, db) : null);
     } catch (error) {
       db.close();
       throw error;
@@ -200,7 +211,13 @@ export class StateStore {
   }
 
   close(): void {
+    this.checkpointer?.close();
     this.db.close();
+  }
+
+  /** Resolves when the background checkpoint asked for by the last commit is done. */
+  checkpointed(): Promise<void> {
+    return this.checkpointer?.idle() ?? Promise.resolve();
   }
 
   getMeta<T>(key: string): T | undefined {
@@ -224,7 +241,7 @@ export class StateStore {
 
   /** Writes one cycle atomically and returns its events with their ids, ready to publish. */
   commit(write: CycleWrite, now: number): RunwatchEvent[] {
-    return this.db
+    const events = this.db
       .transaction(() => {
         for (const run of write.runs) this.sql.upsertRun.run(toDb(run, now));
         for (const runId of write.resetAck) this.sql.resetAck.run(runId);
@@ -249,11 +266,13 @@ export class StateStore {
         return events;
       })
       .immediate();
+    this.checkpointer?.requested();
+    return events;
   }
 
   /** Runs `write` in one immediate transaction, then returns the events it recorded, with ids. */
   record(write: (insert: (drafts: EventDraft[]) => RunwatchEvent[]) => void): RunwatchEvent[] {
-    return this.db
+    const recorded = this.db
       .transaction(() => {
         const events: RunwatchEvent[] = [];
         write((drafts) => {
@@ -264,6 +283,8 @@ export class StateStore {
         return events;
       })
       .immediate();
+    this.checkpointer?.requested();
+    return recorded;
   }
 
   /**
@@ -281,7 +302,9 @@ export class StateStore {
 
   /** Runs `write` in one immediate transaction. */
   transaction<T>(write: () => T): T {
-    return this.db.transaction(write).immediate();
+    const result = this.db.transaction(write).immediate();
+    this.checkpointer?.requested();
+    return result;
   }
 
   /** A random id of this state.db, made once: the first half of every Idempotency-Key. */
@@ -391,4 +414,14 @@ function toDb(run: TrackedRun, now: number): Record<string, unknown> {
     finished_at: run.finishedAt === null ? null : Math.round(run.finishedAt),
     updated_at: now,
   };
+}
+
+/** A checkpoint worker for the watcher's connection, which then checkpoints only past a burst. */
+function checkpointerFor(file: string, db: Database.Database): WalCheckpointer {
+  db.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
+  return new WalCheckpointer(file, {
+    onFailure: () => {
+      if (db.open) db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+    },
+  });
 }

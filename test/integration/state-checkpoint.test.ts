@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EventDraft } from '../../shared/events.ts';
+import { STATE_DB, StateStore } from '../../electron/core/store/state-store.ts';
+import { WalCheckpointer } from '../../electron/core/store/wal-checkpointer.ts';
+import { tempDir } from '../support/orchestration-db.ts';
+
+const cleanup: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+/** Run events with a sizeable body, so a few hundred fill many pages. */
+function drafts(count: number, from: number): EventDraft[] {
+  return Array.from({ length: count }, (_, i) => ({
+    type: 'run_started',
+    source: 'orch',
+    at: new Date(Date.UTC(2026, 0, 1) + from + i).toISOString(),
+    run_id: `run-${from + i}`,
+    pipeline: `pipeline-${'x'.repeat(400)}`,
+    attempt: 1,
+    occurred_at: new Date(Date.UTC(2026, 0, 1) + from + i).toISOString(),
+    status: 'running',
+  }));
+}
+
+describe('state.db checkpoints', () => {
+  it('copies committed pages into state.db from a worker, not on the committing thread', async () => {
+    const dataDir = tempDir();
+    const store = StateStore.open(dataDir);
+    cleanup.push(() => store.close());
+    const file = path.join(dataDir, STATE_DB);
+    const before = fs.statSync(file).size;
+
+    // About 2 MB of events in 20 commits: far below the main connection's own threshold, so
+    // only the worker can move them out of the WAL.
+    for (let batch = 0; batch < 20; batch++) {
+      store.record((insert) => insert(drafts(200, batch * 200)));
+    }
+    expect(fs.statSync(file).size).toBe(before);
+
+    await store.checkpointed();
+    expect(fs.statSync(file).size).toBeGreaterThan(before + 1_500_000);
+    // Nothing was lost on the way: a second connection reads every event.
+    const reader = new Database(file, { readonly: true });
+    cleanup.push(() => reader.close());
+    expect(reader.prepare('SELECT count(*) FROM events').pluck().get()).toBe(4_000);
+  });
+
+  it('hands checkpoints back to the caller when its worker cannot run', async () => {
+    const dataDir = tempDir();
+    const failures: string[] = [];
+    const checkpointer = new WalCheckpointer(path.join(dataDir, 'missing.db'), {
+      onFailure: (reason) => failures.push(reason),
+    });
+    cleanup.push(() => checkpointer.close());
+
+    checkpointer.requested();
+    await checkpointer.idle();
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/missing\.db|unable to open|does not exist/i);
+
+    checkpointer.requested();
+    await checkpointer.idle();
+    expect(failures).toHaveLength(1);
+    expect(checkpointer.completed).toBe(0);
+  });
+});
