@@ -200,9 +200,19 @@ export function formatAlertReport(r: AlertBenchResult): string {
         : 'not measured'
     }${
       burst
-        ? `; ${verdict(burst.eventsPerSecond >= target)} at ${int(burst.batch)} per transaction, the cycle size at that rate (${int(burst.eventsPerSecond)} events/s)`
+        ? `; ${verdict(burst.eventsPerSecond >= target)} at ${int(burst.batch)} per transaction, a full monitor chunk (${int(burst.eventsPerSecond)} events/s)`
         : ''
     }`,
+    `Longest transaction, all of it on the main thread (target ≤ ${r.targets.longestTransactionMs} ms): ${[
+      engine,
+      burst,
+    ]
+      .filter((row) => row !== undefined)
+      .map(
+        (row) =>
+          `${verdict(row.batchMs.max <= r.targets.longestTransactionMs)} at ${int(row.batch)} per transaction (max ${ms(row.batchMs.max)}, p99 ${ms(row.batchMs.p99)})`,
+      )
+      .join('; ')}`,
     observed.length > 0
       ? `Notes:\n${observed.map((line) => `- ${line}`).join('\n')}`
       : 'Notes: none',

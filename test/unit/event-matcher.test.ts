@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { matchRules } from '../../electron/core/alerts/alert-plan.ts';
 import { compileMatch } from '../../electron/core/alerts/event-matcher.ts';
+import { parseConfig } from '../../electron/core/config/config-file.ts';
 
 const failed = {
   type: 'run_completed',
@@ -44,5 +46,37 @@ describe('compileMatch', () => {
 
   it('needs every field to match', () => {
     expect(compileMatch({ type: 'run_completed', pipeline: 'other' })(failed)).toBe(false);
+  });
+});
+
+describe('matchRules', () => {
+  const yaml = [
+    'channels: { desktop: { type: desktop } }',
+    'rules:',
+    '  - { name: exact, match: { type: run_completed }, severity: info, channels: [desktop], continue: true }',
+    '  - { name: listed, match: { type: [run_stalled, run_completed] }, severity: info, channels: [desktop], continue: true }',
+    '  - { name: regex, match: { type: { regex: "run_.*" } }, severity: info, channels: [desktop], continue: true }',
+    '  - { name: negated, match: { type: { not: run_completed } }, severity: info, channels: [desktop], continue: true }',
+    '  - { name: any-type, match: { outcome: failed }, severity: info, channels: [desktop], continue: true }',
+    '  - { name: numeric, match: { type: [run_completed, 7] }, severity: info, channels: [desktop], continue: true }',
+    '  - { name: catch-all, match: {}, severity: info, channels: [desktop] }',
+  ].join('\n');
+  const { rules } = parseConfig(yaml, 'rules.yaml', { env: {} }).alerts;
+  const events = [
+    failed,
+    { type: 'run_stalled', run_id: 'r-1' },
+    { type: 'source_down', outcome: 'failed' },
+    { type: 'step_failed' },
+  ];
+
+  it('picks the rules whose whole matcher accepts the event, in order', () => {
+    const names = (event: Record<string, unknown>) =>
+      matchRules(rules, event).map((matched) => matched.rule.name);
+    expect(names(failed)).toEqual(['exact', 'listed', 'regex', 'any-type', 'numeric', 'catch-all']);
+    for (const event of events) {
+      expect(names(event)).toEqual(
+        rules.filter((rule) => rule.matches(event)).map((rule) => rule.name),
+      );
+    }
   });
 });

@@ -7,7 +7,7 @@ import type {
   SilenceInput,
 } from './alert-config-schema.ts';
 import type { ChannelConfig, ChannelType } from './channel-config.ts';
-import { compileMatch, type MatchSpec } from './event-matcher.ts';
+import { compileMatch, exactStrings, type MatchSpec } from './event-matcher.ts';
 
 export type EventFields = Readonly<Record<string, unknown>>;
 
@@ -24,6 +24,8 @@ export interface Rule {
   name: string;
   match: MatchSpec;
   matches: (event: EventFields) => boolean;
+  /** The event types its `type` matcher names exactly; null when it is not that simple. */
+  types: ReadonlySet<string> | null;
   severity: Severity;
   channels: string[];
   continue: boolean;
@@ -78,6 +80,7 @@ export function compileRule(input: RuleInput, defaults: AlertDefaults): Rule {
     name: input.name,
     match: input.match,
     matches: compileMatch(input.match),
+    types: exactStrings(input.match.type),
     severity: input.severity,
     channels: input.channels,
     continue: input.continue,

@@ -122,11 +122,9 @@ export class AlertEngine {
   ): void {
     const table = this.options.table;
     for (const member of table.unsentMembersOfRun(runId)) {
-      if (!INHIBITED_BY_FAILURE.includes(String(member.event.type))) continue;
-      const row = table.getRow(member.outboxId);
-      if (!row || !channels.has(row.channel)) continue;
+      if (!INHIBITED_BY_FAILURE.includes(member.type) || !channels.has(member.channel)) continue;
       table.deleteMember(member, now);
-      table.log(now, member, 'inhibited', eventId, `${row.channel}: the run failed`);
+      table.log(now, member, 'inhibited', eventId, `${member.channel}: the run failed`);
     }
   }
 

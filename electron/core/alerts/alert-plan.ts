@@ -40,7 +40,9 @@ export interface MatchedRule {
 /** Rules in order: the first match wins unless it says `continue: true`. */
 export function matchRules(rules: readonly Rule[], event: EventFields): MatchedRule[] {
   const matched: MatchedRule[] = [];
+  const type = typeof event.type === 'string' ? event.type : null;
   for (const rule of rules) {
+    if (type !== null && rule.types !== null && !rule.types.has(type)) continue;
     if (!rule.matches(event)) continue;
     matched.push({
       rule,

@@ -36,6 +36,16 @@ function compileValue(expected: MatchValue): Test {
   return scalarTest(expected);
 }
 
+/**
+ * The values a matcher accepts when it is an exact string or a list of them, else null: a set
+ * tested before the matcher itself, so most rules turn an event away with one lookup.
+ */
+export function exactStrings(expected: MatchValue | undefined): ReadonlySet<string> | null {
+  const values = Array.isArray(expected) ? expected : [expected];
+  if (!values.every((value) => typeof value === 'string')) return null;
+  return new Set(values as string[]);
+}
+
 /** A predicate over event fields; `{}` matches every event. */
 export function compileMatch(
   spec: MatchSpec,

@@ -53,6 +53,20 @@ export interface StoredMember {
   event: Record<string, unknown>;
 }
 
+/** A member of a row not yet frozen: what the engine needs to withdraw it. */
+export interface UnsentMember {
+  seq: number;
+  outboxId: number;
+  channel: string;
+  rule: string;
+  dedupKey: string;
+  status: 'firing' | 'resolved';
+  severity: Severity;
+  firedAt: number;
+  /** The type of the event it is for. */
+  type: string;
+}
+
 export interface DeliveryAttempt {
   outboxId: number;
   attempt: number;
@@ -118,6 +132,13 @@ function recordedEvent(id: number, body: string | null): Record<string, unknown>
   const { type, ...rest } = JSON.parse(body) as Record<string, unknown>;
   return { type, id, ...rest };
 }
+
+/** Unsent members with their row's channel and their event's type, without parsing the event. */
+const UNSENT_MEMBERS = `SELECT m.seq, m.outbox_id AS outboxId, o.channel, m.rule,
+    m.dedup_key AS dedupKey, m.status, m.severity, m.fired_at AS firedAt,
+    coalesce(e.type, json_extract(m.event, '$.type')) AS type
+  FROM outbox_members m JOIN outbox o ON o.id = m.outbox_id
+  LEFT JOIN events e ON e.id = m.event_id`;
 
 function alertFromDb(row: AlertDb): AlertRow {
   return {
@@ -210,8 +231,7 @@ export class AlertTable {
       putAlert: db.prepare(
         `INSERT INTO alerts (rule, dedup_key, state, severity, event_id, fired_at, resolved_at,
            notified, notified_channels, last_sent_at, repeat_at, updated_at)
-         VALUES (@rule, @dedup_key, @state, @severity, @event_id, @fired_at, @resolved_at, @notified,
-           @notified_channels, @last_sent_at, @repeat_at, @updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (rule, dedup_key) DO UPDATE SET state = excluded.state,
            severity = excluded.severity, event_id = excluded.event_id, fired_at = excluded.fired_at,
            resolved_at = excluded.resolved_at, notified = excluded.notified,
@@ -279,7 +299,7 @@ export class AlertTable {
       addMember: db.prepare(
         `INSERT INTO outbox_members (outbox_id, rule, dedup_key, status, severity, fired_at, run_id,
            event_id, event)
-         VALUES (@outboxId, @rule, @dedupKey, @status, @severity, @firedAt, @runId, @eventId, @event)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       members: db.prepare(
         `SELECT m.*, e.body FROM outbox_members m LEFT JOIN events e ON e.id = m.event_id
@@ -288,15 +308,12 @@ export class AlertTable {
       // Members are looked up only while their row is not yet frozen (`open`): two small partial
       // indexes, while the ever-growing members table keeps only its row's index.
       unsentMembersOfRun: db.prepare(
-        `SELECT m.*, e.body FROM outbox_members m JOIN outbox o ON o.id = m.outbox_id
-           LEFT JOIN events e ON e.id = m.event_id
-          WHERE m.open = 1 AND m.run_id = ? AND o.state = 'pending' AND o.message IS NULL`,
+        `${UNSENT_MEMBERS} WHERE m.open = 1 AND m.run_id = ? AND o.state = 'pending'
+            AND o.message IS NULL`,
       ),
       unsentMembersOfAlert: db.prepare(
-        `SELECT m.*, e.body FROM outbox_members m JOIN outbox o ON o.id = m.outbox_id
-           LEFT JOIN events e ON e.id = m.event_id
-          WHERE m.open = 1 AND m.rule = ? AND m.dedup_key = ? AND o.state = 'pending'
-            AND o.message IS NULL`,
+        `${UNSENT_MEMBERS} WHERE m.open = 1 AND m.rule = ? AND m.dedup_key = ?
+            AND o.state = 'pending' AND o.message IS NULL`,
       ),
       pendingChannelsOf: db
         .prepare(
@@ -308,7 +325,7 @@ export class AlertTable {
         'UPDATE outbox_members SET open = NULL WHERE outbox_id = ? AND open = 1',
       ),
       deleteMember: db.prepare('DELETE FROM outbox_members WHERE seq = ?'),
-      memberCount: db.prepare('SELECT count(*) FROM outbox_members WHERE outbox_id = ?').pluck(),
+      hasMembers: db.prepare('SELECT 1 FROM outbox_members WHERE outbox_id = ? LIMIT 1').pluck(),
       moveMembers: db.prepare('UPDATE outbox_members SET outbox_id = ? WHERE outbox_id = ?'),
       getRow: db.prepare('SELECT * FROM outbox WHERE id = ?'),
       dueRows: db.prepare(
@@ -431,20 +448,21 @@ export class AlertTable {
   }
 
   putAlert(alert: AlertRow, now: number): void {
-    this.sql.putAlert.run({
-      rule: alert.rule,
-      dedup_key: alert.dedupKey,
-      state: alert.state,
-      severity: alert.severity,
-      event_id: alert.eventId,
-      fired_at: alert.firedAt,
-      resolved_at: alert.resolvedAt,
-      notified: alert.notified ? 1 : 0,
-      notified_channels: JSON.stringify(alert.notifiedChannels),
-      last_sent_at: alert.lastSentAt,
-      repeat_at: alert.repeatAt,
-      updated_at: now,
-    });
+    // Positional: binding by name costs a lookup per parameter, on the engine's hottest write.
+    this.sql.putAlert.run(
+      alert.rule,
+      alert.dedupKey,
+      alert.state,
+      alert.severity,
+      alert.eventId,
+      alert.firedAt,
+      alert.resolvedAt,
+      alert.notified ? 1 : 0,
+      JSON.stringify(alert.notifiedChannels),
+      alert.lastSentAt,
+      alert.repeatAt,
+      now,
+    );
   }
 
   /** A firing of this episode is frozen for sending to `channel`: its resolve will go there too. */
@@ -582,17 +600,18 @@ export class AlertTable {
     member: Omit<StoredMember, 'seq' | 'outboxId'>,
     rank: (s: Severity) => number,
   ): void {
-    this.sql.addMember.run({
+    const recorded = typeof member.event.id === 'number';
+    this.sql.addMember.run(
       outboxId,
-      rule: member.rule,
-      dedupKey: member.dedupKey,
-      status: member.status,
-      severity: member.severity,
-      firedAt: member.firedAt,
-      runId: member.runId,
-      eventId: typeof member.event.id === 'number' ? member.event.id : null,
-      event: typeof member.event.id === 'number' ? null : JSON.stringify(member.event),
-    });
+      member.rule,
+      member.dedupKey,
+      member.status,
+      member.severity,
+      member.firedAt,
+      member.runId,
+      recorded ? member.event.id : null,
+      recorded ? null : JSON.stringify(member.event),
+    );
     const current =
       this.severities.get(outboxId) ?? (this.sql.rowSeverity.get(outboxId) as Severity);
     if (rank(member.severity) > rank(current)) {
@@ -608,19 +627,19 @@ export class AlertTable {
     return (this.sql.members.all(outboxId) as MemberDb[]).map(memberFromDb);
   }
 
-  unsentMembersOfRun(runId: string): StoredMember[] {
-    return (this.sql.unsentMembersOfRun.all(runId) as MemberDb[]).map(memberFromDb);
+  unsentMembersOfRun(runId: string): UnsentMember[] {
+    return this.sql.unsentMembersOfRun.all(runId) as UnsentMember[];
   }
 
-  unsentMembersOfAlert(rule: string, dedupKey: string): StoredMember[] {
-    return (this.sql.unsentMembersOfAlert.all(rule, dedupKey) as MemberDb[]).map(memberFromDb);
+  unsentMembersOfAlert(rule: string, dedupKey: string): UnsentMember[] {
+    return this.sql.unsentMembersOfAlert.all(rule, dedupKey) as UnsentMember[];
   }
 
   /** Removes a member from a row not yet sent; a row left empty is dropped. */
-  deleteMember(member: StoredMember, now: number): void {
+  deleteMember(member: { seq: number; outboxId: number }, now: number): void {
     this.forget();
     this.sql.deleteMember.run(member.seq);
-    if ((this.sql.memberCount.get(member.outboxId) as number) === 0) {
+    if (this.sql.hasMembers.get(member.outboxId) === undefined) {
       this.endRow(member.outboxId, 'dropped', now, null);
     }
   }
