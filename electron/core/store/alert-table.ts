@@ -133,12 +133,17 @@ function recordedEvent(id: number, body: string | null): Record<string, unknown>
   return { type, id, ...rest };
 }
 
-/** Unsent members with their row's channel and their event's type, without parsing the event. */
-const UNSENT_MEMBERS = `SELECT m.seq, m.outbox_id AS outboxId, o.channel, m.rule,
+/**
+ * Unsent members with their row's channel and their event's type, without parsing the event.
+ * A member is `open` exactly while its row is pending and not yet frozen: `endRow` and `freeze`
+ * close a row's members, and a merge moves them to a row still open. Subqueries rather than
+ * joins: through better-sqlite3 the joined form cost about 8 µs a call, these about 1.5.
+ */
+const UNSENT_MEMBERS = `SELECT m.seq, m.outbox_id AS outboxId,
+    (SELECT channel FROM outbox WHERE id = m.outbox_id) AS channel, m.rule,
     m.dedup_key AS dedupKey, m.status, m.severity, m.fired_at AS firedAt,
-    coalesce(e.type, json_extract(m.event, '$.type')) AS type
-  FROM outbox_members m JOIN outbox o ON o.id = m.outbox_id
-  LEFT JOIN events e ON e.id = m.event_id`;
+    coalesce((SELECT type FROM events WHERE id = m.event_id), json_extract(m.event, '$.type')) AS type
+  FROM outbox_members m`;
 
 function alertFromDb(row: AlertDb): AlertRow {
   return {
@@ -307,18 +312,14 @@ export class AlertTable {
       ),
       // Members are looked up only while their row is not yet frozen (`open`): two small partial
       // indexes, while the ever-growing members table keeps only its row's index.
-      unsentMembersOfRun: db.prepare(
-        `${UNSENT_MEMBERS} WHERE m.open = 1 AND m.run_id = ? AND o.state = 'pending'
-            AND o.message IS NULL`,
-      ),
+      unsentMembersOfRun: db.prepare(`${UNSENT_MEMBERS} WHERE m.open = 1 AND m.run_id = ?`),
       unsentMembersOfAlert: db.prepare(
-        `${UNSENT_MEMBERS} WHERE m.open = 1 AND m.rule = ? AND m.dedup_key = ?
-            AND o.state = 'pending' AND o.message IS NULL`,
+        `${UNSENT_MEMBERS} WHERE m.open = 1 AND m.rule = ? AND m.dedup_key = ?`,
       ),
       pendingChannelsOf: db
         .prepare(
-          `SELECT DISTINCT o.channel FROM outbox_members m JOIN outbox o ON o.id = m.outbox_id
-            WHERE m.open = 1 AND m.rule = ? AND m.dedup_key = ? AND o.state = 'pending'`,
+          `SELECT DISTINCT (SELECT channel FROM outbox WHERE id = m.outbox_id)
+             FROM outbox_members m WHERE m.open = 1 AND m.rule = ? AND m.dedup_key = ?`,
         )
         .pluck(),
       closeMembers: db.prepare(
@@ -637,11 +638,19 @@ export class AlertTable {
 
   /** Removes a member from a row not yet sent; a row left empty is dropped. */
   deleteMember(member: { seq: number; outboxId: number }, now: number): void {
-    this.forget();
     this.sql.deleteMember.run(member.seq);
     if (this.sql.hasMembers.get(member.outboxId) === undefined) {
       this.endRow(member.outboxId, 'dropped', now, null);
+      this.forgetRow(member.outboxId);
     }
+  }
+
+  /** A row ended: members must not join it from the cache. */
+  private forgetRow(id: number): void {
+    for (const [key, cached] of this.openRows) {
+      if (cached === id) this.openRows.delete(key);
+    }
+    this.severities.delete(id);
   }
 
   getRow(id: number): OutboxRow | null {

@@ -195,7 +195,9 @@ export class StateStore {
       } else {
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
-        db.pragma('cache_size = -2000');
+        // The alert engine looks up its tables by key on every event: 8 MB keeps their inner
+        // pages and the recent rows cached. Pages take memory only once read.
+        db.pragma(`cache_size = ${mode === 'create' ? -8_000 : -2_000}`);
         migrate(db, file);
       }
       return new StateStore(file, db, mode === 'create' ? checkpointerFor(file, db) : null);
