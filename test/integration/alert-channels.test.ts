@@ -25,6 +25,7 @@ import {
 import { notifierUnavailable } from '../../electron/core/alerts/channels/desktop-availability.ts';
 import { httpPost } from '../../electron/core/alerts/channels/http-post.ts';
 import type { RunCompletedEvent, RunStalledEvent } from '../../shared/events.ts';
+import { messageFactory } from '../support/alert-message.ts';
 
 // ---------------------------------------------------------------- fixtures
 
@@ -77,19 +78,7 @@ const stallResolved: AlertMember = {
   event: { ...stalledRun },
 };
 
-function alertMessage(partial: Partial<AlertMessage> = {}): AlertMessage {
-  return {
-    idempotencyKey: 'db7f3c:42',
-    kind: 'alert',
-    status: 'firing',
-    test: false,
-    severity: 'critical',
-    title: 'etl run 42 failed',
-    lines: ['etl run 42 failed after 3m 3s: 2 of 9 steps failed'],
-    members: [runFailed],
-    ...partial,
-  };
-}
+const alertMessage = messageFactory([runFailed]);
 
 const groupedMessage = alertMessage({
   kind: 'group',

@@ -399,7 +399,7 @@ rules:
       'run-failed:report-weekly-0003',
       'fired',
       'critical',
-      'hook: sending',
+      'hook: sending now',
     ]);
     expect(row(result.stdout, (line) => /^ {2}1 +hook/.test(line))).toEqual([
       '1',

@@ -6,6 +6,7 @@ import { transportOptions } from '../../electron/core/alerts/channels/email-chan
 import { emailContent } from '../../electron/core/alerts/channels/email-content.ts';
 import { slackPayload } from '../../electron/core/alerts/channels/slack-channel.ts';
 import { webhookBody } from '../../electron/core/alerts/channels/webhook-channel.ts';
+import { messageFactory } from '../support/alert-message.ts';
 
 function member(runId: number, partial: Partial<AlertMember> = {}): AlertMember {
   return {
@@ -30,19 +31,9 @@ function member(runId: number, partial: Partial<AlertMember> = {}): AlertMember 
   };
 }
 
-function alertMessage(partial: Partial<AlertMessage> = {}): AlertMessage {
-  return {
-    idempotencyKey: 'db7f3c:42',
-    kind: 'alert',
-    status: 'firing',
-    test: false,
-    severity: 'critical',
-    title: 'etl run 42 failed',
-    lines: ['etl run 42 failed after 3m 3s: 2 of 9 steps failed'],
-    members: [member(42, { rule: 'run-failed', severity: 'critical', dedup_key: 'run-failed:42' })],
-    ...partial,
-  };
-}
+const alertMessage = messageFactory([
+  member(42, { rule: 'run-failed', severity: 'critical', dedup_key: 'run-failed:42' }),
+]);
 
 function stillStalled(count: number, line: (i: number) => string): AlertMessage {
   const members = Array.from({ length: count }, (_, i) => member(i + 1));

@@ -16,6 +16,7 @@ import {
   type ChannelVerdict,
 } from './alert-plan.ts';
 import { compileStoredSilences } from './event-matcher.ts';
+import { verdictText } from './verdict-text.ts';
 
 export interface AlertEngineOptions {
   table: AlertTable;
@@ -27,25 +28,10 @@ export interface AlertEngineOptions {
 
 type Member = Omit<StoredMember, 'seq' | 'outboxId'>;
 
+const isoTime = (ms: number) => new Date(ms).toISOString();
+
 function describeVerdict(channel: string, verdict: ChannelVerdict): string {
-  switch (verdict.kind) {
-    case 'unknown':
-      return `${channel}: no such channel`;
-    case 'inactive':
-      return `${channel}: inactive (${verdict.why})`;
-    case 'below':
-      return `${channel}: below its min_severity ${verdict.minSeverity}`;
-    case 'away':
-      return `${channel}: in the "while Runwatch was away" digest`;
-    case 'silenced':
-      return `${channel}: silenced until ${new Date(verdict.until).toISOString()}`;
-    case 'quiet':
-      return `${channel}: held by quiet hours until ${new Date(verdict.until).toISOString()}`;
-    case 'group':
-      return `${channel}: grouped into the follow-up at ${new Date(verdict.until).toISOString()}`;
-    case 'now':
-      return `${channel}: sending`;
-  }
+  return `${channel}: ${verdictText(verdict, isoTime)}`;
 }
 
 /**

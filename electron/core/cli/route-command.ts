@@ -5,6 +5,7 @@ import type { AlertConfig, EventFields } from '../alerts/alert-config.ts';
 import { describeEvent } from '../alerts/alert-text.ts';
 import { compileStoredSilences } from '../alerts/event-matcher.ts';
 import { makeRedactor } from '../alerts/redact.ts';
+import { verdictText } from '../alerts/verdict-text.ts';
 import { didYouMean } from '../config/did-you-mean.ts';
 import { STATE_DB, StateStore } from '../store/state-store.ts';
 import { activeAlerts } from './active-alerts.ts';
@@ -47,28 +48,10 @@ function parseEvent(text: string): Record<string, unknown> {
   return event;
 }
 
-function verdictText(route: RouteChannel): string {
-  const verdict = route.verdict;
-  switch (verdict.kind) {
-    case 'unknown':
-      return 'unknown: no such channel';
-    case 'inactive':
-      return `inactive: ${verdict.why}`;
-    case 'below':
-      return `skipped: below its min_severity ${verdict.minSeverity}`;
-    case 'away':
-      return 'held: goes in the "while Runwatch was away" digest (the event is late)';
-    case 'silenced':
-      return `held: silenced until ${localTime(verdict.until)}`;
-    case 'quiet':
-      return `held by quiet hours until ${localTime(verdict.until)}`;
-    case 'group':
-      return `grouped: folds into one follow-up at ${localTime(verdict.until)}`;
-    case 'now':
-      return 'sending now';
-    case 'inhibited':
-      return 'inhibited: told of the run failure instead';
-  }
+function routeText(route: RouteChannel): string {
+  return route.verdict.kind === 'inhibited'
+    ? 'inhibited: told of the run failure instead'
+    : verdictText(route.verdict, localTime);
 }
 
 function channelLines(routes: RouteChannel[], groupWindow: number): string[] {
@@ -76,7 +59,7 @@ function channelLines(routes: RouteChannel[], groupWindow: number): string[] {
   return routes.map((route) => {
     const window =
       route.verdict.kind === 'group' ? ` (group_window ${formatDuration(groupWindow)})` : '';
-    return `    ${route.channel.padEnd(width)}  ${verdictText(route)}${window}`;
+    return `    ${route.channel.padEnd(width)}  ${routeText(route)}${window}`;
   });
 }
 
@@ -152,7 +135,7 @@ function channelJson(routes: RouteChannel[]) {
       ...('why' in verdict ? { why: verdict.why } : {}),
       ...('minSeverity' in verdict ? { min_severity: verdict.minSeverity } : {}),
       ...('until' in verdict ? { until: iso(verdict.until) } : {}),
-      text: verdictText(route),
+      text: routeText(route),
     };
   });
 }
