@@ -1,6 +1,7 @@
 import path from 'node:path';
 import * as prettier from 'prettier';
 import { z } from 'zod';
+import { DURATION_PART } from '../shared/duration.ts';
 import { ALERT_EVENT_TYPES, EVENT_FIELDS, EVENT_TYPES } from '../shared/events.ts';
 import { configSchema } from '../electron/core/config/config-file.ts';
 import { duration } from '../electron/core/config/duration-schema.ts';
@@ -20,7 +21,7 @@ type Json = Record<string, unknown>;
  * string with a pattern (a port, a duration, a time of day) also accepts one.
  */
 const ENV_REFERENCE = '\\$\\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\\}';
-const DURATION = '^\\s*(?:\\d+(?:\\.\\d+)?(?:ms|s|m|h|d)\\s*)+$';
+const DURATION = String.raw`^\s*(?:${DURATION_PART})+$`;
 
 const MATCHABLE_TYPES = EVENT_TYPES.filter((type) => !ALERT_EVENT_TYPES.includes(type));
 

@@ -8,7 +8,10 @@ const UNIT_MS: Record<string, number> = {
   d: 86_400_000,
 };
 
-const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)\s*/y;
+/** One number with its unit; a duration is one or more of them. */
+export const DURATION_PART = String.raw`(\d+(?:\.\d+)?)(ms|s|m|h|d)\s*`;
+
+const PART = new RegExp(DURATION_PART, 'y');
 
 /** Milliseconds, or null when `text` is not a duration with units. */
 export function parseDuration(text: string): number | null {

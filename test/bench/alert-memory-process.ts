@@ -51,6 +51,9 @@ while (batches < batchMs.length && performance.now() - started < args.budgetMs) 
 }
 const after = reading();
 bench.store.close();
+// The checkpoint worker exits once it has read the close request.
+await new Promise((resolve) => setTimeout(resolve, 1_000));
+const closed = reading();
 const fed = batches * BATCH;
 const engineMs = batchMs.reduce((total, ms) => total + ms, 0);
 const result: AlertMemoryResult = {
@@ -61,6 +64,7 @@ const result: AlertMemoryResult = {
   built,
   warm,
   after,
+  closed,
   eventsPerSecond: fed / (engineMs / 1_000),
   tenthEventsPerSecond: tenthRates(batchMs, batches),
   stateDb: stateDbFigures(args.dataDir),

@@ -27,8 +27,11 @@ export interface AlertMemoryResult {
   warmupEvents: number;
   /** Right after StateStore.open and new AlertEngine, before any event. */
   built: MemoryReading;
+  /** From here on the process also holds state.db's checkpoint worker thread. */
   warm: MemoryReading;
   after: MemoryReading;
+  /** After state.db is closed: its page cache freed, its checkpoint worker gone. */
+  closed: MemoryReading;
   /** Over the whole stream, engine only (deliveries between cycles excluded). */
   eventsPerSecond: number;
   /** The same per tenth of the stream. */

@@ -140,12 +140,14 @@ function memorySection(r: AlertBenchResult): string {
         memoryRow('engine built, no event yet', m.built),
         memoryRow(`after ${int(m.warmupEvents)} events (warm)`, m.warm),
         memoryRow(`after ${int(m.events)} events`, m.after),
+        memoryRow('state.db closed', m.closed),
       ],
     ),
     `Held beyond the warm-up: V8 heap used ${signedMb(heapGrowth)} (${int((heapGrowth * 2 ** 20) / keys)} bytes per key); ` +
       `RSS ${signedMb(m.after.rssMb - m.warm.rssMb)}, of which V8's reserved heap ${signedMb(m.after.heapTotalMb - m.warm.heapTotalMb)} ` +
       `(room it keeps for the allocation rate, not live objects) and malloc heap, where SQLite's page cache lives, ${signedMb(m.after.mallocHeapMb - m.warm.mallocHeapMb)}. ` +
-      `Since construction: heap used ${signedMb(m.after.heapUsedMb - m.built.heapUsedMb)}, RSS ${signedMb(m.after.rssMb - m.built.rssMb)}.`,
+      `Since construction: heap used ${signedMb(m.after.heapUsedMb - m.built.heapUsedMb)}, RSS ${signedMb(m.after.rssMb - m.built.rssMb)}, ` +
+      `which includes state.db's checkpoint worker thread (from the first commit until 10 s after the last) and page cache: closing state.db gives back ${signedMb(m.after.rssMb - m.closed.rssMb)}.`,
     `Engine events/s by tenth of this run: ${m.tenthEventsPerSecond.map(int).join(', ')}`,
     `state.db (on disk, not in memory): ${stateDbLine(m.stateDb)}`,
   ].join('\n');

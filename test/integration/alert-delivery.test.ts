@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_MESSAGE_MEMBERS } from '../../electron/core/alerts/alert-dispatcher.ts';
 import { AlertHarness } from '../support/alert-harness.ts';
 import { HookServer } from '../support/hook-server.ts';
 import { sleep, waitFor } from '../support/wait.ts';
@@ -273,6 +274,25 @@ describe('noise control', () => {
       '4 alerts held back by the rate limit of ops-hook',
     );
     expect(hook[2]?.json.alerts).toHaveLength(4);
+  });
+
+  it('sends a group larger than one message holds as several in a row, each alert once', async () => {
+    const h = start();
+    await h.emit(h.failed('big-0'));
+    const drafts = Array.from({ length: 1_200 }, (_, i) => h.failed(`big-${i + 1}`));
+    for (let i = 0; i < drafts.length; i += 200) await h.emit(...drafts.slice(i, i + 200));
+    expect(server.to('/hook')).toHaveLength(1);
+
+    await h.advance(11_000, 1_000);
+    const hook = server.to('/hook');
+    const sizes = hook.map((request) => (request.json.alerts as unknown[]).length);
+    expect(sizes).toEqual([1, MAX_MESSAGE_MEMBERS, MAX_MESSAGE_MEMBERS, 200]);
+    const runs = hook.flatMap((request) =>
+      (request.json.alerts as { event: { run_id: string } }[]).map((alert) => alert.event.run_id),
+    );
+    expect(runs).toEqual(Array.from({ length: 1_201 }, (_, i) => `big-${i}`));
+    const keys = hook.map((request) => request.headers['idempotency-key']);
+    expect(new Set(keys).size).toBe(4);
   });
 
   it('folds late events into one "while Runwatch was away" digest', async () => {

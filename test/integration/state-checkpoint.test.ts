@@ -49,6 +49,21 @@ describe('state.db checkpoints', () => {
     expect(reader.prepare('SELECT count(*) FROM events').pluck().get()).toBe(4_000);
   });
 
+  it('leaves no WAL behind when closed, though its worker may still be running', () => {
+    const dataDir = tempDir();
+    const store = StateStore.open(dataDir);
+    for (let batch = 0; batch < 5; batch++) {
+      store.record((insert) => insert(drafts(200, batch * 200)));
+    }
+    store.close();
+
+    const file = path.join(dataDir, STATE_DB);
+    expect(fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0).toBe(0);
+    const reader = new Database(file, { readonly: true });
+    cleanup.push(() => reader.close());
+    expect(reader.prepare('SELECT count(*) FROM events').pluck().get()).toBe(1_000);
+  });
+
   it('hands checkpoints back to the caller when its worker cannot run', async () => {
     const dataDir = tempDir();
     const failures: string[] = [];

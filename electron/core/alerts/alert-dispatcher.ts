@@ -19,6 +19,12 @@ const FAILING_ATTEMPTS = 3;
 const FAILING_AFTER = 5 * 60_000;
 /** Timers are re-armed at most this far ahead, so a clock jump is noticed. */
 const MAX_TIMER = 60_000;
+/**
+ * Alerts one message carries at most: a larger group goes out as several messages in a row.
+ * Composing 1,000 took 25–45 ms of the main thread and made a 0.44 MB webhook body; 10,000 in
+ * one message took 400 ms and 4.4 MB, more than many receivers accept.
+ */
+export const MAX_MESSAGE_MEMBERS = 500;
 
 export interface AlertDispatcherOptions {
   table: AlertTable;
@@ -273,6 +279,7 @@ export class AlertDispatcher {
       this.fail(row, table.members(row.id), why, now);
       return null;
     }
+    if (row.message === null) table.splitRow(row.id, MAX_MESSAGE_MEMBERS, now);
     const stored = table.members(row.id);
     if (row.message !== null && row.body !== null) {
       return { row, body: row.body, members: stored, sender };
@@ -300,6 +307,7 @@ export class AlertDispatcher {
     }
     const merged =
       row.heldBy === 'rate_limit' ? table.mergeRateLimited(row.channel, row.id, now) : 0;
+    if (merged > 0) table.splitRow(row.id, MAX_MESSAGE_MEMBERS, now);
     // A merge brings in other rows' members; otherwise the ones read above are all there is.
     const members = this.current(merged > 0 ? table.members(row.id) : stored, now);
     if (members.length === 0) {

@@ -1,10 +1,13 @@
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Severity } from '../../../shared/severity.ts';
 import type { MessageKind } from '../alerts/alert-message.ts';
-import type { DeliveryAttempt, HeldBy, OutboxState } from './alert-table.ts';
-import { STATE_SCHEMA_VERSION, StateSchemaError } from './state-schema.ts';
-import { STATE_DB } from './state-store.ts';
+import {
+  FAILING_CHANNELS,
+  type DeliveryAttempt,
+  type HeldBy,
+  type OutboxState,
+} from './alert-table.ts';
+import { openStateDbReadonly } from './state-store.ts';
 
 export interface FiringAlert {
   rule: string;
@@ -112,25 +115,13 @@ export class AlertHistory {
            FROM delivery_attempts WHERE outbox_id IN (SELECT value FROM json_each(?))
           ORDER BY outbox_id, attempt, id`,
       ),
-      failing: db.prepare(
-        `SELECT channel, failing_since AS since, failing_error AS error FROM channel_state
-          WHERE failing_notice = 1 ORDER BY channel`,
-      ),
+      failing: db.prepare(FAILING_CHANNELS),
     };
   }
 
   /** Opens a data dir's state.db read-only; it must exist and have this Runwatch's schema. */
   static open(dataDir: string): AlertHistory {
-    const file = path.join(dataDir, STATE_DB);
-    const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 2_000 });
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version !== STATE_SCHEMA_VERSION) {
-      db.close();
-      throw new StateSchemaError(
-        `${file} has state schema ${version}; this Runwatch reads ${STATE_SCHEMA_VERSION} (start \`runwatch watch\` once to migrate it)`,
-      );
-    }
-    return new AlertHistory(db);
+    return new AlertHistory(openStateDbReadonly(dataDir));
   }
 
   close(): void {

@@ -145,6 +145,10 @@ const UNSENT_MEMBERS = `SELECT m.seq, m.outbox_id AS outboxId,
     coalesce((SELECT type FROM events WHERE id = m.event_id), json_extract(m.event, '$.type')) AS type
   FROM outbox_members m`;
 
+/** Channels whose "delivery failing" notice is raised, for the engine and for history. */
+export const FAILING_CHANNELS = `SELECT channel, failing_since AS since, failing_error AS error
+  FROM channel_state WHERE failing_notice = 1 ORDER BY channel`;
+
 function alertFromDb(row: AlertDb): AlertRow {
   return {
     rule: row.rule,
@@ -328,6 +332,18 @@ export class AlertTable {
       deleteMember: db.prepare('DELETE FROM outbox_members WHERE seq = ?'),
       hasMembers: db.prepare('SELECT 1 FROM outbox_members WHERE outbox_id = ? LIMIT 1').pluck(),
       moveMembers: db.prepare('UPDATE outbox_members SET outbox_id = ? WHERE outbox_id = ?'),
+      memberAt: db
+        .prepare('SELECT seq FROM outbox_members WHERE outbox_id = ? ORDER BY seq LIMIT 1 OFFSET ?')
+        .pluck(),
+      continuationRow: db.prepare(
+        `INSERT INTO outbox (channel, kind, state, held_by, send_after, next_at, severity,
+           created_at, expires_at)
+         SELECT channel, kind, 'pending', NULL, @now, @now, severity, @now, expires_at
+           FROM outbox WHERE id = @id`,
+      ),
+      moveMembersFrom: db.prepare(
+        'UPDATE outbox_members SET outbox_id = ? WHERE outbox_id = ? AND seq >= ?',
+      ),
       getRow: db.prepare('SELECT * FROM outbox WHERE id = ?'),
       dueRows: db.prepare(
         `SELECT * FROM outbox WHERE state = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT 200`,
@@ -393,10 +409,7 @@ export class AlertTable {
          ON CONFLICT (channel) DO UPDATE SET failing_since = excluded.failing_since,
            failing_error = excluded.failing_error, failing_notice = excluded.failing_notice`,
       ),
-      failingChannels: db.prepare(
-        `SELECT channel, failing_since AS since, failing_error AS error FROM channel_state
-          WHERE failing_notice = 1 ORDER BY channel`,
-      ),
+      failingChannels: db.prepare(FAILING_CHANNELS),
       oldRows: db
         .prepare(
           `SELECT id FROM outbox WHERE state != 'pending' AND ended_at < ? ORDER BY id LIMIT 500`,
@@ -691,6 +704,17 @@ export class AlertTable {
       this.sql.endRow.run({ state: 'merged', now, error: null, mergedInto: id, id: other.id });
     }
     return others.length;
+  }
+
+  /**
+   * Keeps the first `max` members of a row not yet frozen and moves the rest to a new row of the
+   * same channel and kind, due now: it goes out right after, as the channel sends in order.
+   */
+  splitRow(id: number, max: number, now: number): void {
+    const first = this.sql.memberAt.get(id, max) as number | undefined;
+    if (first === undefined) return;
+    const next = Number(this.sql.continuationRow.run({ id, now }).lastInsertRowid);
+    this.sql.moveMembersFrom.run(next, id, first);
   }
 
   /** Makes held rows due now; each is held again if its hold still applies. */

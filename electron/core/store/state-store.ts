@@ -21,6 +21,7 @@ const AUTOCHECKPOINT_PAGES = 1_000;
  * (80 MB): a burst that outruns the worker, whose commits never leave the WAL fully copied.
  */
 const FALLBACK_CHECKPOINT_PAGES = 20_000;
+const WAL_KEPT_BYTES = 8 * 2 ** 20;
 
 /** Everything one monitor cycle writes, committed in one transaction before anything is published. */
 export interface CycleWrite {
@@ -177,29 +178,17 @@ export class StateStore {
    */
   static open(dataDir: string, mode: 'create' | 'existing' | 'readonly' = 'create'): StateStore {
     const file = path.join(dataDir, STATE_DB);
+    if (mode === 'readonly') return new StateStore(file, openStateDbReadonly(dataDir), null);
     if (mode === 'create') fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     else if (!fs.existsSync(file)) throw new StateSchemaError(`${file} does not exist`);
-    const db = new Database(file, {
-      timeout: 2_000,
-      readonly: mode === 'readonly',
-      fileMustExist: mode !== 'create',
-    });
+    const db = new Database(file, { timeout: 2_000, fileMustExist: mode !== 'create' });
     try {
-      if (mode === 'readonly') {
-        const version = db.pragma('user_version', { simple: true }) as number;
-        if (version !== STATE_SCHEMA_VERSION) {
-          throw new StateSchemaError(
-            `${file} has state schema ${version}; this Runwatch reads ${STATE_SCHEMA_VERSION} (start \`runwatch watch\` once to migrate it)`,
-          );
-        }
-      } else {
-        db.pragma('journal_mode = WAL');
-        db.pragma('synchronous = NORMAL');
-        // The alert engine looks up its tables by key on every event: 8 MB keeps their inner
-        // pages and the recent rows cached. Pages take memory only once read.
-        db.pragma(`cache_size = ${mode === 'create' ? -8_000 : -2_000}`);
-        migrate(db, file);
-      }
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      // The alert engine looks up its tables by key on every event: 8 MB keeps their inner
+      // pages and the recent rows cached. Pages take memory only once read.
+      db.pragma(`cache_size = ${mode === 'create' ? -8_000 : -2_000}`);
+      migrate(db, file);
       return new StateStore(file, db, mode === 'create' ? checkpointerFor(file, db) : null);
     } catch (error) {
       db.close();
@@ -213,7 +202,16 @@ export class StateStore {
   }
 
   close(): void {
-    this.checkpointer?.close();
+    if (this.checkpointer) {
+      this.checkpointer.close();
+      // The worker's connection may close after this one, and SQLite checkpoints and removes
+      // the WAL only when the last connection closes: do it now rather than leave it behind.
+      try {
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch {
+        // Busy: the WAL stays, and the next open reads it back.
+      }
+    }
     this.db.close();
   }
 
@@ -418,9 +416,29 @@ function toDb(run: TrackedRun, now: number): Record<string, unknown> {
   };
 }
 
+/**
+ * A data dir's state.db opened read-only, for `status`, `alerts` and `route`: it must exist and
+ * have this Runwatch's schema, and is never written.
+ */
+export function openStateDbReadonly(dataDir: string): Database.Database {
+  const file = path.join(dataDir, STATE_DB);
+  if (!fs.existsSync(file)) throw new StateSchemaError(`${file} does not exist`);
+  const db = new Database(file, { timeout: 2_000, readonly: true, fileMustExist: true });
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version !== STATE_SCHEMA_VERSION) {
+    db.close();
+    throw new StateSchemaError(
+      `${file} has state schema ${version}; this Runwatch reads ${STATE_SCHEMA_VERSION} (start \`runwatch watch\` once to migrate it)`,
+    );
+  }
+  return db;
+}
+
 /** A checkpoint worker for the watcher's connection, which then checkpoints only past a burst. */
 function checkpointerFor(file: string, db: Database.Database): WalCheckpointer {
   db.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
+  // A WAL grown by a burst shrinks back to this when it starts over.
+  db.pragma(`journal_size_limit = ${WAL_KEPT_BYTES}`);
   return new WalCheckpointer(file, {
     onFailure: () => {
       if (db.open) db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
