@@ -27,7 +27,7 @@ function drafts(count: number, from: number): EventDraft[] {
 }
 
 describe('state.db checkpoints', () => {
-  it('copies committed pages into state.db from a worker, not on the committing thread', async () => {
+  it('copies committed pages into state.db from a worker, not on the committing thread, then empties the WAL', async () => {
     const dataDir = tempDir();
     const store = StateStore.open(dataDir);
     cleanup.push(() => store.close());
@@ -41,8 +41,12 @@ describe('state.db checkpoints', () => {
     }
     expect(fs.statSync(file).size).toBe(before);
 
+    expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(1_500_000);
+
     await store.checkpointed();
     expect(fs.statSync(file).size).toBeGreaterThan(before + 1_500_000);
+    // Once the writes stop, the WAL file is emptied rather than left at its peak size.
+    expect(fs.statSync(`${file}-wal`).size).toBe(0);
     // Nothing was lost on the way: a second connection reads every event.
     const reader = new Database(file, { readonly: true });
     cleanup.push(() => reader.close());

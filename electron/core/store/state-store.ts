@@ -21,7 +21,6 @@ const AUTOCHECKPOINT_PAGES = 1_000;
  * (80 MB): a burst that outruns the worker, whose commits never leave the WAL fully copied.
  */
 const FALLBACK_CHECKPOINT_PAGES = 20_000;
-const WAL_KEPT_BYTES = 8 * 2 ** 20;
 
 /** Everything one monitor cycle writes, committed in one transaction before anything is published. */
 export interface CycleWrite {
@@ -437,8 +436,6 @@ export function openStateDbReadonly(dataDir: string): Database.Database {
 /** A checkpoint worker for the watcher's connection, which then checkpoints only past a burst. */
 function checkpointerFor(file: string, db: Database.Database): WalCheckpointer {
   db.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
-  // A WAL grown by a burst shrinks back to this when it starts over.
-  db.pragma(`journal_size_limit = ${WAL_KEPT_BYTES}`);
   return new WalCheckpointer(file, {
     onFailure: () => {
       if (db.open) db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);

@@ -14,8 +14,9 @@ let looping = false;
 let closing = false;
 
 /**
- * Checkpoints until two in a row find the WAL unchanged. It loops on its own rather than on the
- * main thread's requests, which a main thread busy with a burst of commits would not read.
+ * Checkpoints until two in a row find the WAL unchanged, then empties the WAL file. It loops on
+ * its own rather than on the main thread's requests, which a main thread busy with a burst of
+ * commits would not read.
  */
 function loop(done: { checkpoints: number; lastLog: number }): void {
   if (closing) return;
@@ -30,6 +31,9 @@ function loop(done: { checkpoints: number; lastLog: number }): void {
       setTimeout(() => loop(done), LOOP_MS);
       return;
     }
+    // The writer is idle: a burst may have grown the WAL file to tens of MB, and truncating it
+    // here costs the main thread nothing (when it is busy after all, this gives way at once).
+    if (log > 0) db.pragma('wal_checkpoint(TRUNCATE)');
     reply = { ok: true, checkpoints: done.checkpoints };
   } catch (error) {
     reply = { ok: false, error: errorMessage(error) };
