@@ -9,6 +9,7 @@ import type { StallRecord, TrackedRun } from '../monitor/tracked-run.ts';
 import { toIso } from '../time/timestamp.ts';
 import { AlertTable } from './alert-table.ts';
 import { JobTable } from './job-table.ts';
+import { RunHistory } from './run-history.ts';
 import { migrate, STATE_SCHEMA_VERSION, StateSchemaError } from './state-schema.ts';
 import { WalCheckpointer } from './wal-checkpointer.ts';
 
@@ -81,6 +82,7 @@ export class StateStore {
   readonly file: string;
   readonly jobs: JobTable;
   readonly alerts: AlertTable;
+  readonly history: RunHistory;
   private readonly db: Database.Database;
   private readonly sql;
   private dataVersion: number | null = null;
@@ -93,6 +95,7 @@ export class StateStore {
     this.checkpointer = checkpointer;
     this.jobs = new JobTable(db);
     this.alerts = new AlertTable(db);
+    this.history = new RunHistory(db);
     this.sql = {
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
       setMeta: db.prepare(

@@ -1,0 +1,318 @@
+/**
+ * The one contract between the UI and the main side (DESIGN.md §1): every request with its
+ * parameters and result, and every message pushed to the UI. The Electron preload and the
+ * `runwatch serve` WebSocket both carry exactly this; the main side validates each request's
+ * parameters with the schemas here before anything runs.
+ */
+import { z } from 'zod';
+import type { AttentionItem } from './attention.ts';
+import type { Outcome, RunwatchEvent } from './events.ts';
+import type { ActiveRunStatus } from './run-status.ts';
+import type { Severity } from './severity.ts';
+
+/** Raised by the contract's version whenever a request or message changes incompatibly. */
+export const API_VERSION = 1;
+
+const name = z.string().min(1).max(200);
+const runId = z.string().min(1).max(1_000);
+const isoTime = z.iso.datetime({ offset: true });
+
+/** A page of a list ordered newest first: `before` is the `next` of the previous page. */
+const page = {
+  before: z.string().max(2_000).optional(),
+  limit: z.number().int().min(1).max(500).default(50),
+};
+
+const matchValue: z.ZodType<unknown> = z.lazy(() =>
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(matchValue),
+    z.object({ regex: z.string() }).strict(),
+    z.object({ not: matchValue }).strict(),
+  ]),
+);
+
+const ackTarget = z.union([
+  z.object({ run: runId }).strict(),
+  z.object({ pipeline: name }).strict(),
+  z.object({ all: z.literal(true) }).strict(),
+]);
+
+/** Parameters of every request; each is checked on the main side before it runs. */
+export const REQUESTS = {
+  snapshot: z.object({}).strict(),
+  finishedRuns: z
+    .object({
+      source: name.optional(),
+      pipeline: name.optional(),
+      outcome: z.enum(['succeeded', 'failed', 'cancelled']).optional(),
+      /** Matched against the pipeline and the run id. */
+      search: z.string().max(200).optional(),
+      ...page,
+    })
+    .strict(),
+  runDetail: z
+    .object({ source: name, run_id: runId, attempt: z.number().int().min(1).optional() })
+    .strict(),
+  pipelineHistory: z
+    .object({ source: name, pipeline: name, limit: z.number().int().min(1).max(100).default(30) })
+    .strict(),
+  alertHistory: z
+    .object({
+      source: name.optional(),
+      severity: z.enum(['info', 'warning', 'error', 'critical']).optional(),
+      ...page,
+    })
+    .strict(),
+  openArchiveFolder: z.object({ source: name }).strict(),
+  showRunFile: z
+    .object({
+      source: name,
+      run_id: runId,
+      attempt: z.number().int().min(1),
+      file: z.enum(['zip', 'report']),
+    })
+    .strict(),
+  listSilences: z.object({}).strict(),
+  addSilence: z
+    .object({
+      source: name,
+      match: z.record(z.string().min(1), matchValue),
+      until: isoTime,
+      comment: z.string().max(500).optional(),
+    })
+    .strict(),
+  removeSilence: z.object({ source: name, id: z.number().int().min(1) }).strict(),
+  acknowledge: z.object({ source: name.optional(), target: ackTarget }).strict(),
+} as const;
+
+export type RequestName = keyof typeof REQUESTS;
+/** What a caller passes (defaults may be left out). */
+export type RequestParams<K extends RequestName> = z.input<(typeof REQUESTS)[K]>;
+/** What the main side works with once the parameters are checked. */
+export type CheckedParams<K extends RequestName> = z.output<(typeof REQUESTS)[K]>;
+
+/** One watched source as the UI shows it. */
+export interface SourceView {
+  name: string;
+  db: string;
+  state: 'starting' | 'up' | 'down';
+  /** Why it cannot be read, while down. */
+  error: string | null;
+  down_since: string | null;
+  /** Runs the built-in demo pipeline (a new user's first start). */
+  demo: boolean;
+}
+
+export interface AlertsView {
+  firing: number;
+  pending_deliveries: number;
+  failing: { channel: string; since: string; error: string }[];
+  inactive_channels: { channel: string; why: string; rules: string[] }[];
+  rules_without_channel: string[];
+}
+
+/** Everything the UI needs to draw itself; patches keep it current. */
+export interface Snapshot {
+  /** The patch sequence this snapshot is at: the next patch has `seq + 1`. */
+  seq: number;
+  at: string;
+  /** `serve` cannot open folders on the user's machine: it offers downloads instead. */
+  transport: 'ipc' | 'serve';
+  sources: SourceView[];
+  runs: ActiveRunStatus[];
+  attention: AttentionItem[];
+  alerts: Record<string, AlertsView>;
+  /** Desktop notifications paused until then, or null. */
+  notifications_paused_until: string | null;
+}
+
+/** What changed since the previous sequence number; absent parts did not change. */
+export interface Patch {
+  seq: number;
+  at: string;
+  sources?: SourceView[];
+  runs?: { upsert: ActiveRunStatus[]; remove: { source: string; run_id: string }[] };
+  attention?: AttentionItem[];
+  alerts?: Record<string, AlertsView>;
+  notifications_paused_until?: string | null;
+}
+
+export interface ArchiveView {
+  /** Inside the source's data dir. */
+  path: string;
+  bytes: number;
+  files: number;
+  sha256: string;
+  verified: boolean;
+}
+
+export interface FinishedRunView {
+  source: string;
+  pipeline: string;
+  run_id: string;
+  attempt: number;
+  outcome: Outcome;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_s: number | null;
+  steps_total: number;
+  steps_failed: number;
+  /** Null while its job is pending or when the run has no artifacts. */
+  archive: ArchiveView | null;
+  archive_error: string | null;
+  report: string | null;
+}
+
+export interface StepView {
+  step_id: string;
+  name: string;
+  status: string;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_s: number | null;
+}
+
+export interface RunDetail {
+  source: string;
+  pipeline: string;
+  run_id: string;
+  attempt: number;
+  /** The run as it finished, or as the monitor last judged it while it runs. */
+  finished: FinishedRunView | null;
+  active: ActiveRunStatus | null;
+  steps: StepView[];
+  stalls: { started_at: string; ended_at: string | null; idle_s: number }[];
+  events: RunwatchEvent[];
+}
+
+export interface PipelineRun {
+  run_id: string;
+  attempt: number;
+  outcome: Outcome;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_s: number | null;
+}
+
+export interface DeliveryAttemptView {
+  attempt: number;
+  at: string;
+  ok: boolean;
+  status: number | null;
+  latency_ms: number;
+  error: string | null;
+}
+
+export interface DeliveryView {
+  source: string;
+  id: number;
+  channel: string;
+  kind: string;
+  state: 'pending' | 'sent' | 'failed' | 'expired' | 'dropped' | 'merged';
+  severity: Severity;
+  title: string | null;
+  rules: string[];
+  alerts: number;
+  created_at: string;
+  ended_at: string | null;
+  /** While pending: when the next attempt is due. */
+  next_attempt_at: string | null;
+  attempts: DeliveryAttemptView[];
+}
+
+export interface SilenceView {
+  source: string;
+  id: number;
+  match: Record<string, unknown>;
+  until: string;
+  comment: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass as `before` for the next page; null on the last one. */
+  next: string | null;
+}
+
+/** Every request's result. */
+export interface Results {
+  snapshot: Snapshot;
+  finishedRuns: Page<FinishedRunView>;
+  runDetail: RunDetail | null;
+  pipelineHistory: PipelineRun[];
+  alertHistory: Page<DeliveryView>;
+  /** `download` in `serve`: where the browser fetches what the app would open. */
+  openArchiveFolder: { opened: boolean };
+  showRunFile: { shown: true } | { download: string };
+  listSilences: SilenceView[];
+  addSilence: SilenceView;
+  removeSilence: { removed: boolean };
+  acknowledge: { acknowledged: number };
+}
+
+/** Pushed to every connected UI. */
+export type PushMessage =
+  | { type: 'snapshot'; snapshot: Snapshot }
+  | { type: 'patch'; patch: Patch }
+  | {
+      type: 'alert';
+      source: string;
+      severity: Severity;
+      title: string;
+      run_id: string | null;
+    }
+  | { type: 'navigate'; source: string; run_id: string | null };
+
+/** A request's failure as the UI receives it: what was wrong, never a stack. */
+export interface ApiError {
+  code: 'invalid' | 'not_found' | 'unavailable' | 'failed';
+  message: string;
+}
+
+export type ApiReply<K extends RequestName> =
+  { ok: true; result: Results[K] } | { ok: false; error: ApiError };
+
+/** What the UI holds: the same object whichever transport carries it. */
+export type RunwatchApi = {
+  [K in RequestName]: (params: RequestParams<K>) => Promise<Results[K]>;
+} & {
+  /** Every pushed message from now on; returns the unsubscribe. */
+  subscribe(listener: (message: PushMessage) => void): () => void;
+};
+
+/**
+ * Checks a request as it arrives from a renderer or a socket: its name must be a request and
+ * its parameters must fit, else an `invalid` error that names the field.
+ */
+export function checkRequest(
+  request: unknown,
+): { ok: true; name: RequestName; params: unknown } | { ok: false; error: ApiError } {
+  const envelope = z
+    .object({ name: z.string(), params: z.unknown().optional() })
+    .safeParse(request);
+  if (!envelope.success) {
+    return { ok: false, error: { code: 'invalid', message: 'a request is { name, params }' } };
+  }
+  const requestName = envelope.data.name;
+  if (!Object.hasOwn(REQUESTS, requestName)) {
+    return {
+      ok: false,
+      error: { code: 'invalid', message: `unknown request "${requestName.slice(0, 100)}"` },
+    };
+  }
+  const known = requestName as RequestName;
+  const parsed = REQUESTS[known].safeParse(envelope.data.params ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue && issue.path.length > 0 ? issue.path.join('.') : 'params';
+    return {
+      ok: false,
+      error: { code: 'invalid', message: `${known}: ${field}: ${issue?.message ?? 'invalid'}` },
+    };
+  }
+  return { ok: true, name: known, params: parsed.data };
+}
