@@ -1,18 +1,12 @@
 import { formatDuration } from '../../../shared/duration.ts';
-import { AlertService } from '../alerts/alert-service.ts';
 import { nodeNotifier } from '../alerts/channels/desktop-channel.ts';
 import { loadConfigFile } from '../config/config-file.ts';
-import { systemClock } from '../time/clock.ts';
-import { errorMessage } from '../../../shared/error-message.ts';
 import { DemoPipeline } from '../demo/demo-pipeline.ts';
-import { EventBus } from '../events/event-bus.ts';
-import { JobRunner } from '../jobs/job-runner.ts';
 import { streamLogger, type Logger } from '../log.ts';
 import { releaseMemory } from '../release-memory.ts';
-import { Monitor, type SourceDiagnostics } from '../monitor/monitor.ts';
+import type { SourceDiagnostics } from '../monitor/monitor.ts';
 import type { MonitorSettings } from '../monitor/monitor-settings.ts';
-import { acquireDataDirLock } from '../store/data-dir-lock.ts';
-import { StateStore } from '../store/state-store.ts';
+import { SourceSession } from '../session/source-session.ts';
 import { EXIT_INPUT, EXIT_OK } from './cli-errors.ts';
 import { eventLine } from './event-line.ts';
 import { loadSettings } from './load-settings.ts';
@@ -80,51 +74,28 @@ export async function watchCommand(options: WatchOptions): Promise<number> {
   const paths = resolveSourcePaths(options);
   const { config, settings } = loadSettings(options);
 
-  const lock = acquireDataDirLock(paths.dataDir);
-  const store = StateStore.open(paths.dataDir);
-  const bus = new EventBus((error, event) =>
-    log.error(`a handler failed on ${event.type}: ${errorMessage(error)}`),
-  );
-  const out = (line: string) => process.stdout.write(`${line}\n`);
-  bus.onAny((event) => out(options.json ? JSON.stringify(event) : eventLine(event)));
-
-  log.info(`watching ${paths.dbPath} (source "${paths.sourceName}")`);
-  log.info(`data dir ${paths.dataDir}`);
-  log.info(`config ${config.file}; ${describeSettings(settings)}`);
-
-  const monitor = new Monitor({
+  const session = SourceSession.open({
+    name: paths.sourceName,
     dbPath: paths.dbPath,
-    sourceName: paths.sourceName,
-    store,
-    bus,
+    dataDir: paths.dataDir,
+    config,
+    reload: () => loadConfigFile(config.file),
     settings,
+    channels: { desktop: nodeNotifier() },
     log,
     backfill: options.backfill ?? false,
-  });
-  const jobs = new JobRunner({
-    store,
-    bus,
-    dataDir: paths.dataDir,
-    log,
     retention: {
       keepDays: options.archiveKeepDays ?? null,
       maxBytes: options.archiveMaxGb === undefined ? null : options.archiveMaxGb * 1024 ** 3,
     },
   });
-  bus.on('run_completed', () => jobs.wake());
-  const alerts = new AlertService({
-    store,
-    bus,
-    config,
-    reload: () => loadConfigFile(config.file),
-    channels: { desktop: nodeNotifier() },
-    clock: systemClock,
-    log,
-    source: paths.sourceName,
-    stallAfterFor: (pipeline) => settings.thresholds(pipeline).stallAfter,
-    healthy: () => monitor.healthy,
-  });
-  monitor.onReady((diagnostics) => {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  session.bus.onAny((event) => out(options.json ? JSON.stringify(event) : eventLine(event)));
+
+  log.info(`watching ${paths.dbPath} (source "${paths.sourceName}")`);
+  log.info(`data dir ${paths.dataDir}`);
+  log.info(`config ${config.file}; ${describeSettings(settings)}`);
+  session.monitor.onReady((diagnostics) => {
     releaseMemory();
     reportSource(diagnostics, log);
   });
@@ -148,30 +119,22 @@ export async function watchCommand(options: WatchOptions): Promise<number> {
   }
 
   try {
-    alerts.start();
-    jobs.start();
     if (options.once) {
-      const ok = await monitor.runOnce();
-      await jobs.idle();
-      await alerts.flush();
-      return ok ? EXIT_OK : EXIT_INPUT;
+      session.startServices();
+      return (await session.runOnce()) ? EXIT_OK : EXIT_INPUT;
     }
     let stopRequested: (reason: string) => void = () => {};
     const stopped = new Promise<string>((resolve) => (stopRequested = resolve));
     process.stdout.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE') stopRequested('EPIPE');
     });
-    monitor.start();
+    session.start();
     const reason = await Promise.race([untilSignal(), stopped]);
     log.info(`stopping (${reason})`);
     return EXIT_OK;
   } finally {
     demo?.stop();
-    await monitor.stop();
-    await jobs.stop();
-    await alerts.stop();
+    await session.stop();
     await demoDone;
-    store.close();
-    lock.release();
   }
 }

@@ -1,0 +1,131 @@
+import { errorMessage } from '../../../shared/error-message.ts';
+import { AlertService } from '../alerts/alert-service.ts';
+import type { ChannelDeps } from '../alerts/channels/channel-factory.ts';
+import type { RunwatchConfig } from '../config/config-file.ts';
+import { EventBus } from '../events/event-bus.ts';
+import { JobRunner } from '../jobs/job-runner.ts';
+import type { Logger } from '../log.ts';
+import { Monitor } from '../monitor/monitor.ts';
+import type { MonitorSettings } from '../monitor/monitor-settings.ts';
+import type { RetentionPolicy } from '../archive/retention.ts';
+import { acquireDataDirLock, type DataDirLock } from '../store/data-dir-lock.ts';
+import { StateStore } from '../store/state-store.ts';
+import { systemClock, type Clock } from '../time/clock.ts';
+
+export interface SourceSessionOptions {
+  /** The source's name in events and in the UI. */
+  name: string;
+  dbPath: string;
+  dataDir: string;
+  config: RunwatchConfig;
+  /** Re-reads the config file for hot reload; null when there is no file to watch. */
+  reload: (() => RunwatchConfig) | null;
+  settings: MonitorSettings;
+  channels: ChannelDeps;
+  log: Logger;
+  clock?: Clock;
+  backfill?: boolean;
+  retention?: RetentionPolicy;
+}
+
+/**
+ * Everything that watches one source (DESIGN.md §2): the data dir's lock, its state.db, the
+ * monitor, the archive and report jobs, and the alert engine, on one event bus. `runwatch watch`
+ * runs one; the app runs one per source; each stops cleanly and resumes its work next start.
+ */
+export class SourceSession {
+  readonly name: string;
+  readonly dataDir: string;
+  readonly store: StateStore;
+  readonly bus: EventBus;
+  readonly monitor: Monitor;
+  readonly jobs: JobRunner;
+  readonly alerts: AlertService;
+  private readonly lock: DataDirLock;
+  private stopped = false;
+
+  private constructor(options: SourceSessionOptions, lock: DataDirLock, store: StateStore) {
+    const { log } = options;
+    this.name = options.name;
+    this.dataDir = options.dataDir;
+    this.lock = lock;
+    this.store = store;
+    this.bus = new EventBus((error, event) =>
+      log.error(`a handler failed on ${event.type}: ${errorMessage(error)}`),
+    );
+    this.monitor = new Monitor({
+      dbPath: options.dbPath,
+      sourceName: options.name,
+      store,
+      bus: this.bus,
+      settings: options.settings,
+      log,
+      ...(options.clock ? { clock: options.clock } : {}),
+      backfill: options.backfill ?? false,
+    });
+    this.jobs = new JobRunner({
+      store,
+      bus: this.bus,
+      dataDir: options.dataDir,
+      log,
+      ...(options.retention ? { retention: options.retention } : {}),
+    });
+    this.bus.on('run_completed', () => this.jobs.wake());
+    this.alerts = new AlertService({
+      store,
+      bus: this.bus,
+      config: options.config,
+      reload: options.reload,
+      channels: options.channels,
+      clock: options.clock ?? systemClock,
+      log,
+      source: options.name,
+      stallAfterFor: (pipeline) => options.settings.thresholds(pipeline).stallAfter,
+      healthy: () => this.monitor.healthy,
+    });
+  }
+
+  /** Takes the data dir (a second watcher fails here, naming the holder) and opens state.db. */
+  static open(options: SourceSessionOptions): SourceSession {
+    const lock = acquireDataDirLock(options.dataDir);
+    try {
+      return new SourceSession(options, lock, StateStore.open(options.dataDir));
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  /** Starts delivering alerts and running jobs; the monitor starts with `start` or `runOnce`. */
+  startServices(): void {
+    this.alerts.start();
+    this.jobs.start();
+  }
+
+  start(): void {
+    this.startServices();
+    this.monitor.start();
+  }
+
+  /** One monitor cycle, then the jobs and the deliveries it caused; false if it failed. */
+  async runOnce(): Promise<boolean> {
+    const ok = await this.monitor.runOnce();
+    await this.jobs.idle();
+    await this.alerts.flush();
+    return ok;
+  }
+
+  /** Stops in order; what is in flight is finished or left to resume at the next start. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    try {
+      await this.monitor.stop();
+      await this.jobs.stop();
+      await this.alerts.stop();
+    } finally {
+      this.store.close();
+      this.lock.release();
+    }
+  }
+}
