@@ -24,9 +24,18 @@ export async function publishFile(tmp: string, final: string): Promise<void> {
   await fsyncDir(path.dirname(final));
 }
 
-/** Writes a small file under a temp name, fsyncs it, and renames it into place. */
-export async function writeFileDurably(tmp: string, final: string, data: string): Promise<void> {
-  const handle = await fs.promises.open(tmp, 'w', 0o644);
+/**
+ * Writes a small file under a temp name, fsyncs it, and renames it into place. `mode` is given
+ * when the temp file is created, before any byte is in it: a file of secrets is never readable
+ * by others, even for a moment.
+ */
+export async function writeFileDurably(
+  tmp: string,
+  final: string,
+  data: string,
+  mode = 0o644,
+): Promise<void> {
+  const handle = await fs.promises.open(tmp, 'w', mode);
   try {
     await handle.writeFile(data);
     await handle.sync();
