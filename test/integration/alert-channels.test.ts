@@ -918,7 +918,12 @@ describe('desktop channel', () => {
         body: 'etl run 42 failed after 3m 3s: 2 of 9 steps failed',
         severity: 'warning',
         test: true,
+        target: { view: 'home' },
       },
     ]);
+
+    // A real alert about one run opens that run when clicked.
+    expect(await channel.send(channel.render(alertMessage()), context())).toEqual({ ok: true });
+    expect(shown[1]?.target).toEqual({ view: 'run', source: 'prod-orchestrator', run_id: '42' });
   });
 });

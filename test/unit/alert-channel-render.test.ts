@@ -219,6 +219,8 @@ describe('desktop and webhook rendering', () => {
       body: 'run 1 idle\nrun 2 idle\nrun 3 idle\nrun 4 idle\n…and 2 more',
       severity: 'warning',
       test: false,
+      // Six runs in one message: a click opens the dashboard, where all of them show.
+      target: { view: 'home' },
     });
     expect(desktopNotice(alertMessage({ test: true })).title).toBe(
       'Runwatch: [TEST] etl run 42 failed',

@@ -1,6 +1,7 @@
 import notifier from 'node-notifier';
 import { errorMessage } from '../../../../shared/error-message.ts';
 import type { Severity } from '../../../../shared/severity.ts';
+import { notificationTarget, type DashboardTarget } from '../../tray/notification-target.ts';
 import type { AlertMessage } from '../alert-message.ts';
 import type { ChannelSender, SendResult } from './channel.ts';
 import { notifierUnavailable } from './desktop-availability.ts';
@@ -11,6 +12,8 @@ export interface DesktopNotice {
   body: string;
   severity: Severity;
   test: boolean;
+  /** What a click opens: the run the notice is about, else the dashboard's home. */
+  target: DashboardTarget;
 }
 
 /** Shows notifications: node-notifier headless, Electron's `Notification` in the app. */
@@ -29,15 +32,16 @@ export function desktopNotice(message: AlertMessage): DesktopNotice {
     body: cappedLines(message.lines, DESKTOP_MAX_LINES).join('\n'),
     severity: message.severity,
     test: message.test,
+    target: notificationTarget(message),
   };
 }
 
 function parseNotice(payload: string): DesktopNotice | null {
   try {
     const notice = JSON.parse(payload) as Partial<DesktopNotice>;
-    return typeof notice.title === 'string' && typeof notice.body === 'string'
-      ? (notice as DesktopNotice)
-      : null;
+    if (typeof notice.title !== 'string' || typeof notice.body !== 'string') return null;
+    // Notices queued by an older Runwatch have no target: they open the dashboard.
+    return { ...(notice as DesktopNotice), target: notice.target ?? { view: 'home' } };
   } catch {
     return null;
   }
