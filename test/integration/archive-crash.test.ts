@@ -51,14 +51,18 @@ describe('archiving across crashes', () => {
         () => child.stderr.some((line) => line.includes('data dir')),
         'the watch to start',
       );
-      await sleep(100 + Math.floor(Math.random() * 900));
       const archiveDir = path.join(dataDir, 'archive');
-      if (
-        fs.existsSync(archiveDir) &&
-        fs.readdirSync(archiveDir).some((n) => n.startsWith('.tmp-'))
-      ) {
-        killedWhileArchiving++;
+      const zipping = () =>
+        fs.existsSync(archiveDir) && fs.readdirSync(archiveDir).some((n) => n.startsWith('.tmp-'));
+      if (kill % 4 === 1) {
+        // Every fourth kill waits for a zip in progress, so a crash mid-archive is tried however
+        // slowly a loaded machine starts the watch; the others fall at random moments.
+        await waitFor(zipping, 'a zip in progress', 30_000);
+        await sleep(Math.floor(Math.random() * 200));
+      } else {
+        await sleep(100 + Math.floor(Math.random() * 900));
       }
+      if (zipping()) killedWhileArchiving++;
       child.kill('SIGKILL');
       await child.exited;
       // The pipeline goes on while Runwatch is down.
