@@ -18,7 +18,8 @@ function currentStep(observed: ObservedRun): string | null {
   return pending ? pending.name || pending.stepId : null;
 }
 
-function toStatus(
+/** One active run as the UI and `status` show it, from the monitor's judgement and its rows. */
+export function activeRunStatus(
   run: TrackedRun,
   observed: ObservedRun,
   source: string,
@@ -75,7 +76,7 @@ export function readLiveStatus(
     for (const [runId, run] of observed) {
       const previous = known.get(runId) ?? store?.getRun(runId) ?? null;
       const { run: judged } = detect(previous, run, ctx);
-      if (judged?.phase === 'active') rows.push(toStatus(judged, run, sourceName, now));
+      if (judged?.phase === 'active') rows.push(activeRunStatus(judged, run, sourceName, now));
     }
   }
   const rank = (row: ActiveRunStatus) => (row.stalled_since ? 0 : row.overdue_since ? 1 : 2);

@@ -19,6 +19,7 @@ import { ClockOffset } from './clock-offset.ts';
 import { makeDetectContext } from './detect-context.ts';
 import type { MonitorSettings } from './monitor-settings.ts';
 import { PollLoop } from './poll-loop.ts';
+import { RunViews } from './run-views.ts';
 import {
   detect,
   nextDeadline,
@@ -85,6 +86,8 @@ export class Monitor {
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly tracked = new Map<string, TrackedRun>();
+  /** The active runs as the UI lists them, updated as they are read. */
+  readonly runViews = new RunViews();
   private readonly offset: ClockOffset;
   private readonly health: SourceHealth;
   private readonly queue: DeadlineQueue;
@@ -528,6 +531,14 @@ export class Monitor {
       }
     }
     this.commit(transitions, {}, completions);
+    const now = this.clock.now();
+    for (const runId of runIds) {
+      const tracked = this.tracked.get(runId);
+      const row = observed.get(runId);
+      if (tracked && row) this.runViews.observe(tracked, row, this.options.sourceName, now);
+      else if (!tracked) this.runViews.remove(runId);
+    }
+    this.runViews.flush();
     return changed;
   }
 
@@ -573,11 +584,15 @@ export class Monitor {
     for (const t of transitions) {
       if (!t.run) continue;
       if (t.run.phase === 'active') this.tracked.set(t.run.runId, t.run);
-      else this.tracked.delete(t.run.runId);
+      else {
+        this.tracked.delete(t.run.runId);
+        this.runViews.remove(t.run.runId);
+      }
       const due = nextDeadline(t.run, ctx);
       if (due === null) this.queue.delete(t.run.runId);
       else this.queue.set(t.run.runId, due);
     }
+    this.runViews.flush();
     this.options.bus.publish(published);
   }
 
