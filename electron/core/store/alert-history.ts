@@ -38,6 +38,8 @@ export interface Delivery {
   heldBy: HeldBy;
   severity: Severity;
   sendAfter: number;
+  /** While pending: when it is next due. */
+  nextAt: number;
   attempts: number;
   lastError: string | null;
   mergedInto: number | null;
@@ -64,6 +66,7 @@ interface DeliveryDb {
   held_by: HeldBy;
   severity: Severity;
   send_after: number;
+  next_at: number;
   attempts: number;
   last_error: string | null;
   merged_into: number | null;
@@ -101,13 +104,13 @@ export class AlertHistory {
       deliveries: db.prepare(
         `SELECT * FROM (
            SELECT o.id, o.channel, o.kind, o.state, o.held_by, o.severity, o.send_after,
-                  o.attempts, o.last_error, o.merged_into, o.created_at, o.ended_at,
+                  o.next_at, o.attempts, o.last_error, o.merged_into, o.created_at, o.ended_at,
                   json_extract(o.message, '$.title') AS title,
                   (SELECT count(*) FROM outbox_members m WHERE m.outbox_id = o.id) AS members,
                   (SELECT group_concat(rule, char(10)) FROM
                      (SELECT DISTINCT rule FROM outbox_members m WHERE m.outbox_id = o.id
                        ORDER BY rule)) AS rules
-             FROM outbox o ORDER BY o.id DESC LIMIT ?)
+             FROM outbox o WHERE o.id < ? ORDER BY o.id DESC LIMIT ?)
           ORDER BY id`,
       ),
       attempts: db.prepare(
@@ -128,8 +131,14 @@ export class AlertHistory {
     this.db.close();
   }
 
-  /** Reads everything in one transaction, so the parts agree with each other. */
-  read(limit: number): {
+  /**
+   * Reads everything in one transaction, so the parts agree with each other. Deliveries are the
+   * latest `limit` before the row id `before`, oldest first.
+   */
+  read(
+    limit: number,
+    before = Number.MAX_SAFE_INTEGER,
+  ): {
     firing: FiringAlert[];
     transitions: Transition[];
     deliveries: Delivery[];
@@ -138,7 +147,7 @@ export class AlertHistory {
     // LIMIT -1 is SQLite's "no limit".
     const max = limit > 0 ? limit : -1;
     return this.db.transaction(() => {
-      const rows = this.sql.deliveries.all(max) as DeliveryDb[];
+      const rows = this.sql.deliveries.all(before, max) as DeliveryDb[];
       // Every attempt of the rows shown, in one query, grouped by row.
       const attemptsOf = new Map<number, DeliveryAttempt[]>();
       const attempts = this.sql.attempts.all(JSON.stringify(rows.map((row) => row.id))) as (Omit<
@@ -163,6 +172,7 @@ export class AlertHistory {
           heldBy: row.held_by,
           severity: row.severity,
           sendAfter: row.send_after,
+          nextAt: row.next_at,
           attempts: row.attempts,
           lastError: row.last_error,
           mergedInto: row.merged_into,

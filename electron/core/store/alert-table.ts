@@ -435,6 +435,7 @@ export class AlertTable {
       addSilence: db.prepare(
         'INSERT INTO silences (match, until, comment, created_at) VALUES (?, ?, ?, ?)',
       ),
+      removeSilence: db.prepare('DELETE FROM silences WHERE id = ?'),
     };
   }
 
@@ -799,5 +800,10 @@ export class AlertTable {
 
   addSilence(match: string, until: number, comment: string | null, now: number): number {
     return Number(this.sql.addSilence.run(match, until, comment, now).lastInsertRowid);
+  }
+
+  /** Whether there was such a silence. */
+  removeSilence(id: number): boolean {
+    return this.sql.removeSilence.run(id).changes > 0;
   }
 }

@@ -111,7 +111,7 @@ export class RunHistory {
     search?: string;
     before?: string;
     limit: number;
-  }): Page<FinishedRunView> {
+  }): Page<FinishedRunView> & { cursors: string[] } {
     const before = filter.before === undefined ? Number.MAX_SAFE_INTEGER : Number(filter.before);
     const rows = this.sql.finished.all({
       before: Number.isSafeInteger(before) ? before : 0,
@@ -125,6 +125,8 @@ export class RunHistory {
     return {
       items: shown.map(finishedView),
       next: rows.length > filter.limit && last ? String(last.seq) : null,
+      // Where a page that ends at each item would resume: pages merged across sources need it.
+      cursors: shown.map((row) => String(row.seq)),
     };
   }
 

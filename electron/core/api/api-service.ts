@@ -1,0 +1,402 @@
+import {
+  checkRequest,
+  type ApiError,
+  type ApiReply,
+  type CheckedParams,
+  type DeliveryView,
+  type Patch,
+  type PushMessage,
+  type RequestName,
+  type Results,
+  type Snapshot,
+} from '../../../shared/api.ts';
+import { errorMessage } from '../../../shared/error-message.ts';
+import type { Logger } from '../log.ts';
+import { AlertHistory } from '../store/alert-history.ts';
+import type { Clock } from '../time/clock.ts';
+import { toIso } from '../time/timestamp.ts';
+import type { ApiEndpoint } from './api-endpoint.ts';
+import { insideDataDir } from './inside-data-dir.ts';
+import { deliveryView } from './delivery-view.ts';
+import { mergedPage, type SourcePage } from './merged-pages.ts';
+import { alertsView, sourceView, type ApiSource } from './source-views.ts';
+
+/** What only the shell can do with a run's files: the app opens them, `serve` offers downloads. */
+export interface RunFiles {
+  /** Null where there is no desktop to open a folder on (`serve`). */
+  openFolder: ((folder: string) => Promise<boolean>) | null;
+  showFile: (file: string) => Promise<Results['showRunFile']>;
+}
+
+export interface ApiServiceOptions {
+  sources: readonly ApiSource[];
+  transport: Snapshot['transport'];
+  files: RunFiles;
+  clock: Clock;
+  log: Logger;
+  /** Until when desktop notifications are paused (the app's tray), or null. */
+  notificationsPausedUntil?: () => number | null;
+  /** Changes are gathered for this long and pushed as one patch. */
+  patchEveryMs?: number;
+}
+
+class RequestError extends Error {
+  readonly code: ApiError['code'];
+  constructor(code: ApiError['code'], message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** Event types after which what needs attention, or the alerts summary, may have changed. */
+const ATTENTION_EVENTS = new Set([
+  'run_started',
+  'run_completed',
+  'run_stalled',
+  'run_overdue',
+  'run_recovered',
+  'run_removed',
+]);
+const SOURCE_EVENTS = new Set(['source_down', 'source_up']);
+const DELIVERY_EVENTS = new Set(['alert_sent', 'alert_failed']);
+
+/**
+ * The API contract implemented once for both transports, over the sessions of the watched
+ * sources: requests checked and answered (never a throw, never a stack), and every change pushed
+ * as a numbered patch, gathered for a moment so a burst of changes is one message.
+ */
+export class ApiService implements ApiEndpoint {
+  private readonly options: ApiServiceOptions;
+  private readonly listeners = new Set<(message: PushMessage) => void>();
+  private seq = 0;
+  private readonly upserts = new Map<string, Snapshot['runs'][number]>();
+  private readonly removals = new Map<string, { source: string; run_id: string }>();
+  private attentionChanged = false;
+  private alertsChanged = false;
+  private sourcesChanged = false;
+  private timer: ReturnType<Clock['setTimeout']> | null = null;
+
+  constructor(options: ApiServiceOptions) {
+    this.options = options;
+    for (const source of options.sources) {
+      const { session } = source;
+      session.monitor.runViews.onChange((changes) => {
+        for (const view of changes.upsert) {
+          const key = `${source.name}\n${view.run_id}`;
+          this.removals.delete(key);
+          this.upserts.set(key, view);
+        }
+        for (const runId of changes.remove) {
+          const key = `${source.name}\n${runId}`;
+          this.upserts.delete(key);
+          this.removals.set(key, { source: source.name, run_id: runId });
+        }
+        this.schedule();
+      });
+      session.bus.onAny((event) => {
+        const source = SOURCE_EVENTS.has(event.type);
+        const attention = ATTENTION_EVENTS.has(event.type);
+        if (!source && !attention && !DELIVERY_EVENTS.has(event.type)) return;
+        this.sourcesChanged ||= source;
+        this.attentionChanged ||= attention;
+        // Any of them can fire or resolve an alert, or change what waits to be delivered.
+        this.alertsChanged = true;
+        this.schedule();
+      });
+    }
+  }
+
+  subscribe(listener: (message: PushMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async handle(request: unknown): Promise<ApiReply<RequestName>> {
+    const checked = checkRequest(request);
+    if (!checked.ok) return { ok: false, error: checked.error };
+    try {
+      const result = await this.run(checked.name, checked.params);
+      return { ok: true, result } as ApiReply<RequestName>;
+    } catch (error) {
+      if (error instanceof RequestError) {
+        return { ok: false, error: { code: error.code, message: error.message } };
+      }
+      this.options.log.error(`API request ${checked.name} failed: ${errorMessage(error)}`);
+      return { ok: false, error: { code: 'failed', message: errorMessage(error) } };
+    }
+  }
+
+  /** Stops pushing; the sessions are the caller's to stop. */
+  close(): void {
+    if (this.timer !== null) this.options.clock.clearTimeout(this.timer);
+    this.timer = null;
+    this.listeners.clear();
+  }
+
+  private async run(name: RequestName, params: unknown): Promise<Results[RequestName]> {
+    switch (name) {
+      case 'snapshot':
+        return this.snapshot();
+      case 'finishedRuns':
+        return this.finishedRuns(params as CheckedParams<'finishedRuns'>);
+      case 'runDetail':
+        return this.runDetail(params as CheckedParams<'runDetail'>);
+      case 'pipelineHistory': {
+        const { source, pipeline, limit } = params as CheckedParams<'pipelineHistory'>;
+        return this.source(source).session.store.history.pipelineHistory(pipeline, limit);
+      }
+      case 'alertHistory':
+        return this.alertHistory(params as CheckedParams<'alertHistory'>);
+      case 'openArchiveFolder':
+        return this.openArchiveFolder(params as CheckedParams<'openArchiveFolder'>);
+      case 'showRunFile':
+        return this.showRunFile(params as CheckedParams<'showRunFile'>);
+      case 'listSilences':
+        return this.listSilences();
+      case 'addSilence':
+        return this.addSilence(params as CheckedParams<'addSilence'>);
+      case 'removeSilence': {
+        const { source, id } = params as CheckedParams<'removeSilence'>;
+        const session = this.source(source).session;
+        const removed = session.store.alerts.removeSilence(id);
+        session.alerts.engine.silencesChanged();
+        return { removed };
+      }
+      case 'acknowledge':
+        return this.acknowledge(params as CheckedParams<'acknowledge'>);
+    }
+  }
+
+  private source(name: string): ApiSource {
+    const source = this.options.sources.find((candidate) => candidate.name === name);
+    if (!source) throw new RequestError('not_found', `no source named "${name}"`);
+    return source;
+  }
+
+  private sourcesOf(name: string | undefined): readonly ApiSource[] {
+    return name === undefined ? this.options.sources : [this.source(name)];
+  }
+
+  /** Pending changes go out first, so the snapshot's `seq` covers everything in it. */
+  private snapshot(): Snapshot {
+    this.flush();
+    const now = this.options.clock.now();
+    const { sources } = this.options;
+    return {
+      seq: this.seq,
+      at: toIso(now),
+      transport: this.options.transport,
+      sources: sources.map(sourceView),
+      runs: sources.flatMap((source) => source.session.monitor.runViews.all(now)),
+      attention: sources.flatMap((source) => source.session.store.attention(source.name)),
+      alerts: Object.fromEntries(sources.map((source) => [source.name, alertsView(source)])),
+      notifications_paused_until: this.pausedUntil(),
+    };
+  }
+
+  private pausedUntil(): string | null {
+    const until = this.options.notificationsPausedUntil?.() ?? null;
+    return until === null ? null : toIso(until);
+  }
+
+  private finishedRuns(params: CheckedParams<'finishedRuns'>): Results['finishedRuns'] {
+    const { before, limit, ...filter } = params;
+    return mergedPage(
+      this.sourcesOf(params.source).map((source) => ({
+        name: source.name,
+        read: (from) => {
+          const page = source.session.store.history.finishedRuns({
+            ...filter,
+            ...(from === undefined ? {} : { before: from }),
+            limit,
+          });
+          return { items: page.items, cursors: page.cursors, resume: page.next };
+        },
+      })),
+      before,
+      limit,
+      (a, b) => (b.finished_at ?? '').localeCompare(a.finished_at ?? ''),
+    );
+  }
+
+  private runDetail(params: CheckedParams<'runDetail'>): Results['runDetail'] {
+    const source = this.source(params.source);
+    const now = this.options.clock.now();
+    const active =
+      source.session.monitor.runViews.all(now).find((view) => view.run_id === params.run_id) ??
+      null;
+    const detail = source.session.store.history.runDetail(params.run_id, params.attempt, now);
+    if (!detail && !active) return null;
+    if (!detail) {
+      return {
+        source: source.name,
+        pipeline: active?.pipeline ?? '',
+        run_id: params.run_id,
+        attempt: active?.attempt ?? 1,
+        finished: null,
+        active,
+        steps: [],
+        stalls: [],
+        events: [],
+      };
+    }
+    const current = active && active.attempt === detail.attempt ? active : null;
+    return { ...detail, source: source.name, active: current };
+  }
+
+  private alertHistory(params: CheckedParams<'alertHistory'>): Results['alertHistory'] {
+    return mergedPage(
+      this.sourcesOf(params.source).map((source) => ({
+        name: source.name,
+        read: (from) => this.deliveries(source, params, from),
+      })),
+      params.before,
+      params.limit,
+      (a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id,
+    );
+  }
+
+  /** One source's latest deliveries before the row id `from`, newest first. */
+  private deliveries(
+    source: ApiSource,
+    params: CheckedParams<'alertHistory'>,
+    from: string | undefined,
+  ): SourcePage<DeliveryView> {
+    const before = from === undefined ? Number.MAX_SAFE_INTEGER : Number(from);
+    const history = AlertHistory.open(source.session.dataDir);
+    try {
+      const rows = history
+        .read(params.limit + 1, Number.isSafeInteger(before) ? before : 0)
+        .deliveries.reverse();
+      const shown = rows.slice(0, params.limit);
+      const items = shown
+        .filter((row) => params.severity === undefined || row.severity === params.severity)
+        .map((row) => deliveryView(source.name, row));
+      const last = shown.at(-1);
+      return {
+        items,
+        cursors: items.map((item) => String(item.id)),
+        resume: rows.length > params.limit && last ? String(last.id) : null,
+      };
+    } finally {
+      history.close();
+    }
+  }
+
+  private async openArchiveFolder(
+    params: CheckedParams<'openArchiveFolder'>,
+  ): Promise<Results['openArchiveFolder']> {
+    const source = this.source(params.source);
+    const { openFolder } = this.options.files;
+    if (!openFolder) {
+      throw new RequestError('unavailable', 'folders open only in the desktop app');
+    }
+    const folder = insideDataDir(source.session.dataDir, 'archive');
+    if (!folder) throw new RequestError('not_found', 'nothing has been archived yet');
+    return { opened: await openFolder(folder) };
+  }
+
+  private async showRunFile(params: CheckedParams<'showRunFile'>): Promise<Results['showRunFile']> {
+    const source = this.source(params.source);
+    const finished = source.session.store.history.runDetail(
+      params.run_id,
+      params.attempt,
+      this.options.clock.now(),
+    )?.finished;
+    const what = params.file === 'zip' ? 'archive' : 'report';
+    const file = params.file === 'zip' ? finished?.archive?.path : finished?.report;
+    // Only what Runwatch wrote in this source's data dir is ever opened or offered.
+    const inside = file ? insideDataDir(source.session.dataDir, file) : null;
+    if (!inside) {
+      throw new RequestError(
+        'not_found',
+        `run ${params.run_id} (attempt ${params.attempt}) has no ${what}`,
+      );
+    }
+    return this.options.files.showFile(inside);
+  }
+
+  private listSilences(): Results['listSilences'] {
+    const now = this.options.clock.now();
+    return this.options.sources.flatMap((source) =>
+      source.session.store.alerts.storedSilences(now).map((row) => ({
+        source: source.name,
+        id: row.id,
+        match: JSON.parse(row.match) as Record<string, unknown>,
+        until: toIso(row.until),
+        comment: row.comment,
+      })),
+    );
+  }
+
+  private addSilence(params: CheckedParams<'addSilence'>): Results['addSilence'] {
+    const session = this.source(params.source).session;
+    const until = Date.parse(params.until);
+    const now = this.options.clock.now();
+    if (until <= now) throw new RequestError('invalid', 'addSilence: until: must be in the future');
+    const id = session.store.alerts.addSilence(
+      JSON.stringify(params.match),
+      until,
+      params.comment ?? null,
+      now,
+    );
+    session.alerts.engine.silencesChanged();
+    return {
+      source: params.source,
+      id,
+      match: params.match,
+      until: toIso(until),
+      comment: params.comment ?? null,
+    };
+  }
+
+  private acknowledge(params: CheckedParams<'acknowledge'>): Results['acknowledge'] {
+    const now = this.options.clock.now();
+    let acknowledged = 0;
+    for (const source of this.sourcesOf(params.source)) {
+      acknowledged += source.session.store.acknowledge(params.target, now);
+    }
+    this.attentionChanged = true;
+    this.schedule();
+    return { acknowledged };
+  }
+
+  private schedule(): void {
+    if (this.timer !== null || this.listeners.size === 0) return;
+    this.timer = this.options.clock.setTimeout(() => {
+      this.timer = null;
+      this.flush();
+    }, this.options.patchEveryMs ?? 100);
+  }
+
+  /** Pushes what changed since the last patch as the next one. */
+  private flush(): void {
+    if (this.timer !== null) this.options.clock.clearTimeout(this.timer);
+    this.timer = null;
+    const changed =
+      this.upserts.size > 0 ||
+      this.removals.size > 0 ||
+      this.attentionChanged ||
+      this.alertsChanged ||
+      this.sourcesChanged;
+    if (!changed) return;
+    const { sources } = this.options;
+    const patch: Patch = { seq: ++this.seq, at: toIso(this.options.clock.now()) };
+    if (this.upserts.size > 0 || this.removals.size > 0) {
+      patch.runs = { upsert: [...this.upserts.values()], remove: [...this.removals.values()] };
+    }
+    if (this.attentionChanged) {
+      patch.attention = sources.flatMap((source) => source.session.store.attention(source.name));
+    }
+    if (this.alertsChanged) {
+      patch.alerts = Object.fromEntries(sources.map((source) => [source.name, alertsView(source)]));
+    }
+    if (this.sourcesChanged) patch.sources = sources.map(sourceView);
+    this.upserts.clear();
+    this.removals.clear();
+    this.attentionChanged = false;
+    this.alertsChanged = false;
+    this.sourcesChanged = false;
+    for (const listener of this.listeners) listener({ type: 'patch', patch });
+  }
+}

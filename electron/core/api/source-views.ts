@@ -1,0 +1,43 @@
+import type { AlertsView, SourceView } from '../../../shared/api.ts';
+import { inactiveChannels, rulesWithoutActiveChannel } from '../alerts/alert-config.ts';
+import type { SourceSession } from '../session/source-session.ts';
+import { toIso } from '../time/timestamp.ts';
+
+/** One watched source as the API serves it. */
+export interface ApiSource {
+  readonly name: string;
+  readonly db: string;
+  /** Runs the built-in demo pipeline. */
+  readonly demo: boolean;
+  readonly session: SourceSession;
+}
+
+export function sourceView(source: ApiSource): SourceView {
+  const { session } = source;
+  const down = session.store.getMeta<{ since: number; reason?: string }>('source_down');
+  const state = session.monitor.healthy ? 'up' : down ? 'down' : 'starting';
+  return {
+    name: source.name,
+    db: source.db,
+    state,
+    error: state === 'down' ? (down?.reason ?? 'the database cannot be read') : null,
+    down_since: state === 'down' && down ? toIso(down.since) : null,
+    demo: source.demo,
+  };
+}
+
+export function alertsView(source: ApiSource): AlertsView {
+  const { store, alerts } = source.session;
+  const config = alerts.config;
+  return {
+    firing: store.alerts.firingCount(),
+    pending_deliveries: store.alerts.pendingCount(),
+    failing: store.alerts.failingChannels().map((row) => ({
+      channel: row.channel,
+      since: toIso(row.since),
+      error: row.error,
+    })),
+    inactive_channels: inactiveChannels(config),
+    rules_without_channel: rulesWithoutActiveChannel(config).map((rule) => rule.name),
+  };
+}

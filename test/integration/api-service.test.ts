@@ -1,0 +1,285 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Patch, PushMessage, Results } from '../../shared/api.ts';
+import { ApiService } from '../../electron/core/api/api-service.ts';
+import { parseConfig } from '../../electron/core/config/config-file.ts';
+import { silentLogger } from '../../electron/core/log.ts';
+import { resolveMonitorSettings } from '../../electron/core/monitor/monitor-settings.ts';
+import { SourceSession } from '../../electron/core/session/source-session.ts';
+import { systemClock } from '../../electron/core/time/clock.ts';
+import { FakeDesktop } from '../support/alert-harness.ts';
+import { isoNow, OrchestrationDb, tempDir } from '../support/orchestration-db.ts';
+import { waitFor } from '../support/wait.ts';
+
+const cleanup: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+const CONFIG = `
+channels:
+  desktop: { type: desktop }
+rules:
+  - name: run-failed
+    match: { type: run_completed, outcome: failed }
+    severity: critical
+    channels: [desktop]
+`;
+
+function running(orch: OrchestrationDb, runId: string, pipeline: string): void {
+  orch.insertRun({
+    runId,
+    pipeline,
+    status: 'running',
+    steps: [
+      { stepId: `${runId}/a`, name: 'a', status: 'running' },
+      { stepId: `${runId}/b`, name: 'b', status: 'pending' },
+    ],
+  });
+}
+
+/** Two real sources, each watched by its own session, served by one API. */
+function setup(transport: 'ipc' | 'serve' = 'ipc') {
+  const dir = tempDir();
+  const shown: string[] = [];
+  const opened: string[] = [];
+  const sources = ['orch', 'ml'].map((name) => {
+    const db = path.join(dir, `${name}.db`);
+    const orch = new OrchestrationDb(db);
+    cleanup.push(() => orch.close());
+    const config = parseConfig(CONFIG, path.join(dir, 'alerts.yaml'), { env: {} });
+    const session = SourceSession.open({
+      name,
+      dbPath: db,
+      dataDir: path.join(dir, 'data', name),
+      config,
+      reload: null,
+      settings: resolveMonitorSettings({ flags: { poll: 20 } }),
+      channels: { desktop: new FakeDesktop() },
+      log: silentLogger,
+    });
+    session.start();
+    cleanup.push(() => session.stop());
+    return { name, db, orch, session, demo: false };
+  });
+  const api = new ApiService({
+    sources,
+    transport,
+    files: {
+      openFolder:
+        transport === 'ipc'
+          ? (folder) => {
+              opened.push(folder);
+              return Promise.resolve(true);
+            }
+          : null,
+      showFile: (file) => {
+        shown.push(file);
+        return Promise.resolve({ shown: true });
+      },
+    },
+    clock: systemClock,
+    log: silentLogger,
+    patchEveryMs: 20,
+  });
+  cleanup.push(() => api.close());
+  const pushed: PushMessage[] = [];
+  api.subscribe((message) => pushed.push(message));
+  const [orch, ml] = sources as [(typeof sources)[0], (typeof sources)[0]];
+  return { api, orch, ml, pushed, shown, opened, dataDir: path.join(dir, 'data') };
+}
+
+async function call<K extends keyof Results>(
+  api: ApiService,
+  name: K,
+  params: unknown = {},
+): Promise<Results[K]> {
+  const reply = await api.handle({ name, params });
+  if (!reply.ok) throw new Error(`${name}: ${reply.error.message}`);
+  return reply.result as Results[K];
+}
+
+/** Asks again until `check` resolves to a value. */
+async function eventually<T>(check: () => Promise<T | null>, what: string): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await check();
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const patches = (pushed: PushMessage[]): Patch[] =>
+  pushed.flatMap((message) => (message.type === 'patch' ? [message.patch] : []));
+
+describe('the API over real sources', () => {
+  it('gives one snapshot of every source, then numbered patches with only what changed', async () => {
+    const { api, orch, ml, pushed } = setup();
+    running(orch.orch, 'etl-1', 'etl');
+    running(orch.orch, 'etl-2', 'etl');
+    running(ml.orch, 'train-1', 'train');
+
+    const snapshot = await eventually(async () => {
+      const current = await call(api, 'snapshot');
+      return current.runs.length === 3 && current.sources.every((s) => s.state === 'up')
+        ? current
+        : null;
+    }, 'both sources up with three runs');
+    expect(snapshot.transport).toBe('ipc');
+    expect(snapshot.sources.map((source) => source.name)).toEqual(['orch', 'ml']);
+    expect(snapshot.runs.map((run) => `${run.source}/${run.run_id}`).sort()).toEqual([
+      'ml/train-1',
+      'orch/etl-1',
+      'orch/etl-2',
+    ]);
+
+    pushed.length = 0;
+    orch.orch.setStep('etl-2', 'etl-2/a', { status: 'succeeded' });
+    const moved = await waitFor(
+      () => patches(pushed).find((patch) => patch.runs?.upsert.some((r) => r.run_id === 'etl-2')),
+      'a patch for etl-2',
+    );
+    expect(moved.seq).toBeGreaterThan(snapshot.seq);
+    expect(moved.runs?.upsert.map((run) => run.run_id)).toEqual(['etl-2']);
+    expect(moved.runs?.upsert[0]).toMatchObject({ steps_done: 1, current_step: 'b' });
+
+    ml.orch.finishRun('train-1', 'failed');
+    const failed = await waitFor(
+      () => patches(pushed).find((patch) => patch.runs?.remove.some((r) => r.run_id === 'train-1')),
+      'train-1 to leave the active runs',
+    );
+    const withAttention = await waitFor(
+      () =>
+        patches(pushed).find((patch) =>
+          patch.attention?.some((item) => item.run_id === 'train-1' && item.kind === 'failed'),
+        ),
+      'the failure to need attention',
+    );
+    expect(withAttention.seq).toBeGreaterThanOrEqual(failed.seq);
+    const seqs = patches(pushed).map((patch) => patch.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] as number) + i));
+
+    const acked = await call(api, 'acknowledge', { source: 'ml', target: { all: true } });
+    expect(acked.acknowledged).toBe(1);
+    expect((await call(api, 'snapshot')).attention).toEqual([]);
+  });
+
+  it('pages finished runs across sources, and tells a run and a pipeline apart', async () => {
+    const { api, orch, ml } = setup();
+    // Runs already finished at the first read are history, not news: start watching first.
+    await eventually(async () => {
+      const { sources } = await call(api, 'snapshot');
+      return sources.every((source) => source.state === 'up') ? true : null;
+    }, 'both sources up');
+    for (let i = 1; i <= 3; i++) {
+      orch.orch.insertRun({
+        runId: `etl-${i}`,
+        pipeline: 'etl',
+        status: i === 2 ? 'failed' : 'succeeded',
+        startedAt: isoNow(-60_000 * (10 - i)),
+        finishedAt: isoNow(-60_000 * (9 - i)),
+        steps: [{ stepId: `etl-${i}/a`, status: i === 2 ? 'failed' : 'succeeded' }],
+      });
+    }
+    ml.orch.insertRun({
+      runId: 'train-1',
+      pipeline: 'train',
+      status: 'succeeded',
+      startedAt: isoNow(-60_000 * 8),
+      finishedAt: isoNow(-60_000 * 4),
+      steps: [{ stepId: 'train-1/a', status: 'succeeded' }],
+    });
+    await eventually(async () => {
+      const all = await call(api, 'finishedRuns', { limit: 10 });
+      return all.items.length === 4 ? all : null;
+    }, 'four finished runs');
+
+    const seen: string[] = [];
+    let before: string | undefined;
+    do {
+      const page = await call(api, 'finishedRuns', { limit: 1, ...(before ? { before } : {}) });
+      seen.push(...page.items.map((run) => `${run.source}/${run.run_id}`));
+      before = page.next ?? undefined;
+    } while (before);
+    // Newest first by when each finished, whichever source it is in.
+    expect(seen).toEqual(['ml/train-1', 'orch/etl-3', 'orch/etl-2', 'orch/etl-1']);
+
+    const failed = await call(api, 'finishedRuns', { source: 'orch', outcome: 'failed' });
+    expect(failed.items.map((run) => run.run_id)).toEqual(['etl-2']);
+    const detail = await call(api, 'runDetail', { source: 'orch', run_id: 'etl-2' });
+    expect(detail).toMatchObject({ source: 'orch', pipeline: 'etl', attempt: 1, active: null });
+    expect(detail?.finished?.outcome).toBe('failed');
+    expect(detail?.events.map((event) => event.type)).toContain('run_completed');
+    const history = await call(api, 'pipelineHistory', { source: 'orch', pipeline: 'etl' });
+    expect(history.map((run) => run.outcome)).toEqual(['succeeded', 'failed', 'succeeded']);
+    expect(await call(api, 'runDetail', { source: 'ml', run_id: 'etl-2' })).toBeNull();
+  });
+
+  it('answers every bad request with an error naming what is wrong, and keeps serving', async () => {
+    const { api } = setup('serve');
+    const error = async (request: unknown) => {
+      const reply = await api.handle(request);
+      return reply.ok ? null : reply.error;
+    };
+    expect(await error({ name: 'runDetail', params: { source: 'nope', run_id: 'x' } })).toEqual({
+      code: 'not_found',
+      message: 'no source named "nope"',
+    });
+    expect((await error({ name: 'runDetail', params: { run_id: 'x' } }))?.code).toBe('invalid');
+    expect(await error({ name: 'openArchiveFolder', params: { source: 'orch' } })).toEqual({
+      code: 'unavailable',
+      message: 'folders open only in the desktop app',
+    });
+    expect(
+      await error({
+        name: 'showRunFile',
+        params: { source: 'orch', run_id: '../../etc/passwd', attempt: 1, file: 'zip' },
+      }),
+    ).toEqual({ code: 'not_found', message: 'run ../../etc/passwd (attempt 1) has no archive' });
+    expect((await call(api, 'snapshot')).transport).toBe('serve');
+  });
+
+  it('adds, lists and removes silences, and shows a run report only from the data dir', async () => {
+    const { api, orch, shown, dataDir } = setup();
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    const added = await call(api, 'addSilence', {
+      source: 'orch',
+      match: { pipeline: { regex: 'etl-.*' } },
+      until,
+      comment: 'migration tonight',
+    });
+    expect(await call(api, 'listSilences')).toEqual([added]);
+    expect(await call(api, 'removeSilence', { source: 'orch', id: added.id })).toEqual({
+      removed: true,
+    });
+    expect(await call(api, 'listSilences')).toEqual([]);
+    const past = await api.handle({
+      name: 'addSilence',
+      params: { source: 'orch', match: {}, until: '2020-01-01T00:00:00Z' },
+    });
+    expect(past.ok ? '' : past.error.message).toBe('addSilence: until: must be in the future');
+
+    orch.orch.insertRun({
+      runId: 'etl-9',
+      status: 'succeeded',
+      finishedAt: isoNow(),
+      steps: [{ stepId: 'etl-9/a', status: 'succeeded' }],
+    });
+    const report = await eventually(async () => {
+      const page = await call(api, 'finishedRuns', { source: 'orch' });
+      return page.items.find((run) => run.run_id === 'etl-9' && run.report)?.report ?? null;
+    }, "etl-9's report");
+    expect(
+      await call(api, 'showRunFile', {
+        source: 'orch',
+        run_id: 'etl-9',
+        attempt: 1,
+        file: 'report',
+      }),
+    ).toEqual({ shown: true });
+    expect(shown).toEqual([fs.realpathSync(report)]);
+    expect(shown[0]?.startsWith(fs.realpathSync(dataDir))).toBe(true);
+  });
+});
