@@ -19,7 +19,7 @@ const electronModule = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', 'test-results/'] },
+  { ignores: ['node_modules/', 'dist/', 'release/', 'coverage/', 'test-results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -71,6 +71,11 @@ export default tseslint.config(
     ],
     [electronModule],
   ),
+  {
+    // The plain page of `serve` runs as it is in the browser, without a build step.
+    files: ['renderer/plain/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
   layer(
     ['test/**'],
     [],
