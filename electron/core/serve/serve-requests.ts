@@ -1,0 +1,82 @@
+import type http from 'node:http';
+import type { Logger } from '../log.ts';
+import { contentType } from './content-types.ts';
+import { attachmentHeader, type DownloadRegistry } from './download-registry.ts';
+import { sendFile } from './file-response.ts';
+import type { HostPolicy } from './host-policy.ts';
+import { SIGN_IN_TEXT, WRONG_HOST_TEXT, sendText } from './plain-responses.ts';
+import { splitTarget, withoutToken } from './request-target.ts';
+import { matchesDigest } from './secrets.ts';
+import { securityHeaders } from './security-headers.ts';
+import type { Sessions } from './sessions.ts';
+import { staticFile } from './static-path.ts';
+
+/** What answering a request needs; fixed once the server listens. */
+export interface ServeContext {
+  hosts: HostPolicy;
+  sessions: Sessions;
+  tokenDigest: Buffer;
+  /** The UI folder, as a real path. */
+  root: string;
+  downloads: DownloadRegistry;
+  log: Logger;
+}
+
+/**
+ * Every plain HTTP request, in order: the host check, the token exchange, the session check,
+ * then a download or a file of the UI.
+ */
+export async function answerRequest(
+  context: ServeContext,
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+): Promise<void> {
+  const host = request.headers.host;
+  const hostOk = context.hosts.acceptsHost(host);
+  for (const [name, value] of Object.entries(securityHeaders(hostOk ? (host ?? null) : null))) {
+    response.setHeader(name, value);
+  }
+  if (!hostOk) return sendText(response, 421, WRONG_HOST_TEXT);
+
+  const target = splitTarget(request.url);
+  if (!target) return sendText(response, 400, 'Bad request target.\n');
+
+  const token = target.query.get('token');
+  if (token !== null) {
+    if (!matchesDigest(token, context.tokenDigest)) {
+      context.log.debug('serve: a request brought a wrong token');
+      return sendText(response, 401, SIGN_IN_TEXT);
+    }
+    response.writeHead(303, {
+      'Set-Cookie': context.sessions.open(),
+      Location: withoutToken(target.path, target.query),
+    });
+    response.end();
+    return;
+  }
+
+  if (!context.sessions.signedIn(request.headers.cookie)) {
+    return sendText(response, 401, SIGN_IN_TEXT);
+  }
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    return sendText(response, 405, 'Only GET and HEAD.\n', { Allow: 'GET, HEAD' });
+  }
+
+  const download = /^\/download\/([^/]+)\/([^/]+)$/.exec(target.path);
+  if (download) {
+    const found = context.downloads.find(download[1] ?? '', download[2] ?? '');
+    const sent =
+      found !== null &&
+      (await sendFile(response, found.file, {
+        'Content-Type': contentType(found.name),
+        'Content-Disposition': attachmentHeader(found.name),
+      }));
+    if (!sent) sendText(response, 404, 'No such download.\n');
+    return;
+  }
+
+  const file = await staticFile(context.root, target.path);
+  const sent =
+    file !== null && (await sendFile(response, file, { 'Content-Type': contentType(file) }));
+  if (!sent) sendText(response, 404, 'Not found.\n');
+}
