@@ -23,3 +23,11 @@ export function positiveNumberArg(value: string): number {
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number > 0.');
   return n;
 }
+
+export function portArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) {
+    throw new InvalidArgumentError('expected a port from 0 to 65535 (0: any free port).');
+  }
+  return n;
+}

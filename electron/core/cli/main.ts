@@ -8,7 +8,7 @@ import { alertsCommand } from './alerts-command.ts';
 import { archiveCommand } from './archive-command.ts';
 import { checkConfigCommand } from './check-config-command.ts';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, InputError, UsageError } from './cli-errors.ts';
-import { durationArg, positiveIntArg, positiveNumberArg } from './cli-options.ts';
+import { durationArg, portArg, positiveIntArg, positiveNumberArg } from './cli-options.ts';
 import { demoCommand } from './demo-command.ts';
 import { routeCommand } from './route-command.ts';
 import { statusCommand } from './status-command.ts';
@@ -27,20 +27,12 @@ Examples:
   runwatch check-config config/alerts.yaml
   runwatch test-alert --channel slack
   runwatch route --db /tmp/o.db --event '{"type":"run_completed","outcome":"failed","run_id":"r1"}'
-  runwatch alerts --db /tmp/o.db --limit 20`;
+  runwatch alerts --db /tmp/o.db --limit 20
+  runwatch serve --demo --port 0                      the dashboard in a browser`;
 
-function buildProgram(run: (result: Promise<number> | number) => void): Command {
-  const program = new Command('runwatch')
-    .description('Watches a pipeline database and tells you when a run finishes, fails or stalls.')
-    .showHelpAfterError('(run with --help for usage)')
-    .addHelpText('after', EXAMPLES)
-    .exitOverride();
-
-  program
-    .command('watch')
-    .description(
-      'watch a database: report runs started, finished, failed, stalled (logs on stderr)',
-    )
+/** What `watch` and `serve` share: `serve` is a watch whose output is the dashboard. */
+function withWatchOptions(command: Command): Command {
+  return command
     .option('--db <file>', 'the orchestration database (SQLite)')
     .option('--data-dir <dir>', 'where state, archives and reports go (default: per database)')
     .option(
@@ -53,8 +45,6 @@ function buildProgram(run: (result: Promise<number> | number) => void): Command 
       'idle time after which a running run is stalled',
       durationArg,
     )
-    .option('--json', 'print events as NDJSON on stdout')
-    .option('--once', 'read once, report, and exit (1 if the database could not be read)')
     .option('--backfill', 'on the first start, also report runs that already finished')
     .option('--demo', 'run the demo pipeline into <data-dir>/demo/orchestration.db and watch it')
     .option(
@@ -67,11 +57,51 @@ function buildProgram(run: (result: Promise<number> | number) => void): Command 
       'delete the oldest archives while they take more than N GB (never one younger than a day)',
       positiveNumberArg,
     )
-    .option('--verbose', 'log more on stderr')
+    .option('--verbose', 'log more on stderr');
+}
+
+function requireOneSource(options: { demo?: boolean; db?: string }): void {
+  if (options.demo && options.db) throw new UsageError('give --db or --demo, not both');
+  if (!options.demo && !options.db) throw new UsageError('--db FILE is required (or --demo)');
+}
+
+function buildProgram(run: (result: Promise<number> | number) => void): Command {
+  const program = new Command('runwatch')
+    .description('Watches a pipeline database and tells you when a run finishes, fails or stalls.')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXAMPLES)
+    .exitOverride();
+
+  withWatchOptions(
+    program
+      .command('watch')
+      .description(
+        'watch a database: report runs started, finished, failed, stalled (logs on stderr)',
+      ),
+  )
+    .option('--json', 'print events as NDJSON on stdout')
+    .option('--once', 'read once, report, and exit (1 if the database could not be read)')
     .action((options) => {
-      if (options.demo && options.db) throw new UsageError('give --db or --demo, not both');
-      if (!options.demo && !options.db) throw new UsageError('--db FILE is required (or --demo)');
+      requireOneSource(options);
       run(watchCommand(options));
+    });
+
+  withWatchOptions(
+    program
+      .command('serve')
+      .description(
+        'watch a database and serve the dashboard to a browser; prints the URL to open (with its token)',
+      ),
+  )
+    .option('--port <n>', 'the port to listen on (0: any free port)', portArg, 7777)
+    .option(
+      '--host <address>',
+      'the address to listen on; anything but loopback is reachable by others',
+      '127.0.0.1',
+    )
+    .action((options) => {
+      requireOneSource(options);
+      run(watchCommand(options, { host: options.host, port: options.port }));
     });
 
   program

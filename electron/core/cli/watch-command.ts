@@ -10,6 +10,7 @@ import { SourceSession } from '../session/source-session.ts';
 import { EXIT_INPUT, EXIT_OK } from './cli-errors.ts';
 import { eventLine } from './event-line.ts';
 import { loadSettings } from './load-settings.ts';
+import { startServing, type ServeListen } from './serve-command.ts';
 import { resolveSourcePaths } from './source-paths.ts';
 
 export interface WatchOptions {
@@ -67,7 +68,11 @@ function untilSignal(): Promise<string> {
   });
 }
 
-export async function watchCommand(options: WatchOptions): Promise<number> {
+/**
+ * `watch`, and with `serve` given, `runwatch serve`: the same watch, with the UI served and the
+ * URL to open printed instead of the events.
+ */
+export async function watchCommand(options: WatchOptions, serve?: ServeListen): Promise<number> {
   const log = streamLogger((line) => process.stderr.write(line), {
     verbose: options.verbose ?? false,
   });
@@ -90,7 +95,9 @@ export async function watchCommand(options: WatchOptions): Promise<number> {
     },
   });
   const out = (line: string) => process.stdout.write(`${line}\n`);
-  session.bus.onAny((event) => out(options.json ? JSON.stringify(event) : eventLine(event)));
+  if (!serve) {
+    session.bus.onAny((event) => out(options.json ? JSON.stringify(event) : eventLine(event)));
+  }
 
   log.info(`watching ${paths.dbPath} (source "${paths.sourceName}")`);
   log.info(`data dir ${paths.dataDir}`);
@@ -118,6 +125,7 @@ export async function watchCommand(options: WatchOptions): Promise<number> {
     log.info(`demo pipeline writing to ${paths.dbPath}; stop with Ctrl-C`);
   }
 
+  let served: { close(): Promise<void> } | null = null;
   try {
     if (options.once) {
       session.startServices();
@@ -129,10 +137,12 @@ export async function watchCommand(options: WatchOptions): Promise<number> {
       if (error.code === 'EPIPE') stopRequested('EPIPE');
     });
     session.start();
+    if (serve) served = await startServing(session, paths, serve, options.demo ?? false, log);
     const reason = await Promise.race([untilSignal(), stopped]);
     log.info(`stopping (${reason})`);
     return EXIT_OK;
   } finally {
+    await served?.close();
     demo?.stop();
     await session.stop();
     await demoDone;

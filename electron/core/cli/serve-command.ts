@@ -1,0 +1,63 @@
+import { errorMessage } from '../../../shared/error-message.ts';
+import { ApiService } from '../api/api-service.ts';
+import type { Logger } from '../log.ts';
+import { DownloadRegistry } from '../serve/download-registry.ts';
+import { PLAIN_PAGE_DIR } from '../serve/plain-page.ts';
+import { ServeServer } from '../serve/serve-server.ts';
+import type { SourceSession } from '../session/source-session.ts';
+import { systemClock } from '../time/clock.ts';
+import { InputError } from './cli-errors.ts';
+import type { SourcePaths } from './source-paths.ts';
+
+export interface ServeListen {
+  host?: string;
+  port?: number;
+}
+
+/**
+ * `runwatch serve`: the API over one watched source, carried to a browser. It prints the one line
+ * to open, `http://HOST:PORT/?token=T`; what the app would open in a folder becomes a download.
+ */
+export async function startServing(
+  session: SourceSession,
+  paths: SourcePaths,
+  listen: ServeListen,
+  demo: boolean,
+  log: Logger,
+): Promise<{ close(): Promise<void> }> {
+  const downloads = new DownloadRegistry();
+  const api = new ApiService({
+    sources: [{ name: paths.sourceName, db: paths.dbPath, demo, session }],
+    transport: 'serve',
+    files: {
+      openFolder: null,
+      showFile: (file) => Promise.resolve({ download: downloads.register(file) }),
+    },
+    clock: systemClock,
+    log,
+  });
+  const server = new ServeServer({
+    endpoint: api,
+    root: PLAIN_PAGE_DIR,
+    downloads,
+    log,
+    ...(listen.host !== undefined ? { host: listen.host } : {}),
+    ...(listen.port !== undefined ? { port: listen.port } : {}),
+  });
+  try {
+    const address = await server.start();
+    process.stdout.write(`${address.url}\n`);
+  } catch (error) {
+    api.close();
+    // The port is taken, or the address is not this machine's: the user's to choose again.
+    throw new InputError(
+      `${errorMessage(error).replace(/^serve: /, '')} (choose with --port and --host; --port 0 picks a free port)`,
+    );
+  }
+  return {
+    async close() {
+      await server.close();
+      api.close();
+    },
+  };
+}
