@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { AttentionItem } from './attention.ts';
 import type { Outcome, RunwatchEvent } from './events.ts';
 import type { ActiveRunStatus } from './run-status.ts';
+import { settingsChannelSchema } from './settings.ts';
 import type { Severity } from './severity.ts';
 
 /** Raised by the contract's version whenever a request or message changes incompatibly. */
@@ -87,6 +88,8 @@ export const REQUESTS = {
     .strict(),
   removeSilence: z.object({ source: name, id: z.number().int().min(1) }).strict(),
   acknowledge: z.object({ source: name.optional(), target: ackTarget }).strict(),
+  /** Sends a marked test through a channel as entered, saved or not. */
+  testChannel: z.object({ channel: settingsChannelSchema }).strict(),
 } as const;
 
 export type RequestName = keyof typeof REQUESTS;
@@ -252,6 +255,17 @@ export interface Results {
   addSilence: SilenceView;
   removeSilence: { removed: boolean };
   acknowledge: { acknowledged: number };
+  testChannel: TestResult;
+}
+
+/** What a test message met: the receiver's answer, or why there was none. */
+export interface TestResult {
+  ok: boolean;
+  latency_ms: number;
+  /** The HTTP status, where there is one. */
+  status: number | null;
+  /** Names the host only: never a webhook's secret path. */
+  error: string | null;
 }
 
 /** Pushed to every connected UI. */

@@ -225,7 +225,8 @@ export const SETTINGS_CHANNEL_SCHEMAS = {
 
 const CHANNEL_TYPES = Object.keys(SETTINGS_CHANNEL_SCHEMAS);
 
-const channelSchema = z.discriminatedUnion(
+/** One channel as the settings window edits it (and tests it before saving). */
+export const settingsChannelSchema = z.discriminatedUnion(
   'type',
   [
     SETTINGS_CHANNEL_SCHEMAS.slack,
@@ -254,7 +255,7 @@ export const settingsSchema = strictObject({
   start_at_login: z.boolean().default(false),
   /** By name; a channel here replaces the file's channel of the same name. */
   channels: z
-    .record(z.string().min(1, { error: 'a channel needs a name' }), channelSchema)
+    .record(z.string().min(1, { error: 'a channel needs a name' }), settingsChannelSchema)
     .default({}),
 });
 

@@ -9,6 +9,7 @@ import { resolveMonitorSettings } from '../../electron/core/monitor/monitor-sett
 import { SourceSession } from '../../electron/core/session/source-session.ts';
 import { systemClock } from '../../electron/core/time/clock.ts';
 import { FakeDesktop } from '../support/alert-harness.ts';
+import { HookServer } from '../support/hook-server.ts';
 import { isoNow, OrchestrationDb, tempDir } from '../support/orchestration-db.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -79,6 +80,7 @@ function setup(transport: 'ipc' | 'serve' = 'ipc') {
         return Promise.resolve({ shown: true });
       },
     },
+    channels: { desktop: new FakeDesktop() },
     clock: systemClock,
     log: silentLogger,
     patchEveryMs: 20,
@@ -281,5 +283,32 @@ describe('the API over real sources', () => {
     ).toEqual({ shown: true });
     expect(shown).toEqual([fs.realpathSync(report)]);
     expect(shown[0]?.startsWith(fs.realpathSync(dataDir))).toBe(true);
+  });
+
+  it('tests a channel as entered, before it is saved, and says what the receiver answered', async () => {
+    const { api } = setup('serve');
+    const hook = await new HookServer().start();
+    cleanup.push(() => hook.stop());
+    const secretPath = '/hooks/T000/SECRET-TOKEN';
+    const ok = await call(api, 'testChannel', {
+      channel: { type: 'webhook', url: hook.url(secretPath) },
+    });
+    expect(ok).toMatchObject({ ok: true, status: 200, error: null });
+    expect(hook.to(secretPath)).toHaveLength(1);
+    expect(hook.to(secretPath)[0]?.json).toMatchObject({ test: true });
+
+    hook.answers.push({ status: 500 });
+    const failed = await call(api, 'testChannel', {
+      channel: { type: 'webhook', url: hook.url(secretPath) },
+    });
+    expect(failed).toMatchObject({ ok: false, status: 500 });
+    expect(failed.error).toContain(`127.0.0.1:${hook.port}`);
+    expect(failed.error).not.toContain('SECRET-TOKEN');
+
+    const invalid = await api.handle({
+      name: 'testChannel',
+      params: { channel: { type: 'webhook', url: 'not a url' } },
+    });
+    expect(invalid.ok ? '' : invalid.error.message).toMatch(/^testChannel: channel\.url: /);
   });
 });

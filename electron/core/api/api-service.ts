@@ -11,6 +11,8 @@ import {
   type Snapshot,
 } from '../../../shared/api.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
+import { createChannelSender, type ChannelDeps } from '../alerts/channels/channel-factory.ts';
+import { sendTestAlert } from '../alerts/test-alert.ts';
 import type { Logger } from '../log.ts';
 import { AlertHistory } from '../store/alert-history.ts';
 import type { Clock } from '../time/clock.ts';
@@ -34,6 +36,8 @@ export interface ApiServiceOptions {
   files: RunFiles;
   clock: Clock;
   log: Logger;
+  /** What channels need to send here: the tests of `testChannel` go through them. */
+  channels: ChannelDeps;
   /** Until when desktop notifications are paused (the app's tray), or null. */
   notificationsPausedUntil?: () => number | null;
   /** Changes are gathered for this long and pushed as one patch. */
@@ -164,6 +168,8 @@ export class ApiService implements ApiEndpoint {
       }
       case 'acknowledge':
         return this.acknowledge(params as CheckedParams<'acknowledge'>);
+      case 'testChannel':
+        return this.testChannel(params as CheckedParams<'testChannel'>);
     }
   }
 
@@ -359,6 +365,18 @@ export class ApiService implements ApiEndpoint {
     this.attentionChanged = true;
     this.schedule();
     return { acknowledged };
+  }
+
+  private async testChannel(params: CheckedParams<'testChannel'>): Promise<Results['testChannel']> {
+    const setup = createChannelSender(params.channel, this.options.channels);
+    if ('inactive' in setup) throw new RequestError('unavailable', setup.inactive);
+    const { result, latencyMs } = await sendTestAlert(params.channel.type, setup.sender);
+    return {
+      ok: result.ok,
+      latency_ms: latencyMs,
+      status: result.status ?? null,
+      error: result.ok ? null : result.error,
+    };
   }
 
   private schedule(): void {

@@ -1,5 +1,6 @@
 import { errorMessage } from '../../../shared/error-message.ts';
 import { ApiService } from '../api/api-service.ts';
+import type { ChannelDeps } from '../alerts/channels/channel-factory.ts';
 import type { Logger } from '../log.ts';
 import { DownloadRegistry } from '../serve/download-registry.ts';
 import { PLAIN_PAGE_DIR } from '../serve/plain-page.ts';
@@ -22,9 +23,9 @@ export async function startServing(
   session: SourceSession,
   paths: SourcePaths,
   listen: ServeListen,
-  demo: boolean,
-  log: Logger,
+  options: { demo: boolean; channels: ChannelDeps; log: Logger },
 ): Promise<{ close(): Promise<void> }> {
+  const { demo, channels, log } = options;
   const downloads = new DownloadRegistry();
   const api = new ApiService({
     sources: [{ name: paths.sourceName, db: paths.dbPath, demo, session }],
@@ -33,6 +34,7 @@ export async function startServing(
       openFolder: null,
       showFile: (file) => Promise.resolve({ download: downloads.register(file) }),
     },
+    channels,
     clock: systemClock,
     log,
   });

@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { errorMessage } from '../../../shared/error-message.ts';
-import { composeMessage } from '../alerts/alert-text.ts';
-import type { ChannelSender, SendResult } from '../alerts/channels/channel.ts';
+import type { ChannelSender } from '../alerts/channels/channel.ts';
 import { makeRedactor } from '../alerts/redact.ts';
+import { sendTestAlert } from '../alerts/test-alert.ts';
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../config/config-file.ts';
 import { didYouMean } from '../config/did-you-mean.ts';
 import { activeAlerts } from './active-alerts.ts';
@@ -12,9 +10,6 @@ export interface TestAlertOptions {
   config?: string;
   channel?: string;
 }
-
-/** Longer than any channel's own time limit: only a sender that never answers meets it. */
-const TEST_TIMEOUT_MS = 60_000;
 
 /**
  * `runwatch test-alert`: one test message to each active channel (or the one named), sent now
@@ -50,42 +45,9 @@ export async function testAlertCommand(options: TestAlertOptions): Promise<numbe
     }
   }
 
-  const signal = AbortSignal.timeout(TEST_TIMEOUT_MS);
   const width = Math.max(...targets.map(({ name }) => name.length));
   const results = await Promise.all(
-    targets.map(async ({ name, sender }) => {
-      const now = new Date().toISOString();
-      const idempotencyKey = `test:${randomBytes(8).toString('hex')}`;
-      const message = composeMessage({
-        idempotencyKey,
-        kind: 'test',
-        channel: name,
-        test: true,
-        members: [
-          {
-            rule: 'test-alert',
-            severity: 'info',
-            dedup_key: `test-alert:${name}`,
-            fired_at: now,
-            status: 'firing',
-            event: {
-              type: 'test',
-              source: 'runwatch',
-              at: now,
-              note: `Test alert from Runwatch: if you can read this, ${name} works.`,
-            },
-          },
-        ],
-      });
-      const started = performance.now();
-      let result: SendResult;
-      try {
-        result = await sender.send(sender.render(message), { idempotencyKey, signal });
-      } catch (error) {
-        result = { ok: false, retry: false, error: errorMessage(error) };
-      }
-      return { name, result, latencyMs: Math.round(performance.now() - started) };
-    }),
+    targets.map(async ({ name, sender }) => ({ name, ...(await sendTestAlert(name, sender)) })),
   );
 
   const lines = results.map(({ name, result, latencyMs }) => {

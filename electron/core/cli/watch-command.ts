@@ -79,6 +79,7 @@ export async function watchCommand(options: WatchOptions, serve?: ServeListen): 
   const paths = resolveSourcePaths(options);
   const { config, settings } = loadSettings(options);
 
+  const channels = { desktop: nodeNotifier() };
   const session = SourceSession.open({
     name: paths.sourceName,
     dbPath: paths.dbPath,
@@ -86,7 +87,7 @@ export async function watchCommand(options: WatchOptions, serve?: ServeListen): 
     config,
     reload: () => loadConfigFile(config.file),
     settings,
-    channels: { desktop: nodeNotifier() },
+    channels,
     log,
     backfill: options.backfill ?? false,
     retention: {
@@ -137,7 +138,13 @@ export async function watchCommand(options: WatchOptions, serve?: ServeListen): 
       if (error.code === 'EPIPE') stopRequested('EPIPE');
     });
     session.start();
-    if (serve) served = await startServing(session, paths, serve, options.demo ?? false, log);
+    if (serve) {
+      served = await startServing(session, paths, serve, {
+        demo: options.demo ?? false,
+        channels,
+        log,
+      });
+    }
     const reason = await Promise.race([untilSignal(), stopped]);
     log.info(`stopping (${reason})`);
     return EXIT_OK;
