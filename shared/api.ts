@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { AttentionItem } from './attention.ts';
 import type { Outcome, RunwatchEvent } from './events.ts';
 import type { ActiveRunStatus } from './run-status.ts';
-import { settingsChannelSchema } from './settings.ts';
+import { settingsChannelSchema, type Settings } from './settings.ts';
 import type { Severity } from './severity.ts';
 
 /** Raised by the contract's version whenever a request or message changes incompatibly. */
@@ -88,6 +88,9 @@ export const REQUESTS = {
     .strict(),
   removeSilence: z.object({ source: name, id: z.number().int().min(1) }).strict(),
   acknowledge: z.object({ source: name.optional(), target: ackTarget }).strict(),
+  getSettings: z.object({}).strict(),
+  /** Checked in full when saved: every problem is named, field by field. */
+  saveSettings: z.object({ settings: z.record(z.string(), z.unknown()) }).strict(),
   /** Sends a marked test through a channel as entered, saved or not. */
   testChannel: z.object({ channel: settingsChannelSchema }).strict(),
 } as const;
@@ -256,6 +259,25 @@ export interface Results {
   removeSilence: { removed: boolean };
   acknowledge: { acknowledged: number };
   testChannel: TestResult;
+  getSettings: SettingsView;
+  saveSettings: { saved: true };
+}
+
+/**
+ * What the settings window shows in place of a stored secret; sent back unchanged, it keeps the
+ * secret. A secret never travels to the UI.
+ */
+export const SECRET_KEPT = '••••••••';
+
+export interface SettingsView {
+  /** Every stored secret replaced by `SECRET_KEPT`. */
+  settings: Settings;
+  /** How secrets are kept on disk: by the OS keyring, in plain text, or not encrypted at all. */
+  protection: 'os' | 'basic_text' | 'none';
+  /** What the window says about that. */
+  notice: string;
+  /** `serve` watches the one source it was started with. */
+  sources_read_only: boolean;
 }
 
 /** What a test message met: the receiver's answer, or why there was none. */

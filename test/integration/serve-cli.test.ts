@@ -1,6 +1,15 @@
+import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import type { ApiReply, FinishedRunView, Page, Snapshot } from '../../shared/api.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import {
+  SECRET_KEPT,
+  type ApiReply,
+  type FinishedRunView,
+  type Page,
+  type SettingsView,
+  type Snapshot,
+} from '../../shared/api.ts';
+import { HookServer } from '../support/hook-server.ts';
 import { tempDir } from '../support/orchestration-db.ts';
 import { killedAfterEach, runwatch } from '../support/processes.ts';
 import { connect, signIn, type ApiClient } from '../support/serve-harness.ts';
@@ -98,4 +107,60 @@ describe('runwatch serve', () => {
       `runwatch: cannot listen on 127.0.0.1:${port}: the port is in use (choose with --port and --host; --port 0 picks a free port)`,
     );
   }, 60_000);
+
+  it('edits the channels from the settings window: saved, masked when read back, and in effect at once', async () => {
+    const hook = await new HookServer().start();
+    onTestFinished(() => hook.stop());
+    const dataDir = path.join(tempDir(), 'data');
+    const child = track(
+      runwatch(['serve', '--demo', '--port', '0', '--data-dir', dataDir, '--poll', '50ms'], {
+        OPS_WEBHOOK_URL: '',
+      }),
+    );
+    const url = await waitFor(
+      () => child.stdout.find((line) => line.startsWith('http://')),
+      'the URL line',
+      30_000,
+    );
+    const port = Number(new URL(url).port);
+    const client = await connect(port, { cookie: await signIn(url) });
+
+    const before = await ask<SettingsView>(client, 'getSettings');
+    expect(before).toMatchObject({ protection: 'none', sources_read_only: true });
+    expect(before.notice).toMatch(/not encrypted/);
+    const secretPath = '/hooks/ops/SECRET-TOKEN';
+    const invalid = (await client.request(nextId++, {
+      name: 'saveSettings',
+      params: {
+        settings: {
+          ...before.settings,
+          channels: { 'ops-hook': { type: 'webhook', url: 'not a url' } },
+        },
+      },
+    })) as ApiReply<never>;
+    expect(invalid.ok ? '' : invalid.error.message).toMatch(/^saveSettings: /);
+    expect(fs.existsSync(path.join(dataDir, 'settings.json'))).toBe(false);
+
+    await ask(client, 'saveSettings', {
+      settings: {
+        ...before.settings,
+        channels: { 'ops-hook': { type: 'webhook', url: hook.url(secretPath) } },
+      },
+    });
+    const file = path.join(dataDir, 'settings.json');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const after = await ask<SettingsView>(client, 'getSettings');
+    expect(after.settings.channels['ops-hook']).toMatchObject({
+      type: 'webhook',
+      url: SECRET_KEPT,
+    });
+    // Saved back as shown, the secret stays what it was.
+    await ask(client, 'saveSettings', { settings: after.settings });
+    expect(fs.readFileSync(file, 'utf8')).toContain(secretPath);
+
+    // The shipped rules send failures and stalls to ops-hook: the demo's reach the server now.
+    await waitFor(() => hook.to(secretPath)[0], 'an alert through the saved channel', 90_000);
+    child.kill('SIGTERM');
+    expect((await child.exited).code).toBe(0);
+  }, 150_000);
 });

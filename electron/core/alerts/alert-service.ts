@@ -215,8 +215,11 @@ export class AlertService {
     }, RELOAD_SETTLE_MS);
   }
 
-  /** Applies an edited config; a broken one keeps the last good and raises `config_error`. */
-  reloadNow(): void {
+  /**
+   * Applies an edited config; a broken one keeps the last good and raises `config_error`. With
+   * `force`, it reloads though the file is unchanged: the settings layered over it changed.
+   */
+  reloadNow(force = false): void {
     const { reload, log, config: initial } = this.options;
     if (!reload) return;
     let text: string;
@@ -226,7 +229,7 @@ export class AlertService {
       // A save in progress (removed, not yet renamed back): the next change event rereads it.
       return;
     }
-    if (text === this.configText) return;
+    if (!force && text === this.configText) return;
     this.configText = text;
     let next: RunwatchConfig;
     try {

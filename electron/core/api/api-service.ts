@@ -11,9 +11,15 @@ import {
   type Snapshot,
 } from '../../../shared/api.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
+import type { Settings, SettingsInput } from '../../../shared/settings.ts';
 import { createChannelSender, type ChannelDeps } from '../alerts/channels/channel-factory.ts';
 import { sendTestAlert } from '../alerts/test-alert.ts';
+import { ConfigError } from '../config/yaml-validate.ts';
 import type { Logger } from '../log.ts';
+import { protectionNotice } from '../settings/protection-notice.ts';
+import type { SecretProtection } from '../settings/secret-cipher.ts';
+import { keepSecrets, maskSecrets } from '../settings/secret-mask.ts';
+import type { SettingsStore } from '../settings/settings-store.ts';
 import { AlertHistory } from '../store/alert-history.ts';
 import type { Clock } from '../time/clock.ts';
 import { toIso } from '../time/timestamp.ts';
@@ -36,12 +42,22 @@ export interface ApiServiceOptions {
   files: RunFiles;
   clock: Clock;
   log: Logger;
+  /** The settings window's settings; none where there is nothing to edit. */
+  settings?: SettingsAccess;
   /** What channels need to send here: the tests of `testChannel` go through them. */
   channels: ChannelDeps;
   /** Until when desktop notifications are paused (the app's tray), or null. */
   notificationsPausedUntil?: () => number | null;
   /** Changes are gathered for this long and pushed as one patch. */
   patchEveryMs?: number;
+}
+
+export interface SettingsAccess {
+  store: Pick<SettingsStore, 'load' | 'save'> & { readonly protection: SecretProtection };
+  /** `serve` watches the one source it was started with. */
+  sourcesReadOnly: boolean;
+  /** Puts saved settings into effect where they can be now (channels, quiet hours). */
+  applied: (settings: Settings) => Promise<void> | void;
 }
 
 class RequestError extends Error {
@@ -170,6 +186,10 @@ export class ApiService implements ApiEndpoint {
         return this.acknowledge(params as CheckedParams<'acknowledge'>);
       case 'testChannel':
         return this.testChannel(params as CheckedParams<'testChannel'>);
+      case 'getSettings':
+        return this.getSettings();
+      case 'saveSettings':
+        return this.saveSettings(params as CheckedParams<'saveSettings'>);
     }
   }
 
@@ -365,6 +385,42 @@ export class ApiService implements ApiEndpoint {
     this.attentionChanged = true;
     this.schedule();
     return { acknowledged };
+  }
+
+  private settingsAccess(): SettingsAccess {
+    const access = this.options.settings;
+    if (!access) throw new RequestError('unavailable', 'there are no settings to edit here');
+    return access;
+  }
+
+  private async getSettings(): Promise<Results['getSettings']> {
+    const access = this.settingsAccess();
+    const protection = access.store.protection;
+    return {
+      settings: maskSecrets(await access.store.load()),
+      protection,
+      notice: protectionNotice(protection),
+      sources_read_only: access.sourcesReadOnly,
+    };
+  }
+
+  private async saveSettings(
+    params: CheckedParams<'saveSettings'>,
+  ): Promise<Results['saveSettings']> {
+    const access = this.settingsAccess();
+    const stored = await access.store.load();
+    const input = keepSecrets(params.settings, stored);
+    // Where the sources cannot change, what the UI sends for them is not taken.
+    if (access.sourcesReadOnly) input.sources = stored.sources;
+    try {
+      await access.store.save(input as SettingsInput);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      const problems = error.problems.map((problem) => problem.message);
+      throw new RequestError('invalid', `saveSettings: ${problems.join('; ')}`);
+    }
+    await access.applied(await access.store.load());
+    return { saved: true };
   }
 
   private async testChannel(params: CheckedParams<'testChannel'>): Promise<Results['testChannel']> {

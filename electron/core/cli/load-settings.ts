@@ -1,23 +1,36 @@
 import { DEFAULT_CONFIG_FILE, loadConfigFile, type RunwatchConfig } from '../config/config-file.ts';
 import { resolveMonitorSettings, type MonitorSettings } from '../monitor/monitor-settings.ts';
+import type { SettingsLayers } from '../settings/settings-layers.ts';
 
 /** What `--demo` means for thresholds (DESIGN.md §6): a stall shows within a minute. */
 const DEMO_STALL_AFTER = 20_000;
 
-/** The config file (`--config`, else the shipped one) and the monitoring settings it yields. */
-export function loadSettings(options: {
-  config?: string;
-  poll?: number;
-  stallAfter?: number;
-  demo?: boolean;
-}): { config: RunwatchConfig; settings: MonitorSettings } {
-  const config = loadConfigFile(options.config ?? DEFAULT_CONFIG_FILE);
+/**
+ * The config file (`--config`, else the shipped one) and the monitoring settings it yields, with
+ * the settings window's layers over it where there are any (`serve`).
+ */
+export function loadSettings(
+  options: {
+    config?: string;
+    poll?: number;
+    stallAfter?: number;
+    demo?: boolean;
+  },
+  layers?: Pick<SettingsLayers, 'alerts' | 'monitor'>,
+): { config: RunwatchConfig; settings: MonitorSettings } {
+  const config = loadConfigFile(
+    options.config ?? DEFAULT_CONFIG_FILE,
+    layers ? { layer: layers.alerts } : {},
+  );
+  const fromWindow = layers?.monitor ?? {};
   const settings = resolveMonitorSettings({
     flags: {
       ...(options.poll !== undefined ? { poll: options.poll } : {}),
       ...(options.stallAfter !== undefined ? { stallAfter: options.stallAfter } : {}),
     },
-    ...(options.demo ? { settings: { globals: { stallAfter: DEMO_STALL_AFTER } } } : {}),
+    settings: options.demo
+      ? { ...fromWindow, globals: { ...fromWindow.globals, stallAfter: DEMO_STALL_AFTER } }
+      : fromWindow,
     config: { globals: config.monitor, pipelines: config.pipelines },
   });
   return { config, settings };

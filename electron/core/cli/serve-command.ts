@@ -1,14 +1,20 @@
 import { errorMessage } from '../../../shared/error-message.ts';
-import { ApiService } from '../api/api-service.ts';
+import path from 'node:path';
+import { defaultSettings, type Settings } from '../../../shared/settings.ts';
+import { ApiService, type SettingsAccess } from '../api/api-service.ts';
 import type { ChannelDeps } from '../alerts/channels/channel-factory.ts';
 import type { Logger } from '../log.ts';
 import { DownloadRegistry } from '../serve/download-registry.ts';
 import { PLAIN_PAGE_DIR } from '../serve/plain-page.ts';
 import { ServeServer } from '../serve/serve-server.ts';
 import type { SourceSession } from '../session/source-session.ts';
+import { plainCipher } from '../settings/secret-cipher.ts';
+import { SettingsStore } from '../settings/settings-store.ts';
 import { systemClock } from '../time/clock.ts';
 import { InputError } from './cli-errors.ts';
 import type { SourcePaths } from './source-paths.ts';
+
+const SETTINGS_FILE = 'settings.json';
 
 export interface ServeListen {
   host?: string;
@@ -19,13 +25,28 @@ export interface ServeListen {
  * `runwatch serve`: the API over one watched source, carried to a browser. It prints the one line
  * to open, `http://HOST:PORT/?token=T`; what the app would open in a folder becomes a download.
  */
+/**
+ * The settings `serve`'s window edits, kept in the data dir as settings.json: readable only by
+ * its owner, secrets not encrypted (there is no OS keyring to hand), its one source fixed.
+ */
+export async function loadServedSettings(
+  paths: SourcePaths,
+): Promise<{ store: SettingsStore; settings: Settings }> {
+  const store = new SettingsStore({
+    file: path.join(paths.dataDir, SETTINGS_FILE),
+    cipher: plainCipher,
+    defaults: defaultSettings([{ name: paths.sourceName, db: path.resolve(paths.dbPath) }]),
+  });
+  return { store, settings: await store.load() };
+}
+
 export async function startServing(
   session: SourceSession,
   paths: SourcePaths,
   listen: ServeListen,
-  options: { demo: boolean; channels: ChannelDeps; log: Logger },
+  options: { demo: boolean; channels: ChannelDeps; log: Logger; settings?: SettingsAccess },
 ): Promise<{ close(): Promise<void> }> {
-  const { demo, channels, log } = options;
+  const { demo, channels, log, settings } = options;
   const downloads = new DownloadRegistry();
   const api = new ApiService({
     sources: [{ name: paths.sourceName, db: paths.dbPath, demo, session }],
@@ -35,6 +56,7 @@ export async function startServing(
       showFile: (file) => Promise.resolve({ download: downloads.register(file) }),
     },
     channels,
+    ...(settings ? { settings } : {}),
     clock: systemClock,
     log,
   });

@@ -7,10 +7,11 @@ import { releaseMemory } from '../release-memory.ts';
 import type { SourceDiagnostics } from '../monitor/monitor.ts';
 import type { MonitorSettings } from '../monitor/monitor-settings.ts';
 import { SourceSession } from '../session/source-session.ts';
+import { settingsLayers } from '../settings/settings-layers.ts';
 import { EXIT_INPUT, EXIT_OK } from './cli-errors.ts';
 import { eventLine } from './event-line.ts';
 import { loadSettings } from './load-settings.ts';
-import { startServing, type ServeListen } from './serve-command.ts';
+import { loadServedSettings, startServing, type ServeListen } from './serve-command.ts';
 import { resolveSourcePaths } from './source-paths.ts';
 
 export interface WatchOptions {
@@ -77,7 +78,12 @@ export async function watchCommand(options: WatchOptions, serve?: ServeListen): 
     verbose: options.verbose ?? false,
   });
   const paths = resolveSourcePaths(options);
-  const { config, settings } = loadSettings(options);
+  // `serve` keeps what its settings window saves beside its state: channels and quiet hours
+  // apply at once, thresholds at the next start.
+  const windowSettings = serve ? await loadServedSettings(paths) : null;
+  const layers = windowSettings ? settingsLayers(windowSettings.settings) : undefined;
+  let alertLayer = layers?.alerts;
+  const { config, settings } = loadSettings(options, layers);
 
   const channels = { desktop: nodeNotifier() };
   const session = SourceSession.open({
@@ -85,7 +91,7 @@ export async function watchCommand(options: WatchOptions, serve?: ServeListen): 
     dbPath: paths.dbPath,
     dataDir: paths.dataDir,
     config,
-    reload: () => loadConfigFile(config.file),
+    reload: () => loadConfigFile(config.file, alertLayer ? { layer: alertLayer } : {}),
     settings,
     channels,
     log,
@@ -143,6 +149,18 @@ export async function watchCommand(options: WatchOptions, serve?: ServeListen): 
         demo: options.demo ?? false,
         channels,
         log,
+        ...(windowSettings
+          ? {
+              settings: {
+                store: windowSettings.store,
+                sourcesReadOnly: true,
+                applied: (saved) => {
+                  alertLayer = settingsLayers(saved).alerts;
+                  session.alerts.reloadNow(true);
+                },
+              },
+            }
+          : {}),
       });
     }
     const reason = await Promise.race([untilSignal(), stopped]);

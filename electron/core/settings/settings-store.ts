@@ -9,7 +9,7 @@ import {
 } from '../../../shared/settings.ts';
 import { ConfigError } from '../config/yaml-validate.ts';
 import { writeFileDurably } from '../store/durable-file.ts';
-import type { SecretCipher } from './secret-cipher.ts';
+import type { SecretCipher, SecretProtection } from './secret-cipher.ts';
 import { openSecrets, sealSecrets } from './secret-fields.ts';
 import { parseSettingsText, settingsError } from './settings-file.ts';
 import {
@@ -55,6 +55,11 @@ export class SettingsStore {
     this.#defaults = options.defaults;
     this.#migrations = options.migrations ?? SETTINGS_MIGRATIONS;
     this.version = settingsVersion(this.#migrations);
+  }
+
+  /** How this store keeps secrets, for the settings window to say. */
+  get protection(): SecretProtection {
+    return this.#cipher.protection;
   }
 
   /**
