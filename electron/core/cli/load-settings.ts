@@ -1,9 +1,7 @@
 import { DEFAULT_CONFIG_FILE, loadConfigFile, type RunwatchConfig } from '../config/config-file.ts';
 import { resolveMonitorSettings, type MonitorSettings } from '../monitor/monitor-settings.ts';
+import { DEMO_STALL_AFTER } from '../demo/demo-thresholds.ts';
 import type { SettingsLayers } from '../settings/settings-layers.ts';
-
-/** What `--demo` means for thresholds (DESIGN.md §6): a stall shows within a minute. */
-const DEMO_STALL_AFTER = 20_000;
 
 /**
  * The config file (`--config`, else the shipped one) and the monitoring settings it yields, with

@@ -1,0 +1,177 @@
+/**
+ * The desktop app end to end, in a real Electron driven by Playwright: it starts on the demo,
+ * shows its dashboard on its own origin with nothing but `window.runwatch` exposed, answers over
+ * IPC, keeps its page on the app, lets a second launch leave, and quits cleanly. It skips, saying
+ * why, where there is no Electron binary (Electron's download host is not reachable everywhere)
+ * or no display to show a window on.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { _electron, type ElectronApplication, type Page } from 'playwright-core';
+import { createBuilder, type EnvironmentOptions } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunwatchApi } from '../../shared/api.ts';
+import { acquireDataDirLock } from '../../electron/core/store/data-dir-lock.ts';
+import { bundledFileUrls, mainEnvironment, preloadEnvironment } from '../../vite.app.config.ts';
+import { tempDir } from '../support/orchestration-db.ts';
+import { ROOT } from '../support/processes.ts';
+
+/**
+ * The Electron executable the `electron` package would start, found without loading the package
+ * (its index.js downloads the binary when it is missing), or why there is none to use.
+ */
+function electronBinary(): { path: string } | { missing: string } {
+  let packageDir: string;
+  try {
+    packageDir = path.dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+  } catch {
+    return { missing: 'the electron package is not installed' };
+  }
+  const pathFile = path.join(packageDir, 'path.txt');
+  if (!fs.existsSync(pathFile)) {
+    return {
+      missing: `no Electron binary: ${pathFile} does not exist (the package's download of Electron did not run)`,
+    };
+  }
+  const distDir = process.env.ELECTRON_OVERRIDE_DIST_PATH ?? path.join(packageDir, 'dist');
+  const executable = path.join(distDir, fs.readFileSync(pathFile, 'utf8').trim());
+  if (!fs.existsSync(executable)) return { missing: `no Electron binary at ${executable}` };
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    return { missing: 'no display to open windows on (DISPLAY and WAYLAND_DISPLAY are unset)' };
+  }
+  return { path: executable };
+}
+
+const binary = electronBinary();
+const executable = 'path' in binary ? binary.path : null;
+const missing = 'missing' in binary ? binary.missing : null;
+
+/** What the dashboard's page sees of its world. */
+type PageGlobals = {
+  runwatch?: RunwatchApi;
+  require?: unknown;
+  process?: unknown;
+  open(url: string): unknown;
+  location: { href: string };
+};
+
+async function build(name: string, environment: EnvironmentOptions): Promise<void> {
+  const builder = await createBuilder({
+    configFile: false,
+    root: ROOT,
+    logLevel: 'warn',
+    plugins: [bundledFileUrls()],
+    environments: { [name]: environment },
+    builder: {},
+  });
+  const target = builder.environments[name];
+  if (target) await builder.build(target);
+}
+
+describe(missing ? `the Electron app (skipped: ${missing})` : 'the Electron app', () => {
+  // At the depth of dist/app, inside the repository: the bundle's dependencies come from
+  // node_modules and the shipped alerts.yaml from config/, as in the package.
+  const outDir = path.join(ROOT, 'dist', `app-e2e-${process.pid}`);
+  const userData = tempDir('runwatch-app-');
+  let app: ElectronApplication | null = null;
+  let page: Page;
+
+  const args = (...extra: string[]) => [
+    // Chromium refuses to run as root without this (containers, CI).
+    ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+    path.join(outDir, 'main.js'),
+    `--user-data-dir=${userData}`,
+    ...extra,
+  ];
+
+  /** The running app; without one, the test is skipped saying why. */
+  function running(skip: (note: string) => never): ElectronApplication {
+    if (missing !== null) return skip(missing);
+    return app ?? skip('the app did not start');
+  }
+
+  beforeAll(async () => {
+    if (executable === null) return;
+    await build('main', mainEnvironment(outDir));
+    await build('preload', preloadEnvironment(outDir));
+    app = await _electron.launch({
+      executablePath: executable,
+      args: args(),
+      // No desktop named: the app cannot count on a tray and opens its dashboard.
+      env: { ...process.env, XDG_CURRENT_DESKTOP: '' } as Record<string, string>,
+      timeout: 60_000,
+    });
+    page = await app.firstWindow();
+  });
+
+  afterAll(async () => {
+    await app?.close().catch(() => undefined);
+    fs.rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('starts on the demo with its dashboard on the app’s own origin, exposing only window.runwatch', async ({
+    skip,
+  }) => {
+    running(skip);
+    expect(page.url()).toMatch(/^app:\/\/runwatch\/index\.html/);
+    const seen = await page.evaluate(() => {
+      const page = globalThis as unknown as PageGlobals;
+      return {
+        require: typeof page.require,
+        process: typeof page.process,
+        api: Object.keys(page.runwatch ?? {}).sort(),
+      };
+    });
+    expect(seen.require).toBe('undefined');
+    expect(seen.process).toBe('undefined');
+    expect(seen.api).toContain('snapshot');
+    expect(seen.api).toContain('subscribe');
+    expect(seen.api).not.toContain('invoke');
+
+    const snapshot = await page.evaluate(() =>
+      (globalThis as unknown as PageGlobals).runwatch?.snapshot({}),
+    );
+    expect(snapshot).toMatchObject({ transport: 'ipc', sources: [{ name: 'demo', demo: true }] });
+    expect(fs.existsSync(path.join(userData, 'sources', 'demo', 'state.db'))).toBe(true);
+  });
+
+  it('keeps its page on the app: no new windows, no navigation away', async ({ skip }) => {
+    const electronApp = running(skip);
+    const opened = await page.evaluate(() =>
+      (globalThis as unknown as PageGlobals).open('https://example.com/'),
+    );
+    expect(opened).toBeNull();
+    await page.evaluate(() => {
+      (globalThis as unknown as PageGlobals).location.href = 'https://example.com/';
+    });
+    await page.waitForTimeout(500);
+    expect(page.url()).toMatch(/^app:\/\/runwatch\//);
+    const urls = await electronApp.evaluate(({ BrowserWindow }) =>
+      BrowserWindow.getAllWindows().map((window) => window.webContents.getURL()),
+    );
+    expect(urls).toHaveLength(1);
+  });
+
+  it('lets a second launch leave at once, its dashboard staying the one', async ({ skip }) => {
+    const electronApp = running(skip);
+    const second = spawn(executable ?? '', args(), { stdio: 'ignore' });
+    const code = await new Promise<number | null>((resolve) => second.on('exit', resolve));
+    expect(code).toBe(0);
+    const windows = await electronApp.evaluate(
+      ({ BrowserWindow }) => BrowserWindow.getAllWindows().length,
+    );
+    expect(windows).toBe(1);
+  });
+
+  it('quits cleanly: every session stopped, its data dir free for the next start', async ({
+    skip,
+  }) => {
+    const electronApp = running(skip);
+    app = null;
+    await electronApp.close();
+    const lock = acquireDataDirLock(path.join(userData, 'sources', 'demo'));
+    lock.release();
+  });
+});
