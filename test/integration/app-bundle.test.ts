@@ -3,29 +3,14 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import Database from 'better-sqlite3';
-import { createBuilder, type EnvironmentOptions } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUESTS, type PushMessage } from '../../shared/api.ts';
 import type { runArchiveTask as RunArchiveTask } from '../../electron/core/archive/archive-task.ts';
 import type { WalCheckpointer as Checkpointer } from '../../electron/core/store/wal-checkpointer.ts';
-import { bundledFileUrls, mainEnvironment, preloadEnvironment } from '../../vite.app.config.ts';
+import { mainEnvironment, preloadEnvironment } from '../../vite.app.config.ts';
+import { buildAppEnvironment } from '../support/app-build.ts';
 import { tempDir } from '../support/orchestration-db.ts';
 import { ROOT } from '../support/processes.ts';
-
-/** Builds one environment of the app's Vite config, as `npm run build:app` does. */
-async function build(name: string, environment: EnvironmentOptions): Promise<void> {
-  const builder = await createBuilder({
-    configFile: false,
-    root: ROOT,
-    logLevel: 'warn',
-    plugins: [bundledFileUrls()],
-    environments: { [name]: environment },
-    builder: {},
-  });
-  const target = builder.environments[name];
-  if (!target) throw new Error(`no environment ${name}`);
-  await builder.build(target);
-}
 
 function requiresOf(code: string): string[] {
   return [...code.matchAll(/\brequire\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map(
@@ -39,7 +24,7 @@ describe('the preload bundle', () => {
 
   beforeAll(async () => {
     outDir = tempDir('runwatch-preload-');
-    await build('preload', preloadEnvironment(outDir));
+    await buildAppEnvironment('preload', preloadEnvironment(outDir));
     code = fs.readFileSync(path.join(outDir, 'preload.cjs'), 'utf8');
   });
 
@@ -106,7 +91,7 @@ describe('the main-process bundle', () => {
     (await import(pathToFileURL(path.join(outDir, `${name}.js`)).href)) as T;
 
   beforeAll(async () => {
-    await build(
+    await buildAppEnvironment(
       'main',
       mainEnvironment(outDir, {
         'archive-task': path.join(ROOT, 'electron/core/archive/archive-task.ts'),

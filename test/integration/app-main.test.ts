@@ -8,12 +8,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { createBuilder, type EnvironmentOptions } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiReply, Snapshot } from '../../shared/api.ts';
 import { APP_CSP } from '../../electron/core/desktop/content-security-policy.ts';
 import { acquireDataDirLock } from '../../electron/core/store/data-dir-lock.ts';
-import { bundledFileUrls, mainEnvironment, preloadEnvironment } from '../../vite.app.config.ts';
+import { mainEnvironment, preloadEnvironment } from '../../vite.app.config.ts';
+import { buildAppEnvironment } from '../support/app-build.ts';
 import { tempDir } from '../support/orchestration-db.ts';
 import { ROOT } from '../support/processes.ts';
 import { waitFor } from '../support/wait.ts';
@@ -85,24 +85,11 @@ class AppProcess {
   }
 }
 
-async function build(name: string, environment: EnvironmentOptions): Promise<void> {
-  const builder = await createBuilder({
-    configFile: false,
-    root: ROOT,
-    logLevel: 'warn',
-    plugins: [bundledFileUrls()],
-    environments: { [name]: environment },
-    builder: {},
-  });
-  const target = builder.environments[name];
-  if (target) await builder.build(target);
-}
-
 const started: AppProcess[] = [];
 
 beforeAll(async () => {
-  await build('main', mainEnvironment(OUT_DIR));
-  await build('preload', preloadEnvironment(OUT_DIR));
+  await buildAppEnvironment('main', mainEnvironment(OUT_DIR));
+  await buildAppEnvironment('preload', preloadEnvironment(OUT_DIR));
 });
 afterEach(() => {
   for (const app of started.splice(0)) app.child.kill('SIGKILL');

@@ -10,11 +10,11 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
-import { createBuilder, type EnvironmentOptions } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunwatchApi } from '../../shared/api.ts';
 import { acquireDataDirLock } from '../../electron/core/store/data-dir-lock.ts';
-import { bundledFileUrls, mainEnvironment, preloadEnvironment } from '../../vite.app.config.ts';
+import { mainEnvironment, preloadEnvironment } from '../../vite.app.config.ts';
+import { buildAppEnvironment } from '../support/app-build.ts';
 import { tempDir } from '../support/orchestration-db.ts';
 import { ROOT } from '../support/processes.ts';
 
@@ -57,19 +57,6 @@ type PageGlobals = {
   location: { href: string };
 };
 
-async function build(name: string, environment: EnvironmentOptions): Promise<void> {
-  const builder = await createBuilder({
-    configFile: false,
-    root: ROOT,
-    logLevel: 'warn',
-    plugins: [bundledFileUrls()],
-    environments: { [name]: environment },
-    builder: {},
-  });
-  const target = builder.environments[name];
-  if (target) await builder.build(target);
-}
-
 describe(missing ? `the Electron app (skipped: ${missing})` : 'the Electron app', () => {
   // At the depth of dist/app, inside the repository: the bundle's dependencies come from
   // node_modules and the shipped alerts.yaml from config/, as in the package.
@@ -94,8 +81,8 @@ describe(missing ? `the Electron app (skipped: ${missing})` : 'the Electron app'
 
   beforeAll(async () => {
     if (executable === null) return;
-    await build('main', mainEnvironment(outDir));
-    await build('preload', preloadEnvironment(outDir));
+    await buildAppEnvironment('main', mainEnvironment(outDir));
+    await buildAppEnvironment('preload', preloadEnvironment(outDir));
     app = await _electron.launch({
       executablePath: executable,
       args: args(),

@@ -41,7 +41,7 @@ export function secretPaths(settings: unknown): Path[] {
 }
 
 /** The object holding a path's last key, if every step exists. */
-function parentOf(root: Json, path: Path): Json | null {
+export function parentOf(root: Json, path: Path): Json | null {
   let node: Json | null = root;
   for (const key of path.slice(0, -1)) {
     node = node && Object.hasOwn(node, key) ? asRecord(node[key]) : null;
@@ -50,7 +50,7 @@ function parentOf(root: Json, path: Path): Json | null {
 }
 
 /** Sets an own property, even one named `__proto__` (a header may be called anything). */
-function setOwn(object: Json, key: string, value: unknown): void {
+export function setOwn(object: Json, key: string, value: unknown): void {
   Object.defineProperty(object, key, {
     value,
     enumerable: true,

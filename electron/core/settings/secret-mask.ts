@@ -1,6 +1,6 @@
 import { SECRET_KEPT } from '../../../shared/api.ts';
 import type { Settings } from '../../../shared/settings.ts';
-import { secretPaths } from './secret-fields.ts';
+import { parentOf, secretPaths, setOwn } from './secret-fields.ts';
 
 type Json = Record<string, unknown>;
 
@@ -13,28 +13,11 @@ function valueAt(root: unknown, path: readonly string[]): unknown {
   return node;
 }
 
-function parentAt(root: Json, path: readonly string[]): Json | null {
-  const parent = valueAt(root, path.slice(0, -1));
-  return parent !== null && typeof parent === 'object' && !Array.isArray(parent)
-    ? (parent as Json)
-    : null;
-}
-
-/** Sets an own property, even one named `__proto__` (a header may be called anything). */
-function setOwn(object: Json, key: string, value: unknown): void {
-  Object.defineProperty(object, key, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
-}
-
 /** Settings for the UI: every secret that is set shows as `SECRET_KEPT`, never as itself. */
 export function maskSecrets(settings: Settings): Settings {
   const masked = structuredClone(settings) as unknown as Json;
   for (const path of secretPaths(masked)) {
-    const parent = parentAt(masked, path);
+    const parent = parentOf(masked, path);
     const key = path.at(-1) as string;
     const value = parent && Object.hasOwn(parent, key) ? parent[key] : undefined;
     if (parent && typeof value === 'string' && value !== '') setOwn(parent, key, SECRET_KEPT);
@@ -49,7 +32,7 @@ export function maskSecrets(settings: Settings): Settings {
 export function keepSecrets(input: Json, stored: Settings): Json {
   const merged = structuredClone(input);
   for (const path of secretPaths(merged)) {
-    const parent = parentAt(merged, path);
+    const parent = parentOf(merged, path);
     const key = path.at(-1) as string;
     if (!parent || !Object.hasOwn(parent, key) || parent[key] !== SECRET_KEPT) continue;
     const kept = valueAt(stored, path);
