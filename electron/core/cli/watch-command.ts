@@ -11,7 +11,7 @@ import { settingsLayers } from '../settings/settings-layers.ts';
 import { EXIT_INPUT, EXIT_OK } from './cli-errors.ts';
 import { eventLine } from './event-line.ts';
 import { loadSettings } from './load-settings.ts';
-import { loadServedSettings, startServing, type ServeListen } from './serve-command.ts';
+import type { ServeListen } from './serve-command.ts';
 import { resolveSourcePaths } from './source-paths.ts';
 
 export interface WatchOptions {
@@ -80,7 +80,9 @@ export async function watchCommand(options: WatchOptions, serve?: ServeListen): 
   const paths = resolveSourcePaths(options);
   // `serve` keeps what its settings window saves beside its state: channels and quiet hours
   // apply at once, thresholds at the next start.
-  const windowSettings = serve ? await loadServedSettings(paths) : null;
+  // Loaded only for `serve`: a plain watch keeps the HTTP and WebSocket server out of memory.
+  const serving = serve ? await import('./serve-command.ts') : null;
+  const windowSettings = serving ? await serving.loadServedSettings(paths) : null;
   const layers = windowSettings ? settingsLayers(windowSettings.settings) : undefined;
   let alertLayer = layers?.alerts;
   const { config, settings } = loadSettings(options, layers);
@@ -144,8 +146,8 @@ export async function watchCommand(options: WatchOptions, serve?: ServeListen): 
       if (error.code === 'EPIPE') stopRequested('EPIPE');
     });
     session.start();
-    if (serve) {
-      served = await startServing(session, paths, serve, {
+    if (serve && serving) {
+      served = await serving.startServing(session, paths, serve, {
         demo: options.demo ?? false,
         channels,
         log,
