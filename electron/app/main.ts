@@ -206,6 +206,7 @@ async function start(): Promise<void> {
         log.error(`the pause could not be kept for the next start: ${errorMessage(error)}`),
       );
       tray?.refresh();
+      api.notificationsPauseChanged();
     },
     openSettings: () => windows?.openSettings(),
     toggleStartAtLogin: () => {

@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Patch, PushMessage, Results } from '../../shared/api.ts';
+import { SECRET_KEPT, type Patch, type PushMessage, type Results } from '../../shared/api.ts';
+import { defaultSettings } from '../../shared/settings.ts';
 import { ApiService } from '../../electron/core/api/api-service.ts';
 import { parseConfig } from '../../electron/core/config/config-file.ts';
 import { silentLogger } from '../../electron/core/log.ts';
 import { resolveMonitorSettings } from '../../electron/core/monitor/monitor-settings.ts';
 import { SourceSession } from '../../electron/core/session/source-session.ts';
+import { plainCipher } from '../../electron/core/settings/secret-cipher.ts';
+import { SettingsStore } from '../../electron/core/settings/settings-store.ts';
 import { systemClock } from '../../electron/core/time/clock.ts';
 import { FakeDesktop } from '../support/alert-harness.ts';
 import { HookServer } from '../support/hook-server.ts';
@@ -310,5 +313,69 @@ describe('the API over real sources', () => {
       params: { channel: { type: 'webhook', url: 'not a url' } },
     });
     expect(invalid.ok ? '' : invalid.error.message).toMatch(/^testChannel: channel\.url: /);
+  });
+
+  it('pushes a pause of desktop notifications with the next patch', async () => {
+    let pausedUntil: number | null = null;
+    const api = new ApiService({
+      sources: [],
+      transport: 'ipc',
+      files: { openFolder: null, showFile: () => Promise.resolve({ shown: true }) },
+      channels: { desktop: new FakeDesktop() },
+      notificationsPausedUntil: () => pausedUntil,
+      clock: systemClock,
+      log: silentLogger,
+      patchEveryMs: 10,
+    });
+    cleanup.push(() => api.close());
+    const pushed: PushMessage[] = [];
+    api.subscribe((message) => pushed.push(message));
+    expect((await call(api, 'snapshot')).notifications_paused_until).toBeNull();
+
+    pausedUntil = Date.parse('2026-11-27T08:00:00Z');
+    api.notificationsPauseChanged();
+    const patch = await waitFor(() => patches(pushed)[0], 'a patch');
+    expect(patch.notifications_paused_until).toBe('2026-11-27T08:00:00.000Z');
+    expect(patch.runs).toBeUndefined();
+  });
+
+  it('replaces a settings file it cannot read when the window saves, keeping no secret it cannot know', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'settings.json');
+    fs.writeFileSync(file, '{ "version": 1, "sources": [');
+    const db = path.join(dir, 'orchestration.db');
+    const store = new SettingsStore({
+      file,
+      cipher: plainCipher,
+      defaults: defaultSettings([{ name: 'orch', db }]),
+    });
+    const api = new ApiService({
+      sources: [],
+      transport: 'serve',
+      files: { openFolder: null, showFile: () => Promise.resolve({ shown: true }) },
+      channels: { desktop: new FakeDesktop() },
+      settings: { store, sourcesReadOnly: true, applied: () => {} },
+      clock: systemClock,
+      log: silentLogger,
+    });
+    cleanup.push(() => api.close());
+    const read = await api.handle({ name: 'getSettings', params: {} });
+    expect(read.ok ? '' : read.error.message).toContain(file);
+
+    await call(api, 'saveSettings', {
+      settings: {
+        sources: [{ name: 'orch', db }],
+        channels: {
+          hook: { type: 'webhook', url: 'https://hooks.example/x', secret: SECRET_KEPT },
+        },
+      },
+    });
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      channels: Record<string, { secret: string }>;
+    };
+    expect(saved.channels.hook?.secret).toBe('');
+    expect((await call(api, 'getSettings')).settings.channels.hook).toMatchObject({
+      url: SECRET_KEPT,
+    });
   });
 });

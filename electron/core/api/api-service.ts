@@ -18,7 +18,7 @@ import { ConfigError } from '../config/yaml-validate.ts';
 import type { Logger } from '../log.ts';
 import { protectionNotice } from '../settings/protection-notice.ts';
 import type { SecretProtection } from '../settings/secret-cipher.ts';
-import { keepSecrets, maskSecrets } from '../settings/secret-mask.ts';
+import { dropKeptSecrets, keepSecrets, maskSecrets } from '../settings/secret-mask.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import { AlertHistory } from '../store/alert-history.ts';
 import type { Clock } from '../time/clock.ts';
@@ -94,6 +94,7 @@ export class ApiService implements ApiEndpoint {
   private attentionChanged = false;
   private alertsChanged = false;
   private sourcesChanged = false;
+  private pauseChanged = false;
   private timer: ReturnType<Clock['setTimeout']> | null = null;
 
   constructor(options: ApiServiceOptions) {
@@ -144,6 +145,12 @@ export class ApiService implements ApiEndpoint {
       this.options.log.error(`API request ${checked.name} failed: ${errorMessage(error)}`);
       return { ok: false, error: { code: 'failed', message: errorMessage(error) } };
     }
+  }
+
+  /** The desktop notifications were paused or resumed: the UI hears it with the next patch. */
+  notificationsPauseChanged(): void {
+    this.pauseChanged = true;
+    this.schedule();
   }
 
   /** Stops pushing; the sessions are the caller's to stop. */
@@ -408,10 +415,15 @@ export class ApiService implements ApiEndpoint {
     params: CheckedParams<'saveSettings'>,
   ): Promise<Results['saveSettings']> {
     const access = this.settingsAccess();
-    const stored = await access.store.load();
-    const input = keepSecrets(params.settings, stored);
+    // A file that cannot be read (corrupt, or a secret that no longer decrypts) is what saving
+    // from the window replaces: its secrets cannot be kept, and must be entered again.
+    const stored = await access.store.load().catch((error: unknown) => {
+      if (error instanceof ConfigError) return null;
+      throw error;
+    });
+    const input = stored ? keepSecrets(params.settings, stored) : dropKeptSecrets(params.settings);
     // Where the sources cannot change, what the UI sends for them is not taken.
-    if (access.sourcesReadOnly) input.sources = stored.sources;
+    if (access.sourcesReadOnly && stored) input.sources = stored.sources;
     try {
       await access.store.save(input as SettingsInput);
     } catch (error) {
@@ -452,7 +464,8 @@ export class ApiService implements ApiEndpoint {
       this.removals.size > 0 ||
       this.attentionChanged ||
       this.alertsChanged ||
-      this.sourcesChanged;
+      this.sourcesChanged ||
+      this.pauseChanged;
     if (!changed) return;
     const { sources } = this.options;
     const patch: Patch = { seq: ++this.seq, at: toIso(this.options.clock.now()) };
@@ -466,11 +479,13 @@ export class ApiService implements ApiEndpoint {
       patch.alerts = Object.fromEntries(sources.map((source) => [source.name, alertsView(source)]));
     }
     if (this.sourcesChanged) patch.sources = sources.map(sourceView);
+    if (this.pauseChanged) patch.notifications_paused_until = this.pausedUntil();
     this.upserts.clear();
     this.removals.clear();
     this.attentionChanged = false;
     this.alertsChanged = false;
     this.sourcesChanged = false;
+    this.pauseChanged = false;
     for (const listener of this.listeners) listener({ type: 'patch', patch });
   }
 }

@@ -40,3 +40,8 @@ export function keepSecrets(input: Json, stored: Settings): Json {
   }
   return merged;
 }
+
+/** Settings from the UI with nothing stored to keep: each `SECRET_KEPT` becomes empty. */
+export function dropKeptSecrets(input: Json): Json {
+  return keepSecrets(input, {} as Settings);
+}
