@@ -163,8 +163,22 @@ describe('the API over real sources', () => {
       'the failure to need attention',
     );
     expect(withAttention.seq).toBeGreaterThanOrEqual(failed.seq);
+    // The failure fired the run-failed rule: the UI hears of it once, as a new alert.
+    const alert = await waitFor(
+      () => pushed.find((message) => message.type === 'alert'),
+      'the new alert',
+    );
+    expect(alert).toEqual({
+      type: 'alert',
+      source: 'ml',
+      severity: 'critical',
+      title: expect.stringMatching(/^train run train-1 failed/) as unknown as string,
+      run_id: 'train-1',
+    });
     const seqs = patches(pushed).map((patch) => patch.seq);
     expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] as number) + i));
+
+    expect(pushed.filter((message) => message.type === 'alert')).toHaveLength(1);
 
     const acked = await call(api, 'acknowledge', { source: 'ml', target: { all: true } });
     expect(acked.acknowledged).toBe(1);

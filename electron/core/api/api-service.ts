@@ -12,6 +12,7 @@ import {
 } from '../../../shared/api.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { Settings, SettingsInput } from '../../../shared/settings.ts';
+import { describeEvent } from '../alerts/alert-text.ts';
 import { createChannelSender, type ChannelDeps } from '../alerts/channels/channel-factory.ts';
 import { sendTestAlert } from '../alerts/test-alert.ts';
 import { ConfigError } from '../config/yaml-validate.ts';
@@ -79,6 +80,8 @@ const ATTENTION_EVENTS = new Set([
 ]);
 const SOURCE_EVENTS = new Set(['source_down', 'source_up']);
 const DELIVERY_EVENTS = new Set(['alert_sent', 'alert_failed']);
+/** `alert` pushes per source and patch, at most: a burst is a count in the patch, not a flood. */
+const ALERT_PUSHES = 5;
 
 /**
  * The API contract implemented once for both transports, over the sessions of the watched
@@ -95,12 +98,15 @@ export class ApiService implements ApiEndpoint {
   private alertsChanged = false;
   private sourcesChanged = false;
   private pauseChanged = false;
+  /** Per source, the last transition whose firing was pushed as an `alert`. */
+  private readonly firedSeen = new Map<string, number>();
   private timer: ReturnType<Clock['setTimeout']> | null = null;
 
   constructor(options: ApiServiceOptions) {
     this.options = options;
     for (const source of options.sources) {
       const { session } = source;
+      this.firedSeen.set(source.name, session.store.alerts.lastLogId());
       session.monitor.runViews.onChange((changes) => {
         for (const view of changes.upsert) {
           const key = `${source.name}\n${view.run_id}`;
@@ -487,5 +493,33 @@ export class ApiService implements ApiEndpoint {
     this.sourcesChanged = false;
     this.pauseChanged = false;
     for (const listener of this.listeners) listener({ type: 'patch', patch });
+    this.pushFired();
+  }
+
+  /**
+   * Each alert that fired since the last patch, once, however many channels it went to — read
+   * from the committed transition log. A burst pushes the first few; the patch shows the rest.
+   */
+  private pushFired(): void {
+    for (const source of this.options.sources) {
+      const alerts = source.session.store.alerts;
+      const seen = this.firedSeen.get(source.name) ?? 0;
+      const fired = alerts.firedSince(seen, ALERT_PUSHES + 1);
+      if (fired.length === 0) continue;
+      this.firedSeen.set(
+        source.name,
+        fired.length > ALERT_PUSHES ? alerts.lastLogId() : (fired.at(-1)?.id ?? seen),
+      );
+      for (const alert of fired.slice(0, ALERT_PUSHES)) {
+        const message: PushMessage = {
+          type: 'alert',
+          source: source.name,
+          severity: alert.severity,
+          title: alert.event ? describeEvent(alert.event) : alert.rule,
+          run_id: typeof alert.event?.run_id === 'string' ? alert.event.run_id : null,
+        };
+        for (const listener of this.listeners) listener(message);
+      }
+    }
   }
 }

@@ -431,6 +431,12 @@ export class AlertTable {
                                WHERE c.rule = a.rule AND c.dedup_key = a.dedup_key)
             LIMIT 2000)`,
       ),
+      lastLogId: db.prepare('SELECT max(id) FROM alert_log').pluck(),
+      firedSince: db.prepare(
+        `SELECT l.id, l.rule, l.severity,
+                (SELECT e.body FROM events e WHERE e.id = l.event_id) AS body
+           FROM alert_log l WHERE l.id > ? AND l.transition = 'fired' ORDER BY l.id LIMIT ?`,
+      ),
       storedSilences: db.prepare('SELECT id, match, until, comment FROM silences WHERE until > ?'),
       addSilence: db.prepare(
         'INSERT INTO silences (match, until, comment, created_at) VALUES (?, ?, ?, ?)',
@@ -785,6 +791,31 @@ export class AlertTable {
     return (
       rows.length + this.sql.pruneLog.run(before).changes + this.sql.pruneAlerts.run(before).changes
     );
+  }
+
+  /** The id of the latest transition logged; 0 before any. */
+  lastLogId(): number {
+    return (this.sql.lastLogId.get() as number | null) ?? 0;
+  }
+
+  /** Alerts that fired after the transition `afterId`, oldest first, with their events. */
+  firedSince(
+    afterId: number,
+    limit: number,
+  ): { id: number; rule: string; severity: Severity; event: Record<string, unknown> | null }[] {
+    return (
+      this.sql.firedSince.all(afterId, limit) as {
+        id: number;
+        rule: string;
+        severity: Severity;
+        body: string | null;
+      }[]
+    ).map((row) => ({
+      id: row.id,
+      rule: row.rule,
+      severity: row.severity,
+      event: row.body === null ? null : (JSON.parse(row.body) as Record<string, unknown>),
+    }));
   }
 
   storedSilences(
