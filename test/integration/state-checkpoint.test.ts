@@ -34,23 +34,36 @@ describe('state.db checkpoints', () => {
     const file = path.join(dataDir, STATE_DB);
     const before = fs.statSync(file).size;
 
-    // About 2 MB of events in 20 commits: far below the main connection's own threshold, so
-    // only the worker can move them out of the WAL.
-    for (let batch = 0; batch < 20; batch++) {
+    // About 6 MB of events in 60 commits: enough to start the worker, far below the main
+    // connection's own threshold, so only the worker can move them out of the WAL.
+    for (let batch = 0; batch < 60; batch++) {
       store.record((insert) => insert(drafts(200, batch * 200)));
     }
     expect(fs.statSync(file).size).toBe(before);
-
-    expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(1_500_000);
+    expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(5_000_000);
 
     await store.checkpointed();
-    expect(fs.statSync(file).size).toBeGreaterThan(before + 1_500_000);
+    expect(fs.statSync(file).size).toBeGreaterThan(before + 5_000_000);
     // Once the writes stop, the WAL file is emptied rather than left at its peak size.
     expect(fs.statSync(`${file}-wal`).size).toBe(0);
     // Nothing was lost on the way: a second connection reads every event.
     const reader = new Database(file, { readonly: true });
     cleanup.push(() => reader.close());
-    expect(reader.prepare('SELECT count(*) FROM events').pluck().get()).toBe(4_000);
+    expect(reader.prepare('SELECT count(*) FROM events').pluck().get()).toBe(12_000);
+  });
+
+  it('starts no worker for a quiet source whose WAL stays small', async () => {
+    const dataDir = tempDir();
+    const store = StateStore.open(dataDir);
+    cleanup.push(() => store.close());
+    for (let batch = 0; batch < 3; batch++) {
+      store.record((insert) => insert(drafts(10, batch * 10)));
+    }
+    await store.checkpointed();
+    const file = path.join(dataDir, STATE_DB);
+    // Nothing copied, nothing emptied: the few pages wait in the WAL for a burst or the close.
+    expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(0);
+    expect(fs.statSync(file).size).toBe(4_096);
   });
 
   it('leaves no WAL behind when closed, though its worker may still be running', () => {
@@ -73,6 +86,7 @@ describe('state.db checkpoints', () => {
     const failures: string[] = [];
     const checkpointer = new WalCheckpointer(path.join(dataDir, 'missing.db'), {
       onFailure: (reason) => failures.push(reason),
+      startAtBytes: 0,
     });
     cleanup.push(() => checkpointer.close());
 

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { CheckpointReply, CheckpointRequest } from './wal-checkpoint-protocol.ts';
 
@@ -6,6 +7,11 @@ const WORKER_URL = new URL('./wal-checkpoint-worker.ts', import.meta.url);
 export interface WalCheckpointerOptions {
   /** The worker closes after this long without a commit, so an idle watch holds no thread. */
   idleMs?: number;
+  /**
+   * The worker starts once the WAL holds this much: a quiet source's few small commits never
+   * cost a thread (whose memory the process keeps after it ends); a burst starts it at once.
+   */
+  startAtBytes?: number;
   /** Called once if the worker cannot run: the caller checkpoints on its own thread again. */
   onFailure: (reason: string) => void;
   workerUrl?: URL;
@@ -20,6 +26,7 @@ export interface WalCheckpointerOptions {
 export class WalCheckpointer {
   private readonly file: string;
   private readonly idleMs: number;
+  private readonly startAtBytes: number;
   private readonly onFailure: (reason: string) => void;
   private readonly workerUrl: URL;
   private worker: Worker | null = null;
@@ -33,6 +40,7 @@ export class WalCheckpointer {
   constructor(file: string, options: WalCheckpointerOptions) {
     this.file = file;
     this.idleMs = options.idleMs ?? 10_000;
+    this.startAtBytes = options.startAtBytes ?? 4 * 2 ** 20;
     this.onFailure = options.onFailure;
     this.workerUrl = options.workerUrl ?? WORKER_URL;
   }
@@ -40,6 +48,7 @@ export class WalCheckpointer {
   /** After a commit: the WAL grew. */
   requested(): void {
     if (this.failed) return;
+    if (!this.worker && this.walBytes() < this.startAtBytes) return;
     if (this.running) {
       this.again = true;
       return;
@@ -64,6 +73,14 @@ export class WalCheckpointer {
     this.failed = true;
     this.stopWorker();
     this.settle();
+  }
+
+  private walBytes(): number {
+    try {
+      return fs.statSync(`${this.file}-wal`).size;
+    } catch {
+      return 0;
+    }
   }
 
   private send(request: CheckpointRequest): void {
