@@ -140,6 +140,7 @@ describe('the main-process bundle', () => {
     const failures: string[] = [];
     const checkpointer = new WalCheckpointer(file, {
       onFailure: (reason) => failures.push(reason),
+      startAtBytes: 0,
     });
     try {
       checkpointer.requested();
