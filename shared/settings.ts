@@ -5,6 +5,7 @@
  * the same schema as the store, so what one accepts the other does.
  */
 import { z } from 'zod';
+import { httpUrl } from './http-url.ts';
 import { formatDuration } from './duration.ts';
 import { SEVERITIES } from './severity.ts';
 
@@ -166,18 +167,6 @@ const quietHoursSchema = strictObject({
   /** This severity and above are never held. */
   except: severitySchema.optional(),
 });
-
-const httpUrl = z.string().refine(
-  (value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === 'http:' || url.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  },
-  { error: 'expected an http:// or https:// URL' },
-);
 
 const TO = 'expected an address or a list of addresses';
 const RATE_LIMIT = 'expected a whole number of messages per minute, at least 1';

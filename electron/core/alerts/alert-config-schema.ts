@@ -3,7 +3,8 @@ import { ALERT_EVENT_TYPES, EVENT_FIELDS, EVENT_TYPES } from '../../../shared/ev
 import { SEVERITIES } from '../../../shared/severity.ts';
 import { didYouMean } from '../config/did-you-mean.ts';
 import { duration } from '../config/duration-schema.ts';
-import { CHANNEL_SCHEMAS, httpUrl } from './channel-config.ts';
+import { httpUrl } from '../../../shared/http-url.ts';
+import { CHANNEL_SCHEMAS } from './channel-config.ts';
 import { compileRegex, type MatchSpec } from './event-matcher.ts';
 
 /** A duration of at least `min` ms: zero would repeat, retry or ping in a tight loop. */

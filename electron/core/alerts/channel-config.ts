@@ -1,22 +1,11 @@
 import { z } from 'zod';
+import { httpUrl } from '../../../shared/http-url.ts';
 import { SEVERITIES } from '../../../shared/severity.ts';
 
 const severity = z.enum(SEVERITIES, {
   error: (issue) =>
     `unknown severity ${JSON.stringify(issue.input)}; one of ${SEVERITIES.join(', ')}`,
 });
-
-export const httpUrl = z.string().refine(
-  (value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === 'http:' || url.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  },
-  { message: 'expected an http:// or https:// URL' },
-);
 
 const port = z.union([
   z.number().int().min(1).max(65_535),
