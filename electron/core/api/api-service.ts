@@ -21,7 +21,6 @@ import { protectionNotice } from '../settings/protection-notice.ts';
 import type { SecretProtection } from '../settings/secret-cipher.ts';
 import { dropKeptSecrets, keepSecrets, maskSecrets } from '../settings/secret-mask.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
-import { AlertHistory } from '../store/alert-history.ts';
 import type { Clock } from '../time/clock.ts';
 import { toIso } from '../time/timestamp.ts';
 import type { ApiEndpoint } from './api-endpoint.ts';
@@ -261,9 +260,7 @@ export class ApiService implements ApiEndpoint {
   private runDetail(params: CheckedParams<'runDetail'>): Results['runDetail'] {
     const source = this.source(params.source);
     const now = this.options.clock.now();
-    const active =
-      source.session.monitor.runViews.all(now).find((view) => view.run_id === params.run_id) ??
-      null;
+    const active = source.session.monitor.runViews.get(params.run_id, now);
     const detail = source.session.store.history.runDetail(params.run_id, params.attempt, now);
     if (!detail && !active) return null;
     if (!detail) {
@@ -302,24 +299,19 @@ export class ApiService implements ApiEndpoint {
     from: string | undefined,
   ): SourcePage<DeliveryView> {
     const before = from === undefined ? Number.MAX_SAFE_INTEGER : Number(from);
-    const history = AlertHistory.open(source.session.dataDir);
-    try {
-      const rows = history
-        .read(params.limit + 1, Number.isSafeInteger(before) ? before : 0)
-        .deliveries.reverse();
-      const shown = rows.slice(0, params.limit);
-      const items = shown
-        .filter((row) => params.severity === undefined || row.severity === params.severity)
-        .map((row) => deliveryView(source.name, row));
-      const last = shown.at(-1);
-      return {
-        items,
-        cursors: items.map((item) => String(item.id)),
-        resume: rows.length > params.limit && last ? String(last.id) : null,
-      };
-    } finally {
-      history.close();
-    }
+    const rows = source.session.store.alertHistory
+      .read(params.limit + 1, Number.isSafeInteger(before) ? before : 0)
+      .deliveries.reverse();
+    const shown = rows.slice(0, params.limit);
+    const items = shown
+      .filter((row) => params.severity === undefined || row.severity === params.severity)
+      .map((row) => deliveryView(source.name, row));
+    const last = shown.at(-1);
+    return {
+      items,
+      cursors: items.map((item) => String(item.id)),
+      resume: rows.length > params.limit && last ? String(last.id) : null,
+    };
   }
 
   private async openArchiveFolder(
@@ -337,11 +329,7 @@ export class ApiService implements ApiEndpoint {
 
   private async showRunFile(params: CheckedParams<'showRunFile'>): Promise<Results['showRunFile']> {
     const source = this.source(params.source);
-    const finished = source.session.store.history.runDetail(
-      params.run_id,
-      params.attempt,
-      this.options.clock.now(),
-    )?.finished;
+    const finished = source.session.store.history.finishedRun(params.run_id, params.attempt);
     const what = params.file === 'zip' ? 'archive' : 'report';
     const file = params.file === 'zip' ? finished?.archive?.path : finished?.report;
     // Only what Runwatch wrote in this source's data dir is ever opened or offered.

@@ -17,6 +17,14 @@ function sameView(a: ActiveRunStatus, b: ActiveRunStatus): boolean {
 const secondsSince = (iso: string, now: number) =>
   Math.max(0, Math.round((now - Date.parse(iso)) / 1_000));
 
+function asOf(view: ActiveRunStatus, now: number): ActiveRunStatus {
+  return {
+    ...view,
+    idle_s: secondsSince(view.last_progress_at, now),
+    elapsed_s: view.started_at === null ? null : secondsSince(view.started_at, now),
+  };
+}
+
 /**
  * The active runs as the UI lists them, kept by the monitor as it reads them, so a UI gets every
  * run at once and then only the runs that changed — never a re-read of the whole database.
@@ -59,10 +67,12 @@ export class RunViews {
 
   /** Every active run, with its idle and elapsed times as of `now`. */
   all(now: number): ActiveRunStatus[] {
-    return [...this.views.values()].map((view) => ({
-      ...view,
-      idle_s: secondsSince(view.last_progress_at, now),
-      elapsed_s: view.started_at === null ? null : secondsSince(view.started_at, now),
-    }));
+    return [...this.views.values()].map((view) => asOf(view, now));
+  }
+
+  /** One active run as of `now`, or null when it is not active. */
+  get(runId: string, now: number): ActiveRunStatus | null {
+    const view = this.views.get(runId);
+    return view ? asOf(view, now) : null;
   }
 }

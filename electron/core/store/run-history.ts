@@ -130,6 +130,13 @@ export class RunHistory {
     };
   }
 
+  /** A run's finished snapshot (the given attempt, else the latest), or null. */
+  finishedRun(runId: string, attempt?: number): FinishedRunView | null {
+    const row = this.sql.finishedRun.get({ runId, attempt: attempt ?? null }) as
+      FinishedRow | undefined;
+    return row ? finishedView(row) : null;
+  }
+
   /**
    * What state.db knows of a run: its finished snapshot (the given attempt, else the latest),
    * its steps, stalls and events. Null when it knows nothing of it.

@@ -7,6 +7,7 @@ import type { EventDraft, RunwatchEvent } from '../../../shared/events.ts';
 import type { FinishedRun } from '../jobs/finished-run.ts';
 import type { StallRecord, TrackedRun } from '../monitor/tracked-run.ts';
 import { toIso } from '../time/timestamp.ts';
+import { AlertHistory } from './alert-history.ts';
 import { AlertTable } from './alert-table.ts';
 import { JobTable } from './job-table.ts';
 import { RunHistory } from './run-history.ts';
@@ -83,6 +84,8 @@ export class StateStore {
   readonly jobs: JobTable;
   readonly alerts: AlertTable;
   readonly history: RunHistory;
+  /** The alert history as `runwatch alerts` reads it, here on this connection (for the API). */
+  readonly alertHistory: AlertHistory;
   private readonly db: Database.Database;
   private readonly sql;
   private dataVersion: number | null = null;
@@ -96,6 +99,7 @@ export class StateStore {
     this.jobs = new JobTable(db);
     this.alerts = new AlertTable(db);
     this.history = new RunHistory(db);
+    this.alertHistory = new AlertHistory(db);
     this.sql = {
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
       setMeta: db.prepare(
