@@ -11,9 +11,6 @@ import type { ActiveRunStatus } from './run-status.ts';
 import { settingsChannelSchema, type Settings } from './settings.ts';
 import type { Severity } from './severity.ts';
 
-/** Raised by the contract's version whenever a request or message changes incompatibly. */
-export const API_VERSION = 1;
-
 const name = z.string().min(1).max(200);
 const runId = z.string().min(1).max(1_000);
 const isoTime = z.iso.datetime({ offset: true });

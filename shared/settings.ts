@@ -253,10 +253,6 @@ export type Settings = z.output<typeof settingsSchema>;
 export type SettingsInput = z.input<typeof settingsSchema>;
 export type SettingsSource = Settings['sources'][number];
 export type SettingsMonitor = Settings['monitor'];
-export type SettingsPipelineOverride = SettingsMonitor['pipelines'][number];
-export type SettingsArchive = Settings['archive'];
-export type SettingsQuietHours = NonNullable<Settings['quiet_hours']>;
-export type SettingsChannel = Settings['channels'][string];
 
 /** One problem with settings: where (`['sources', 1, 'name']`) and what. */
 export interface SettingsIssue {

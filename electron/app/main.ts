@@ -149,9 +149,10 @@ async function start(): Promise<void> {
       mainScript: fileURLToPath(import.meta.url),
     }),
   );
-  // The command may have changed since it was set (an AppImage moved, an update).
+  // The command may have changed since it was set (an AppImage moved, an update). Not awaited:
+  // the tray need not wait for a file to be synced.
   if (settings.start_at_login) {
-    await setStartAtLogin(true).catch((error: unknown) => log.error(errorMessage(error)));
+    setStartAtLogin(true).catch((error: unknown) => log.error(errorMessage(error)));
   }
 
   let tray: TrayService<Electron.NativeImage, Electron.Menu> | null = null;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DownloadRegistry } from '../../electron/core/serve/download-registry.ts';
-import { PLAIN_PAGE_DIR } from '../../electron/core/serve/plain-page.ts';
+import { PLAIN_DIR } from '../../electron/core/desktop/ui-folder.ts';
 import { SECRET, rawRequest, signIn, startServe } from '../support/serve-harness.ts';
 
 describe('serve: the UI folder', () => {
@@ -76,7 +76,7 @@ describe('serve: the UI folder', () => {
   });
 
   it('serves the plain page with its script and stylesheet as files, nothing inline', async () => {
-    const { address, base } = await startServe({ root: PLAIN_PAGE_DIR });
+    const { address, base } = await startServe({ root: PLAIN_DIR });
     const cookie = await signIn(address.url);
     const page = await (await fetch(`${base}/`, { headers: { cookie } })).text();
     expect(page).toContain('<script type="module" src="plain.js"></script>');

@@ -418,14 +418,15 @@ export class ApiService implements ApiEndpoint {
     const input = stored ? keepSecrets(params.settings, stored) : dropKeptSecrets(params.settings);
     // Where the sources cannot change, what the UI sends for them is not taken.
     if (access.sourcesReadOnly && stored) input.sources = stored.sources;
+    let saved: Settings;
     try {
-      await access.store.save(input as SettingsInput);
+      saved = await access.store.save(input as SettingsInput);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       const problems = error.problems.map((problem) => problem.message);
       throw new RequestError('invalid', `saveSettings: ${problems.join('; ')}`);
     }
-    await access.applied(await access.store.load());
+    await access.applied(saved);
     return { saved: true };
   }
 

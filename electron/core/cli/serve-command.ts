@@ -5,7 +5,7 @@ import { ApiService, type SettingsAccess } from '../api/api-service.ts';
 import type { ChannelDeps } from '../alerts/channels/channel-factory.ts';
 import type { Logger } from '../log.ts';
 import { DownloadRegistry } from '../serve/download-registry.ts';
-import { PLAIN_PAGE_DIR } from '../serve/plain-page.ts';
+import { PLAIN_DIR } from '../desktop/ui-folder.ts';
 import { ServeServer } from '../serve/serve-server.ts';
 import type { SourceSession } from '../session/source-session.ts';
 import { plainCipher } from '../settings/secret-cipher.ts';
@@ -62,7 +62,7 @@ export async function startServing(
   });
   const server = new ServeServer({
     endpoint: api,
-    root: PLAIN_PAGE_DIR,
+    root: PLAIN_DIR,
     downloads,
     log,
     ...(listen.host !== undefined ? { host: listen.host } : {}),

@@ -86,14 +86,17 @@ export class SettingsStore {
     throw settingsError(this.file, issues);
   }
 
-  /** Validates `settings` and writes them; nothing is written unless all of it is valid. */
-  save(settings: SettingsInput): Promise<void> {
+  /**
+   * Validates `settings` and writes them; nothing is written unless all of it is valid. Resolves
+   * with the settings as written, defaults filled in.
+   */
+  save(settings: SettingsInput): Promise<Settings> {
     const saved = this.#saving.then(() => this.#write(settings));
     this.#saving = saved.catch(() => undefined);
     return saved;
   }
 
-  async #write(settings: SettingsInput): Promise<void> {
+  async #write(settings: SettingsInput): Promise<Settings> {
     const checked = checkSettings(settings);
     if (!checked.ok) throw settingsError(this.file, checked.issues);
     const existing = await this.#readText();
@@ -111,6 +114,7 @@ export class SettingsStore {
       await fs.promises.rm(tmp, { force: true });
       throw error;
     }
+    return checked.settings;
   }
 
   #migrate(stored: StoredSettings, version: number): StoredSettings {
