@@ -30,6 +30,7 @@ function check(label: string, command: string, args: string[]): void {
 check('lint', 'eslint', ['.']);
 check('format', 'prettier', ['--check', '.']);
 check('typecheck', 'tsc', ['-p', 'tsconfig.json']);
+check('typecheck renderer', 'tsc', ['-p', 'renderer/tsconfig.json']);
 
 fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
 fs.rmSync(resultsFile, { force: true });

@@ -7,7 +7,6 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,36 +16,18 @@ import { mainEnvironment, preloadEnvironment } from '../../vite.app.config.ts';
 import { buildAppEnvironment } from '../support/app-build.ts';
 import { tempDir } from '../support/orchestration-db.ts';
 import { ROOT } from '../support/processes.ts';
+import { displayMissing, electronBinary } from '../../scripts/electron-binary.ts';
 
-/**
- * The Electron executable the `electron` package would start, found without loading the package
- * (its index.js downloads the binary when it is missing), or why there is none to use.
- */
-function electronBinary(): { path: string } | { missing: string } {
-  let packageDir: string;
-  try {
-    packageDir = path.dirname(createRequire(import.meta.url).resolve('electron/package.json'));
-  } catch {
-    return { missing: 'the electron package is not installed' };
-  }
-  const pathFile = path.join(packageDir, 'path.txt');
-  if (!fs.existsSync(pathFile)) {
-    return {
-      missing: `no Electron binary: ${pathFile} does not exist (the package's download of Electron did not run)`,
-    };
-  }
-  const distDir = process.env.ELECTRON_OVERRIDE_DIST_PATH ?? path.join(packageDir, 'dist');
-  const executable = path.join(distDir, fs.readFileSync(pathFile, 'utf8').trim());
-  if (!fs.existsSync(executable)) return { missing: `no Electron binary at ${executable}` };
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    return { missing: 'no display to open windows on (DISPLAY and WAYLAND_DISPLAY are unset)' };
-  }
-  return { path: executable };
+/** Why this machine cannot run the app, if it cannot. */
+function whyNot(): string | null {
+  const binary = electronBinary();
+  if ('missing' in binary) return `no Electron binary: ${binary.missing}`;
+  return displayMissing();
 }
 
+const missing = whyNot();
 const binary = electronBinary();
 const executable = 'path' in binary ? binary.path : null;
-const missing = 'missing' in binary ? binary.missing : null;
 
 /** What the dashboard's page sees of its world. */
 type PageGlobals = {

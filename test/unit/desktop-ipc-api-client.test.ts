@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { REQUESTS, type PushMessage } from '../../shared/api.ts';
-import {
-  ApiRequestError,
-  REQUEST_NAMES,
-  ipcApiClient,
-  type IpcLink,
-} from '../../electron/core/desktop/ipc-api-client.ts';
+import { ApiRequestError, REQUEST_NAMES } from '../../shared/api-client.ts';
+import { ipcApiClient, type IpcLink } from '../../electron/core/desktop/ipc-api-client.ts';
 
 /** The main side as the preload reaches it: replies by request name, pushes on demand. */
 function link(replies: Record<string, unknown> = {}) {

@@ -1,58 +1,11 @@
-import type {
-  ApiError,
-  ApiReply,
-  PushMessage,
-  RequestName,
-  RunwatchApi,
-} from '../../../shared/api.ts';
-
-/**
- * Every request of the contract. Kept here rather than read from shared/api.ts's schemas so the
- * preload does not carry zod; as a `Record` over `RequestName`, the compiler refuses a list that
- * lacks a request or names one that does not exist.
- */
-const REQUESTS: Record<RequestName, true> = {
-  snapshot: true,
-  finishedRuns: true,
-  runDetail: true,
-  pipelineHistory: true,
-  alertHistory: true,
-  openArchiveFolder: true,
-  showRunFile: true,
-  listSilences: true,
-  addSilence: true,
-  removeSilence: true,
-  acknowledge: true,
-  getSettings: true,
-  saveSettings: true,
-  testChannel: true,
-};
-
-export const REQUEST_NAMES = Object.keys(REQUESTS) as RequestName[];
-
-/** A failed request, as the page receives it: the API's error code and message. */
-export class ApiRequestError extends Error {
-  readonly code: ApiError['code'];
-  constructor(error: ApiError) {
-    super(error.message);
-    this.name = 'ApiRequestError';
-    this.code = error.code;
-  }
-}
+import type { PushMessage, RequestName, RunwatchApi } from '../../../shared/api.ts';
+import { requestMethods } from '../../../shared/api-client.ts';
 
 export interface IpcLink {
   /** Sends a request and resolves with the main side's reply. */
   invoke(request: { name: RequestName; params: unknown }): Promise<unknown>;
   /** Registers the one listener every pushed message goes to. */
   onPush(listener: (message: PushMessage) => void): void;
-}
-
-function isReply(value: unknown): value is ApiReply<RequestName> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { ok?: unknown }).ok === 'boolean'
-  );
 }
 
 /**
@@ -71,21 +24,8 @@ export function ipcApiClient(link: IpcLink): RunwatchApi {
     }
     for (const listener of [...listeners]) listener(message);
   });
-  const requests = Object.fromEntries(
-    REQUEST_NAMES.map((name) => [
-      name,
-      async (params: unknown = {}) => {
-        const reply = await link.invoke({ name, params });
-        if (!isReply(reply)) {
-          throw new ApiRequestError({ code: 'failed', message: 'the main side gave no reply' });
-        }
-        if (!reply.ok) throw new ApiRequestError(reply.error);
-        return reply.result;
-      },
-    ]),
-  );
   return {
-    ...(requests as Omit<RunwatchApi, 'subscribe'>),
+    ...requestMethods((request) => link.invoke(request)),
     subscribe(listener) {
       listeners.add(listener);
       if (heldNavigate !== null) {

@@ -1,17 +1,5 @@
-import type { ApiError, ApiReply, PushMessage, RequestName } from '../../../shared/api.ts';
-
-/**
- * The frames of `/api`, JSON text both ways. The browser sends `{ id, request }` and gets
- * `{ id, reply }` back for it, in whatever order replies finish; pushes come as `{ push }`.
- * A message that cannot be read is answered with `id: null` (or its id, when it has one).
- */
-export interface ClientMessage {
-  id: number;
-  request: unknown;
-}
-
-export type ServerMessage =
-  { id: number | null; reply: ApiReply<RequestName> } | { push: PushMessage };
+import type { ApiError } from '../../../shared/api.ts';
+import type { ClientMessage } from '../../../shared/socket-protocol.ts';
 
 /** Larger frames close the socket (1009): no request comes near it. */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
