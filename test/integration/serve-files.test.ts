@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DownloadRegistry } from '../../electron/core/serve/download-registry.ts';
 import { PLAIN_DIR } from '../../electron/core/desktop/ui-folder.ts';
 import { SECRET, rawRequest, signIn, startServe } from '../support/serve-harness.ts';
 
@@ -94,16 +93,16 @@ describe('serve: the UI folder', () => {
 
 describe('serve: downloads', () => {
   it('streams a registered file as an attachment', async () => {
-    const { address, base, server, dir } = await startServe();
+    const { address, base, downloads, dir } = await startServe();
     const cookie = await signIn(address.url);
     const zip = path.join(dir, 'archive', 'etl-0001.zip');
     fs.mkdirSync(path.dirname(zip));
     const bytes = randomBytes(3 * 1024 * 1024 + 17);
     fs.writeFileSync(zip, bytes);
 
-    const url = server.downloads.register(zip);
+    const url = downloads.register(zip);
     expect(url).toMatch(/^\/download\/[A-Za-z0-9_-]{22}\/etl-0001\.zip$/);
-    expect(server.downloads.register(zip)).toBe(url);
+    expect(downloads.register(zip)).toBe(url);
 
     const response = await fetch(`${base}${url}`, { headers: { cookie } });
     expect(response.status).toBe(200);
@@ -117,11 +116,11 @@ describe('serve: downloads', () => {
   });
 
   it('names a file with any characters exactly, and plainly for old browsers', async () => {
-    const { address, base, server, dir } = await startServe();
+    const { address, base, downloads, dir } = await startServe();
     const cookie = await signIn(address.url);
     const report = path.join(dir, 'étl "nightly" 100%_summary.json');
     fs.writeFileSync(report, '{"outcome":"failed"}');
-    const url = server.downloads.register(report);
+    const url = downloads.register(report);
     const response = await fetch(`${base}${url}`, { headers: { cookie } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/json');
@@ -133,8 +132,7 @@ describe('serve: downloads', () => {
   });
 
   it('serves only what was registered, and nothing once it is gone', async () => {
-    const downloads = new DownloadRegistry();
-    const { address, base, dir } = await startServe({ downloads });
+    const { address, base, dir, downloads } = await startServe();
     const cookie = await signIn(address.url);
     const zip = path.join(dir, 'run.zip');
     fs.writeFileSync(zip, 'zip bytes');
@@ -162,11 +160,11 @@ describe('serve: downloads', () => {
   });
 
   it('does not follow a symlink put where a registered file was', async () => {
-    const { address, base, server, dir } = await startServe();
+    const { address, base, downloads, dir } = await startServe();
     const cookie = await signIn(address.url);
     const zip = path.join(dir, 'run.zip');
     fs.writeFileSync(zip, 'zip bytes');
-    const url = server.downloads.register(zip);
+    const url = downloads.register(zip);
     fs.rmSync(zip);
     fs.symlinkSync(path.join(dir, 'private', 'secret.txt'), zip);
     const response = await fetch(`${base}${url}`, { headers: { cookie } });

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DownloadRegistry } from '../../electron/core/serve/download-registry.ts';
 import { ServeServer } from '../../electron/core/serve/serve-server.ts';
 import {
   FakeEndpoint,
@@ -60,8 +61,8 @@ describe('serve: the printed URL and the session', () => {
   });
 
   it('turns away a browser without a session from pages, downloads and the API', async () => {
-    const { address, base, server, dir } = await startServe();
-    const download = server.downloads.register(path.join(dir, 'package.json'));
+    const { address, base, downloads, dir } = await startServe();
+    const download = downloads.register(path.join(dir, 'package.json'));
     for (const target of ['/', '/app.js', '/nope', download]) {
       const response = await fetch(`${base}${target}`);
       expect(response.status, target).toBe(401);
@@ -224,6 +225,7 @@ describe('serve: headers, binding and start', () => {
     const server = new ServeServer({
       endpoint: new FakeEndpoint(),
       root,
+      downloads: new DownloadRegistry(),
       port,
       log: new LogLines(),
     });
@@ -234,7 +236,12 @@ describe('serve: headers, binding and start', () => {
   it('fails to start without its UI folder, naming it', async () => {
     const { dir } = makeSite();
     const missing = path.join(dir, 'no-ui');
-    const server = new ServeServer({ endpoint: new FakeEndpoint(), root: missing, port: 0 });
+    const server = new ServeServer({
+      endpoint: new FakeEndpoint(),
+      root: missing,
+      downloads: new DownloadRegistry(),
+      port: 0,
+    });
     await expect(server.start()).rejects.toThrow(missing);
   });
 });

@@ -12,6 +12,7 @@ import {
 } from '../../shared/api.ts';
 import type { ApiEndpoint } from '../../electron/core/api/api-endpoint.ts';
 import type { Logger } from '../../electron/core/log.ts';
+import { DownloadRegistry } from '../../electron/core/serve/download-registry.ts';
 import {
   ServeServer,
   type ServeAddress,
@@ -102,6 +103,7 @@ export function makeSite(): { dir: string; root: string } {
 export interface Served {
   server: ServeServer;
   endpoint: FakeEndpoint;
+  downloads: DownloadRegistry;
   address: ServeAddress;
   log: LogLines;
   dir: string;
@@ -111,16 +113,20 @@ export interface Served {
 }
 
 /** A real server on 127.0.0.1 and a free port, closed when the test ends. */
-export async function startServe(options: Partial<ServeOptions> = {}): Promise<Served> {
+export async function startServe(
+  options: Partial<Omit<ServeOptions, 'downloads'>> = {},
+): Promise<Served> {
   const { dir, root } = makeSite();
   const endpoint = new FakeEndpoint();
+  const downloads = new DownloadRegistry();
   const log = new LogLines();
-  const server = new ServeServer({ endpoint, root, port: 0, log, ...options });
+  const server = new ServeServer({ endpoint, root, downloads, port: 0, log, ...options });
   const address = await server.start();
   onTestFinished(() => server.close());
   return {
     server,
     endpoint,
+    downloads,
     address,
     log,
     dir,

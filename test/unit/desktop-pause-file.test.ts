@@ -16,6 +16,14 @@ describe('the kept notification pause', () => {
     expect(await readPausedUntil(file)).toBeNull();
   });
 
+  it('leaves no temp file behind when the pause cannot be written', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'notifications-paused.json');
+    fs.mkdirSync(file);
+    await expect(writePausedUntil(file, Date.UTC(2026, 10, 26, 8, 0))).rejects.toThrow();
+    expect(fs.readdirSync(dir)).toEqual(['notifications-paused.json']);
+  });
+
   it('counts a damaged file as no pause', async () => {
     const file = path.join(tempDir(), 'notifications-paused.json');
     for (const text of ['', '{', '{"until": 5}', '{"until": "tomorrow"}', 'null']) {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { AlertHistory, type Delivery } from '../store/alert-history.ts';
 import { STATE_DB, StateStore } from '../store/state-store.ts';
 import { EXIT_OK, InputError, UsageError } from './cli-errors.ts';
-import { localTime } from './local-time.ts';
+import { localTime } from '../time/local-time.ts';
 import { resolveSourcePaths } from './source-paths.ts';
 import { indent, textTable } from './text-table.ts';
 

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/yaml-validate.ts';
 import { ForeignDatabaseError } from '../demo/demo-pipeline.ts';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../serve/serve-defaults.ts';
 import { DataDirBusyError } from '../store/data-dir-lock.ts';
 import { StateSchemaError } from '../store/state-schema.ts';
 import { ackCommand } from './ack-command.ts';
@@ -93,11 +94,11 @@ function buildProgram(run: (result: Promise<number> | number) => void): Command 
         'watch a database and serve the dashboard to a browser; prints the URL to open (with its token)',
       ),
   )
-    .option('--port <n>', 'the port to listen on (0: any free port)', portArg, 7777)
+    .option('--port <n>', 'the port to listen on (0: any free port)', portArg, DEFAULT_PORT)
     .option(
       '--host <address>',
       'the address to listen on; anything but loopback is reachable by others',
-      '127.0.0.1',
+      DEFAULT_HOST,
     )
     .action((options) => {
       requireOneSource(options);

@@ -11,7 +11,7 @@ import { STATE_DB, StateStore } from '../store/state-store.ts';
 import { activeAlerts } from './active-alerts.ts';
 import { EXIT_OK, InputError } from './cli-errors.ts';
 import { loadSettings } from './load-settings.ts';
-import { localTime } from './local-time.ts';
+import { localTime } from '../time/local-time.ts';
 import { EMPTY_STATE, planRoute, type RouteChannel, type RoutePlan } from './route-plan.ts';
 import { resolveSourcePaths } from './source-paths.ts';
 

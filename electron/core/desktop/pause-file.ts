@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileDurably } from '../store/durable-file.ts';
+import { writeFileAtomically } from '../store/durable-file.ts';
 
 /**
  * Until when desktop notifications are paused, kept in a small file of its own so a pause
@@ -23,5 +23,5 @@ export async function writePausedUntil(file: string, until: number | null): Prom
   }
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
   const text = `${JSON.stringify({ until: new Date(until).toISOString() })}\n`;
-  await writeFileDurably(`${file}.${process.pid}.tmp`, file, text);
+  await writeFileAtomically(file, text);
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { writeFileDurably } from '../store/durable-file.ts';
+import { writeFileAtomically } from '../store/durable-file.ts';
 
 /** Named after the app id, as the installed desktop entry is. */
 export const AUTOSTART_NAME = 'dev.runwatch.app.desktop';
@@ -71,11 +71,5 @@ export async function setXdgAutostart(
   }
   const entry = autostartEntry(command);
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    await writeFileDurably(tmp, file, entry);
-  } catch (error) {
-    await fs.promises.rm(tmp, { force: true });
-    throw error;
-  }
+  await writeFileAtomically(file, entry);
 }

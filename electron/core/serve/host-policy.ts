@@ -33,38 +33,45 @@ export function isWildcard(host: string): boolean {
  * every interface.
  */
 export class HostPolicy {
-  private readonly bound: string;
+  /** The hosts that never change: the bound name, and the loopback names where they apply. */
+  private readonly hosts: Set<string>;
+  private readonly wildcard: boolean;
   private readonly port: number;
 
   constructor(bindHost: string, port: number) {
-    this.bound = urlHostname(bindHost);
+    const bound = urlHostname(bindHost);
+    this.wildcard = isWildcard(bound);
     this.port = port;
+    this.hosts = hostsAt(
+      this.wildcard ? LOOPBACK_NAMES : isLoopback(bound) ? [bound, ...LOOPBACK_NAMES] : [bound],
+      port,
+    );
   }
 
   acceptsHost(header: string | undefined): boolean {
-    return header !== undefined && this.hosts().has(header.toLowerCase());
+    return header !== undefined && this.accepts(header.toLowerCase());
   }
 
   acceptsOrigin(header: string | undefined): boolean {
     const prefix = 'http://';
     const origin = header?.toLowerCase();
-    return origin?.startsWith(prefix) === true && this.hosts().has(origin.slice(prefix.length));
+    return origin?.startsWith(prefix) === true && this.accepts(origin.slice(prefix.length));
   }
 
-  private hosts(): Set<string> {
-    const names = isWildcard(this.bound)
-      ? [...LOOPBACK_NAMES, ...interfaceAddresses()]
-      : isLoopback(this.bound)
-        ? [this.bound, ...LOOPBACK_NAMES]
-        : [this.bound];
-    const hosts = new Set(names.map((name) => `${name}:${this.port}`));
-    // A browser leaves out the scheme's default port.
-    if (this.port === 80) for (const name of names) hosts.add(name);
-    return hosts;
+  private accepts(host: string): boolean {
+    if (this.hosts.has(host)) return true;
+    // Read when asked: addresses come and go with networks.
+    return this.wildcard && hostsAt(interfaceAddresses(), this.port).has(host);
   }
 }
 
-/** Read on each request: addresses come and go with networks. */
+/** `name:port` for each name, and the bare name on port 80: a browser leaves out the default. */
+function hostsAt(names: readonly string[], port: number): Set<string> {
+  const hosts = new Set(names.map((name) => `${name}:${port}`));
+  if (port === 80) for (const name of names) hosts.add(name);
+  return hosts;
+}
+
 function interfaceAddresses(): string[] {
   const addresses: string[] = [];
   for (const entries of Object.values(os.networkInterfaces())) {

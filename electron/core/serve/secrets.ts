@@ -10,7 +10,13 @@ export function secretDigest(secret: string): Buffer {
   return createHash('sha256').update(secret, 'utf8').digest();
 }
 
-/** Whether `given` is the secret behind `expected`, in a time that does not depend on either. */
-export function matchesDigest(given: string, expected: Buffer): boolean {
-  return timingSafeEqual(secretDigest(given), expected);
+/**
+ * Whether `given` is the secret behind one of `expected`, in a time that depends on neither: it
+ * is hashed once and compared with every digest, none skipped once one matches.
+ */
+export function matchesDigest(given: string, expected: readonly Buffer[]): boolean {
+  const digest = secretDigest(given);
+  let found = false;
+  for (const one of expected) if (timingSafeEqual(digest, one)) found = true;
+  return found;
 }

@@ -43,7 +43,7 @@ export async function answerRequest(
 
   const token = target.query.get('token');
   if (token !== null) {
-    if (!matchesDigest(token, context.tokenDigest)) {
+    if (!matchesDigest(token, [context.tokenDigest])) {
       context.log.debug('serve: a request brought a wrong token');
       return sendText(response, 401, SIGN_IN_TEXT);
     }

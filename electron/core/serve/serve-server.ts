@@ -6,9 +6,10 @@ import { errorMessage } from '../../../shared/error-message.ts';
 import type { ApiEndpoint } from '../api/api-endpoint.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { serveApiConnection } from './api-connection.ts';
-import { DownloadRegistry } from './download-registry.ts';
+import type { DownloadRegistry } from './download-registry.ts';
 import { HostPolicy, isLoopback, isWildcard, urlHostname } from './host-policy.ts';
 import { sendText } from './plain-responses.ts';
+import { DEFAULT_HOST, DEFAULT_PORT } from './serve-defaults.ts';
 import { randomSecret, secretDigest } from './secrets.ts';
 import { exposedWarning } from './serve-warning.ts';
 import { answerRequest, type ServeContext } from './serve-requests.ts';
@@ -17,8 +18,6 @@ import { Sessions } from './sessions.ts';
 import { keepAlive } from './socket-keepalive.ts';
 import { MAX_MESSAGE_BYTES } from './socket-protocol.ts';
 
-export const DEFAULT_HOST = '127.0.0.1';
-export const DEFAULT_PORT = 7777;
 const PING_INTERVAL_MS = 30_000;
 /** How long `close()` lets browsers answer the close frame before cutting them off. */
 const CLOSE_GRACE_MS = 1_000;
@@ -28,15 +27,15 @@ export interface ServeOptions {
   endpoint: ApiEndpoint;
   /** The folder of the UI: `GET /` is its `index.html`. */
   root: string;
-  /** Default 127.0.0.1; anywhere else is reported as a warning. */
+  /** Default `DEFAULT_HOST`; anywhere else is reported as a warning. */
   host?: string;
-  /** Default 7777; 0 picks a free port. */
+  /** Default `DEFAULT_PORT`; 0 picks a free port. */
   port?: number;
   /**
-   * Where the core registers files the browser may download; given when the endpoint needs it
-   * before this server exists (its `showRunFile` answers with these URLs).
+   * Where the core registers files the browser may download; made before this server, since
+   * the endpoint answers `showRunFile` with these URLs.
    */
-  downloads?: DownloadRegistry;
+  downloads: DownloadRegistry;
   log?: Logger;
   pingIntervalMs?: number;
 }
@@ -61,8 +60,6 @@ interface Running {
  * everything else needs that session.
  */
 export class ServeServer {
-  /** Where the core registers files the browser may download. */
-  readonly downloads: DownloadRegistry;
   private readonly options: ServeOptions;
   private readonly log: Logger;
   private readonly token = randomSecret();
@@ -70,7 +67,6 @@ export class ServeServer {
 
   constructor(options: ServeOptions) {
     this.options = options;
-    this.downloads = options.downloads ?? new DownloadRegistry();
     this.log = options.log ?? silentLogger;
   }
 
@@ -91,7 +87,7 @@ export class ServeServer {
       sessions: new Sessions(port),
       tokenDigest: secretDigest(this.token),
       root,
-      downloads: this.downloads,
+      downloads: this.options.downloads,
       log: this.log,
     };
     server.on('request', (request, response) => {

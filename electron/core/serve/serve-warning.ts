@@ -1,4 +1,5 @@
 import { isWildcard } from './host-policy.ts';
+import { DEFAULT_HOST } from './serve-defaults.ts';
 
 /** What the CLI prints when `serve` listens where other machines can reach it. */
 export function exposedWarning(host: string, port: number): string {
@@ -6,7 +7,7 @@ export function exposedWarning(host: string, port: number): string {
   return (
     `serving on ${where}, port ${port}: other machines can reach this server. The token is all ` +
     'that keeps them out, and the token, the session cookie and your run data cross the ' +
-    'network unencrypted. Use --host 127.0.0.1 (the default) unless that is what you want.' +
+    `network unencrypted. Use --host ${DEFAULT_HOST} (the default) unless that is what you want.` +
     (isWildcard(host)
       ? ' Open it by this machine\'s IP address; host names other than "localhost" are refused.'
       : '')

@@ -29,7 +29,7 @@ export class Sessions {
   signedIn(cookieHeader: string | undefined): boolean {
     let found = false;
     for (const value of cookieValues(cookieHeader, this.cookieName)) {
-      for (const digest of this.digests) if (matchesDigest(value, digest)) found = true;
+      if (matchesDigest(value, this.digests)) found = true;
     }
     return found;
   }

@@ -34,14 +34,14 @@ function channelSecretPaths(name: string, channel: unknown): Path[] {
 }
 
 /** Every secret's place in settings, or in settings.json of the current version. */
-export function secretPaths(settings: unknown): Path[] {
+function secretPaths(settings: unknown): Path[] {
   return Object.entries(asRecord(asRecord(settings)?.channels) ?? {}).flatMap(([name, channel]) =>
     channelSecretPaths(name, channel),
   );
 }
 
 /** The object holding a path's last key, if every step exists. */
-export function parentOf(root: Json, path: Path): Json | null {
+function parentOf(root: Json, path: Path): Json | null {
   let node: Json | null = root;
   for (const key of path.slice(0, -1)) {
     node = node && Object.hasOwn(node, key) ? asRecord(node[key]) : null;
@@ -50,13 +50,30 @@ export function parentOf(root: Json, path: Path): Json | null {
 }
 
 /** Sets an own property, even one named `__proto__` (a header may be called anything). */
-export function setOwn(object: Json, key: string, value: unknown): void {
+function setOwn(object: Json, key: string, value: unknown): void {
   Object.defineProperty(object, key, {
     value,
     enumerable: true,
     writable: true,
     configurable: true,
   });
+}
+
+/**
+ * A copy of `settings` with each secret that is there replaced by what `replace` returns for it;
+ * `undefined` leaves it as it is. The one place that knows where secrets are: sealing, opening,
+ * masking and keeping them all go through it.
+ */
+export function mapSecrets<T>(settings: T, replace: (value: unknown, path: Path) => unknown): T {
+  const copy = structuredClone(settings);
+  for (const path of secretPaths(copy)) {
+    const parent = parentOf(copy as Json, path);
+    const key = path.at(-1) as string;
+    if (!parent || !Object.hasOwn(parent, key)) continue;
+    const replaced = replace(parent[key], path);
+    if (replaced !== undefined) setOwn(parent, key, replaced);
+  }
+  return copy;
 }
 
 /**
@@ -68,20 +85,17 @@ export function sealSecrets(
   settings: Settings,
   cipher: SecretCipher,
 ): { stored: Json; issues: SettingsIssue[] } {
-  const stored = structuredClone(settings) as Json;
   const issues: SettingsIssue[] = [];
-  for (const path of secretPaths(stored)) {
-    const parent = parentOf(stored, path);
-    const key = path.at(-1) as string;
-    const plain = parent?.[key];
-    if (!parent || typeof plain !== 'string' || plain === '') continue;
+  const stored = mapSecrets(settings as Json, (plain, path) => {
+    if (typeof plain !== 'string' || plain === '') return undefined;
     try {
       const sealed = cipher.encrypt(plain);
-      setOwn(parent, key, cipher.protection === 'none' ? sealed : { [SEALED_KEY]: sealed });
+      return cipher.protection === 'none' ? sealed : { [SEALED_KEY]: sealed };
     } catch (error) {
       issues.push({ path: [...path], message: `cannot be encrypted: ${errorMessage(error)}` });
+      return undefined;
     }
-  }
+  });
   return { stored, issues };
 }
 
@@ -94,24 +108,22 @@ export function openSecrets(
   stored: Json,
   cipher: SecretCipher,
 ): { value: Json; issues: SettingsIssue[] } {
-  const value = structuredClone(stored);
   const issues: SettingsIssue[] = [];
-  for (const path of secretPaths(value)) {
-    const parent = parentOf(value, path);
-    const key = path.at(-1) as string;
-    const sealed = asRecord(parent?.[key]);
-    if (!parent || !sealed || !Object.hasOwn(sealed, SEALED_KEY)) continue;
+  const value = mapSecrets(stored, (secret, path) => {
+    const sealed = asRecord(secret);
+    if (!sealed || !Object.hasOwn(sealed, SEALED_KEY)) return undefined;
     const ciphertext = sealed[SEALED_KEY];
-    let message = 'expected text or { "$secret": "<ciphertext>" }';
-    if (typeof ciphertext === 'string' && Object.keys(sealed).length === 1) {
-      try {
-        setOwn(parent, key, cipher.decrypt(ciphertext));
-        continue;
-      } catch (error) {
-        message = `cannot be decrypted (${errorMessage(error)}); enter it again`;
-      }
+    if (typeof ciphertext !== 'string' || Object.keys(sealed).length !== 1) {
+      issues.push({ path: [...path], message: 'expected text or { "$secret": "<ciphertext>" }' });
+      return undefined;
     }
-    issues.push({ path: [...path], message });
-  }
+    try {
+      return cipher.decrypt(ciphertext);
+    } catch (error) {
+      const message = `cannot be decrypted (${errorMessage(error)}); enter it again`;
+      issues.push({ path: [...path], message });
+      return undefined;
+    }
+  });
   return { value, issues };
 }

@@ -1,6 +1,6 @@
 import { SECRET_KEPT } from '../../../shared/api.ts';
 import type { Settings } from '../../../shared/settings.ts';
-import { parentOf, secretPaths, setOwn } from './secret-fields.ts';
+import { mapSecrets } from './secret-fields.ts';
 
 type Json = Record<string, unknown>;
 
@@ -15,14 +15,9 @@ function valueAt(root: unknown, path: readonly string[]): unknown {
 
 /** Settings for the UI: every secret that is set shows as `SECRET_KEPT`, never as itself. */
 export function maskSecrets(settings: Settings): Settings {
-  const masked = structuredClone(settings) as unknown as Json;
-  for (const path of secretPaths(masked)) {
-    const parent = parentOf(masked, path);
-    const key = path.at(-1) as string;
-    const value = parent && Object.hasOwn(parent, key) ? parent[key] : undefined;
-    if (parent && typeof value === 'string' && value !== '') setOwn(parent, key, SECRET_KEPT);
-  }
-  return masked as unknown as Settings;
+  return mapSecrets(settings, (value) =>
+    typeof value === 'string' && value !== '' ? SECRET_KEPT : undefined,
+  );
 }
 
 /**
@@ -30,15 +25,11 @@ export function maskSecrets(settings: Settings): Settings {
  * a secret the UI never saw (a new channel, a renamed one) cannot be kept and becomes empty.
  */
 export function keepSecrets(input: Json, stored: Settings): Json {
-  const merged = structuredClone(input);
-  for (const path of secretPaths(merged)) {
-    const parent = parentOf(merged, path);
-    const key = path.at(-1) as string;
-    if (!parent || !Object.hasOwn(parent, key) || parent[key] !== SECRET_KEPT) continue;
+  return mapSecrets(input, (value, path) => {
+    if (value !== SECRET_KEPT) return undefined;
     const kept = valueAt(stored, path);
-    setOwn(parent, key, typeof kept === 'string' ? kept : '');
-  }
-  return merged;
+    return typeof kept === 'string' ? kept : '';
+  });
 }
 
 /** Settings from the UI with nothing stored to keep: each `SECRET_KEPT` becomes empty. */

@@ -8,7 +8,7 @@ import {
   type SettingsIssue,
 } from '../../../shared/settings.ts';
 import { ConfigError } from '../config/yaml-validate.ts';
-import { writeFileDurably } from '../store/durable-file.ts';
+import { writeFileAtomically } from '../store/durable-file.ts';
 import type { SecretCipher, SecretProtection } from './secret-cipher.ts';
 import { openSecrets, sealSecrets } from './secret-fields.ts';
 import { parseSettingsText, settingsError } from './settings-file.ts';
@@ -105,15 +105,7 @@ export class SettingsStore {
     if (sealed.issues.length > 0) throw settingsError(this.file, sealed.issues);
     const text = `${JSON.stringify({ version: this.version, ...sealed.stored }, null, 2)}\n`;
     await fs.promises.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    // A temp file left by a crash would keep its mode: start from a new one.
-    await fs.promises.rm(tmp, { force: true });
-    try {
-      await writeFileDurably(tmp, this.file, text, 0o600);
-    } catch (error) {
-      await fs.promises.rm(tmp, { force: true });
-      throw error;
-    }
+    await writeFileAtomically(this.file, text, { mode: 0o600 });
     return checked.settings;
   }
 

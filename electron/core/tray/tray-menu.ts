@@ -1,4 +1,4 @@
-import { untilText } from './local-time-text.ts';
+import { untilText } from '../time/local-time.ts';
 import { actionId, type TrayAction } from './menu-actions.ts';
 import type { MenuItemModel } from './menu-model.ts';
 import { menuRuns } from './menu-runs.ts';

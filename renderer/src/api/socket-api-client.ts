@@ -13,10 +13,7 @@ export interface SocketLike {
   readonly readyState: number;
   send(data: string): void;
   close(): void;
-  addEventListener(
-    type: 'open' | 'close' | 'message',
-    listener: (event: { data?: unknown }) => void,
-  ): void;
+  addEventListener(type: 'open' | 'close' | 'message', listener: (event: unknown) => void): void;
 }
 
 export type Connection =
@@ -104,7 +101,7 @@ export function socketApiClient(options: SocketApiOptions): SocketApi {
       for (const { message, waiter } of unsent.splice(0)) transmit(message, waiter);
     });
     current.addEventListener('message', (event) => {
-      if (socket === current) receive(event.data);
+      if (socket === current) receive((event as { data: unknown }).data);
     });
     current.addEventListener('close', () => {
       if (socket !== current) return;
