@@ -331,6 +331,37 @@ describe('hot reload', () => {
   });
 });
 
+describe('the settings window’s layer', () => {
+  it('replaces a channel of the file at once, and stays over the file through later edits', async () => {
+    const h = start();
+    await h.emit(h.failed('layer-1'));
+    expect(server.to('/hook')).toHaveLength(1);
+
+    h.service.useAlertLayer({
+      channels: {
+        'ops-hook': {
+          type: 'webhook',
+          url: server.url('/saved'),
+          headers: {},
+          secret: '',
+          min_severity: 'info',
+          rate_limit: 20,
+        },
+      },
+    });
+    await h.advance(11_000);
+    await h.emit(h.failed('layer-2'));
+    expect(server.to('/saved')).toHaveLength(1);
+
+    h.rewriteConfig(config().replace('severity: critical', 'severity: error'));
+    h.service.reloadNow();
+    await h.advance(11_000);
+    await h.emit(h.failed('layer-3'));
+    expect(server.to('/saved')).toHaveLength(2);
+    expect(server.to('/hook')).toHaveLength(1);
+  });
+});
+
 describe('email through the engine', () => {
   it('mails a failure with a [CRITICAL] subject, both parts, and a Message-ID from the row', async () => {
     const mails: { raw: string; to: string[] }[] = [];

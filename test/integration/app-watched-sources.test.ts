@@ -95,6 +95,37 @@ describe('WatchedSources', () => {
     for (const db of dbs) db.close();
   });
 
+  it('with archiving turned off in the settings, writes each finished run’s report and no zip', async () => {
+    const userData = tempDir('runwatch-userdata-');
+    const dir = tempDir();
+    const orch = new OrchestrationDb(path.join(dir, 'etl.db'));
+    const artifacts = path.join(dir, 'artifacts', 'r1');
+    fs.mkdirSync(artifacts, { recursive: true });
+    fs.writeFileSync(path.join(artifacts, 'out.csv'), 'a,b\n1,2\n');
+    const settings: Settings = {
+      ...defaultSettings([{ name: 'etl', db: orch.file }]),
+      archive: { enabled: false },
+    };
+    const watched = open(settings, userData);
+    watched.start();
+    const [etl] = watched.sources;
+    const seen: string[] = [];
+    etl?.session.bus.onAny((event) => seen.push(event.type));
+    orch.insertRun({ runId: 'r1', artifactsDir: artifacts, steps: [{ stepId: 'a' }] });
+    await waitFor(() => seen.includes('run_started'), 'r1 to start');
+    orch.finishRun('r1', 'succeeded');
+    await waitFor(() => seen.includes('report_written'), 'the report of r1');
+
+    const dataDir = path.join(userData, 'sources', 'etl');
+    const report = JSON.parse(
+      fs.readFileSync(path.join(dataDir, 'reports', 'r1_summary.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    expect(report).toMatchObject({ run_id: 'r1', archive: null, archive_off: true });
+    expect(fs.readdirSync(path.join(dataDir, 'archive'))).toEqual([]);
+    expect(seen).not.toContain('run_archived');
+    orch.close();
+  });
+
   it('falls back to the shipped alerts.yaml when the one in the settings cannot be used', () => {
     const userData = tempDir('runwatch-userdata-');
     const broken = path.join(tempDir(), 'alerts.yaml');

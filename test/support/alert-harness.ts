@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EventDraft, RunwatchEvent } from '../../shared/events.ts';
+import type { AlertLayer } from '../../electron/core/alerts/alert-config.ts';
 import { AlertService } from '../../electron/core/alerts/alert-service.ts';
 import type {
   DesktopNotice,
@@ -62,9 +63,10 @@ export class AlertHarness {
     this.open();
   }
 
-  private load(): RunwatchConfig {
+  private load(layer: AlertLayer = {}): RunwatchConfig {
     return parseConfig(fs.readFileSync(this.configFile, 'utf8'), this.configFile, {
       env: this.env,
+      layer,
     });
   }
 
@@ -82,7 +84,7 @@ export class AlertHarness {
       store: this.store,
       bus: this.bus,
       config: this.load(),
-      reload: () => this.load(),
+      reload: (layer) => this.load(layer),
       channels: { desktop: this.desktop, ...(this.tls.ca ? { tls: { ca: this.tls.ca } } : {}) },
       clock: this.clock,
       log,

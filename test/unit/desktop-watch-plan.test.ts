@@ -80,6 +80,15 @@ describe('watchPlan', () => {
     const plan = watchPlan(settings, USER_DATA);
     expect(plan.alertsConfig).toBe(path.resolve('/etc/runwatch/alerts.yaml'));
     expect(plan.retention).toEqual({ keepDays: 14, maxBytes: null });
+    expect(plan.archiving).toBe(true);
     expect(plan.alerts.channels).toEqual({});
+  });
+
+  it('passes on archiving turned off in the settings', () => {
+    const settings: Settings = {
+      ...defaultSettings([{ name: 'etl', db: path.resolve('/data/etl.db') }]),
+      archive: { enabled: false },
+    };
+    expect(watchPlan(settings, USER_DATA).archiving).toBe(false);
   });
 });

@@ -179,6 +179,15 @@ describe('buildReport', () => {
     expect(report.skipped).toEqual(skipped);
   });
 
+  it('with archiving off, says archive: null and archive_off: true, and no archive_error', () => {
+    const report = buildReport(finishedRun(), [], { archived: null, off: true, skipped: [] }, NOW);
+    expect(JSON.parse(JSON.stringify(report))).toMatchObject({ archive: null, archive_off: true });
+    expect(report).not.toHaveProperty('archive_error');
+    for (const other of [archived, failedArchive, { archived: null, skipped }]) {
+      expect(buildReport(finishedRun(), [], other, NOW)).not.toHaveProperty('archive_off');
+    }
+  });
+
   it('copies the files that were not archived, with why', () => {
     expect(buildReport(finishedRun(), [], archived, NOW).skipped).toEqual(skipped);
     expect(buildReport(finishedRun(), [], failedArchive, NOW).skipped).toEqual(skipped);

@@ -8,7 +8,12 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../log.ts';
 import type { StateStore } from '../store/state-store.ts';
 import type { Clock, TimerHandle } from '../time/clock.ts';
-import { inactiveChannels, rulesWithoutActiveChannel, type AlertConfig } from './alert-config.ts';
+import {
+  inactiveChannels,
+  rulesWithoutActiveChannel,
+  type AlertConfig,
+  type AlertLayer,
+} from './alert-config.ts';
 import { AlertDispatcher } from './alert-dispatcher.ts';
 import { AlertEngine } from './alert-engine.ts';
 import { activateChannels } from './channel-senders.ts';
@@ -26,9 +31,15 @@ const PRUNE_EVERY_MS = 6 * 3_600_000;
 export interface AlertServiceOptions {
   store: StateStore;
   bus: EventBus;
+  /** Loaded with `layer` over the file. */
   config: RunwatchConfig;
-  /** Re-reads the config file for hot reload; throws ConfigError on a broken edit. */
-  reload: (() => RunwatchConfig) | null;
+  /**
+   * Re-reads the config file with the given layer over it, for hot reload; throws ConfigError on
+   * a broken edit.
+   */
+  reload: ((layer: AlertLayer) => RunwatchConfig) | null;
+  /** The settings window's channels and quiet hours; none: the file alone. */
+  layer?: AlertLayer;
   channels: ChannelDeps;
   clock: Clock;
   log: Logger;
@@ -62,6 +73,7 @@ export class AlertService {
   private readonly heartbeat: HeartbeatPinger;
   private senders: Map<string, ChannelSender>;
   private redact: (text: string) => string;
+  private layer: AlertLayer;
   private configText: string | null = null;
   private watcher: fs.FSWatcher | null = null;
   private reloadTimer: TimerHandle | null = null;
@@ -72,6 +84,7 @@ export class AlertService {
 
   constructor(options: AlertServiceOptions) {
     this.options = options;
+    this.layer = options.layer ?? {};
     const { config, senders } = activateChannels(options.config.alerts, options.channels);
     this.senders = senders;
     this.redact = makeRedactor(config.secrets);
@@ -216,10 +229,21 @@ export class AlertService {
   }
 
   /**
-   * Applies an edited config; a broken one keeps the last good and raises `config_error`. With
-   * `force`, it reloads though the file is unchanged: the settings layered over it changed.
+   * Layers the settings window's channels and quiet hours saved just now over the config file,
+   * in effect at once (monitoring settings wait for the next start).
    */
-  reloadNow(force = false): void {
+  useAlertLayer(layer: AlertLayer): void {
+    this.layer = layer;
+    this.reloadConfig(true);
+  }
+
+  /** Applies an edited config; a broken one keeps the last good and raises `config_error`. */
+  reloadNow(): void {
+    this.reloadConfig(false);
+  }
+
+  /** With `force`, it reloads though the file is unchanged: the layer over it changed. */
+  private reloadConfig(force: boolean): void {
     const { reload, log, config: initial } = this.options;
     if (!reload) return;
     let text: string;
@@ -233,7 +257,7 @@ export class AlertService {
     this.configText = text;
     let next: RunwatchConfig;
     try {
-      next = reload();
+      next = reload(this.layer);
     } catch (error) {
       const errors =
         error instanceof ConfigError

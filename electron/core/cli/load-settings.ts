@@ -1,6 +1,6 @@
 import { DEFAULT_CONFIG_FILE, loadConfigFile, type RunwatchConfig } from '../config/config-file.ts';
 import { resolveMonitorSettings, type MonitorSettings } from '../monitor/monitor-settings.ts';
-import { DEMO_STALL_AFTER } from '../demo/demo-thresholds.ts';
+import { withDemoThresholds } from '../demo/demo-thresholds.ts';
 import type { SettingsLayers } from '../settings/settings-layers.ts';
 
 /**
@@ -26,9 +26,7 @@ export function loadSettings(
       ...(options.poll !== undefined ? { poll: options.poll } : {}),
       ...(options.stallAfter !== undefined ? { stallAfter: options.stallAfter } : {}),
     },
-    settings: options.demo
-      ? { ...fromWindow, globals: { ...fromWindow.globals, stallAfter: DEMO_STALL_AFTER } }
-      : fromWindow,
+    settings: options.demo ? withDemoThresholds(fromWindow) : fromWindow,
     config: { globals: config.monitor, pipelines: config.pipelines },
   });
   return { config, settings };

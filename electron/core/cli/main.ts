@@ -9,7 +9,8 @@ import { alertsCommand } from './alerts-command.ts';
 import { archiveCommand } from './archive-command.ts';
 import { checkConfigCommand } from './check-config-command.ts';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, InputError, UsageError } from './cli-errors.ts';
-import { durationArg, portArg, positiveIntArg, positiveNumberArg } from './cli-options.ts';
+import { portArg, positiveIntArg, positiveNumberArg } from './cli-options.ts';
+import { withWatchOptions } from './watch-options.ts';
 import { demoCommand } from './demo-command.ts';
 import { routeCommand } from './route-command.ts';
 import { statusCommand } from './status-command.ts';
@@ -30,36 +31,6 @@ Examples:
   runwatch route --db /tmp/o.db --event '{"type":"run_completed","outcome":"failed","run_id":"r1"}'
   runwatch alerts --db /tmp/o.db --limit 20
   runwatch serve --demo --port 0                      the dashboard in a browser`;
-
-/** What `watch` and `serve` share: `serve` is a watch whose output is the dashboard. */
-function withWatchOptions(command: Command): Command {
-  return command
-    .option('--db <file>', 'the orchestration database (SQLite)')
-    .option('--data-dir <dir>', 'where state, archives and reports go (default: per database)')
-    .option(
-      '--config <file>',
-      'alerts and monitoring settings (default: the shipped config/alerts.yaml)',
-    )
-    .option('--poll <duration>', 'how often to check for changes', durationArg)
-    .option(
-      '--stall-after <duration>',
-      'idle time after which a running run is stalled',
-      durationArg,
-    )
-    .option('--backfill', 'on the first start, also report runs that already finished')
-    .option('--demo', 'run the demo pipeline into <data-dir>/demo/orchestration.db and watch it')
-    .option(
-      '--archive-keep-days <n>',
-      'delete archives older than N days (never one younger than a day)',
-      positiveNumberArg,
-    )
-    .option(
-      '--archive-max-gb <n>',
-      'delete the oldest archives while they take more than N GB (never one younger than a day)',
-      positiveNumberArg,
-    )
-    .option('--verbose', 'log more on stderr');
-}
 
 function requireOneSource(options: { demo?: boolean; db?: string }): void {
   if (options.demo && options.db) throw new UsageError('give --db or --demo, not both');

@@ -25,6 +25,8 @@ export interface WatchOptions {
   backfill?: boolean;
   demo?: boolean;
   verbose?: boolean;
+  /** False with `--no-archive`: reports without zips, whatever the settings say. */
+  archive?: boolean;
   archiveKeepDays?: number;
   archiveMaxGb?: number;
 }
@@ -79,12 +81,11 @@ export async function watchCommand(options: WatchOptions, serve?: ServeListen): 
   });
   const paths = resolveSourcePaths(options);
   // `serve` keeps what its settings window saves beside its state: channels and quiet hours
-  // apply at once, thresholds at the next start.
+  // apply at once, thresholds and archiving at the next start.
   // Loaded only for `serve`: a plain watch keeps the HTTP and WebSocket server out of memory.
   const serving = serve ? await import('./serve-command.ts') : null;
   const windowSettings = serving ? await serving.loadServedSettings(paths) : null;
   const layers = windowSettings ? settingsLayers(windowSettings.settings) : undefined;
-  let alertLayer = layers?.alerts;
   const { config, settings } = loadSettings(options, layers);
 
   const channels = { desktop: nodeNotifier() };
@@ -93,11 +94,14 @@ export async function watchCommand(options: WatchOptions, serve?: ServeListen): 
     dbPath: paths.dbPath,
     dataDir: paths.dataDir,
     config,
-    reload: () => loadConfigFile(config.file, alertLayer ? { layer: alertLayer } : {}),
+    reload: (layer) => loadConfigFile(config.file, { layer }),
+    ...(layers ? { alertLayer: layers.alerts } : {}),
     settings,
     channels,
     log,
     backfill: options.backfill ?? false,
+    // The flag only turns archiving off: without it, the settings decide (`serve`).
+    archiving: options.archive !== false && (layers?.archive.enabled ?? true),
     retention: {
       keepDays: options.archiveKeepDays ?? null,
       maxBytes: options.archiveMaxGb === undefined ? null : options.archiveMaxGb * 1024 ** 3,
@@ -156,10 +160,7 @@ export async function watchCommand(options: WatchOptions, serve?: ServeListen): 
               settings: {
                 store: windowSettings.store,
                 sourcesReadOnly: true,
-                applied: (saved) => {
-                  alertLayer = settingsLayers(saved).alerts;
-                  session.alerts.reloadNow(true);
-                },
+                applied: (saved) => session.alerts.useAlertLayer(settingsLayers(saved).alerts),
               },
             }
           : {}),

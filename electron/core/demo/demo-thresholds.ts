@@ -1,2 +1,16 @@
+import type { SettingsLayer } from '../monitor/monitor-settings.ts';
+
 /** What `--demo` means for thresholds (DESIGN.md §6): the demo's stall shows within a minute. */
 export const DEMO_STALL_AFTER = 20_000;
+
+/**
+ * The settings layer of a demo source, in `serve --demo` and in the app alike: what the user
+ * saved in the settings window beats the demo's short threshold, which beats the config file's
+ * and the built-in defaults (a flag still beats them all).
+ */
+export function withDemoThresholds(saved: SettingsLayer = {}): SettingsLayer {
+  return {
+    ...saved,
+    globals: { ...saved.globals, stallAfter: saved.globals?.stallAfter ?? DEMO_STALL_AFTER },
+  };
+}

@@ -4,7 +4,7 @@ import type { RetentionPolicy } from '../archive/retention.ts';
 import type { AlertLayer } from '../alerts/alert-config.ts';
 import type { SettingsLayer } from '../monitor/monitor-settings.ts';
 import { settingsLayers } from '../settings/settings-layers.ts';
-import { DEMO_STALL_AFTER } from '../demo/demo-thresholds.ts';
+import { withDemoThresholds } from '../demo/demo-thresholds.ts';
 
 export const DEMO_SOURCE_NAME = 'demo';
 
@@ -41,6 +41,8 @@ export interface WatchPlan {
   /** The alerts.yaml to load; null: the shipped one. */
   alertsConfig: string | null;
   alerts: AlertLayer;
+  /** False: finished runs get their report and no zip (the settings' `archive.enabled`). */
+  archiving: boolean;
   retention: RetentionPolicy;
 }
 
@@ -51,19 +53,14 @@ function isDemo(source: SettingsSource, userData: string): boolean {
 
 /**
  * What to watch, from the settings: each of the user's sources with its data dir under
- * `userData`; the demo source when the settings are still the first start's. A value the user
- * set in the settings window beats the demo's short threshold.
+ * `userData`; the demo source when the settings are still the first start's, with the demo's
+ * short thresholds under what the user saved.
  */
 export function watchPlan(settings: Settings, userData: string): WatchPlan {
   const layers = settingsLayers(settings);
   const sources = settings.sources.map((source): WatchedSource => {
     const demo = isDemo(source, userData);
-    const monitor: SettingsLayer = demo
-      ? {
-          ...layers.monitor,
-          globals: { stallAfter: DEMO_STALL_AFTER, ...layers.monitor.globals },
-        }
-      : layers.monitor;
+    const monitor: SettingsLayer = demo ? withDemoThresholds(layers.monitor) : layers.monitor;
     return {
       name: source.name,
       db: path.resolve(source.db),
@@ -77,6 +74,7 @@ export function watchPlan(settings: Settings, userData: string): WatchPlan {
     demoBanner: sources.some((source) => source.demo),
     alertsConfig: settings.alerts_config,
     alerts: layers.alerts,
+    archiving: layers.archive.enabled,
     retention: layers.archive.retention,
   };
 }

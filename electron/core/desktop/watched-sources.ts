@@ -50,20 +50,17 @@ export class WatchedSources {
   readonly problems: SourceProblem[] = [];
   private readonly demos: DemoPipeline[] = [];
   private readonly log: Logger;
-  /** The settings window's channels and quiet hours, as the sessions' reloads layer them. */
-  private alertLayer: AlertLayer;
   private demoRuns: Promise<void>[] = [];
   private stopping: Promise<void> | null = null;
 
-  private constructor(layer: AlertLayer, log: Logger) {
-    this.alertLayer = layer;
+  private constructor(log: Logger) {
     this.log = log;
   }
 
   static open(options: WatchedSourcesOptions): WatchedSources {
     const { plan, log } = options;
     const { config, file } = loadAlertsConfig(plan, log);
-    const watched = new WatchedSources(plan.alerts, log);
+    const watched = new WatchedSources(log);
     const { sources, problems, demos } = watched;
     for (const source of plan.sources) {
       try {
@@ -72,7 +69,8 @@ export class WatchedSources {
           dbPath: source.db,
           dataDir: source.dataDir,
           config,
-          reload: () => loadConfigFile(file, { layer: watched.alertLayer }),
+          reload: (layer) => loadConfigFile(file, { layer }),
+          alertLayer: plan.alerts,
           settings: resolveMonitorSettings({
             settings: source.monitor,
             config: { globals: config.monitor, pipelines: config.pipelines },
@@ -80,6 +78,7 @@ export class WatchedSources {
           channels: { desktop: options.desktop },
           log,
           ...(options.clock ? { clock: options.clock } : {}),
+          archiving: plan.archiving,
           retention: plan.retention,
         });
         sources.push({ name: source.name, db: source.db, demo: source.demo, session });
@@ -111,8 +110,7 @@ export class WatchedSources {
 
   /** Saved settings' channels and quiet hours take effect at once; the rest at the next start. */
   useAlertLayer(layer: AlertLayer): void {
-    this.alertLayer = layer;
-    for (const source of this.sources) source.session.alerts.reloadNow(true);
+    for (const source of this.sources) source.session.alerts.useAlertLayer(layer);
   }
 
   /** Checks every source now (after the machine woke up, say). */

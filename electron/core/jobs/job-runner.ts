@@ -9,7 +9,7 @@ import { applyRetention, type RetentionPolicy } from '../archive/retention.ts';
 import { attemptStem } from '../archive/safe-id.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../log.ts';
-import { buildReport } from '../report/run-report.ts';
+import { buildReport, type ReportedArchive } from '../report/run-report.ts';
 import { publishFile, writeFileDurably } from '../store/durable-file.ts';
 import type { ArchiveJobResult, Job, JobProgress } from '../store/job-table.ts';
 import { STATE_DB, type StateStore } from '../store/state-store.ts';
@@ -42,6 +42,11 @@ export interface JobRunnerOptions {
   clock?: Clock;
   retryDelaysMs?: readonly number[];
   concurrency?: number;
+  /**
+   * False: the archive job of a finished run ends at once without a zip, and its report says
+   * archiving is off; one someone asked for (`runwatch archive`) still runs. Default true.
+   */
+  archiving?: boolean;
   retention?: RetentionPolicy;
   /** Progress of archive jobs as they run (the `archive` command's progress bar). */
   onProgress?: (job: Job, progress: ArchiveProgress) => void;
@@ -70,6 +75,7 @@ export class JobRunner {
   private readonly clock: Clock;
   private readonly retryDelays: readonly number[];
   private readonly concurrency: number;
+  private readonly archiving: boolean;
   private readonly busyRuns = new Set<string>();
   private readonly running = new Map<number, { promise: Promise<void>; abort: AbortController }>();
   private readonly idleWaiters: (() => void)[] = [];
@@ -88,6 +94,7 @@ export class JobRunner {
     this.clock = options.clock ?? systemClock;
     this.retryDelays = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
     this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    this.archiving = options.archiving ?? true;
     this.archiveDir = path.join(options.dataDir, 'archive');
     this.reportsDir = path.join(options.dataDir, 'reports');
   }
@@ -99,6 +106,9 @@ export class JobRunner {
     fs.mkdirSync(this.archiveDir, { recursive: true });
     fs.mkdirSync(this.reportsDir, { recursive: true });
     this.sweepTemp();
+    if (!this.archiving) {
+      this.options.log.info('archiving is off: finished runs get their report, without a zip');
+    }
     this.retain();
     this.options.store.changedElsewhere();
     this.queueCheck = setInterval(() => this.checkQueue(), QUEUE_CHECK_MS);
@@ -180,9 +190,18 @@ export class JobRunner {
     this.timerAt = Infinity;
   }
 
-  /** When a job may next run: its row's time, or later while a thrown try holds it back. */
+  /**
+   * When a job may next run: its row's time, or later while a thrown try holds it back. An
+   * archive job that archiving being off ends runs now, not at its retry: its report waits.
+   */
   private dueAt(job: Job): number {
-    return Math.max(job.nextAt, this.heldUntil.get(job.id)?.until ?? 0);
+    const rowAt = this.endsOff(job) ? 0 : job.nextAt;
+    return Math.max(rowAt, this.heldUntil.get(job.id)?.until ?? 0);
+  }
+
+  /** Archiving is off and no one asked for this archive (`runwatch archive` does ask). */
+  private endsOff(job: Job): boolean {
+    return !this.archiving && job.kind === 'archive' && job.requestedBy === null;
   }
 
   private hasDueJob(): boolean {
@@ -351,6 +370,10 @@ export class JobRunner {
     const final = path.join(this.archiveDir, `${attemptStem(run.run_id, run.attempt)}.zip`);
     const tmp = path.join(this.archiveDir, `.tmp-${job.id}.zip`);
     const onProgress = this.progressSink(job);
+    // Off means no zip is made from now on, jobs queued before included: they end at once, and
+    // their reports say so. A zip already under its final name is still adopted; `runwatch
+    // archive` still makes one on request.
+    const off = this.endsOff(job);
 
     const listingJson = job.hasListing ? store.jobs.listingJson(job.id) : null;
     if (listingJson !== null && fs.existsSync(final)) {
@@ -364,7 +387,15 @@ export class JobRunner {
         this.archived(job, run, final, adopted.outcome);
         return;
       }
-      log.warn(`${final} does not verify (${adopted.failure.reason}); archiving again`);
+      log.warn(
+        `${final} does not verify (${adopted.failure.reason}); ${off ? 'archiving is off: not archived again' : 'archiving again'}`,
+      );
+    }
+    if (off) {
+      const ended: ReportedArchive = { archived: null, off: true, skipped: [] };
+      this.finish(job, 'done', ended, [], null);
+      log.debug(`${run.run_id}: not archived, archiving is off`);
+      return;
     }
 
     removeQuietly(tmp);
@@ -453,7 +484,7 @@ export class JobRunner {
     const report = buildReport(
       run,
       store.jobs.stalls(run.run_id, run.attempt),
-      (archiveJob?.result as ArchiveJobResult | null) ?? null,
+      (archiveJob?.result as ReportedArchive | null) ?? null,
       now,
     );
     const final = path.join(

@@ -3,6 +3,12 @@ import type { FinishedRun, FinishedStep } from '../jobs/finished-run.ts';
 import type { ArchiveJobResult } from '../store/job-table.ts';
 import { toIso } from '../time/timestamp.ts';
 
+/**
+ * How a run's archive job ended, as its report reads it: `off` when it ended without a zip
+ * because archiving was off.
+ */
+export type ReportedArchive = ArchiveJobResult & { off?: true };
+
 export interface ReportStall {
   started_at: string;
   ended_at: string | null;
@@ -30,7 +36,7 @@ export interface RunReport {
   /** The artifacts folder as resolved, or null when the run has none. */
   artifacts_dir: string | null;
   skipped: SkippedFile[];
-  /** Null when there was nothing to archive. */
+  /** Null when there was nothing to archive, or archiving was off. */
   archive?: {
     path: string;
     bytes: number;
@@ -40,6 +46,8 @@ export interface RunReport {
     verified: true;
   } | null;
   archive_error?: string;
+  /** Present, and true, when no zip was made because archiving was off. */
+  archive_off?: true;
   generated_at: string;
 }
 
@@ -53,7 +61,7 @@ export interface StallSpan {
 export function buildReport(
   run: FinishedRun,
   stalls: readonly StallSpan[],
-  archive: ArchiveJobResult | null,
+  archive: ReportedArchive | null,
   now: number,
 ): RunReport {
   const finishedMs = run.finished_at === null ? now : Date.parse(run.finished_at);
@@ -85,8 +93,10 @@ export function buildReport(
     skipped: archive?.skipped ?? [],
     generated_at: toIso(now),
   };
-  if (archive === null || archive.archived === null) report.archive = null;
-  else if (archive.archived) {
+  if (archive === null || archive.archived === null) {
+    report.archive = null;
+    if (archive?.off) report.archive_off = true;
+  } else if (archive.archived) {
     report.archive = {
       path: archive.path,
       bytes: archive.bytes,

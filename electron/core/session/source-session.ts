@@ -1,4 +1,5 @@
 import { errorMessage } from '../../../shared/error-message.ts';
+import type { AlertLayer } from '../alerts/alert-config.ts';
 import { AlertService } from '../alerts/alert-service.ts';
 import type { ChannelDeps } from '../alerts/channels/channel-factory.ts';
 import type { RunwatchConfig } from '../config/config-file.ts';
@@ -17,14 +18,19 @@ export interface SourceSessionOptions {
   name: string;
   dbPath: string;
   dataDir: string;
+  /** Loaded with `alertLayer` over the file. */
   config: RunwatchConfig;
-  /** Re-reads the config file for hot reload; null when there is no file to watch. */
-  reload: (() => RunwatchConfig) | null;
+  /** Re-reads the config file with a layer over it, for hot reload; null: no file to watch. */
+  reload: ((layer: AlertLayer) => RunwatchConfig) | null;
+  /** The settings window's channels and quiet hours; `alerts.useAlertLayer` replaces it. */
+  alertLayer?: AlertLayer;
   settings: MonitorSettings;
   channels: ChannelDeps;
   log: Logger;
   clock?: Clock;
   backfill?: boolean;
+  /** False: finished runs get their report and no zip. Default true. */
+  archiving?: boolean;
   retention?: RetentionPolicy;
 }
 
@@ -68,6 +74,7 @@ export class SourceSession {
       bus: this.bus,
       dataDir: options.dataDir,
       log,
+      archiving: options.archiving ?? true,
       ...(options.retention ? { retention: options.retention } : {}),
     });
     this.bus.on('run_completed', () => this.jobs.wake());
@@ -76,6 +83,7 @@ export class SourceSession {
       bus: this.bus,
       config: options.config,
       reload: options.reload,
+      ...(options.alertLayer ? { layer: options.alertLayer } : {}),
       channels: options.channels,
       clock: options.clock ?? systemClock,
       log,

@@ -1,0 +1,24 @@
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { withWatchOptions } from '../../electron/core/cli/watch-options.ts';
+
+function parse(args: string[]): Record<string, unknown> {
+  const command = withWatchOptions(new Command('watch'))
+    .exitOverride()
+    .action(() => {});
+  command.parse(args, { from: 'user' });
+  return command.opts();
+}
+
+describe('the options watch and serve share', () => {
+  it('archive by default; --no-archive turns it off', () => {
+    expect(parse(['--db', 'o.db']).archive).toBe(true);
+    expect(parse(['--db', 'o.db', '--no-archive']).archive).toBe(false);
+  });
+
+  it('read durations and sizes as the commands use them', () => {
+    expect(
+      parse(['--poll', '250ms', '--stall-after', '20s', '--archive-keep-days', '7']),
+    ).toMatchObject({ poll: 250, stallAfter: 20_000, archiveKeepDays: 7, archive: true });
+  });
+});
