@@ -33,6 +33,15 @@ const matchValue: z.ZodType<unknown> = z.lazy(() =>
   ]),
 );
 
+/**
+ * A channel as the settings window holds it: a saved secret in it may still read `SECRET_KEPT`,
+ * so it is checked in full only once the saved secrets are filled in.
+ */
+const enteredChannel = z.custom<z.input<typeof settingsChannelSchema>>(
+  (value) => value !== null && typeof value === 'object' && !Array.isArray(value),
+  { error: 'expected a channel' },
+);
+
 const ackTarget = z.union([
   z.object({ run: runId }).strict(),
   z.object({ pipeline: name }).strict(),
@@ -88,8 +97,11 @@ export const REQUESTS = {
   getSettings: z.object({}).strict(),
   /** Checked in full when saved: every problem is named, field by field. */
   saveSettings: z.object({ settings: z.record(z.string(), z.unknown()) }).strict(),
-  /** Sends a marked test through a channel as entered, saved or not. */
-  testChannel: z.object({ channel: settingsChannelSchema }).strict(),
+  /**
+   * Sends a marked test through a channel as entered, saved or not. With `name`, each secret
+   * still `SECRET_KEPT` is the saved channel's of that name, as `saveSettings` keeps it.
+   */
+  testChannel: z.object({ channel: enteredChannel, name: name.optional() }).strict(),
 } as const;
 
 export type RequestName = keyof typeof REQUESTS;
@@ -215,6 +227,12 @@ export interface DeliveryView {
   id: number;
   channel: string;
   kind: string;
+  /** The run every alert in it is about; null when they are about none or several. */
+  run_id: string | null;
+  /** The pipeline every alert in it is about, even across runs; else null. */
+  pipeline: string | null;
+  /** The attempt of `run_id`, when its alerts are about one. */
+  attempt: number | null;
   state: 'pending' | 'sent' | 'failed' | 'expired' | 'dropped' | 'merged';
   severity: Severity;
   title: string | null;
@@ -300,9 +318,13 @@ export type PushMessage =
     }
   | { type: 'navigate'; source: string; run_id: string | null };
 
-/** A request's failure as the UI receives it: what was wrong, never a stack. */
+/**
+ * A request's failure as the UI receives it: what was wrong, never a stack. `unreadable`:
+ * `getSettings` found a settings.json it cannot read or use (the message says why); saving from
+ * the settings window replaces it, unless it is from a newer Runwatch.
+ */
 export interface ApiError {
-  code: 'invalid' | 'not_found' | 'unavailable' | 'failed';
+  code: 'invalid' | 'not_found' | 'unavailable' | 'unreadable' | 'failed';
   message: string;
 }
 
@@ -339,13 +361,13 @@ export function checkRequest(
   }
   const known = requestName as RequestName;
   const parsed = REQUESTS[known].safeParse(envelope.data.params ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue && issue.path.length > 0 ? issue.path.join('.') : 'params';
-    return {
-      ok: false,
-      error: { code: 'invalid', message: `${known}: ${field}: ${issue?.message ?? 'invalid'}` },
-    };
-  }
+  if (!parsed.success) return { ok: false, error: invalidParams(known, parsed.error) };
   return { ok: true, name: known, params: parsed.data };
+}
+
+/** Parameters that do not fit, as `request: field.path: what is wrong` (the first problem). */
+export function invalidParams(request: RequestName, error: z.ZodError): ApiError {
+  const issue = error.issues[0];
+  const field = issue && issue.path.length > 0 ? issue.path.join('.') : 'params';
+  return { code: 'invalid', message: `${request}: ${field}: ${issue?.message ?? 'invalid'}` };
 }

@@ -175,6 +175,12 @@ describe('the API over real sources', () => {
       title: expect.stringMatching(/^train run train-1 failed/) as unknown as string,
       run_id: 'train-1',
     });
+    // Its delivery names the run, so the Alerts view can link to it.
+    const delivered = await eventually(async () => {
+      const page = await call(api, 'alertHistory', { source: 'ml' });
+      return page.items.find((item) => item.state === 'sent') ?? null;
+    }, 'the failure delivered');
+    expect(delivered).toMatchObject({ run_id: 'train-1', pipeline: 'train', attempt: 1 });
     const seqs = patches(pushed).map((patch) => patch.seq);
     expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] as number) + i));
 
@@ -234,6 +240,82 @@ describe('the API over real sources', () => {
     const history = await call(api, 'pipelineHistory', { source: 'orch', pipeline: 'etl' });
     expect(history.map((run) => run.outcome)).toEqual(['succeeded', 'failed', 'succeeded']);
     expect(await call(api, 'runDetail', { source: 'ml', run_id: 'etl-2' })).toBeNull();
+  });
+
+  it("lists a running run's steps as they stand, and moves them on as its steps finish", async () => {
+    const { api, orch } = setup();
+    const startedAt = isoNow(-50_000);
+    orch.orch.insertRun({
+      runId: 'etl-5',
+      pipeline: 'etl',
+      status: 'running',
+      startedAt,
+      steps: [
+        { stepId: 'etl-5/extract', name: 'extract', status: 'running', startedAt },
+        { stepId: 'etl-5/load', name: 'load', status: 'pending' },
+      ],
+    });
+    const detail = async (attempt?: number) =>
+      call(api, 'runDetail', { source: 'orch', run_id: 'etl-5', ...(attempt ? { attempt } : {}) });
+    const running = await eventually(async () => {
+      const current = await detail();
+      return current?.active ? current : null;
+    }, 'etl-5 to be active');
+    expect(running.finished).toBeNull();
+    expect(running.steps).toEqual([
+      {
+        step_id: 'etl-5/extract',
+        name: 'extract',
+        status: 'running',
+        started_at: startedAt,
+        finished_at: null,
+        duration_s: null,
+      },
+      {
+        step_id: 'etl-5/load',
+        name: 'load',
+        status: 'pending',
+        started_at: null,
+        finished_at: null,
+        duration_s: null,
+      },
+    ]);
+
+    const extracted = new Date(Date.parse(startedAt) + 50_000).toISOString();
+    orch.orch.setStep('etl-5', 'etl-5/extract', { status: 'succeeded', finished_at: extracted });
+    orch.orch.setStep('etl-5', 'etl-5/load', { status: 'running', started_at: extracted });
+    const moved = await eventually(async () => {
+      const current = await detail();
+      return current?.active?.current_step === 'load' ? current : null;
+    }, 'etl-5 to move on to load');
+    expect(moved.steps.map((step) => `${step.name}:${step.status}`)).toEqual([
+      'extract:succeeded',
+      'load:running',
+    ]);
+    expect(moved.steps[0]?.finished_at).toBe(extracted);
+    expect(moved.steps[0]?.duration_s).toBe(50);
+
+    // Finished, then retried in place: the run is shown as it runs again, its last finish on ask.
+    orch.orch.finishRun('etl-5', 'failed');
+    await eventually(async () => ((await detail())?.finished ? true : null), 'etl-5 to finish');
+    orch.orch.setRun('etl-5', { status: 'running', finished_at: null });
+    orch.orch.setStep('etl-5', 'etl-5/load', { status: 'running', finished_at: null });
+    const retried = await eventually(async () => {
+      const current = await detail();
+      return current?.active ? current : null;
+    }, 'the second attempt of etl-5');
+    expect(retried).toMatchObject({ attempt: 2, finished: null });
+    expect(retried.steps.map((step) => `${step.name}:${step.status}`)).toEqual([
+      'extract:succeeded',
+      'load:running',
+    ]);
+    const first = await detail(1);
+    expect(first).toMatchObject({ attempt: 1, active: null });
+    expect(first?.finished?.outcome).toBe('failed');
+    expect(first?.steps.map((step) => `${step.name}:${step.status}`)).toEqual([
+      'extract:succeeded',
+      'load:skipped',
+    ]);
   });
 
   it('answers every bad request with an error naming what is wrong, and keeps serving', async () => {
@@ -373,8 +455,12 @@ describe('the API over real sources', () => {
       log: silentLogger,
     });
     cleanup.push(() => api.close());
+    // Told apart from other failures: only then does the window offer to start over.
     const read = await api.handle({ name: 'getSettings', params: {} });
-    expect(read.ok ? '' : read.error.message).toContain(file);
+    expect(read.ok ? null : read.error).toEqual({
+      code: 'unreadable',
+      message: expect.stringContaining(file) as unknown as string,
+    });
 
     await call(api, 'saveSettings', {
       settings: {

@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import {
   checkRequest,
+  invalidParams,
   type ApiError,
   type ApiReply,
   type CheckedParams,
@@ -11,7 +13,11 @@ import {
   type Snapshot,
 } from '../../../shared/api.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
-import type { Settings, SettingsInput } from '../../../shared/settings.ts';
+import {
+  settingsChannelSchema,
+  type Settings,
+  type SettingsInput,
+} from '../../../shared/settings.ts';
 import { describeEvent } from '../alerts/alert-text.ts';
 import { createChannelSender, type ChannelDeps } from '../alerts/channels/channel-factory.ts';
 import { sendTestAlert } from '../alerts/test-alert.ts';
@@ -19,13 +25,19 @@ import { ConfigError } from '../config/yaml-validate.ts';
 import type { Logger } from '../log.ts';
 import { protectionNotice } from '../settings/protection-notice.ts';
 import type { SecretProtection } from '../settings/secret-cipher.ts';
-import { dropKeptSecrets, keepSecrets, maskSecrets } from '../settings/secret-mask.ts';
+import {
+  dropKeptSecrets,
+  keepSecrets,
+  maskSecrets,
+  unkeptSecrets,
+} from '../settings/secret-mask.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import type { Clock } from '../time/clock.ts';
 import { toIso } from '../time/timestamp.ts';
 import type { ApiEndpoint } from './api-endpoint.ts';
 import { insideDataDir } from './inside-data-dir.ts';
 import { deliveryView } from './delivery-view.ts';
+import { liveSteps } from './live-steps.ts';
 import { mergedPage, type SourcePage } from './merged-pages.ts';
 import { alertsView, sourceView, type ApiSource } from './source-views.ts';
 
@@ -79,6 +91,12 @@ const ATTENTION_EVENTS = new Set([
 ]);
 const SOURCE_EVENTS = new Set(['source_down', 'source_up']);
 const DELIVERY_EVENTS = new Set(['alert_sent', 'alert_failed']);
+/** Where nothing is saved: no secret can be kept. */
+const NO_SETTINGS = {} as Settings;
+/** A channel to test, checked once its kept secrets are filled in. */
+const TESTED_CHANNEL = z.object({ channel: settingsChannelSchema });
+type SettingsChannel = z.output<typeof settingsChannelSchema>;
+
 /** `alert` pushes per source and patch, at most: a burst is a count in the patch, not a flood. */
 const ALERT_PUSHES = 5;
 
@@ -260,9 +278,15 @@ export class ApiService implements ApiEndpoint {
   private runDetail(params: CheckedParams<'runDetail'>): Results['runDetail'] {
     const source = this.source(params.source);
     const now = this.options.clock.now();
-    const active = source.session.monitor.runViews.get(params.run_id, now);
-    const detail = source.session.store.history.runDetail(params.run_id, params.attempt, now);
+    const { monitor, store } = source.session;
+    const active = monitor.runViews.get(params.run_id, now);
+    // Without an attempt, a run that runs again is shown as it runs, not as it last finished.
+    const attempt = params.attempt ?? active?.attempt;
+    const detail = store.history.runDetail(params.run_id, attempt, now);
     if (!detail && !active) return null;
+    const current =
+      active && active.attempt === (detail?.attempt ?? active.attempt) ? active : null;
+    const steps = current ? liveSteps(monitor.source, params.run_id) : (detail?.steps ?? []);
     if (!detail) {
       return {
         source: source.name,
@@ -271,13 +295,12 @@ export class ApiService implements ApiEndpoint {
         attempt: active?.attempt ?? 1,
         finished: null,
         active,
-        steps: [],
+        steps,
         stalls: [],
         events: [],
       };
     }
-    const current = active && active.attempt === detail.attempt ? active : null;
-    return { ...detail, source: source.name, active: current };
+    return { ...detail, source: source.name, active: current, steps };
   }
 
   private alertHistory(params: CheckedParams<'alertHistory'>): Results['alertHistory'] {
@@ -397,24 +420,38 @@ export class ApiService implements ApiEndpoint {
   private async getSettings(): Promise<Results['getSettings']> {
     const access = this.settingsAccess();
     const protection = access.store.protection;
+    // Told apart from other failures: only then may the window offer to start over.
+    const settings = await access.store.load().catch((error: unknown) => {
+      if (error instanceof ConfigError) throw new RequestError('unreadable', error.message);
+      throw error;
+    });
     return {
-      settings: maskSecrets(await access.store.load()),
+      settings: maskSecrets(settings),
       protection,
       notice: protectionNotice(protection),
       sources_read_only: access.sourcesReadOnly,
     };
   }
 
+  /**
+   * The saved settings, or null where there are none to keep secrets from: no settings here, or
+   * a file that cannot be read (corrupt, or a secret that no longer decrypts), which is what
+   * saving from the window replaces — its secrets must be entered again.
+   */
+  private async savedSettings(): Promise<Settings | null> {
+    const access = this.options.settings;
+    if (!access) return null;
+    return access.store.load().catch((error: unknown) => {
+      if (error instanceof ConfigError) return null;
+      throw error;
+    });
+  }
+
   private async saveSettings(
     params: CheckedParams<'saveSettings'>,
   ): Promise<Results['saveSettings']> {
     const access = this.settingsAccess();
-    // A file that cannot be read (corrupt, or a secret that no longer decrypts) is what saving
-    // from the window replaces: its secrets cannot be kept, and must be entered again.
-    const stored = await access.store.load().catch((error: unknown) => {
-      if (error instanceof ConfigError) return null;
-      throw error;
-    });
+    const stored = await this.savedSettings();
     const input = stored ? keepSecrets(params.settings, stored) : dropKeptSecrets(params.settings);
     // Where the sources cannot change, what the UI sends for them is not taken.
     if (access.sourcesReadOnly && stored) input.sources = stored.sources;
@@ -427,19 +464,49 @@ export class ApiService implements ApiEndpoint {
       throw new RequestError('invalid', `saveSettings: ${problems.join('; ')}`);
     }
     await access.applied(saved);
+    // Channels and quiet hours now in effect change which channels are inactive.
+    this.alertsChanged = true;
+    this.schedule();
     return { saved: true };
   }
 
   private async testChannel(params: CheckedParams<'testChannel'>): Promise<Results['testChannel']> {
-    const setup = createChannelSender(params.channel, this.options.channels);
+    const channel = await this.enteredChannel(params);
+    const setup = createChannelSender(channel, this.options.channels);
     if ('inactive' in setup) throw new RequestError('unavailable', setup.inactive);
-    const { result, latencyMs } = await sendTestAlert(params.channel.type, setup.sender);
+    const { result, latencyMs } = await sendTestAlert(channel.type, setup.sender);
     return {
       ok: result.ok,
       latency_ms: latencyMs,
       status: result.status ?? null,
       error: result.ok ? null : result.error,
     };
+  }
+
+  /**
+   * The channel to test: as entered, each secret still `SECRET_KEPT` taken from the saved channel
+   * of the same name by the rule `saveSettings` keeps them with, then checked in full. A kept
+   * secret with nothing saved behind it is refused rather than sent empty.
+   */
+  private async enteredChannel(params: CheckedParams<'testChannel'>): Promise<SettingsChannel> {
+    const key = params.name ?? '';
+    const input = { channels: { [key]: params.channel } };
+    const stored = (params.name === undefined ? null : await this.savedSettings()) ?? NO_SETTINGS;
+    const unkept = unkeptSecrets(input, stored)[0];
+    if (unkept) {
+      const field = ['channel', ...unkept.slice(2)].join('.');
+      throw new RequestError(
+        'invalid',
+        `testChannel: ${field}: no saved secret to keep; enter it again`,
+      );
+    }
+    const filled = keepSecrets(input, stored).channels as Record<string, unknown>;
+    const checked = TESTED_CHANNEL.safeParse({ channel: filled[key] });
+    if (!checked.success) {
+      const invalid = invalidParams('testChannel', checked.error);
+      throw new RequestError(invalid.code, invalid.message);
+    }
+    return checked.data.channel;
   }
 
   private schedule(): void {

@@ -5,6 +5,7 @@ import { loadConfigFile, type RunwatchConfig } from '../config/config-file.ts';
 import { ConfigError, formatProblem } from '../config/yaml-validate.ts';
 import type { MonitorGlobals } from '../monitor/monitor-settings.ts';
 import { activeAlerts } from './active-alerts.ts';
+import { overrideText } from './override-text.ts';
 import { EXIT_INPUT, EXIT_OK } from './cli-errors.ts';
 
 /** The file's names for the monitor settings, in the order DESIGN.md §7 lists them. */
@@ -53,18 +54,7 @@ function monitorLines(config: RunwatchConfig): string[] {
   if (config.pipelines.length === 0) {
     lines.push('pipelines overrides: none');
   } else {
-    const items = config.pipelines.map((override) => {
-      const values = [
-        ...(override.stallAfter !== undefined
-          ? [`stall_after ${formatDuration(override.stallAfter)}`]
-          : []),
-        ...(override.maxDuration !== undefined
-          ? [`max_duration ${formatDuration(override.maxDuration)}`]
-          : []),
-      ];
-      return `${override.pattern} (${values.join(', ') || 'nothing set'})`;
-    });
-    lines.push(`pipelines overrides: ${items.join('; ')}`);
+    lines.push(`pipelines overrides: ${config.pipelines.map(overrideText).join('; ')}`);
   }
   return lines;
 }

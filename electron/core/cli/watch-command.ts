@@ -13,6 +13,7 @@ import { eventLine } from './event-line.ts';
 import { loadSettings } from './load-settings.ts';
 import type { ServeListen } from './serve-command.ts';
 import { resolveSourcePaths } from './source-paths.ts';
+import { overrideText } from './override-text.ts';
 
 export interface WatchOptions {
   db?: string;
@@ -115,6 +116,9 @@ export async function watchCommand(options: WatchOptions, serve?: ServeListen): 
   log.info(`watching ${paths.dbPath} (source "${paths.sourceName}")`);
   log.info(`data dir ${paths.dataDir}`);
   log.info(`config ${config.file}; ${describeSettings(settings)}`);
+  if (settings.pipelines.length > 0) {
+    log.info(`per pipeline, beating those: ${settings.pipelines.map(overrideText).join('; ')}`);
+  }
   session.monitor.onReady((diagnostics) => {
     releaseMemory();
     reportSource(diagnostics, log);

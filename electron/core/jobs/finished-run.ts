@@ -52,12 +52,9 @@ export function resolveArtifactsDir(value: string | null, dbPath: string): strin
 
 export type CompletedDraft = Omit<RunCompletedEvent, 'id'>;
 
-export function finishedRunOf(
-  observed: ObservedRun,
-  completed: CompletedDraft,
-  dbPath: string,
-): FinishedRun {
-  const steps = [...observed.steps]
+/** A run's steps as read, in their order; a step still running has no duration yet. */
+export function stepsOf(observed: ObservedRun): FinishedStep[] {
+  return [...observed.steps]
     .sort((a, b) => a.position - b.position || a.stepId.localeCompare(b.stepId))
     .map((step) => ({
       step_id: step.stepId,
@@ -67,6 +64,13 @@ export function finishedRunOf(
       finished_at: iso(step.finishedAt),
       duration_s: durationS(step.startedAt, step.finishedAt),
     }));
+}
+
+export function finishedRunOf(
+  observed: ObservedRun,
+  completed: CompletedDraft,
+  dbPath: string,
+): FinishedRun {
   return {
     run_id: completed.run_id,
     source: completed.source,
@@ -77,7 +81,7 @@ export function finishedRunOf(
     started_at: iso(observed.startedAt),
     finished_at: iso(observed.finishedAt) ?? completed.occurred_at,
     duration_s: completed.duration_s,
-    steps,
+    steps: stepsOf(observed),
     steps_total: completed.steps_total,
     steps_succeeded: completed.steps_succeeded,
     steps_failed: completed.steps_failed,

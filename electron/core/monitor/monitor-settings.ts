@@ -37,6 +37,8 @@ export const DEFAULT_GLOBALS: MonitorGlobals = {
 
 export interface MonitorSettings extends MonitorGlobals {
   origin: Record<GlobalKey, SettingOrigin>;
+  /** Per-pipeline overrides in the order they are tried; each beats the global values. */
+  pipelines: readonly PipelineOverride[];
   thresholds(pipeline: string): PipelineThresholds;
 }
 
@@ -83,6 +85,7 @@ export function resolveMonitorSettings(layers: {
   return {
     ...globals,
     origin,
+    pipelines: overrides.map(({ regexp: _regexp, ...override }) => override),
     thresholds(pipeline: string): PipelineThresholds {
       let found = cache.get(pipeline);
       if (!found) {

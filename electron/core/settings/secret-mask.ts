@@ -32,6 +32,16 @@ export function keepSecrets(input: Json, stored: Settings): Json {
   });
 }
 
+/** Where settings from the UI hold `SECRET_KEPT` with no stored secret there to put back. */
+export function unkeptSecrets(input: Json, stored: Settings): (readonly string[])[] {
+  const unkept: (readonly string[])[] = [];
+  mapSecrets(input, (value, path) => {
+    if (value === SECRET_KEPT && typeof valueAt(stored, path) !== 'string') unkept.push(path);
+    return undefined;
+  });
+  return unkept;
+}
+
 /** Settings from the UI with nothing stored to keep: each `SECRET_KEPT` becomes empty. */
 export function dropKeptSecrets(input: Json): Json {
   return keepSecrets(input, {} as Settings);

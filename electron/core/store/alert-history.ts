@@ -50,6 +50,39 @@ export interface Delivery {
   members: number;
   rules: string[];
   attemptLog: DeliveryAttempt[];
+  /** What its alerts are about, where they agree. */
+  about: DeliveryAbout;
+}
+
+/** The run, pipeline and attempt every alert of a delivery is about; null where they differ. */
+export interface DeliveryAbout {
+  runId: string | null;
+  pipeline: string | null;
+  attempt: number | null;
+}
+
+/** One distinct (run, pipeline, attempt) among a delivery's alerts. */
+interface MemberRun {
+  outboxId: number;
+  runId: string | null;
+  pipeline: string | null;
+  attempt: number | null;
+}
+
+/** The value every member shares, else null (also when there are none). */
+function shared<T>(values: readonly T[]): T | null {
+  const first = values[0];
+  return first !== undefined && values.every((value) => value === first) ? first : null;
+}
+
+/** A digest over several runs names none; one over runs of one pipeline still names it. */
+function aboutOf(members: readonly MemberRun[]): DeliveryAbout {
+  const runId = shared(members.map((member) => member.runId));
+  return {
+    runId,
+    pipeline: shared(members.map((member) => member.pipeline)),
+    attempt: runId === null ? null : shared(members.map((member) => member.attempt)),
+  };
 }
 
 export interface FailingChannel {
@@ -118,6 +151,16 @@ export class AlertHistory {
            FROM delivery_attempts WHERE outbox_id IN (SELECT value FROM json_each(?))
           ORDER BY outbox_id, attempt, id`,
       ),
+      // A member's event is the recorded one it points at, or its own frozen copy.
+      memberRuns: db.prepare(
+        `SELECT outbox_id AS outboxId, run_id AS runId, pipeline, attempt FROM (
+           SELECT m.outbox_id, m.run_id,
+                  json_extract(coalesce(e.body, m.event), '$.pipeline') AS pipeline,
+                  json_extract(coalesce(e.body, m.event), '$.attempt') AS attempt
+             FROM outbox_members m LEFT JOIN events e ON e.id = m.event_id
+            WHERE m.outbox_id IN (SELECT value FROM json_each(?)))
+          GROUP BY outbox_id, run_id, pipeline, attempt`,
+      ),
       failing: db.prepare(FAILING_CHANNELS),
     };
   }
@@ -148,12 +191,18 @@ export class AlertHistory {
     const max = limit > 0 ? limit : -1;
     return this.db.transaction(() => {
       const rows = this.sql.deliveries.all(before, max) as DeliveryDb[];
-      // Every attempt of the rows shown, in one query, grouped by row.
+      const ids = JSON.stringify(rows.map((row) => row.id));
+      // Every attempt and every run of the rows shown, a query each, grouped by row.
+      const runsOf = new Map<number, MemberRun[]>();
+      for (const run of this.sql.memberRuns.all(ids) as MemberRun[]) {
+        const list = runsOf.get(run.outboxId) ?? [];
+        list.push(run);
+        runsOf.set(run.outboxId, list);
+      }
       const attemptsOf = new Map<number, DeliveryAttempt[]>();
-      const attempts = this.sql.attempts.all(JSON.stringify(rows.map((row) => row.id))) as (Omit<
-        DeliveryAttempt,
-        'ok'
-      > & { ok: number })[];
+      const attempts = this.sql.attempts.all(ids) as (Omit<DeliveryAttempt, 'ok'> & {
+        ok: number;
+      })[];
       for (const attempt of attempts) {
         const list = attemptsOf.get(attempt.outboxId) ?? [];
         list.push({ ...attempt, ok: attempt.ok === 1 });
@@ -182,6 +231,7 @@ export class AlertHistory {
           members: row.members,
           rules: row.rules === null ? [] : row.rules.split('\n'),
           attemptLog: attemptsOf.get(row.id) ?? [],
+          about: aboutOf(runsOf.get(row.id) ?? []),
         })),
         failing: this.sql.failing.all() as FailingChannel[],
       };
