@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import { builtinModules } from 'node:module';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 /**
@@ -72,8 +73,10 @@ export default tseslint.config(
     [electronModule],
   ),
   {
-    // The plain page of `serve` runs as it is in the browser, without a build step.
-    files: ['renderer/plain/**/*.js'],
+    // The dashboard: the rules of hooks, and the browser's globals.
+    files: ['renderer/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.recommended.rules,
     languageOptions: { globals: { ...globals.browser } },
   },
   layer(

@@ -18,6 +18,18 @@ export default defineConfig({
           pool: 'forks',
         },
       },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/browser/build-dashboard.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          pool: 'forks',
+          // Each file drives its own Chromium and `runwatch serve`: two at a time at most.
+          maxWorkers: 2,
+        },
+      },
     ],
   },
 });

@@ -31,6 +31,7 @@ check('lint', 'eslint', ['.']);
 check('format', 'prettier', ['--check', '.']);
 check('typecheck', 'tsc', ['-p', 'tsconfig.json']);
 check('typecheck renderer', 'tsc', ['-p', 'renderer/tsconfig.json']);
+check('typecheck browser tests', 'tsc', ['-p', 'test/browser/tsconfig.json']);
 
 fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
 fs.rmSync(resultsFile, { force: true });

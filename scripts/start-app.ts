@@ -1,5 +1,5 @@
 /**
- * `npm start`: bundles the desktop app and starts it in Electron. Where Electron's binary is
+ * `npm start`: bundles the dashboard and the desktop app, and starts it in Electron. Where Electron's binary is
  * missing (its download is a separate step since Electron 42, and some networks cannot reach
  * it) or there is no display, it says so in one message, with how to get the binary and how to
  * run the same dashboard in a browser instead.
@@ -26,7 +26,9 @@ if ('missing' in binary) explain(`Electron is missing: ${binary.missing}`);
 const noDisplay = displayMissing();
 if (noDisplay !== null) explain(noDisplay);
 
-await build({ configFile: path.join(ROOT, 'vite.app.config.ts'), logLevel: 'warn' });
+for (const config of ['vite.ui.config.ts', 'vite.app.config.ts']) {
+  await build({ configFile: path.join(ROOT, config), logLevel: 'warn' });
+}
 
 const child = spawn(
   binary.path,

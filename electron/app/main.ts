@@ -33,7 +33,7 @@ import { safeStorageCipher } from '../core/desktop/safe-storage-cipher.ts';
 import { needsDashboardAtStart } from '../core/desktop/tray-fallback.ts';
 import { runTrayAction, type TrayCommands } from '../core/desktop/tray-commands.ts';
 import { traySources } from '../core/desktop/tray-sources.ts';
-import { uiFolder } from '../core/desktop/ui-folder.ts';
+import { dashboardFolder } from '../core/desktop/ui-folder.ts';
 import { userDataDir } from '../core/desktop/user-data-dir.ts';
 import { firstStartSettings, watchPlan } from '../core/desktop/watch-plan.ts';
 import { WatchedSources } from '../core/desktop/watched-sources.ts';
@@ -101,14 +101,7 @@ async function loadSettings(store: SettingsStore): Promise<Settings | null> {
 
 async function start(): Promise<void> {
   const userData = app.getPath('userData');
-  const ui = uiFolder();
-  if (ui === null) throw new Error('the app’s pages are missing: build them first');
-  if (ui.plain) {
-    log.warn(
-      'the dashboard is not built: showing the plain page, which talks only to `runwatch serve` and shows "Disconnected" here',
-    );
-  }
-  prepareSession(session.defaultSession, ui.root, log);
+  prepareSession(session.defaultSession, dashboardFolder(), log);
 
   const settingsStore = new SettingsStore({
     file: path.join(userData, 'settings.json'),

@@ -1,8 +1,9 @@
 /**
- * `npm run bench [-- --quick] [-- --only monitor|archive|alert]`: Runwatch's change detection
+ * `npm run bench [-- --quick] [-- --only monitor|archive|alert|dashboard]`: Runwatch's change detection
  * against a large orchestration database — latency, cycle cost, idle CPU and memory — beside
  * the naive poller it replaces, archiving a run's artifacts beside Info-ZIP, and the alert
- * engine's throughput beside recording the events alone, each measured in the same run. Prints
+ * engine's throughput beside recording the events alone, and the dashboard in Chromium with
+ * 10,000 runs beside re-sending its whole snapshot, each measured in the same run. Prints
  * tables and saves test-results/bench.json; it never fails on a timing (benchmarks report, they
  * do not assert).
  */
@@ -14,6 +15,8 @@ import { ratiosOf, type BenchResults } from './bench-results.ts';
 import { benchAlerts } from './alert-bench.ts';
 import { formatAlertReport } from './alert-report.ts';
 import { benchArchive, type ArchiveBenchResult } from './archive-bench.ts';
+import { benchDashboard } from './dashboard-section.ts';
+import { formatDashboardReport } from './dashboard-report.ts';
 import { formatArchiveReport } from './archive-report.ts';
 import { ensureArtifactTree } from './artifact-tree.ts';
 import { measureCliIdle } from './cli-idle-bench.ts';
@@ -26,13 +29,16 @@ const RESULTS_FILE = path.join(ROOT, 'test-results', 'bench.json');
 
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
-function onlyArg(): 'monitor' | 'archive' | 'alert' | null {
+const SECTIONS = ['monitor', 'archive', 'alert', 'dashboard'] as const;
+type Section = (typeof SECTIONS)[number];
+
+function onlyArg(): Section | null {
   const i = process.argv.indexOf('--only');
-  const value = i === -1 ? null : process.argv[i + 1];
-  if (value === null || value === 'monitor' || value === 'archive' || value === 'alert') {
-    return value ?? null;
-  }
-  throw new Error(`--only takes monitor, archive or alert, not ${value}`);
+  const value = i === -1 ? null : (process.argv[i + 1] ?? '');
+  if (value === null) return null;
+  const section = SECTIONS.find((name) => name === value);
+  if (section) return section;
+  throw new Error(`--only takes ${SECTIONS.join(', ')}, not ${value}`);
 }
 
 async function archiveSection(quick: boolean, workDir: string): Promise<ArchiveBenchResult> {
@@ -56,6 +62,13 @@ async function main(): Promise<void> {
     } finally {
       fs.rmSync(workDir, { recursive: true, force: true });
     }
+    return;
+  }
+  if (only === 'dashboard') {
+    const dashboard = benchDashboard(quick);
+    fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+    fs.writeFileSync(RESULTS_FILE, `${JSON.stringify({ dashboard }, null, 2)}\n`);
+    process.stdout.write(`\n${formatDashboardReport(dashboard)}\n`);
     return;
   }
   if (only === 'alert') {
@@ -118,6 +131,7 @@ async function main(): Promise<void> {
     const naiveMs = reports[0]?.naive.cycleMs.median ?? Number.NaN;
     const archive = only === 'monitor' ? null : await archiveSection(quick, workDir);
     const alert = only === 'monitor' ? null : await benchAlerts(quick, workDir, progress);
+    const dashboard = only === 'monitor' ? null : benchDashboard(quick);
 
     const cpus = os.cpus();
     const results: BenchResults = {
@@ -138,10 +152,14 @@ async function main(): Promise<void> {
       archive,
     };
     fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
-    fs.writeFileSync(RESULTS_FILE, `${JSON.stringify({ ...results, alert }, null, 2)}\n`);
+    fs.writeFileSync(
+      RESULTS_FILE,
+      `${JSON.stringify({ ...results, alert, dashboard }, null, 2)}\n`,
+    );
     process.stdout.write(`\n${formatReport(results, path.relative(ROOT, RESULTS_FILE))}\n`);
     if (archive) process.stdout.write(`\n${formatArchiveReport(archive)}\n`);
     if (alert) process.stdout.write(`\n${formatAlertReport(alert)}\n`);
+    if (dashboard) process.stdout.write(`\n${formatDashboardReport(dashboard)}\n`);
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });
   }

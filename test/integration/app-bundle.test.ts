@@ -153,14 +153,11 @@ describe('the main-process bundle', () => {
     }
   });
 
-  it('finds the shipped alerts.yaml and the UI folders where the package keeps them', async () => {
+  it('finds the shipped alerts.yaml and the dashboard where the package keeps them', async () => {
     const { DEFAULT_CONFIG_FILE } = await load<{ DEFAULT_CONFIG_FILE: string }>('config-file');
     expect(DEFAULT_CONFIG_FILE).toBe(path.join(ROOT, 'config', 'alerts.yaml'));
     expect(fs.existsSync(DEFAULT_CONFIG_FILE)).toBe(true);
-    const { DASHBOARD_DIR, PLAIN_DIR } = await load<{ DASHBOARD_DIR: string; PLAIN_DIR: string }>(
-      'ui-folder',
-    );
+    const { DASHBOARD_DIR } = await load<{ DASHBOARD_DIR: string }>('ui-folder');
     expect(DASHBOARD_DIR).toBe(path.join(ROOT, 'dist', 'renderer') + path.sep);
-    expect(PLAIN_DIR).toBe(path.join(ROOT, 'renderer', 'plain') + path.sep);
   });
 });

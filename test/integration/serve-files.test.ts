@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PLAIN_DIR } from '../../electron/core/desktop/ui-folder.ts';
 import { SECRET, rawRequest, signIn, startServe } from '../support/serve-harness.ts';
 
 describe('serve: the UI folder', () => {
@@ -72,22 +71,6 @@ describe('serve: the UI folder', () => {
     const response = await fetch(`${base}/`, { method: 'POST', headers: { cookie }, body: 'x' });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('GET, HEAD');
-  });
-
-  it('serves the plain page with its script and stylesheet as files, nothing inline', async () => {
-    const { address, base } = await startServe({ root: PLAIN_DIR });
-    const cookie = await signIn(address.url);
-    const page = await (await fetch(`${base}/`, { headers: { cookie } })).text();
-    expect(page).toContain('<script type="module" src="plain.js"></script>');
-    expect(page).not.toMatch(/<script>|<script type="module">|<style|\sstyle=|\son\w+=/);
-    for (const [file, type] of [
-      ['/plain.js', 'text/javascript; charset=utf-8'],
-      ['/plain.css', 'text/css; charset=utf-8'],
-    ]) {
-      const response = await fetch(`${base}${file}`, { headers: { cookie } });
-      expect(response.status, file).toBe(200);
-      expect(response.headers.get('content-type')).toBe(type);
-    }
   });
 });
 

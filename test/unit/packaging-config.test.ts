@@ -240,7 +240,7 @@ describe('electron-builder.yml', () => {
     expect([icon.width, icon.height]).toEqual([512, 512]);
   });
 
-  it('writes to release/, which git ignores, and is the file `npm run dist` builds with', () => {
+  it('writes to release/, which git ignores, and is what `npm run dist` packs once it has built the bundles', () => {
     expect(CONFIG.directories?.output).toBe('release');
     const ignored = fs.readFileSync(path.join(ROOT, '.gitignore'), 'utf8').split('\n');
     expect(ignored).toContain('release/');
@@ -249,7 +249,9 @@ describe('electron-builder.yml', () => {
       scripts: Record<string, string>;
       build?: unknown;
     };
-    expect(packageJson.scripts.dist).toBe('electron-builder --config electron-builder.yml');
+    expect(packageJson.scripts.dist).toBe(
+      'npm run build:ui && npm run build:app && electron-builder --config electron-builder.yml',
+    );
     expect(packageJson.build).toBeUndefined();
   });
 });

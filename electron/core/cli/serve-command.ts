@@ -5,7 +5,7 @@ import { ApiService, type SettingsAccess } from '../api/api-service.ts';
 import type { ChannelDeps } from '../alerts/channels/channel-factory.ts';
 import type { Logger } from '../log.ts';
 import { DownloadRegistry } from '../serve/download-registry.ts';
-import { PLAIN_DIR } from '../desktop/ui-folder.ts';
+import { dashboardFolder, DashboardMissingError } from '../desktop/ui-folder.ts';
 import { ServeServer } from '../serve/serve-server.ts';
 import type { SourceSession } from '../session/source-session.ts';
 import { plainCipher } from '../settings/secret-cipher.ts';
@@ -22,10 +22,6 @@ export interface ServeListen {
 }
 
 /**
- * `runwatch serve`: the API over one watched source, carried to a browser. It prints the one line
- * to open, `http://HOST:PORT/?token=T`; what the app would open in a folder becomes a download.
- */
-/**
  * The settings `serve`'s window edits, kept in the data dir as settings.json: readable only by
  * its owner, secrets not encrypted (there is no OS keyring to hand), its one source fixed.
  */
@@ -40,6 +36,20 @@ export async function loadServedSettings(
   return { store, settings: await store.load() };
 }
 
+/** The dashboard's folder; a checkout installed without its scripts has to build it first. */
+function builtDashboard(): string {
+  try {
+    return dashboardFolder();
+  } catch (error) {
+    if (error instanceof DashboardMissingError) throw new InputError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * `runwatch serve`: the API over one watched source, carried to a browser. It prints the one line
+ * to open, `http://HOST:PORT/?token=T`; what the app would open in a folder becomes a download.
+ */
 export async function startServing(
   session: SourceSession,
   paths: SourcePaths,
@@ -47,6 +57,7 @@ export async function startServing(
   options: { demo: boolean; channels: ChannelDeps; log: Logger; settings?: SettingsAccess },
 ): Promise<{ close(): Promise<void> }> {
   const { demo, channels, log, settings } = options;
+  const root = builtDashboard();
   const downloads = new DownloadRegistry();
   const api = new ApiService({
     sources: [{ name: paths.sourceName, db: paths.dbPath, demo, session }],
@@ -62,7 +73,7 @@ export async function startServing(
   });
   const server = new ServeServer({
     endpoint: api,
-    root: PLAIN_DIR,
+    root,
     downloads,
     log,
     ...(listen.host !== undefined ? { host: listen.host } : {}),

@@ -1,0 +1,2 @@
+/** Vite bundles imported stylesheets into the page's CSS. */
+declare module '*.css';

@@ -1,0 +1,35 @@
+import { formatDuration } from '../../../shared/duration.ts';
+
+/** A past moment relative to now: `just now`, `42s ago`, `3m ago`, `2h 5m ago`. */
+export function agoText(sinceMs: number, nowMs: number): string {
+  const ms = nowMs - sinceMs;
+  if (ms < 5_000) return 'just now';
+  return `${formatDuration(ms >= 60_000 ? Math.floor(ms / 60_000) * 60_000 : ms)} ago`;
+}
+
+/** How long since a moment: `42s`, `3m 10s`, `2h 5m`. */
+export function sinceText(sinceMs: number, nowMs: number): string {
+  const ms = Math.max(0, nowMs - sinceMs);
+  return formatDuration(ms < 60_000 ? ms : Math.floor(ms / 1_000) * 1_000);
+}
+
+/** A run's duration in seconds, or a dash when unknown. */
+export function durationText(seconds: number | null): string {
+  if (seconds === null) return '–';
+  return formatDuration(seconds < 1 ? seconds * 1_000 : Math.round(seconds) * 1_000);
+}
+
+const clock = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/** A moment in the user's local time: `Nov 26, 14:03:12`. */
+export function localText(iso: string | null): string {
+  if (iso === null) return '–';
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : clock.format(ms);
+}

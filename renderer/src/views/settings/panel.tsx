@@ -1,0 +1,34 @@
+import type { ReactNode } from 'react';
+import { appliesText } from './apply-timing.ts';
+
+/** One section of the settings page: a titled panel, with when its settings take effect. */
+export function Panel({
+  id,
+  title,
+  section,
+  transport,
+  children,
+}: {
+  id: string;
+  title: string;
+  /** The settings key it edits, for "Applies on save" / "Applies at next start". */
+  section?: string;
+  transport: 'ipc' | 'serve';
+  children: ReactNode;
+}) {
+  return (
+    <section
+      className="panel set-panel"
+      id={`settings-${id}`}
+      aria-labelledby={`settings-${id}-title`}
+    >
+      <h2 id={`settings-${id}-title`}>
+        <span>{title}</span>
+        {section !== undefined && (
+          <span className="set-when">{appliesText(section, transport)}</span>
+        )}
+      </h2>
+      <div className="set-body">{children}</div>
+    </section>
+  );
+}

@@ -1,0 +1,474 @@
+/**
+ * The settings as the form edits them, and back: every field as the text in its input, rows with
+ * ids that stay put while names and order change, and secrets either kept (the stored value the
+ * window never sees) or entered anew. `buildSettings` turns the form into what `saveSettings`
+ * takes, with the problems found on the way (text that is not a duration, a number, a name).
+ */
+import { SECRET_KEPT } from '../../../../shared/api.ts';
+import type { Settings } from '../../../../shared/settings.ts';
+import type { Severity } from '../../../../shared/severity.ts';
+import { fieldKey, type FieldKey } from './field-keys.ts';
+import {
+  listItems,
+  numberText,
+  optionalDurationText,
+  readDuration,
+  readNumber,
+  type Read,
+} from './form-values.ts';
+
+export type ChannelType = 'slack' | 'webhook' | 'email';
+
+export const CHANNEL_TYPES: readonly ChannelType[] = ['slack', 'webhook', 'email'];
+
+/** A secret: the stored one kept (`kept`), or `value` as typed. */
+export interface SecretField {
+  kept: boolean;
+  value: string;
+  /** One is stored: the user may go back to keeping it. */
+  stored: boolean;
+}
+
+export interface SourceRow {
+  id: string;
+  name: string;
+  db: string;
+  /** As it was loaded: its name is a folder of history. */
+  savedName: string | null;
+}
+
+export interface OverrideRow {
+  id: string;
+  pattern: string;
+  stall_after: string;
+  max_duration: string;
+}
+
+export interface HeaderRow {
+  id: string;
+  name: string;
+  value: SecretField;
+  /** The name its stored value is kept under, or null for a new header. */
+  savedName: string | null;
+}
+
+export interface ChannelForm {
+  id: string;
+  /** The name and type it was loaded with: stored secrets are kept under them. Null when new. */
+  savedName: string | null;
+  savedType: ChannelType | null;
+  name: string;
+  type: ChannelType;
+  min_severity: Severity;
+  rate_limit: string;
+  /** slack */
+  webhook_url: SecretField;
+  /** webhook */
+  url: SecretField;
+  secret: SecretField;
+  headers: HeaderRow[];
+  /** email */
+  host: string;
+  port: string;
+  user: string;
+  password: SecretField;
+  from: string;
+  to: string;
+}
+
+/** The monitor settings the form edits, in the order it shows them. */
+export const MONITOR_KEYS = [
+  'stall_after',
+  'source_grace',
+  'stale_after',
+  'max_alert_age',
+  'settle',
+  'poll',
+] as const;
+export type MonitorKey = (typeof MONITOR_KEYS)[number];
+
+export interface QuietForm {
+  enabled: boolean;
+  from: string;
+  to: string;
+  /** Channel names, comma-separated; empty: every channel. */
+  channels: string;
+  except: Severity | '';
+}
+
+export interface SettingsForm {
+  sources: SourceRow[];
+  monitor: Record<MonitorKey, string>;
+  overrides: OverrideRow[];
+  archive: { enabled: boolean; keep_days: string; max_gb: string };
+  alerts_config: string;
+  quiet: QuietForm;
+  start_at_login: boolean;
+  channels: ChannelForm[];
+}
+
+let nextId = 0;
+
+/** An id for a new row, unique on the page. */
+export function rowId(prefix: string): string {
+  nextId += 1;
+  return `${prefix}${nextId}`;
+}
+
+const NO_SECRET: SecretField = { kept: false, value: '', stored: false };
+
+function secretField(value: string | undefined): SecretField {
+  return value === SECRET_KEPT
+    ? { kept: true, value: '', stored: true }
+    : { ...NO_SECRET, value: value ?? '' };
+}
+
+/** A new channel card of `type`, named `name`. */
+export function newChannel(type: ChannelType, name: string): ChannelForm {
+  return {
+    id: rowId('ch'),
+    savedName: null,
+    savedType: null,
+    name,
+    type,
+    min_severity: 'info',
+    rate_limit: '',
+    webhook_url: NO_SECRET,
+    url: NO_SECRET,
+    secret: NO_SECRET,
+    headers: [],
+    host: '',
+    port: '',
+    user: '',
+    password: NO_SECRET,
+    from: '',
+    to: '',
+  };
+}
+
+function channelForm(name: string, channel: Settings['channels'][string]): ChannelForm {
+  const form: ChannelForm = {
+    ...newChannel(channel.type, name),
+    savedName: name,
+    savedType: channel.type,
+    min_severity: channel.min_severity,
+    rate_limit: channel.rate_limit === 20 ? '' : String(channel.rate_limit),
+  };
+  switch (channel.type) {
+    case 'slack':
+      return { ...form, webhook_url: secretField(channel.webhook_url) };
+    case 'webhook':
+      return {
+        ...form,
+        url: secretField(channel.url),
+        secret: secretField(channel.secret),
+        headers: Object.entries(channel.headers).map(([header, value]) => ({
+          id: rowId('hd'),
+          name: header,
+          value: secretField(value),
+          savedName: header,
+        })),
+      };
+    case 'email':
+      return {
+        ...form,
+        host: channel.host,
+        port: channel.port === 587 ? '' : String(channel.port),
+        user: channel.user,
+        password: secretField(channel.password),
+        from: channel.from,
+        to: channel.to.join(', '),
+      };
+  }
+}
+
+/** "7:00" as a time input holds it: "07:00". */
+export function clockText(time: string): string {
+  return /^\d:/.test(time) ? `0${time}` : time;
+}
+
+/** Settings as `getSettings` gives them (secrets masked), as the form shows them. */
+export function toForm(settings: Settings): SettingsForm {
+  const monitor = Object.fromEntries(
+    MONITOR_KEYS.map((key) => [key, optionalDurationText(settings.monitor[key])]),
+  ) as Record<MonitorKey, string>;
+  return {
+    sources: settings.sources.map((source) => ({
+      id: rowId('src'),
+      name: source.name,
+      db: source.db,
+      savedName: source.name,
+    })),
+    monitor,
+    overrides: settings.monitor.pipelines.map((override) => ({
+      id: rowId('ov'),
+      pattern: override.pattern,
+      stall_after: optionalDurationText(override.stall_after),
+      max_duration: optionalDurationText(override.max_duration),
+    })),
+    archive: {
+      enabled: settings.archive.enabled,
+      keep_days: numberText(settings.archive.keep_days),
+      max_gb: numberText(settings.archive.max_gb),
+    },
+    alerts_config: settings.alerts_config ?? '',
+    quiet: settings.quiet_hours
+      ? {
+          enabled: true,
+          from: clockText(settings.quiet_hours.from),
+          to: clockText(settings.quiet_hours.to),
+          channels: (settings.quiet_hours.channels ?? []).join(', '),
+          except: settings.quiet_hours.except ?? '',
+        }
+      : { enabled: false, from: '22:00', to: '07:00', channels: '', except: 'critical' },
+    start_at_login: settings.start_at_login,
+    channels: Object.entries(settings.channels).map(([name, channel]) =>
+      channelForm(name, channel),
+    ),
+  };
+}
+
+/** A form with nothing loaded: the given sources and every default (settings.json unreadable). */
+export function freshForm(sources: { name: string; db: string }[]): SettingsForm {
+  return toForm({
+    sources,
+    monitor: { pipelines: [] },
+    archive: { enabled: true },
+    alerts_config: null,
+    quiet_hours: null,
+    start_at_login: false,
+    channels: {},
+  });
+}
+
+/** Problems found while reading the form's text, by field. */
+export type FieldErrors = Map<FieldKey, string>;
+
+type Json = Record<string, unknown>;
+
+/** Reads one field into `target[name]`, or records why it cannot be read. */
+function put<T>(target: Json, name: string, read: Read<T>, key: FieldKey, errors: FieldErrors) {
+  if (!read.ok) errors.set(key, read.message);
+  else if (read.value !== undefined) target[name] = read.value;
+}
+
+/** What a secret field sends: the stored value's stand-in, or what was typed. */
+function secretValue(field: SecretField): string {
+  return field.kept ? SECRET_KEPT : field.value;
+}
+
+/** Whether a kept secret can still be kept: stored secrets stay with the name they were saved under. */
+export function keptSecretProblem(channel: ChannelForm): string | null {
+  if (channel.savedName === null) return null;
+  if (channel.name !== channel.savedName) {
+    return `the saved value stays with the name “${channel.savedName}”: enter it again, or change the name back`;
+  }
+  if (channel.type !== channel.savedType) return 'enter it again for the new type';
+  return null;
+}
+
+/** One channel as `saveSettings` and `testChannel` take it, and what could not be read. */
+export function buildChannel(channel: ChannelForm, errors: FieldErrors = new Map()): Json {
+  const key = (field: string) => fieldKey.channel(channel.id, field);
+  const out: Json = { type: channel.type, min_severity: channel.min_severity };
+  put(out, 'rate_limit', readNumber(channel.rate_limit), key('rate_limit'), errors);
+  switch (channel.type) {
+    case 'slack':
+      out.webhook_url = secretValue(channel.webhook_url);
+      break;
+    case 'webhook': {
+      out.url = secretValue(channel.url);
+      out.secret = secretValue(channel.secret);
+      const headers: Json = {};
+      const seen = new Set<string>();
+      for (const header of channel.headers) {
+        const name = header.name.trim();
+        const nameKey = fieldKey.header(channel.id, header.id, 'name');
+        if (name === '') {
+          errors.set(nameKey, 'a header needs a name');
+          continue;
+        }
+        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+          errors.set(nameKey, 'a header name is letters, digits and - only');
+          continue;
+        }
+        if (seen.has(name.toLowerCase())) {
+          errors.set(nameKey, 'another header has this name');
+          continue;
+        }
+        seen.add(name.toLowerCase());
+        Object.defineProperty(headers, name, {
+          value: secretValue(header.value),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      out.headers = headers;
+      break;
+    }
+    case 'email':
+      out.host = channel.host.trim();
+      put(out, 'port', readNumber(channel.port), key('port'), errors);
+      out.user = channel.user;
+      out.password = secretValue(channel.password);
+      out.from = channel.from.trim();
+      out.to = listItems(channel.to);
+      break;
+  }
+  return out;
+}
+
+/** A secret the form would send as kept: its field, what to call it, and where it is in the channel. */
+export interface KeptSecret {
+  key: FieldKey;
+  label: string;
+  /** Its place in the channel as `buildChannel` writes it: `['url']`, `['headers', 'Authorization']`. */
+  path: readonly string[];
+  headerId?: string;
+}
+
+/** Every secret of a channel the form would send as kept. */
+export function keptSecrets(channel: ChannelForm): KeptSecret[] {
+  const kept: KeptSecret[] = [];
+  const add = (field: string, label: string, secret: SecretField) => {
+    if (secret.kept) kept.push({ key: fieldKey.channel(channel.id, field), label, path: [field] });
+  };
+  switch (channel.type) {
+    case 'slack':
+      add('webhook_url', 'the webhook URL', channel.webhook_url);
+      break;
+    case 'webhook':
+      add('url', 'the URL', channel.url);
+      add('secret', 'the signing secret', channel.secret);
+      for (const header of channel.headers) {
+        if (header.value.kept) {
+          kept.push({
+            key: fieldKey.header(channel.id, header.id, 'value'),
+            label: `the ${header.name || 'header'} header`,
+            path: ['headers', header.name.trim()],
+            headerId: header.id,
+          });
+        }
+      }
+      break;
+    case 'email':
+      add('password', 'the password', channel.password);
+      break;
+  }
+  return kept;
+}
+
+export interface Built {
+  /** What `saveSettings` is sent: kept secrets as `SECRET_KEPT`. */
+  value: Json;
+  /** Fields whose text could not be read; the schema has not judged anything yet. */
+  errors: FieldErrors;
+}
+
+/**
+ * The form as settings, for `saveSettings`. What the form hides (start at login in `serve`) goes
+ * back as it was loaded.
+ */
+export function buildSettings(form: SettingsForm): Built {
+  const errors: FieldErrors = new Map();
+
+  const monitor: Json = {};
+  for (const key of MONITOR_KEYS) {
+    put(monitor, key, readDuration(form.monitor[key]), fieldKey.monitor(key), errors);
+  }
+  monitor.pipelines = form.overrides.map((row) => {
+    const override: Json = { pattern: row.pattern.trim() };
+    for (const field of ['stall_after', 'max_duration'] as const) {
+      put(override, field, readDuration(row[field]), fieldKey.override(row.id, field), errors);
+    }
+    return override;
+  });
+
+  const archive: Json = { enabled: form.archive.enabled };
+  for (const field of ['keep_days', 'max_gb'] as const) {
+    put(archive, field, readNumber(form.archive[field]), fieldKey.archive(field), errors);
+  }
+
+  const quiet = form.quiet;
+  const channelsList = listItems(quiet.channels);
+  const quietHours = quiet.enabled
+    ? {
+        from: quiet.from.trim(),
+        to: quiet.to.trim(),
+        ...(channelsList.length > 0 ? { channels: channelsList } : {}),
+        ...(quiet.except !== '' ? { except: quiet.except } : {}),
+      }
+    : null;
+
+  const channels: Json = {};
+  const names = new Map<string, string>();
+  for (const channel of form.channels) {
+    const name = channel.name.trim();
+    const nameKey = fieldKey.channel(channel.id, 'name');
+    const built = buildChannel(channel, errors);
+    if (name === '') {
+      errors.set(nameKey, 'a channel needs a name');
+      continue;
+    }
+    if (names.has(name)) {
+      errors.set(nameKey, 'another channel has this name');
+      continue;
+    }
+    names.set(name, channel.id);
+    Object.defineProperty(channels, name, {
+      value: built,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+
+  const alertsConfig = form.alerts_config.trim();
+  return {
+    value: {
+      sources: form.sources.map((source) => ({ name: source.name, db: source.db.trim() })),
+      monitor,
+      archive,
+      alerts_config: alertsConfig === '' ? null : alertsConfig,
+      quiet_hours: quietHours,
+      start_at_login: form.start_at_login,
+      channels,
+    },
+    errors,
+  };
+}
+
+/** The form with a row of `list` changed. */
+export function patchRow<T extends { id: string }>(list: T[], id: string, patch: Partial<T>): T[] {
+  return list.map((row) => (row.id === id ? { ...row, ...patch } : row));
+}
+
+/** The list with row `id` moved by `by` places. */
+export function moveRow<T extends { id: string }>(list: T[], id: string, by: number): T[] {
+  const from = list.findIndex((row) => row.id === id);
+  const to = from + by;
+  if (from < 0 || to < 0 || to >= list.length) return list;
+  const copy = [...list];
+  const [row] = copy.splice(from, 1);
+  copy.splice(to, 0, row as T);
+  return copy;
+}
+
+/** A name not yet taken by a channel: `base`, else `base-2`, `base-3`… */
+export function freeChannelName(form: SettingsForm, base: string): string {
+  const taken = new Set(form.channels.map((channel) => channel.name.trim()));
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n += 1) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+}
+
+/**
+ * A channel's type guessed from its name in alerts.yaml, for setting it up here; null when the
+ * name does not tell (a desktop channel cannot be set here at all).
+ */
+export function guessChannelType(name: string): ChannelType | null {
+  if (/slack/i.test(name)) return 'slack';
+  if (/mail|smtp/i.test(name)) return 'email';
+  if (/hook|http/i.test(name)) return 'webhook';
+  return null;
+}

@@ -1,0 +1,179 @@
+/**
+ * The databases watched: each a name (its folder of history and archives) and the orchestrator's
+ * SQLite file. In `serve` the one source it was started with, read-only.
+ */
+import { useState } from 'react';
+import type { SourceView } from '../../../../shared/api.ts';
+import { StatusBadge } from '../../components/status-badge.tsx';
+import { FieldError, TextField } from './fields.tsx';
+import { fieldKey } from './field-keys.ts';
+import { patchRow, rowId, type SourceRow } from './settings-form.ts';
+import type { SettingsEditor } from './use-settings-editor.ts';
+import { Panel } from './panel.tsx';
+
+function SourceState({ row, live }: { row: SourceRow; live: SourceView | undefined }) {
+  if (row.savedName === null) return <StatusBadge tone="muted">new</StatusBadge>;
+  if (row.name !== row.savedName) return <StatusBadge tone="muted">renamed</StatusBadge>;
+  if (!live) return <StatusBadge tone="muted">not running</StatusBadge>;
+  if (live.state === 'up') return <StatusBadge tone="succeeded">watching</StatusBadge>;
+  if (live.state === 'down') return <StatusBadge tone="failed">unreadable</StatusBadge>;
+  return <StatusBadge tone="pending">starting</StatusBadge>;
+}
+
+export function SourcesSection({
+  editor,
+  live,
+  readOnly,
+  transport,
+}: {
+  editor: SettingsEditor;
+  live: readonly SourceView[];
+  readOnly: boolean;
+  transport: 'ipc' | 'serve';
+}) {
+  const [added, setAdded] = useState<string | null>(null);
+  const form = editor.session?.form;
+  if (!form) return null;
+  const byName = new Map(live.map((source) => [source.name, source]));
+
+  if (readOnly) {
+    return (
+      <Panel id="sources" title="Sources" section="sources" transport={transport}>
+        <p className="set-lead">
+          <code>runwatch serve</code> watches the one database it was started with. To watch
+          another, start it again with <code>runwatch serve --db /path/to/orchestration.db</code>.
+        </p>
+        <table className="table set-table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Database</th>
+              <th scope="col">State</th>
+            </tr>
+          </thead>
+          <tbody>
+            {form.sources.map((row) => (
+              <tr key={row.id}>
+                <td>{row.name}</td>
+                <td className="mono set-path">{row.db}</td>
+                <td>
+                  <SourceState row={row} live={byName.get(row.name)} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Panel>
+    );
+  }
+
+  const set = (row: SourceRow, field: 'name' | 'db', value: string) =>
+    editor.change(fieldKey.source(row.id, field), (current) => ({
+      ...current,
+      sources: patchRow(current.sources, row.id, { [field]: value }),
+    }));
+
+  return (
+    <Panel id="sources" title="Sources" section="sources" transport={transport}>
+      <p className="set-lead">
+        The orchestration databases Runwatch watches. Enter the full path of each SQLite file; it is
+        only ever read. A source’s name is the folder its history and archives are kept in.
+      </p>
+      <table className="table set-table">
+        <thead>
+          <tr>
+            <th scope="col" className="set-col-name">
+              Name
+            </th>
+            <th scope="col">Database file</th>
+            <th scope="col" className="set-col-state">
+              State
+            </th>
+            <th scope="col" className="set-col-actions">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {form.sources.map((row, index) => {
+            const label = row.name || `source ${index + 1}`;
+            const renamed = row.savedName !== null && row.name !== row.savedName;
+            return (
+              <tr key={row.id}>
+                <td>
+                  <TextField
+                    fieldKey={fieldKey.source(row.id, 'name')}
+                    label={`Name of source ${index + 1}`}
+                    hiddenLabel
+                    value={row.name}
+                    placeholder="prod"
+                    autoFocus={added === row.id}
+                    error={editor.error(fieldKey.source(row.id, 'name'))}
+                    hint={
+                      renamed
+                        ? `Starts a new history; “${row.savedName}”’s stays on disk.`
+                        : undefined
+                    }
+                    onChange={(value) => set(row, 'name', value)}
+                  />
+                </td>
+                <td>
+                  <TextField
+                    fieldKey={fieldKey.source(row.id, 'db')}
+                    label={`Database file of ${label}`}
+                    hiddenLabel
+                    mono
+                    value={row.db}
+                    placeholder="/path/to/orchestration.db"
+                    error={editor.error(fieldKey.source(row.id, 'db'))}
+                    onChange={(value) => set(row, 'db', value)}
+                  />
+                </td>
+                <td>
+                  <SourceState row={row} live={byName.get(row.savedName ?? '')} />
+                </td>
+                <td className="set-row-actions">
+                  <button
+                    type="button"
+                    className="quiet set-remove"
+                    aria-label={`Remove source ${label}`}
+                    title={
+                      form.sources.length === 1
+                        ? 'At least one source is needed'
+                        : `Remove ${label}`
+                    }
+                    disabled={form.sources.length === 1}
+                    onClick={() =>
+                      editor.change(fieldKey.sources, (current) => ({
+                        ...current,
+                        sources: current.sources.filter((source) => source.id !== row.id),
+                      }))
+                    }
+                  >
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <FieldError fieldKey={fieldKey.sources} error={editor.error(fieldKey.sources)} />
+      <div className="set-footer">
+        <button
+          type="button"
+          onClick={() => {
+            const id = rowId('src');
+            setAdded(id);
+            editor.change([], (current) => ({
+              ...current,
+              sources: [...current.sources, { id, name: '', db: '', savedName: null }],
+            }));
+          }}
+        >
+          Add source
+        </button>
+      </div>
+    </Panel>
+  );
+}

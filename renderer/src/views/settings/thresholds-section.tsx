@@ -1,0 +1,237 @@
+/**
+ * When a run is judged stalled, late or overdue: the global thresholds as durations ("30m"), and
+ * per-pipeline overrides by glob, tried in order.
+ */
+import { useState } from 'react';
+import { TextField } from './fields.tsx';
+import { fieldKey } from './field-keys.ts';
+import {
+  MONITOR_KEYS,
+  moveRow,
+  patchRow,
+  rowId,
+  type MonitorKey,
+  type OverrideRow,
+} from './settings-form.ts';
+import type { SettingsEditor } from './use-settings-editor.ts';
+import { Panel } from './panel.tsx';
+
+/**
+ * Each threshold's label, what it does, and the built-in default (electron/core/monitor's
+ * DEFAULT_GLOBALS; the API does not give the values in effect).
+ */
+const THRESHOLDS: Record<MonitorKey, { label: string; hint: string; fallback: string }> = {
+  stall_after: {
+    label: 'Stalled after',
+    hint: 'A running run with no progress this long is stalled.',
+    fallback: '30m',
+  },
+  source_grace: {
+    label: 'Database down after',
+    hint: 'How long the database may be unreadable before a source_down alert.',
+    fallback: '1m',
+  },
+  stale_after: {
+    label: 'Stale after',
+    hint: 'A run first seen idle this long is recorded as stale, without alerts.',
+    fallback: '24h',
+  },
+  max_alert_age: {
+    label: 'Late after',
+    hint: 'Events found this long after they happened are marked late.',
+    fallback: '6h',
+  },
+  settle: {
+    label: 'Settle for',
+    hint: 'Wait this long before finishing a run on its steps alone.',
+    fallback: '0s',
+  },
+  poll: {
+    label: 'Check every',
+    hint: 'How often the database is read while runs are moving.',
+    fallback: '100ms',
+  },
+};
+
+export function ThresholdsSection({
+  editor,
+  transport,
+}: {
+  editor: SettingsEditor;
+  transport: 'ipc' | 'serve';
+}) {
+  const [added, setAdded] = useState<string | null>(null);
+  const form = editor.session?.form;
+  if (!form) return null;
+
+  const setOverride = (
+    row: OverrideRow,
+    field: 'pattern' | 'stall_after' | 'max_duration',
+    value: string,
+  ) =>
+    editor.change(fieldKey.override(row.id, field), (current) => ({
+      ...current,
+      overrides: patchRow(current.overrides, row.id, { [field]: value }),
+    }));
+  const move = (row: OverrideRow, by: number) =>
+    editor.change([], (current) => ({
+      ...current,
+      overrides: moveRow(current.overrides, row.id, by),
+    }));
+
+  return (
+    <Panel id="thresholds" title="Thresholds" section="monitor" transport={transport}>
+      <p className="set-lead">
+        Durations like <code>45s</code>, <code>30m</code> or <code>1h 30m</code>. An empty field
+        uses the <code>monitor:</code> section of alerts.yaml, else the default shown in grey.
+        {transport === 'serve' && (
+          <>
+            {' '}
+            A <code>--stall-after</code> or <code>--poll</code> given to serve beats these.
+          </>
+        )}
+      </p>
+      <div className="set-grid">
+        {MONITOR_KEYS.map((key) => {
+          const info = THRESHOLDS[key];
+          return (
+            <TextField
+              key={key}
+              fieldKey={fieldKey.monitor(key)}
+              label={info.label}
+              hint={info.hint}
+              value={form.monitor[key]}
+              placeholder={info.fallback}
+              error={editor.error(fieldKey.monitor(key))}
+              onChange={(value) =>
+                editor.change(fieldKey.monitor(key), (current) => ({
+                  ...current,
+                  monitor: { ...current.monitor, [key]: value },
+                }))
+              }
+            />
+          );
+        })}
+      </div>
+
+      <h3 className="set-subhead">Per pipeline</h3>
+      <p className="set-lead">
+        Pipelines by name, with <code>*</code> for any characters and <code>?</code> for one. For
+        each pipeline the first row that matches and sets a value wins; these rows come before
+        alerts.yaml’s <code>pipelines:</code>.
+      </p>
+      {form.overrides.length > 0 && (
+        <table className="table set-table">
+          <thead>
+            <tr>
+              <th scope="col">Pipelines</th>
+              <th scope="col">Stalled after</th>
+              <th scope="col">Overdue after</th>
+              <th scope="col" className="set-col-actions">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {form.overrides.map((row, index) => {
+              const label = row.pattern || `row ${index + 1}`;
+              return (
+                <tr key={row.id}>
+                  <td>
+                    <TextField
+                      fieldKey={fieldKey.override(row.id, 'pattern')}
+                      label={`Pipelines of override ${index + 1}`}
+                      hiddenLabel
+                      mono
+                      list="settings-pipelines"
+                      autoFocus={added === row.id}
+                      value={row.pattern}
+                      placeholder="train-*"
+                      error={editor.error(fieldKey.override(row.id, 'pattern'))}
+                      onChange={(value) => setOverride(row, 'pattern', value)}
+                    />
+                  </td>
+                  <td>
+                    <TextField
+                      fieldKey={fieldKey.override(row.id, 'stall_after')}
+                      label={`Stalled after, for ${label}`}
+                      hiddenLabel
+                      value={row.stall_after}
+                      placeholder="global"
+                      error={editor.error(fieldKey.override(row.id, 'stall_after'))}
+                      onChange={(value) => setOverride(row, 'stall_after', value)}
+                    />
+                  </td>
+                  <td>
+                    <TextField
+                      fieldKey={fieldKey.override(row.id, 'max_duration')}
+                      label={`Overdue after, for ${label}`}
+                      hiddenLabel
+                      value={row.max_duration}
+                      placeholder="never"
+                      error={editor.error(fieldKey.override(row.id, 'max_duration'))}
+                      onChange={(value) => setOverride(row, 'max_duration', value)}
+                    />
+                  </td>
+                  <td className="set-row-actions">
+                    <button
+                      type="button"
+                      className="quiet"
+                      aria-label={`Move ${label} up`}
+                      title="Move up"
+                      disabled={index === 0}
+                      onClick={() => move(row, -1)}
+                    >
+                      ↑
+                    </button>
+                    <button
+                      type="button"
+                      className="quiet"
+                      aria-label={`Move ${label} down`}
+                      title="Move down"
+                      disabled={index === form.overrides.length - 1}
+                      onClick={() => move(row, 1)}
+                    >
+                      ↓
+                    </button>
+                    <button
+                      type="button"
+                      className="quiet set-remove"
+                      aria-label={`Remove override ${label}`}
+                      onClick={() =>
+                        editor.change([], (current) => ({
+                          ...current,
+                          overrides: current.overrides.filter((other) => other.id !== row.id),
+                        }))
+                      }
+                    >
+                      Remove
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      <div className="set-footer">
+        <button
+          type="button"
+          onClick={() => {
+            const id = rowId('ov');
+            setAdded(id);
+            editor.change([], (current) => ({
+              ...current,
+              overrides: [
+                ...current.overrides,
+                { id, pattern: '', stall_after: '', max_duration: '' },
+              ],
+            }));
+          }}
+        >
+          Add pipeline override
+        </button>
+      </div>
+    </Panel>
+  );
+}

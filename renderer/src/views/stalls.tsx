@@ -1,0 +1,166 @@
+import { memo, useMemo } from 'react';
+import type { ActiveRunStatus } from '../../../shared/run-status.ts';
+import { FilterBar } from '../app/filter-bar.tsx';
+import { EmptyState } from '../components/empty-state.tsx';
+import { TickingTime } from '../components/ticking-time.tsx';
+import { localText } from '../format/time-text.ts';
+import { useDashboard } from '../state/dashboard-store.ts';
+import { filtersActive, NO_FILTERS } from '../state/filters.ts';
+import { routeHash, type Route } from '../state/route.ts';
+import { countRuns } from './overview-summary.ts';
+import { AcknowledgeButton } from './run-row-actions.tsx';
+import { runRoute, runRowKey } from './run-row-key.ts';
+import { SnoozeMenu } from './snooze-menu.tsx';
+import { stuckRuns } from './stalls-order.ts';
+import './stalls.css';
+
+const NO_RUNS: ActiveRunStatus[] = [];
+
+/** Runs that stopped making progress or run too long: how long, where, and what to do. */
+export function StallsView() {
+  const runs = useDashboard((state) => state.snapshot?.runs) ?? NO_RUNS;
+  const attention = useDashboard((state) => state.snapshot?.attention);
+  const filters = useDashboard((state) => state.filters);
+  const setFilters = useDashboard((state) => state.setFilters);
+  const navigate = useDashboard((state) => state.navigate);
+  const showSource = useDashboard((state) => (state.snapshot?.sources.length ?? 0) > 1);
+  // The status filter is about the active list; here every run is stuck by definition.
+  const stuck = useMemo(
+    () => stuckRuns(runs, attention ?? [], { ...filters, status: 'all' }),
+    [runs, attention, filters],
+  );
+  const counts = useMemo(() => countRuns(runs), [runs]);
+  const total = counts.stalled + counts.overdue;
+  const unacknowledged = stuck.filter((entry) => entry.needsAck).length;
+  const narrowed = filtersActive({ ...filters, status: 'all' });
+
+  return (
+    <section className="stalls" aria-labelledby="stalls-title">
+      <h2 className="view-title" id="stalls-title">
+        Stalls
+        <small>
+          {counts.stalled} stalled · {counts.overdue} overdue
+          {unacknowledged > 0 && ` · ${unacknowledged} not acknowledged`}
+        </small>
+      </h2>
+      <FilterBar />
+      {stuck.length > 0 ? (
+        <div className="panel st-panel">
+          <table className="table st-table" aria-label="Stalled and overdue runs">
+            <thead>
+              <tr>
+                <th scope="col">Run</th>
+                <th scope="col">Problem</th>
+                <th scope="col">Stuck for</th>
+                <th scope="col">Stuck at step</th>
+                <th scope="col">Idle</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {stuck.map((entry) => (
+                <StallRow
+                  key={runRowKey(entry.run)}
+                  run={entry.run}
+                  since={entry.since}
+                  needsAck={entry.needsAck}
+                  showSource={showSource}
+                  navigate={navigate}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <div className="panel">
+          {total > 0 && narrowed ? (
+            <EmptyState title="No stalled or overdue run matches the filters">
+              <p>
+                {total} stuck {total === 1 ? 'run is' : 'runs are'} hidden by the search and
+                filters.{' '}
+                <button type="button" className="link" onClick={() => setFilters(NO_FILTERS)}>
+                  Clear filters
+                </button>
+              </p>
+            </EmptyState>
+          ) : (
+            <EmptyState title="No stalled or overdue runs">
+              <p>
+                A running run is listed here when it makes no progress for its stall threshold, or
+                runs longer than its pipeline&rsquo;s maximum duration.
+              </p>
+            </EmptyState>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+const StallRow = memo(function StallRow({
+  run,
+  since,
+  needsAck,
+  showSource,
+  navigate,
+}: {
+  run: ActiveRunStatus;
+  since: string;
+  needsAck: boolean;
+  showSource: boolean;
+  navigate: (route: Route) => void;
+}) {
+  const route = runRoute({ source: run.source, run_id: run.run_id });
+  const open = () => navigate(route);
+  return (
+    <tr data-run-key={runRowKey(run)} className={needsAck ? 'st-row--open' : undefined}>
+      <td className="st-run">
+        <span className="st-pipeline">
+          {run.pipeline === '' ? <span className="muted">(no pipeline)</span> : run.pipeline}
+          {showSource && <span className="st-source"> · {run.source}</span>}
+        </span>
+        <a
+          className="mono"
+          href={routeHash(route)}
+          onClick={(event) => {
+            event.preventDefault();
+            open();
+          }}
+        >
+          {run.run_id}
+        </a>
+        {run.attempt > 1 && <span className="muted st-attempt">attempt {run.attempt}</span>}
+      </td>
+      <td>
+        <span className="st-problem">
+          {run.stalled_since !== null && <span className="badge badge--stalled">Stalled</span>}
+          {run.overdue_since !== null && <span className="badge badge--overdue">Overdue</span>}
+          {!needsAck && <span className="st-acked">acknowledged</span>}
+        </span>
+      </td>
+      <td className="st-num">
+        <TickingTime iso={since} format="since" />
+      </td>
+      <td className="st-step">
+        {run.current_step ?? <span className="muted">–</span>}{' '}
+        <span className="muted st-steps">
+          {run.steps_done}/{run.steps_total}
+        </span>
+      </td>
+      <td className="st-num" title={`Last progress ${localText(run.last_progress_at)}`}>
+        <TickingTime iso={run.last_progress_at} format="since" />
+      </td>
+      <td>
+        <div className="actions st-actions">
+          {needsAck ? <AcknowledgeButton source={run.source} runId={run.run_id} /> : null}
+          <SnoozeMenu source={run.source} pipeline={run.pipeline} runId={run.run_id} />
+          <button type="button" aria-label={`Open run ${run.run_id}`} onClick={open}>
+            Open
+          </button>
+        </div>
+      </td>
+    </tr>
+  );
+});

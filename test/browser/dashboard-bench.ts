@@ -1,0 +1,126 @@
+/**
+ * `npm run bench -- --only dashboard` runs this in a process of its own and reads the JSON it
+ * prints. The dashboard with 10,000 active runs in real Chromium, against `runwatch serve` on a real
+ * database: how long the Active list takes to first show, how long from a committed change in the
+ * database to the changed row on screen, and how many bytes the socket carries per single-run
+ * change against re-sending the whole snapshot (the baseline a polling UI would pay).
+ */
+import path from 'node:path';
+import type { Page, WebSocket } from 'playwright-core';
+import { build } from 'vite';
+import { launchBrowser } from '../support/chromium.ts';
+import { startDashboardServer } from '../support/dashboard-server.ts';
+import { insertManyRuns } from '../support/many-runs.ts';
+import type { DashboardBenchResult } from '../bench/dashboard-result.ts';
+import { distribution } from '../bench/stats.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+const PROBES = 8;
+const PROBE_STEPS = 80;
+
+/** Socket frames' sizes, by what they carried. */
+function countFrames(page: Page): { patches: number[]; snapshots: number[] } {
+  const frames = { patches: [] as number[], snapshots: [] as number[] };
+  page.on('websocket', (socket: WebSocket) => {
+    socket.on('framereceived', ({ payload }) => {
+      const text = typeof payload === 'string' ? payload : payload.toString('utf8');
+      const size = Buffer.byteLength(text);
+      if (text.startsWith('{"push":{"type":"patch"')) frames.patches.push(size);
+      else if (text.includes('"transport"') && text.includes('"runs"')) frames.snapshots.push(size);
+    });
+  });
+  return frames;
+}
+
+/** Milliseconds from navigation start until the list shows its rows. */
+async function firstRender(page: Page, url: string, runs: number): Promise<number> {
+  await page.goto(url);
+  const handle = await page.waitForFunction(
+    (rowCount) => {
+      const table = document.querySelector('[role="table"][aria-label="Active runs"]');
+      if (table?.getAttribute('aria-rowcount') !== String(rowCount)) return false;
+      return table.querySelector('[data-run-key]') !== null ? performance.now() : false;
+    },
+    runs + 1,
+    { polling: 'raf', timeout: 120_000 },
+  );
+  return (await handle.jsonValue()) as number;
+}
+
+const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+async function benchDashboard(quick: boolean): Promise<DashboardBenchResult> {
+  const runs = 10_000;
+  const changes = quick ? 60 : 300;
+  progress('dashboard: building the UI');
+  await build({ configFile: path.join(ROOT, 'vite.ui.config.ts'), logLevel: 'warn' });
+  const server = await startDashboardServer({ args: ['--stall-after', '6h'] });
+  const browser = await launchBrowser();
+  try {
+    const old = new Date(Date.now() - 60_000).toISOString();
+    insertManyRuns(server.db, runs - PROBES, { startedAt: old });
+    // Started last, so they sort first and are on screen: each step they finish is a change.
+    const probes = insertManyRuns(server.db, PROBES, { prefix: 'probe', steps: PROBE_STEPS });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const frames = countFrames(page);
+    await page.goto(server.url);
+    const active = new URL('/#/active', server.origin).href;
+
+    progress(`dashboard: first render of ${runs} runs`);
+    const renders: number[] = [];
+    for (let i = 0; i < (quick ? 3 : 7); i++) {
+      await page.goto('about:blank');
+      renders.push(await firstRender(page, active, runs));
+    }
+    const snapshotBytes = frames.snapshots.at(-1) ?? Number.NaN;
+
+    progress(`dashboard: ${changes} single-run changes, database to screen`);
+    const latencies: number[] = [];
+    const patchBytesBefore = frames.patches.reduce((sum, size) => sum + size, 0);
+    for (let i = 0; i < changes; i++) {
+      const runId = probes[i % PROBES] as string;
+      const done = Math.floor(i / PROBES) + 1;
+      const key = `${path.basename(server.db.file, '.db')}/${runId}`;
+      await page.evaluate(
+        ({ key, done }) => {
+          const row = document.querySelector(`[data-run-key="${key}"]`);
+          const bar = row?.querySelector('[role="progressbar"]');
+          if (!bar) throw new Error(`row ${key} is not on screen`);
+          (window as unknown as { seen: Promise<number> }).seen = new Promise((resolve) => {
+            const observer = new MutationObserver(() => {
+              const now = document.querySelector(`[data-run-key="${key}"] [role="progressbar"]`);
+              if (now?.getAttribute('aria-valuenow') === String(done)) {
+                observer.disconnect();
+                resolve(Date.now());
+              }
+            });
+            observer.observe(document.body, { subtree: true, attributes: true, childList: true });
+          });
+        },
+        { key, done },
+      );
+      const written = Date.now();
+      server.db.db.transaction(() => {
+        server.db.setStep(runId, `step-${done}`, { status: 'succeeded' });
+        server.db.setStep(runId, `step-${done + 1}`, { status: 'running' });
+      })();
+      const seen = await page.evaluate(() => (window as unknown as { seen: Promise<number> }).seen);
+      latencies.push(seen - written);
+    }
+    // Let the last patch arrive before counting.
+    await page.waitForTimeout(500);
+    const patchBytes = frames.patches.reduce((sum, size) => sum + size, 0) - patchBytesBefore;
+    return {
+      runs,
+      firstRenderMs: distribution(renders),
+      changeToScreenMs: distribution(latencies),
+      bytes: { perChange: patchBytes / changes, snapshot: snapshotBytes, changes },
+    };
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+process.stdout.write(`${JSON.stringify(await benchDashboard(process.argv.includes('--quick')))}\n`);

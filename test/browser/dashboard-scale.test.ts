@@ -1,0 +1,82 @@
+/**
+ * Ten thousand active runs: the list draws only what is on screen, scrolls to the last run, and a
+ * change to one run changes that row on screen and no other.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { launchBrowser, openPage } from '../support/browser.ts';
+import { startDashboardServer } from '../support/dashboard-server.ts';
+import { insertManyRuns } from '../support/many-runs.ts';
+
+const RUNS = 10_000;
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the Active runs list with 10,000 runs', () => {
+  it('renders, scrolls, and redraws only the row that changed', async () => {
+    const server = await startDashboardServer({ args: ['--stall-after', '1h'] });
+    onTestFinished(() => server.stop());
+    const ids = insertManyRuns(server.db, RUNS);
+    const page = await openPage(browser, server.url);
+    await page.goto(new URL('#/active', page.url()).href);
+
+    const table = page.getByRole('table', { name: 'Active runs' });
+    await expect
+      .poll(() => table.getAttribute('aria-rowcount'), { timeout: 60_000 })
+      .toBe(String(RUNS + 1));
+    const drawn = await table.locator('[data-run-key]').count();
+    expect(drawn).toBeGreaterThan(5);
+    expect(drawn).toBeLessThan(200);
+
+    // A row on screen, watched for changes to anything but the times that count on by themselves.
+    const target = await table.locator('[data-run-key]').nth(3).getAttribute('data-run-key');
+    const runId = target?.split('/')[1] ?? '';
+    expect(ids).toContain(runId);
+    await page.evaluate(() => {
+      const changed = new Set<string>();
+      const observer = new MutationObserver((records) => {
+        for (const record of records) {
+          const node =
+            record.target instanceof Element ? record.target : record.target.parentElement;
+          if (node === null || node.closest('time[data-ticking]')) continue;
+          changed.add(node.closest('[data-run-key]')?.getAttribute('data-run-key') ?? 'outside');
+        }
+      });
+      const list = document.querySelector('[role="table"][aria-label="Active runs"]');
+      if (list === null) throw new Error('no list');
+      observer.observe(list, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+        attributes: true,
+      });
+      (window as unknown as { changedRows: Set<string> }).changedRows = changed;
+    });
+
+    server.db.setStep(runId, 'step-1', { status: 'succeeded' });
+    server.db.setStep(runId, 'step-2', { status: 'running' });
+    const row = table.locator(`[data-run-key="${target}"]`);
+    await expect.poll(() => row.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('1');
+    const changed = await page.evaluate(() => [
+      ...(window as unknown as { changedRows: Set<string> }).changedRows,
+    ]);
+    expect(changed).toEqual([target]);
+
+    // To the end of the list and the last run in it.
+    await table.focus();
+    await page.keyboard.press('End');
+    const last = `orders/${ids.at(-1)}`;
+    await expect
+      .poll(async () => {
+        await table.evaluate((element) => element.scrollTo(0, element.scrollHeight));
+        return table.locator(`[data-run-key="${last}"]`).count();
+      })
+      .toBe(1);
+  });
+});
