@@ -28,6 +28,8 @@ export default defineConfig({
           pool: 'forks',
           // Each file drives its own Chromium and `runwatch serve`: two at a time at most.
           maxWorkers: 2,
+          // What a user would see soon; how soon is the benchmark's to measure, not a test's.
+          expect: { poll: { timeout: 15_000, interval: 50 } },
         },
       },
     ],

@@ -16,6 +16,7 @@ const REQUESTS: Record<RequestName, true> = {
   pipelineHistory: true,
   alertHistory: true,
   openArchiveFolder: true,
+  chooseDatabase: true,
   showRunFile: true,
   listSilences: true,
   addSilence: true,

@@ -75,6 +75,8 @@ export const REQUESTS = {
     })
     .strict(),
   openArchiveFolder: z.object({ source: name }).strict(),
+  /** The app's file dialog, to pick a database for a new source; `serve` has none. */
+  chooseDatabase: z.object({}).strict(),
   showRunFile: z
     .object({
       source: name,
@@ -268,6 +270,8 @@ export interface Results {
   alertHistory: Page<DeliveryView>;
   /** `download` in `serve`: where the browser fetches what the app would open. */
   openArchiveFolder: { opened: boolean };
+  /** Null when the user closed the dialog without choosing. */
+  chooseDatabase: { path: string | null };
   showRunFile: { shown: true } | { download: string };
   listSilences: SilenceView[];
   addSilence: SilenceView;

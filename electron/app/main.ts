@@ -49,6 +49,7 @@ import { installQuitSequence } from './quit-sequence.ts';
 import { startAtLogin } from './start-at-login.ts';
 import { TrayService } from './tray-service.ts';
 import { AppWindows } from './windows.ts';
+import { chooseDatabase } from './choose-database.ts';
 
 /** The appId of electron-builder.yml: Windows shows notifications only for a declared id. */
 const APP_ID = 'dev.runwatch.app';
@@ -152,7 +153,11 @@ async function start(): Promise<void> {
   const api = new ApiService({
     sources: watched.sources,
     transport: 'ipc',
-    files: desktopFiles(shell, () => watched.sources.map((source) => source.session.dataDir)),
+    files: desktopFiles(
+      shell,
+      () => watched.sources.map((source) => source.session.dataDir),
+      chooseDatabase,
+    ),
     channels: { desktop: notifier },
     settings: {
       store: settingsStore,

@@ -2,19 +2,12 @@
  * A failed run's alert as the Alerts view shows it, with each channel's delivery: a webhook
  * receiver on 127.0.0.1 that answers 500 shows as retrying, then as sent once it recovers.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { launchBrowser, openPage } from '../support/browser.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { browserPerFile } from '../support/browser.ts';
 import { startDashboardServer } from '../support/dashboard-server.ts';
-import { HookServer } from '../support/hook-server.ts';
+import { HookServer, webhookAlertsYaml } from '../support/hook-server.ts';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const openPage = browserPerFile();
 
 describe('the Alerts view', () => {
   it('shows a failing delivery as retrying, then as sent when the receiver recovers', async () => {
@@ -22,24 +15,14 @@ describe('the Alerts view', () => {
     onTestFinished(() => hook.stop());
     hook.answers = Array.from({ length: 1_000 }, () => ({ status: 500 }));
     const server = await startDashboardServer({
-      config: [
-        'channels:',
-        '  ops:',
-        '    type: webhook',
-        `    url: ${hook.url('/hooks/runwatch')}`,
-        'rules:',
-        '  - name: run-failed',
-        '    match: { type: run_completed, outcome: failed }',
-        '    severity: critical',
-        '    channels: [ops]',
+      config: webhookAlertsYaml(hook.url('/hooks/runwatch'), 'ops', [
         'defaults:',
         '  group_window: 0s',
         '  retry: { first: 1s, factor: 1, max: 1s }',
-        '',
-      ].join('\n'),
+      ]),
     });
     onTestFinished(() => server.stop());
-    const page = await openPage(browser, server.url);
+    const page = await openPage(server.url);
     await page.goto(new URL('#/alerts', page.url()).href);
 
     server.db.insertRun({

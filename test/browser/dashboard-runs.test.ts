@@ -5,24 +5,18 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { launchBrowser, openPage } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { browserPerFile } from '../support/browser.ts';
 import { startDashboardServer } from '../support/dashboard-server.ts';
 import { readZip } from '../support/zip-contents.ts';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const openPage = browserPerFile();
 
 async function served(args: string[] = []) {
   const server = await startDashboardServer({ args });
   onTestFinished(() => server.stop());
-  const page = await openPage(browser, server.url);
+  const page = await openPage(server.url);
   return { server, page };
 }
 

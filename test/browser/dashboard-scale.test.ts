@@ -2,28 +2,21 @@
  * Ten thousand active runs: the list draws only what is on screen, scrolls to the last run, and a
  * change to one run changes that row on screen and no other.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { launchBrowser, openPage } from '../support/browser.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { browserPerFile } from '../support/browser.ts';
 import { startDashboardServer } from '../support/dashboard-server.ts';
 import { insertManyRuns } from '../support/many-runs.ts';
 
 const RUNS = 10_000;
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const openPage = browserPerFile();
 
 describe('the Active runs list with 10,000 runs', () => {
   it('renders, scrolls, and redraws only the row that changed', async () => {
     const server = await startDashboardServer({ args: ['--stall-after', '1h'] });
     onTestFinished(() => server.stop());
     const ids = insertManyRuns(server.db, RUNS);
-    const page = await openPage(browser, server.url);
+    const page = await openPage(server.url);
     await page.goto(new URL('#/active', page.url()).href);
 
     const table = page.getByRole('table', { name: 'Active runs' });

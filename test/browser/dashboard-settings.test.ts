@@ -4,19 +4,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { launchBrowser, openPage } from '../support/browser.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { browserPerFile } from '../support/browser.ts';
 import { startDashboardServer } from '../support/dashboard-server.ts';
 import { HookServer } from '../support/hook-server.ts';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const openPage = browserPerFile();
 
 describe('the Settings view', () => {
   it('tests a webhook as entered, refuses an invalid URL inline, and saves a valid one', async () => {
@@ -25,7 +18,7 @@ describe('the Settings view', () => {
     const server = await startDashboardServer();
     onTestFinished(() => server.stop());
     const settingsFile = path.join(server.dataDir, 'settings.json');
-    const page = await openPage(browser, server.url);
+    const page = await openPage(server.url);
     await page.goto(new URL('#/settings', page.url()).href);
 
     await page.getByRole('button', { name: 'Add Webhook' }).click();

@@ -5,23 +5,17 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { launchBrowser, openPage } from '../support/browser.ts';
-import { HookServer } from '../support/hook-server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { browserPerFile } from '../support/browser.ts';
+import { HookServer, webhookAlertsYaml } from '../support/hook-server.ts';
 import { tempDir } from '../support/orchestration-db.ts';
 import { ROOT, runwatch } from '../support/processes.ts';
 import { waitFor } from '../support/wait.ts';
 
 const OUT = path.join(ROOT, 'test-results', 'screenshots');
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const openPage = browserPerFile();
 
 async function shoot(page: Page, name: string): Promise<void> {
   // Times and badges settle once the view has drawn its data.
@@ -38,22 +32,12 @@ describe('screenshots of the demo', () => {
     const config = path.join(dir, 'alerts.yaml');
     fs.writeFileSync(
       config,
-      [
-        'channels:',
-        '  ops-hook:',
-        '    type: webhook',
-        `    url: ${hook.url('/hooks/runwatch')}`,
-        'rules:',
-        '  - name: run-failed',
-        '    match: { type: run_completed, outcome: failed }',
-        '    severity: critical',
-        '    channels: [ops-hook]',
+      webhookAlertsYaml(hook.url('/hooks/runwatch'), 'ops-hook', [
         '  - name: run-stalled',
         '    match: { type: [run_stalled, run_overdue] }',
         '    severity: warning',
         '    channels: [ops-hook]',
-        '',
-      ].join('\n'),
+      ]),
     );
     const child = runwatch([
       'serve',
@@ -77,7 +61,7 @@ describe('screenshots of the demo', () => {
     );
 
     for (const scheme of ['light', 'dark'] as const) {
-      const page = await openPage(browser, url, { colorScheme: scheme, width: 1280, height: 820 });
+      const page = await openPage(url, { colorScheme: scheme, width: 1280, height: 820 });
       const suffix = scheme === 'dark' ? '-dark' : '';
       // Wait until the demo has failed a run and stalled another.
       const attention = page.getByRole('list', { name: 'Needs attention' });

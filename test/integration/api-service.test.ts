@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SECRET_KEPT, type Patch, type PushMessage, type Results } from '../../shared/api.ts';
 import { defaultSettings } from '../../shared/settings.ts';
 import { ApiService } from '../../electron/core/api/api-service.ts';
@@ -11,25 +11,13 @@ import { SourceSession } from '../../electron/core/session/source-session.ts';
 import { plainCipher } from '../../electron/core/settings/secret-cipher.ts';
 import { SettingsStore } from '../../electron/core/settings/settings-store.ts';
 import { systemClock } from '../../electron/core/time/clock.ts';
-import { FakeDesktop } from '../support/alert-harness.ts';
+import { FAILED_RUN_TO_DESKTOP, FakeDesktop } from '../support/alert-harness.ts';
+import { cleanupAfterEach } from '../support/cleanup.ts';
 import { HookServer } from '../support/hook-server.ts';
 import { isoNow, OrchestrationDb, tempDir } from '../support/orchestration-db.ts';
 import { waitFor } from '../support/wait.ts';
 
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-
-const CONFIG = `
-channels:
-  desktop: { type: desktop }
-rules:
-  - name: run-failed
-    match: { type: run_completed, outcome: failed }
-    severity: critical
-    channels: [desktop]
-`;
+const cleanup = cleanupAfterEach();
 
 function running(orch: OrchestrationDb, runId: string, pipeline: string): void {
   orch.insertRun({
@@ -52,7 +40,7 @@ function setup(transport: 'ipc' | 'serve' = 'ipc') {
     const db = path.join(dir, `${name}.db`);
     const orch = new OrchestrationDb(db);
     cleanup.push(() => orch.close());
-    const config = parseConfig(CONFIG, path.join(dir, 'alerts.yaml'), { env: {} });
+    const config = parseConfig(FAILED_RUN_TO_DESKTOP, path.join(dir, 'alerts.yaml'), { env: {} });
     const session = SourceSession.open({
       name,
       dbPath: db,

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SECRET_KEPT, type PushMessage, type Results } from '../../shared/api.ts';
 import { defaultSettings } from '../../shared/settings.ts';
 import { ApiService, type SettingsAccess } from '../../electron/core/api/api-service.ts';
@@ -15,14 +15,12 @@ import { settingsLayers } from '../../electron/core/settings/settings-layers.ts'
 import { SettingsStore } from '../../electron/core/settings/settings-store.ts';
 import { systemClock } from '../../electron/core/time/clock.ts';
 import { FakeDesktop } from '../support/alert-harness.ts';
+import { cleanupAfterEach } from '../support/cleanup.ts';
 import { HookServer } from '../support/hook-server.ts';
 import { OrchestrationDb, tempDir } from '../support/orchestration-db.ts';
 import { waitFor } from '../support/wait.ts';
 
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 /** A slack channel whose variable is unset: inactive until the settings window gives it a URL. */
 const CONFIG = `

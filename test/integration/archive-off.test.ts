@@ -1,33 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunwatchEvent } from '../../shared/events.ts';
 import { parseConfig } from '../../electron/core/config/config-file.ts';
 import { streamLogger } from '../../electron/core/log.ts';
 import { resolveMonitorSettings } from '../../electron/core/monitor/monitor-settings.ts';
 import type { RunReport } from '../../electron/core/report/run-report.ts';
 import { SourceSession } from '../../electron/core/session/source-session.ts';
-import { FakeDesktop } from '../support/alert-harness.ts';
+import { FAILED_RUN_TO_DESKTOP, FakeDesktop } from '../support/alert-harness.ts';
+import { cleanupAfterEach } from '../support/cleanup.ts';
 import { OrchestrationDb, tempDir } from '../support/orchestration-db.ts';
 import { killedAfterEach, runwatch } from '../support/processes.ts';
 import { waitFor } from '../support/wait.ts';
 import { readZip } from '../support/zip-contents.ts';
 
 const track = killedAfterEach();
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-
-const CONFIG = `
-channels:
-  desktop: { type: desktop }
-rules:
-  - name: run-failed
-    match: { type: run_completed, outcome: failed }
-    severity: critical
-    channels: [desktop]
-`;
+const cleanup = cleanupAfterEach();
 
 /** A source watched as `watch`, `serve` and the app watch it, with what it publishes and logs. */
 class Watched {
@@ -40,7 +28,7 @@ class Watched {
       name: 'orch',
       dbPath: db,
       dataDir,
-      config: parseConfig(CONFIG, path.join(dataDir, 'alerts.yaml'), { env: {} }),
+      config: parseConfig(FAILED_RUN_TO_DESKTOP, path.join(dataDir, 'alerts.yaml'), { env: {} }),
       reload: null,
       settings: resolveMonitorSettings({ flags: { poll: 20 } }),
       channels: { desktop: new FakeDesktop() },

@@ -5,7 +5,8 @@
  * folder event to wake the monitor). Existing tests stall runs present before the first read.
  */
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterEach } from '../support/cleanup.ts';
 import { MonitorHarness, type HarnessOptions } from '../support/monitor-harness.ts';
 import { OrchestrationDb, tempDir } from '../support/orchestration-db.ts';
 import { killedAfterEach, runwatch, type Child } from '../support/processes.ts';
@@ -14,10 +15,7 @@ import { waitFor } from '../support/wait.ts';
 /** Generous: the deadlines are a few seconds; a loaded CI machine may be slow to run timers. */
 const WAIT_MS = 30_000;
 
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 function harnessOn(file: string, options: HarnessOptions): MonitorHarness {
   const harness = new MonitorHarness(file, options);

@@ -1,19 +1,17 @@
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunwatchEvent } from '../../shared/events.ts';
 import { EventBus } from '../../electron/core/events/event-bus.ts';
 import { streamLogger } from '../../electron/core/log.ts';
 import { Monitor } from '../../electron/core/monitor/monitor.ts';
 import { resolveMonitorSettings } from '../../electron/core/monitor/monitor-settings.ts';
 import { StateStore } from '../../electron/core/store/state-store.ts';
+import { cleanupAfterEach } from '../support/cleanup.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { OrchestrationDb, tempDir } from '../support/orchestration-db.ts';
 
 const MIN = 60_000;
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 /** The real monitor on a real database, on a clock the test moves (and puts to sleep). */
 function setup() {

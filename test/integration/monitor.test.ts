@@ -1,15 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterEach } from '../support/cleanup.ts';
 import { MonitorHarness } from '../support/monitor-harness.ts';
 import { isoNow, OrchestrationDb, tempDir } from '../support/orchestration-db.ts';
 import { writer } from '../support/processes.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 function setup(
   options: ConstructorParameters<typeof MonitorHarness>[1] = {},

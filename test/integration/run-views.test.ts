@@ -1,14 +1,12 @@
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunViewChanges } from '../../electron/core/monitor/run-views.ts';
+import { cleanupAfterEach } from '../support/cleanup.ts';
 import { MonitorHarness } from '../support/monitor-harness.ts';
 import { OrchestrationDb, tempDir } from '../support/orchestration-db.ts';
 import { waitFor } from '../support/wait.ts';
 
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 function running(orch: OrchestrationDb, runId: string, pipeline = 'etl'): void {
   orch.insertRun({

@@ -12,27 +12,17 @@ import type { ApiEndpoint } from '../../electron/core/api/api-endpoint.ts';
 import { MAX_BUFFERED_BYTES } from '../../electron/core/serve/api-connection.ts';
 import { socketApiClient, type Connection } from '../../renderer/src/api/socket-api-client.ts';
 import { SnapshotSync } from '../../renderer/src/state/snapshot-sync.ts';
+import { activeRun } from '../support/active-run.ts';
 import { signIn, startServe } from '../support/serve-harness.ts';
 import { waitFor } from '../support/wait.ts';
 
+/** A run `stepsDone` steps in; `note` pads its current step's name to make a patch bulky. */
 function run(runId: string, stepsDone: number, note = ''): ActiveRunStatus {
-  return {
-    source: 'orders',
-    pipeline: 'etl',
-    run_id: runId,
-    attempt: 1,
-    status: 'running',
+  return activeRun(runId, {
     steps_done: stepsDone,
     steps_total: 100,
     current_step: `step-${stepsDone}${note}`,
-    started_at: '2026-01-01T00:00:00.000Z',
-    elapsed_s: 1,
-    last_progress_at: '2026-01-01T00:00:00.000Z',
-    idle_s: 0,
-    stalled_since: null,
-    overdue_since: null,
-    stale: false,
-  };
+  });
 }
 
 /** A core that numbers its patches and answers `snapshot` with the runs as they stand. */

@@ -1,16 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventDraft } from '../../shared/events.ts';
 import { STATE_DB, StateStore } from '../../electron/core/store/state-store.ts';
 import { WalCheckpointer } from '../../electron/core/store/wal-checkpointer.ts';
+import { cleanupAfterEach } from '../support/cleanup.ts';
 import { tempDir } from '../support/orchestration-db.ts';
 
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 /** Run events with a sizeable body, so a few hundred fill many pages. */
 function drafts(count: number, from: number): EventDraft[] {

@@ -28,6 +28,17 @@ export class FakeDesktop implements DesktopNotifier {
 
 export const SOURCE = 'orchestration';
 
+/** An alerts.yaml that sends a failed run to the desktop as critical, and nothing else. */
+export const FAILED_RUN_TO_DESKTOP = `
+channels:
+  desktop: { type: desktop }
+rules:
+  - name: run-failed
+    match: { type: run_completed, outcome: failed }
+    severity: critical
+    channels: [desktop]
+`;
+
 /**
  * One source's alert engine over a real state.db, with a fake clock the test moves and a real
  * network: what the monitor would commit is recorded with `emit`, as a monitor cycle does.

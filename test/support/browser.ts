@@ -1,8 +1,13 @@
 /** Pages of the dashboard in real Chromium, for the browser tests. */
 import type { Browser, Page } from 'playwright-core';
-import { onTestFinished } from 'vitest';
+import { afterAll, beforeAll, onTestFinished } from 'vitest';
+import { launchBrowser } from './chromium.ts';
 
-export { launchBrowser } from './chromium.ts';
+export interface PageOptions {
+  colorScheme?: 'light' | 'dark';
+  width?: number;
+  height?: number;
+}
 
 /**
  * A fresh page on `url`, closed when the test ends. Errors the page throws fail the test at its
@@ -11,7 +16,7 @@ export { launchBrowser } from './chromium.ts';
 export async function openPage(
   browser: Browser,
   url: string,
-  options: { colorScheme?: 'light' | 'dark'; width?: number; height?: number } = {},
+  options: PageOptions = {},
 ): Promise<Page> {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1280, height: options.height ?? 860 },
@@ -26,4 +31,22 @@ export async function openPage(
   });
   await page.goto(url);
   return page;
+}
+
+/**
+ * One Chromium for the tests of a file, launched before the first and closed after the last;
+ * what it returns opens a page in it, as `openPage` does.
+ */
+export function browserPerFile(): (url: string, options?: PageOptions) => Promise<Page> {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return (url, options) => {
+    if (browser === undefined) throw new Error('Chromium is not launched yet');
+    return openPage(browser, url, options);
+  };
 }

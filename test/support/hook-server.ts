@@ -71,3 +71,24 @@ export class HookServer {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
+
+/**
+ * An alerts.yaml whose one channel, `channel`, is a webhook posting to `url`, with the rule
+ * `run-failed` sending it each failed run as critical. `more` lines follow that rule: further
+ * rules, or a `defaults:` section.
+ */
+export function webhookAlertsYaml(url: string, channel: string, more: string[] = []): string {
+  return [
+    'channels:',
+    `  ${channel}:`,
+    '    type: webhook',
+    `    url: ${url}`,
+    'rules:',
+    '  - name: run-failed',
+    '    match: { type: run_completed, outcome: failed }',
+    '    severity: critical',
+    `    channels: [${channel}]`,
+    ...more,
+    '',
+  ].join('\n');
+}

@@ -1,33 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { AttentionItem } from '../../shared/attention.ts';
-import type { ActiveRunStatus } from '../../shared/run-status.ts';
 import { TrayService } from '../../electron/app/tray-service.ts';
 import type { TrayAction } from '../../electron/core/tray/menu-actions.ts';
 import type { SourceView } from '../../electron/core/tray/source-view.ts';
+import { activeRun } from '../support/active-run.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { FakeImage, FakeMenu, FakeTray } from '../support/fake-electron.ts';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-function run(runId: string, now: number): ActiveRunStatus {
-  return {
-    source: 'etl',
-    pipeline: 'etl',
-    run_id: runId,
-    attempt: 1,
-    status: 'running',
-    steps_done: 1,
-    steps_total: 4,
-    current_step: 'load',
-    started_at: new Date(now - 5 * 60_000).toISOString(),
-    elapsed_s: 300,
-    last_progress_at: new Date(now).toISOString(),
-    idle_s: 0,
-    stalled_since: null,
-    overdue_since: null,
-    stale: false,
-  };
-}
 
 function failed(runId: string, now: number): AttentionItem {
   return {
@@ -107,7 +87,7 @@ describe('TrayService', () => {
     expect(tray.menus).toHaveLength(1);
     expect(tray.images).toHaveLength(1);
 
-    source.runs = [run('etl-0001', clock.now())];
+    source.runs = [activeRun('etl-0001', { source: 'etl' })];
     service.refresh();
     clock.advance(1_000);
     expect(tray.menus).toHaveLength(2);
@@ -126,7 +106,9 @@ describe('TrayService', () => {
     service.refresh();
     expect(reads()).toBe(before + 1);
     for (let i = 0; i < 50; i++) {
-      source.runs = Array.from({ length: (i % 3) + 1 }, (_, n) => run(`etl-${n}`, clock.now()));
+      source.runs = Array.from({ length: (i % 3) + 1 }, (_, n) =>
+        activeRun(`etl-${n}`, { source: 'etl' }),
+      );
       service.refresh();
     }
     expect(reads()).toBe(before + 1);

@@ -19,6 +19,8 @@ class FakeShell implements FileShell {
   }
 }
 
+const noDialog = () => Promise.resolve(null);
+
 let dataDir: string;
 let elsewhere: string;
 let shell: FakeShell;
@@ -38,7 +40,7 @@ beforeEach(() => {
 
 describe('desktopFiles', () => {
   it('opens a folder inside a watched data dir, and says whether the shell could', async () => {
-    const files = desktopFiles(shell, () => [dataDir]);
+    const files = desktopFiles(shell, () => [dataDir], noDialog);
     expect(await files.openFolder?.(path.join(dataDir, 'archive'))).toBe(true);
     shell.failure = 'no file manager';
     expect(await files.openFolder?.(path.join(dataDir, 'archive'))).toBe(false);
@@ -46,14 +48,14 @@ describe('desktopFiles', () => {
   });
 
   it('shows a file Runwatch wrote, selected in its folder', async () => {
-    const files = desktopFiles(shell, () => [dataDir]);
+    const files = desktopFiles(shell, () => [dataDir], noDialog);
     const zip = path.join(dataDir, 'archive', 'run-1.zip');
     await expect(files.showFile(zip)).resolves.toEqual({ shown: true });
     expect(shell.shown).toEqual([zip]);
   });
 
   it('hands nothing outside the data dirs to the shell, through a symlink neither', async () => {
-    const files = desktopFiles(shell, () => [dataDir]);
+    const files = desktopFiles(shell, () => [dataDir], noDialog);
     expect(await files.openFolder?.(elsewhere)).toBe(false);
     expect(await files.openFolder?.(path.join(dataDir, 'reports', 'out'))).toBe(false);
     expect(await files.openFolder?.(path.join(dataDir, '..', '..', 'home'))).toBe(false);
@@ -65,5 +67,16 @@ describe('desktopFiles', () => {
     ).rejects.toThrow(/only files Runwatch wrote/);
     expect(shell.opened).toEqual([]);
     expect(shell.shown).toEqual([]);
+  });
+
+  it("offers the dialog's choice, or nothing when it was cancelled", async () => {
+    const answers = ['/data/orders.db', null];
+    const files = desktopFiles(
+      shell,
+      () => [dataDir],
+      () => Promise.resolve(answers.shift() ?? null),
+    );
+    expect(await files.chooseDatabase?.()).toBe('/data/orders.db');
+    expect(await files.chooseDatabase?.()).toBeNull();
   });
 });

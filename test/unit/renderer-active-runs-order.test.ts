@@ -2,27 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ActiveRunStatus } from '../../shared/run-status.ts';
 import { NO_FILTERS } from '../../renderer/src/state/filters.ts';
 import { orderActiveRuns } from '../../renderer/src/views/active-runs-order.ts';
-
-function run(runId: string, change: Partial<ActiveRunStatus> = {}): ActiveRunStatus {
-  return {
-    source: 'orders',
-    pipeline: 'etl',
-    run_id: runId,
-    attempt: 1,
-    status: 'running',
-    steps_done: 0,
-    steps_total: 4,
-    current_step: null,
-    started_at: '2026-01-01T10:00:00.000Z',
-    elapsed_s: 0,
-    last_progress_at: '2026-01-01T10:00:00.000Z',
-    idle_s: 0,
-    stalled_since: null,
-    overdue_since: null,
-    stale: false,
-    ...change,
-  };
-}
+import { activeRun as run } from '../support/active-run.ts';
 
 const ids = (runs: ActiveRunStatus[]) => runs.map((r) => r.run_id);
 

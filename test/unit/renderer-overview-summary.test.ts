@@ -9,26 +9,10 @@ import {
   countSources,
   orderAttention,
 } from '../../renderer/src/views/overview-summary.ts';
+import { activeRun } from '../support/active-run.ts';
 
 function run(change: Partial<ActiveRunStatus>): ActiveRunStatus {
-  return {
-    source: 'orders',
-    pipeline: 'etl',
-    run_id: 'r',
-    attempt: 1,
-    status: 'running',
-    steps_done: 0,
-    steps_total: 1,
-    current_step: null,
-    started_at: null,
-    elapsed_s: null,
-    last_progress_at: '2026-01-01T00:00:00.000Z',
-    idle_s: 0,
-    stalled_since: null,
-    overdue_since: null,
-    stale: false,
-    ...change,
-  };
+  return activeRun('r', change);
 }
 
 function item(kind: AttentionItem['kind'], runId: string, since: string): AttentionItem {

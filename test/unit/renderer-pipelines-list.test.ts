@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ActiveRunStatus } from '../../shared/run-status.ts';
 import { listPipelines } from '../../renderer/src/views/pipelines-list.ts';
+import { activeRun } from '../support/active-run.ts';
 
 function active(source: string, pipeline: string, runId: string): ActiveRunStatus {
-  return {
-    source,
-    pipeline,
-    run_id: runId,
-    attempt: 1,
-    status: 'running',
-    steps_done: 0,
-    steps_total: 3,
-    current_step: null,
-    started_at: null,
-    elapsed_s: null,
-    last_progress_at: '2026-03-01T10:00:00.000Z',
-    idle_s: 0,
-    stalled_since: null,
-    overdue_since: null,
-    stale: false,
-  };
+  return activeRun(runId, { source, pipeline });
 }
 
 describe('listPipelines', () => {

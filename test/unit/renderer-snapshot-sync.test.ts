@@ -3,25 +3,10 @@ import type { Patch, PushMessage, Snapshot } from '../../shared/api.ts';
 import type { ActiveRunStatus } from '../../shared/run-status.ts';
 import { applyPatch } from '../../renderer/src/state/apply-patch.ts';
 import { SnapshotSync } from '../../renderer/src/state/snapshot-sync.ts';
+import { activeRun } from '../support/active-run.ts';
 
 function run(source: string, runId: string, stepsDone = 0): ActiveRunStatus {
-  return {
-    source,
-    pipeline: 'etl',
-    run_id: runId,
-    attempt: 1,
-    status: 'running',
-    steps_done: stepsDone,
-    steps_total: 4,
-    current_step: null,
-    started_at: null,
-    elapsed_s: null,
-    last_progress_at: '2026-01-01T00:00:00.000Z',
-    idle_s: 0,
-    stalled_since: null,
-    overdue_since: null,
-    stale: false,
-  };
+  return activeRun(runId, { source, steps_done: stepsDone });
 }
 
 function snapshot(seq: number, runs: ActiveRunStatus[] = []): Snapshot {

@@ -1,29 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AttentionItem } from '../../shared/attention.ts';
-import type { ActiveRunStatus } from '../../shared/run-status.ts';
 import { NO_FILTERS } from '../../renderer/src/state/filters.ts';
 import { stuckRuns } from '../../renderer/src/views/stalls-order.ts';
-
-function run(runId: string, change: Partial<ActiveRunStatus> = {}): ActiveRunStatus {
-  return {
-    source: 'orders',
-    pipeline: 'etl',
-    run_id: runId,
-    attempt: 1,
-    status: 'running',
-    steps_done: 1,
-    steps_total: 3,
-    current_step: 'load',
-    started_at: '2026-01-01T08:00:00.000Z',
-    elapsed_s: 100,
-    last_progress_at: '2026-01-01T08:30:00.000Z',
-    idle_s: 100,
-    stalled_since: null,
-    overdue_since: null,
-    stale: false,
-    ...change,
-  };
-}
+import { activeRun as run } from '../support/active-run.ts';
 
 function item(runId: string, kind: AttentionItem['kind']): AttentionItem {
   return {

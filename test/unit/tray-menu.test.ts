@@ -6,6 +6,7 @@ import { menusDiffer } from '../../electron/core/tray/menu-diff.ts';
 import type { MenuItemModel } from '../../electron/core/tray/menu-model.ts';
 import type { SourceView } from '../../electron/core/tray/source-view.ts';
 import { MENU_RUNS_MAX, trayMenu, type TrayMenuInput } from '../../electron/core/tray/tray-menu.ts';
+import { activeRun } from '../support/active-run.ts';
 
 const MINUTE = 60_000;
 /** 2026-11-25 14:00 UTC; the tests run under TZ=UTC unless they say otherwise. */
@@ -21,13 +22,10 @@ afterEach(() => {
   else process.env.TZ = originalTz;
 });
 
-function run(run_id: string, partial: Partial<ActiveRunStatus> = {}): ActiveRunStatus {
-  return {
+/** A run 12 minutes in, 3 of 7 steps done, last moving a minute ago: the labels read these. */
+function run(runId: string, change: Partial<ActiveRunStatus> = {}): ActiveRunStatus {
+  return activeRun(runId, {
     source: 'orchestration',
-    pipeline: 'etl',
-    run_id,
-    attempt: 1,
-    status: 'running',
     steps_done: 3,
     steps_total: 7,
     current_step: 'load',
@@ -35,11 +33,8 @@ function run(run_id: string, partial: Partial<ActiveRunStatus> = {}): ActiveRunS
     elapsed_s: 12 * 60 + 7,
     last_progress_at: iso(NOW - MINUTE),
     idle_s: 60,
-    stalled_since: null,
-    overdue_since: null,
-    stale: false,
-    ...partial,
-  };
+    ...change,
+  });
 }
 
 function item(kind: AttentionKind, run_id: string, minutesAgo: number): AttentionItem {

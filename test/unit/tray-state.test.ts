@@ -3,26 +3,10 @@ import type { AttentionItem, AttentionKind } from '../../shared/attention.ts';
 import type { ActiveRunStatus } from '../../shared/run-status.ts';
 import type { SourceView } from '../../electron/core/tray/source-view.ts';
 import { trayState } from '../../electron/core/tray/tray-state.ts';
+import { activeRun } from '../support/active-run.ts';
 
-function run(run_id: string, partial: Partial<ActiveRunStatus> = {}): ActiveRunStatus {
-  return {
-    source: 'orchestration',
-    pipeline: 'etl',
-    run_id,
-    attempt: 1,
-    status: 'running',
-    steps_done: 1,
-    steps_total: 4,
-    current_step: 'load',
-    started_at: '2026-11-25T15:00:00.000Z',
-    elapsed_s: 600,
-    last_progress_at: '2026-11-25T15:09:00.000Z',
-    idle_s: 60,
-    stalled_since: null,
-    overdue_since: null,
-    stale: false,
-    ...partial,
-  };
+function run(runId: string, change: Partial<ActiveRunStatus> = {}): ActiveRunStatus {
+  return activeRun(runId, { source: 'orchestration', ...change });
 }
 
 function item(kind: AttentionKind, run_id: string): AttentionItem {

@@ -46,6 +46,8 @@ export interface RunFiles {
   /** Null where there is no desktop to open a folder on (`serve`). */
   openFolder: ((folder: string) => Promise<boolean>) | null;
   showFile: (file: string) => Promise<Results['showRunFile']>;
+  /** The desktop's file dialog for a database; absent where there is none (`serve`). */
+  chooseDatabase?: () => Promise<string | null>;
 }
 
 export interface ApiServiceOptions {
@@ -199,6 +201,8 @@ export class ApiService implements ApiEndpoint {
         return this.alertHistory(params as CheckedParams<'alertHistory'>);
       case 'openArchiveFolder':
         return this.openArchiveFolder(params as CheckedParams<'openArchiveFolder'>);
+      case 'chooseDatabase':
+        return this.chooseDatabase();
       case 'showRunFile':
         return this.showRunFile(params as CheckedParams<'showRunFile'>);
       case 'listSilences':
@@ -335,6 +339,14 @@ export class ApiService implements ApiEndpoint {
       cursors: items.map((item) => String(item.id)),
       resume: rows.length > params.limit && last ? String(last.id) : null,
     };
+  }
+
+  private async chooseDatabase(): Promise<Results['chooseDatabase']> {
+    const { chooseDatabase } = this.options.files;
+    if (!chooseDatabase) {
+      throw new RequestError('unavailable', 'a file dialog opens only in the desktop app');
+    }
+    return { path: await chooseDatabase() };
   }
 
   private async openArchiveFolder(

@@ -19,7 +19,7 @@ export function durationText(seconds: number | null): string {
   return formatDuration(seconds < 1 ? seconds * 1_000 : Math.round(seconds) * 1_000);
 }
 
-const clock = new Intl.DateTimeFormat(undefined, {
+const dateAndClock = new Intl.DateTimeFormat(undefined, {
   month: 'short',
   day: 'numeric',
   hour: '2-digit',
@@ -27,9 +27,25 @@ const clock = new Intl.DateTimeFormat(undefined, {
   second: '2-digit',
 });
 
-/** A moment in the user's local time: `Nov 26, 14:03:12`. */
-export function localText(iso: string | null): string {
+const clock = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/** A moment (ISO) in `format`: a dash for none, the text itself when it is not a moment. */
+function momentText(iso: string | null, format: Intl.DateTimeFormat): string {
   if (iso === null) return '–';
   const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? iso : clock.format(ms);
+  return Number.isNaN(ms) ? iso : format.format(ms);
+}
+
+/** A moment in the user's local time: `Nov 26, 14:03:12`. */
+export function localText(iso: string | null): string {
+  return momentText(iso, dateAndClock);
+}
+
+/** The time of day of a moment in the user's local time (`14:03:12`), for lists where the date is plain. */
+export function clockText(iso: string | null): string {
+  return momentText(iso, clock);
 }

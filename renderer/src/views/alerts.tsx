@@ -8,11 +8,11 @@ import { formatDuration } from '../../../shared/duration.ts';
 import { SEVERITIES, type Severity } from '../../../shared/severity.ts';
 import { FilterBar } from '../app/filter-bar.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
+import { LoadMore } from '../components/load-more.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TickingTime } from '../components/ticking-time.tsx';
 import { usePaged } from '../components/use-paged.ts';
-import { clockText } from '../format/clock-text.ts';
-import { localText } from '../format/time-text.ts';
+import { clockText, localText } from '../format/time-text.ts';
 import { useApi, useDashboard } from '../state/dashboard-store.ts';
 import { routeHash, type Route } from '../state/route.ts';
 import { Countdown } from './alerts-countdown.tsx';
@@ -150,13 +150,7 @@ export function AlertsView() {
             </table>
           </div>
         )}
-        {list.more && (
-          <div className="ls-more">
-            <button type="button" onClick={list.loadMore} disabled={list.loadingMore}>
-              {list.loadingMore ? 'Loading…' : 'Load more'}
-            </button>
-          </div>
-        )}
+        <LoadMore list={list} />
       </div>
     </section>
   );
@@ -224,8 +218,8 @@ function DeliveryRow({ delivery, multiSource }: { delivery: DeliveryView; multiS
                 {run.attempt !== null && run.attempt > 1 && ` (attempt ${run.attempt})`}
               </span>
             )}
-            {kind !== undefined && <span className="al-tag">{kind}</span>}
-            {delivery.alerts > 1 && <span className="al-tag">{delivery.alerts} alerts</span>}
+            {kind !== undefined && <span className="tag al-tag">{kind}</span>}
+            {delivery.alerts > 1 && <span className="tag al-tag">{delivery.alerts} alerts</span>}
             {multiSource && <span>{delivery.source}</span>}
           </div>
         </td>

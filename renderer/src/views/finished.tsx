@@ -7,6 +7,7 @@ import type { FinishedRunView } from '../../../shared/api.ts';
 import type { Outcome } from '../../../shared/events.ts';
 import { FilterBar } from '../app/filter-bar.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
+import { LoadMore } from '../components/load-more.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TickingTime } from '../components/ticking-time.tsx';
 import { usePaged } from '../components/use-paged.ts';
@@ -128,13 +129,7 @@ export function FinishedView() {
             </table>
           </div>
         )}
-        {list.more && (
-          <div className="ls-more">
-            <button type="button" onClick={list.loadMore} disabled={list.loadingMore}>
-              {list.loadingMore ? 'Loading…' : 'Load more'}
-            </button>
-          </div>
-        )}
+        <LoadMore list={list} />
       </div>
     </section>
   );
@@ -174,7 +169,7 @@ function FinishedRow({ run, multiSource }: { run: FinishedRunView; multiSource: 
         >
           {run.run_id}
         </a>
-        {run.attempt > 1 && <span className="fin-attempt">attempt {run.attempt}</span>}
+        {run.attempt > 1 && <span className="tag run-attempt">attempt {run.attempt}</span>}
         <span className="fin-pipeline">
           <span className="visually-hidden">pipeline </span>
           {run.pipeline || '–'}

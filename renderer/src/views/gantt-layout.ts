@@ -73,6 +73,18 @@ export function tickStep(span: number, most = 6): number {
   );
 }
 
+/** A step with no place on the axis: not started, or a run with no known time at all. */
+function unplaced(step: StepView): GanttBar {
+  return {
+    step,
+    placed: false,
+    left: 0,
+    width: 0,
+    open: false,
+    duration_ms: step.duration_s === null ? null : step.duration_s * 1_000,
+  };
+}
+
 export function ganttLayout(input: GanttInput): GanttLayout {
   const { now } = input;
   const spans = input.steps.map((step) => {
@@ -113,14 +125,7 @@ export function ganttLayout(input: GanttInput): GanttLayout {
     return {
       start: null,
       end: null,
-      bars: spans.map(({ step }) => ({
-        step,
-        placed: false,
-        left: 0,
-        width: 0,
-        open: false,
-        duration_ms: step.duration_s === null ? null : step.duration_s * 1_000,
-      })),
+      bars: spans.map(({ step }) => unplaced(step)),
       stalls: [],
       ticks: [],
     };
@@ -136,16 +141,7 @@ export function ganttLayout(input: GanttInput): GanttLayout {
   };
 
   const bars: GanttBar[] = spans.map(({ step, start: from, end: to, open }) => {
-    if (from === null || to === null) {
-      return {
-        step,
-        placed: false,
-        left: 0,
-        width: 0,
-        open: false,
-        duration_ms: step.duration_s === null ? null : step.duration_s * 1_000,
-      };
-    }
+    if (from === null || to === null) return unplaced(step);
     return {
       step,
       placed: true,

@@ -364,7 +364,7 @@ function RunRow({
         >
           {run.run_id}
         </Link>
-        {run.attempt > 1 && <span className="pl-attempt">attempt {run.attempt}</span>}
+        {run.attempt > 1 && <span className="tag run-attempt">attempt {run.attempt}</span>}
       </td>
       <td className="pl-time">{localText(run.started_at)}</td>
       <td className="pl-time" title={localText(run.finished_at)}>

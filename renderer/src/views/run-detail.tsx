@@ -119,13 +119,7 @@ export function RunDetailView({ route }: { route: RunRoute }) {
 
   if (shown === null || (detail.state === 'loading' && shown.detail === null)) {
     return (
-      <section className="rd-view" aria-labelledby="run-title">
-        <p className="rd-back">
-          <Link route={back}>{backText}</Link>
-        </p>
-        <h2 className="view-title" id="run-title">
-          <span className="mono">{route.run_id}</span>
-        </h2>
+      <RunPlaceholder back={back} backText={backText} runId={route.run_id}>
         {detail.state === 'failed' ? (
           <div className="panel">
             <EmptyState title="Could not load this run">
@@ -137,18 +131,12 @@ export function RunDetailView({ route }: { route: RunRoute }) {
             Loading the run…
           </p>
         )}
-      </section>
+      </RunPlaceholder>
     );
   }
   if (value === null) {
     return (
-      <section className="rd-view" aria-labelledby="run-title">
-        <p className="rd-back">
-          <Link route={back}>{backText}</Link>
-        </p>
-        <h2 className="view-title" id="run-title">
-          <span className="mono">{route.run_id}</span>
-        </h2>
+      <RunPlaceholder back={back} backText={backText} runId={route.run_id}>
         <div className="panel">
           <EmptyState title="Run not found">
             <p>
@@ -159,7 +147,7 @@ export function RunDetailView({ route }: { route: RunRoute }) {
             </p>
           </EmptyState>
         </div>
-      </section>
+      </RunPlaceholder>
     );
   }
   return (
@@ -171,6 +159,31 @@ export function RunDetailView({ route }: { route: RunRoute }) {
       backText={backText}
       error={detail.state === 'failed' ? detail.error : null}
     />
+  );
+}
+
+/** The page while there is no run to tell: the way back, the run's id, and why not. */
+function RunPlaceholder({
+  back,
+  backText,
+  runId,
+  children,
+}: {
+  back: Route;
+  backText: string;
+  runId: string;
+  children: ReactNode;
+}) {
+  return (
+    <section className="rd-view" aria-labelledby="run-title">
+      <p className="rd-back">
+        <Link route={back}>{backText}</Link>
+      </p>
+      <h2 className="view-title" id="run-title">
+        <span className="mono">{runId}</span>
+      </h2>
+      {children}
+    </section>
   );
 }
 

@@ -11,6 +11,7 @@ import { StatusBadge } from '../../components/status-badge.tsx';
 import { useApi } from '../../state/dashboard-store.ts';
 import { SecretInput, SelectField, TextField } from './fields.tsx';
 import { fieldKey } from './field-keys.ts';
+import { RemoveButton } from './remove-button.tsx';
 import {
   CHANNEL_TYPES,
   patchRow,
@@ -114,19 +115,15 @@ export function ChannelCard({
           {inactive !== null && <StatusBadge tone="warning">not sending</StatusBadge>}
           {channel.savedName === null && <StatusBadge tone="info">new</StatusBadge>}
         </h3>
-        <button
-          type="button"
-          className="quiet set-remove"
-          aria-label={`Remove channel ${title}`}
-          onClick={() =>
+        <RemoveButton
+          what={`channel ${title}`}
+          onRemove={() =>
             editor.change([], (form) => ({
               ...form,
               channels: form.channels.filter((row) => row.id !== channel.id),
             }))
           }
-        >
-          Remove
-        </button>
+        />
       </header>
       {inactive !== null && (
         <p className="set-inline-warning">
@@ -258,16 +255,12 @@ export function ChannelCard({
                     setHeaders([valueKey], (rows) => patchRow(rows, header.id, { value }))
                   }
                 />
-                <button
-                  type="button"
-                  className="quiet set-remove"
-                  aria-label={`Remove header ${label}`}
-                  onClick={() =>
+                <RemoveButton
+                  what={`header ${label}`}
+                  onRemove={() =>
                     setHeaders([], (rows) => rows.filter((row) => row.id !== header.id))
                   }
-                >
-                  Remove
-                </button>
+                />
               </div>
             );
           })}

@@ -14,8 +14,7 @@ import {
   newChannel,
   type ChannelType,
 } from './settings-form.ts';
-import type { SettingsEditor } from './use-settings-editor.ts';
-import { Panel } from './panel.tsx';
+import { Panel, type SectionProps } from './panel.tsx';
 
 const DEFAULT_NAMES: Record<ChannelType, string> = {
   slack: 'slack',
@@ -45,11 +44,9 @@ export function ChannelsSection({
   view,
   alerts,
   transport,
-}: {
-  editor: SettingsEditor;
+}: SectionProps & {
   view: SettingsView;
   alerts: Readonly<Record<string, AlertsView>>;
-  transport: 'ipc' | 'serve';
 }) {
   const [added, setAdded] = useState<string | null>(null);
   const form = editor.session?.form;

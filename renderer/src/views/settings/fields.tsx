@@ -15,6 +15,8 @@ interface Common {
   /** Wide fields span two columns of the grid. */
   wide?: boolean;
   className?: string;
+  /** The label is read by screen readers only (a column header or the row says it). */
+  hiddenLabel?: boolean;
 }
 
 function describedBy(
@@ -45,6 +47,17 @@ function Hint({ fieldKey, hint }: { fieldKey: FieldKey; hint: ReactNode }) {
   );
 }
 
+function FieldLabel(props: { fieldKey: FieldKey; label: ReactNode; hidden: boolean | undefined }) {
+  return (
+    <label
+      htmlFor={inputId(props.fieldKey)}
+      className={props.hidden ? 'visually-hidden' : undefined}
+    >
+      {props.label}
+    </label>
+  );
+}
+
 function fieldClass(wide: boolean | undefined, className: string | undefined): string {
   return ['set-field', wide ? 'set-field--wide' : '', className ?? ''].filter(Boolean).join(' ');
 }
@@ -58,20 +71,13 @@ export interface TextFieldProps extends Common {
   mono?: boolean;
   autoFocus?: boolean;
   list?: string;
-  /** The label is read by screen readers only (a column header shows it). */
-  hiddenLabel?: boolean;
 }
 
 export function TextField(props: TextFieldProps) {
   const { fieldKey, label, error, hint, value, onChange } = props;
   return (
     <div className={fieldClass(props.wide, props.className)}>
-      <label
-        htmlFor={inputId(fieldKey)}
-        className={props.hiddenLabel ? 'visually-hidden' : undefined}
-      >
-        {label}
-      </label>
+      <FieldLabel fieldKey={fieldKey} label={label} hidden={props.hiddenLabel} />
       <input
         id={inputId(fieldKey)}
         type={props.type ?? 'text'}
@@ -103,7 +109,7 @@ export function SelectField<T extends string>(props: SelectFieldProps<T>) {
   const { fieldKey, label, error, hint } = props;
   return (
     <div className={fieldClass(props.wide, props.className)}>
-      <label htmlFor={inputId(fieldKey)}>{label}</label>
+      <FieldLabel fieldKey={fieldKey} label={label} hidden={props.hiddenLabel} />
       <select
         id={inputId(fieldKey)}
         value={props.value}
@@ -172,7 +178,7 @@ export function SecretInput(props: SecretFieldProps) {
   const hint = secret.kept ? (props.hint ?? 'Saved, and never shown here.') : props.hint;
   return (
     <div className={fieldClass(props.wide, props.className)}>
-      <label htmlFor={inputId(fieldKey)}>{label}</label>
+      <FieldLabel fieldKey={fieldKey} label={label} hidden={props.hiddenLabel} />
       <div className="set-secret">
         {secret.kept ? (
           <input

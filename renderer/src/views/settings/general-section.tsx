@@ -1,16 +1,9 @@
 /** Archiving of finished runs, the alerts.yaml used, and starting at login (the app only). */
 import { CheckboxField, TextField } from './fields.tsx';
 import { fieldKey } from './field-keys.ts';
-import type { SettingsEditor } from './use-settings-editor.ts';
-import { Panel } from './panel.tsx';
+import { Panel, type SectionProps } from './panel.tsx';
 
-export function GeneralSection({
-  editor,
-  transport,
-}: {
-  editor: SettingsEditor;
-  transport: 'ipc' | 'serve';
-}) {
+export function GeneralSection({ editor, transport }: SectionProps) {
   const form = editor.session?.form;
   if (!form) return null;
   const serve = transport === 'serve';

@@ -1,5 +1,12 @@
 import type { ReactNode } from 'react';
 import { appliesText } from './apply-timing.ts';
+import type { SettingsEditor } from './use-settings-editor.ts';
+
+/** What a section of the settings form is given: the form's editor, and how the page is served. */
+export interface SectionProps {
+  editor: SettingsEditor;
+  transport: 'ipc' | 'serve';
+}
 
 /** One section of the settings page: a titled panel, with when its settings take effect. */
 export function Panel({

@@ -3,8 +3,7 @@ import { SEVERITIES, type Severity } from '../../../../shared/severity.ts';
 import { CheckboxField, SelectField, TextField } from './fields.tsx';
 import { fieldKey } from './field-keys.ts';
 import type { QuietForm } from './settings-form.ts';
-import type { SettingsEditor } from './use-settings-editor.ts';
-import { Panel } from './panel.tsx';
+import { Panel, type SectionProps } from './panel.tsx';
 
 const EXCEPT_OPTIONS: { value: Severity | ''; label: string }[] = [
   { value: '', label: 'nothing: hold every alert' },
@@ -14,13 +13,7 @@ const EXCEPT_OPTIONS: { value: Severity | ''; label: string }[] = [
   })),
 ];
 
-export function QuietHoursSection({
-  editor,
-  transport,
-}: {
-  editor: SettingsEditor;
-  transport: 'ipc' | 'serve';
-}) {
+export function QuietHoursSection({ editor, transport }: SectionProps) {
   const form = editor.session?.form;
   if (!form) return null;
   const quiet = form.quiet;

@@ -13,6 +13,7 @@ import { useApi } from '../../state/dashboard-store.ts';
 import { inputId } from './field-keys.ts';
 import { FieldError, SelectField, TextField } from './fields.tsx';
 import { Panel } from './panel.tsx';
+import { RemoveButton } from './remove-button.tsx';
 import { patchRow, rowId } from './settings-form.ts';
 import {
   buildSilence,
@@ -182,7 +183,7 @@ export function SilencesSection({
                 <SelectField
                   fieldKey={`${key}-field`}
                   label={`Field of condition ${index + 1}`}
-                  className="set-hidden-label"
+                  hiddenLabel
                   value={row.field}
                   options={SILENCE_FIELDS.map((field) => ({ value: field, label: field }))}
                   onChange={(field) => setCondition(row, { field })}
@@ -190,7 +191,7 @@ export function SilencesSection({
                 <SelectField
                   fieldKey={`${key}-mode`}
                   label={`How condition ${index + 1} compares`}
-                  className="set-hidden-label"
+                  hiddenLabel
                   value={row.mode}
                   options={[
                     { value: 'is', label: 'is' },
@@ -218,19 +219,15 @@ export function SilencesSection({
                   onChange={(value) => setCondition(row, { value })}
                 />
                 {form.conditions.length > 1 && (
-                  <button
-                    type="button"
-                    className="quiet set-remove"
-                    aria-label={`Remove condition ${index + 1}`}
-                    onClick={() =>
+                  <RemoveButton
+                    what={`condition ${index + 1}`}
+                    onRemove={() =>
                       setForm((current) => ({
                         ...current,
                         conditions: current.conditions.filter((other) => other.id !== row.id),
                       }))
                     }
-                  >
-                    Remove
-                  </button>
+                  />
                 )}
               </div>
             );

@@ -5,11 +5,22 @@
 import { useState } from 'react';
 import type { SourceView } from '../../../../shared/api.ts';
 import { StatusBadge } from '../../components/status-badge.tsx';
+import { useAction } from '../../components/use-action.ts';
+import { useApi } from '../../state/dashboard-store.ts';
 import { FieldError, TextField } from './fields.tsx';
 import { fieldKey } from './field-keys.ts';
 import { patchRow, rowId, type SourceRow } from './settings-form.ts';
-import type { SettingsEditor } from './use-settings-editor.ts';
-import { Panel } from './panel.tsx';
+import { Panel, type SectionProps } from './panel.tsx';
+import { suggestSourceName } from './source-name.ts';
+
+/** The app's file dialog for a source's database: its path, null when cancelled. */
+function useChooseDatabase() {
+  const api = useApi();
+  return useAction(async () => (await api.chooseDatabase({})).path, {
+    done: () => null,
+    failed: 'Could not open the file dialog',
+  });
+}
 
 function SourceState({ row, live }: { row: SourceRow; live: SourceView | undefined }) {
   if (row.savedName === null) return <StatusBadge tone="muted">new</StatusBadge>;
@@ -25,13 +36,9 @@ export function SourcesSection({
   live,
   readOnly,
   transport,
-}: {
-  editor: SettingsEditor;
-  live: readonly SourceView[];
-  readOnly: boolean;
-  transport: 'ipc' | 'serve';
-}) {
+}: SectionProps & { live: readonly SourceView[]; readOnly: boolean }) {
   const [added, setAdded] = useState<string | null>(null);
+  const choose = useChooseDatabase();
   const form = editor.session?.form;
   if (!form) return null;
   const byName = new Map(live.map((source) => [source.name, source]));
@@ -72,12 +79,28 @@ export function SourcesSection({
       ...current,
       sources: patchRow(current.sources, row.id, { [field]: value }),
     }));
+  // A chosen file also names a source that has no name yet.
+  const chooseFor = async (row: SourceRow) => {
+    const chosen = await choose.run();
+    if (!chosen) return;
+    editor.change(fieldKey.source(row.id, 'db'), (current) => {
+      const others = current.sources.filter((source) => source.id !== row.id);
+      const name =
+        row.name ||
+        suggestSourceName(
+          chosen,
+          others.map((source) => source.name),
+        );
+      return { ...current, sources: patchRow(current.sources, row.id, { db: chosen, name }) };
+    });
+  };
 
   return (
     <Panel id="sources" title="Sources" section="sources" transport={transport}>
       <p className="set-lead">
-        The orchestration databases Runwatch watches. Enter the full path of each SQLite file; it is
-        only ever read. A source’s name is the folder its history and archives are kept in.
+        The orchestration databases Runwatch watches. Choose each SQLite file or enter its full
+        path; it is only ever read. A source’s name is the folder its history and archives are kept
+        in.
       </p>
       <table className="table set-table">
         <thead>
@@ -118,16 +141,29 @@ export function SourcesSection({
                   />
                 </td>
                 <td>
-                  <TextField
-                    fieldKey={fieldKey.source(row.id, 'db')}
-                    label={`Database file of ${label}`}
-                    hiddenLabel
-                    mono
-                    value={row.db}
-                    placeholder="/path/to/orchestration.db"
-                    error={editor.error(fieldKey.source(row.id, 'db'))}
-                    onChange={(value) => set(row, 'db', value)}
-                  />
+                  <div className="set-db-field">
+                    <TextField
+                      fieldKey={fieldKey.source(row.id, 'db')}
+                      label={`Database file of ${label}`}
+                      hiddenLabel
+                      mono
+                      value={row.db}
+                      placeholder="/path/to/orchestration.db"
+                      error={editor.error(fieldKey.source(row.id, 'db'))}
+                      onChange={(value) => set(row, 'db', value)}
+                    />
+                    {transport === 'ipc' && (
+                      <button
+                        type="button"
+                        className="set-choose"
+                        aria-label={`Choose the database file of ${label}`}
+                        disabled={choose.busy}
+                        onClick={() => void chooseFor(row)}
+                      >
+                        Choose…
+                      </button>
+                    )}
+                  </div>
                 </td>
                 <td>
                   <SourceState row={row} live={byName.get(row.savedName ?? '')} />

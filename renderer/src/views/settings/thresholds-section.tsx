@@ -13,8 +13,8 @@ import {
   type MonitorKey,
   type OverrideRow,
 } from './settings-form.ts';
-import type { SettingsEditor } from './use-settings-editor.ts';
-import { Panel } from './panel.tsx';
+import { Panel, type SectionProps } from './panel.tsx';
+import { RemoveButton } from './remove-button.tsx';
 
 /**
  * Each threshold's label, what it does, and the built-in default (electron/core/monitor's
@@ -53,13 +53,7 @@ const THRESHOLDS: Record<MonitorKey, { label: string; hint: string; fallback: st
   },
 };
 
-export function ThresholdsSection({
-  editor,
-  transport,
-}: {
-  editor: SettingsEditor;
-  transport: 'ipc' | 'serve';
-}) {
+export function ThresholdsSection({ editor, transport }: SectionProps) {
   const [added, setAdded] = useState<string | null>(null);
   const form = editor.session?.form;
   if (!form) return null;
@@ -194,19 +188,15 @@ export function ThresholdsSection({
                     >
                       ↓
                     </button>
-                    <button
-                      type="button"
-                      className="quiet set-remove"
-                      aria-label={`Remove override ${label}`}
-                      onClick={() =>
+                    <RemoveButton
+                      what={`override ${label}`}
+                      onRemove={() =>
                         editor.change([], (current) => ({
                           ...current,
                           overrides: current.overrides.filter((other) => other.id !== row.id),
                         }))
                       }
-                    >
-                      Remove
-                    </button>
+                    />
                   </td>
                 </tr>
               );
