@@ -1,9 +1,11 @@
 /**
  * The desktop app end to end, in a real Electron driven by Playwright: it starts on the demo,
  * shows its dashboard on its own origin with nothing but `window.runwatch` exposed, answers over
- * IPC, keeps its page on the app, lets a second launch leave, and quits cleanly. It skips, saying
- * why, where there is no Electron binary (Electron's download host is not reachable everywhere)
- * or no display to show a window on.
+ * IPC, lists the demo's runs as they start, keeps its page on the app, lets a second launch
+ * leave, and quits cleanly. The desktop is left unnamed, so the app counts on no tray and opens
+ * its dashboard (the tray's menu is tested with Electron faked). It skips, saying why, where
+ * there is no Electron binary (Electron's download host is not reachable everywhere) or no
+ * display to show a window on.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,6 +16,7 @@ import type { RunwatchApi } from '../../shared/api.ts';
 import { acquireDataDirLock } from '../../electron/core/store/data-dir-lock.ts';
 import { mainEnvironment, preloadEnvironment } from '../../vite.app.config.ts';
 import { buildAppEnvironment } from '../support/app-build.ts';
+import buildDashboard from '../browser/build-dashboard.ts';
 import { tempDir } from '../support/orchestration-db.ts';
 import { ROOT } from '../support/processes.ts';
 import { displayMissing, electronBinary } from '../../scripts/electron-binary.ts';
@@ -62,6 +65,7 @@ describe(missing ? `the Electron app (skipped: ${missing})` : 'the Electron app'
 
   beforeAll(async () => {
     if (executable === null) return;
+    await buildDashboard();
     await buildAppEnvironment('main', mainEnvironment(outDir));
     await buildAppEnvironment('preload', preloadEnvironment(outDir));
     app = await _electron.launch({
@@ -103,6 +107,16 @@ describe(missing ? `the Electron app (skipped: ${missing})` : 'the Electron app'
     );
     expect(snapshot).toMatchObject({ transport: 'ipc', sources: [{ name: 'demo', demo: true }] });
     expect(fs.existsSync(path.join(userData, 'sources', 'demo', 'state.db'))).toBe(true);
+  });
+
+  it("shows the demo's runs in its dashboard as they start", async ({ skip }) => {
+    running(skip);
+    await page.evaluate(() => {
+      (globalThis as unknown as { location: { hash: string } }).location.hash = '#/active';
+    });
+    const rows = page.locator('[role="table"][aria-label="Active runs"] [data-run-key]');
+    await expect.poll(() => rows.count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    expect(await rows.first().getAttribute('data-run-key')).toMatch(/^demo\//);
   });
 
   it('keeps its page on the app: no new windows, no navigation away', async ({ skip }) => {
