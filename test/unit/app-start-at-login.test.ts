@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startAtLogin } from '../../electron/app/start-at-login.ts';
 import { AUTOSTART_NAME } from '../../electron/core/desktop/xdg-autostart.ts';
-import { tempDir } from '../support/orchestration-db.ts';
+import { tempXdgConfigHome } from '../support/xdg-config-home.ts';
 
 class FakeLoginItems {
   readonly calls: { openAtLogin: boolean }[] = [];
@@ -13,16 +13,7 @@ class FakeLoginItems {
 }
 
 describe('startAtLogin', () => {
-  const saved = process.env.XDG_CONFIG_HOME;
-  let configHome: string;
-  beforeEach(() => {
-    configHome = tempDir();
-    process.env.XDG_CONFIG_HOME = configHome;
-  });
-  afterEach(() => {
-    if (saved === undefined) delete process.env.XDG_CONFIG_HOME;
-    else process.env.XDG_CONFIG_HOME = saved;
-  });
+  const configHome = tempXdgConfigHome();
 
   it("uses Electron's login items on macOS and Windows", async () => {
     for (const platform of ['darwin', 'win32'] as const) {
@@ -32,13 +23,13 @@ describe('startAtLogin', () => {
       await set(false);
       expect(items.calls, platform).toEqual([{ openAtLogin: true }, { openAtLogin: false }]);
     }
-    expect(fs.existsSync(path.join(configHome, 'autostart'))).toBe(false);
+    expect(fs.existsSync(path.join(configHome(), 'autostart'))).toBe(false);
   });
 
   it('uses an XDG autostart entry on Linux', async () => {
     const items = new FakeLoginItems();
     const set = startAtLogin('linux', items, ['/opt/Runwatch/runwatch']);
-    const file = path.join(configHome, 'autostart', AUTOSTART_NAME);
+    const file = path.join(configHome(), 'autostart', AUTOSTART_NAME);
     await set(true);
     expect(fs.readFileSync(file, 'utf8')).toContain('Exec=/opt/Runwatch/runwatch\n');
     await set(false);

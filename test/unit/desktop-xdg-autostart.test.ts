@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AUTOSTART_NAME,
   autostartEntry,
@@ -8,7 +8,7 @@ import {
   execValue,
   setXdgAutostart,
 } from '../../electron/core/desktop/xdg-autostart.ts';
-import { tempDir } from '../support/orchestration-db.ts';
+import { tempXdgConfigHome } from '../support/xdg-config-home.ts';
 
 /**
  * Reads an `Exec` value back the way the Desktop Entry spec says a launcher does: first as a
@@ -87,21 +87,11 @@ describe('autostartFile', () => {
 });
 
 describe('setXdgAutostart', () => {
-  const saved = process.env.XDG_CONFIG_HOME;
-  let configHome: string;
-
-  beforeEach(() => {
-    configHome = tempDir();
-    process.env.XDG_CONFIG_HOME = configHome;
-  });
-  afterEach(() => {
-    if (saved === undefined) delete process.env.XDG_CONFIG_HOME;
-    else process.env.XDG_CONFIG_HOME = saved;
-  });
+  const configHome = tempXdgConfigHome();
 
   it('writes the autostart entry under $XDG_CONFIG_HOME on enable, and removes it on disable', async () => {
     const command = ['/opt/My Apps/Runwatch.AppImage'];
-    const file = path.join(configHome, 'autostart', AUTOSTART_NAME);
+    const file = path.join(configHome(), 'autostart', AUTOSTART_NAME);
     expect(autostartFile()).toBe(file);
 
     await setXdgAutostart(true, command);
