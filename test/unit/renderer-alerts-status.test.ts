@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeliveryAttemptView, DeliveryView } from '../../shared/api.ts';
+import { countdownText } from '../../renderer/src/format/time-text.ts';
 import {
-  countdownText,
   deliveryMatches,
   deliveryRun,
   deliveryStatus,

@@ -1,7 +1,8 @@
 import type { Snapshot } from '../../../shared/api.ts';
+import { useShallow } from 'zustand/react/shallow';
 import { useDashboard } from '../state/dashboard-store.ts';
 import type { Route } from '../state/route.ts';
-import { isStuck } from '../state/filters.ts';
+import { countStuck } from '../views/overview-summary.ts';
 
 interface Item {
   route: Exclude<Route, { view: 'run' }>;
@@ -22,7 +23,7 @@ const ITEMS: Item[] = [
   {
     route: { view: 'stalls' },
     label: 'Stalls',
-    count: (s) => s.runs.filter(isStuck).length,
+    count: (s) => countStuck(s.runs),
     urgent: true,
   },
   { route: { view: 'alerts' }, label: 'Alerts' },
@@ -35,13 +36,19 @@ const ITEMS: Item[] = [
 export function Nav() {
   const route = useDashboard((state) => state.route);
   const navigate = useDashboard((state) => state.navigate);
-  const snapshot = useDashboard((state) => state.snapshot);
+  // The counts alone: a patch that changes none of them does not redraw the nav.
+  const counts = useDashboard(
+    useShallow((state) => {
+      const snapshot = state.snapshot;
+      return ITEMS.map((item) => (snapshot && item.count ? item.count(snapshot) : 0));
+    }),
+  );
   const current = route.view === 'run' ? null : route.view;
   return (
     <nav className="nav" aria-label="Views">
       <ul>
-        {ITEMS.map((item) => {
-          const count = snapshot && item.count ? item.count(snapshot) : 0;
+        {ITEMS.map((item, index) => {
+          const count = counts[index] ?? 0;
           const { view } = item.route;
           return (
             <li key={view}>

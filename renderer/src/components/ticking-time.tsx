@@ -1,12 +1,13 @@
 /**
- * Times that count on by themselves (`3m ago`, `12m 4s`): one timer for the whole page writes
+ * Times that count on by themselves (`3m ago`, `12m 4s`, `in 12s`): one timer for the whole page writes
  * their text once a second, outside React, so a list of thousands of runs is not drawn again
  * every second — only the text of the times on screen changes.
  */
 import { useLayoutEffect, useRef } from 'react';
-import { agoText, localText, sinceText } from '../format/time-text.ts';
+import { agoText, countdownText, localText, sinceText } from '../format/time-text.ts';
 
-type Format = 'ago' | 'since';
+/** `ago`: time passed since `iso`; `since`: a running duration; `until`: time left until it. */
+type Format = 'ago' | 'since' | 'until';
 
 interface Ticking {
   since: number;
@@ -17,6 +18,7 @@ const ticking = new Map<HTMLTimeElement, Ticking>();
 let timer: ReturnType<typeof setInterval> | null = null;
 
 function text({ since, format }: Ticking, now: number): string {
+  if (format === 'until') return countdownText(since, now);
   return format === 'ago' ? agoText(since, now) : sinceText(since, now);
 }
 
@@ -41,7 +43,7 @@ function track(element: HTMLTimeElement, entry: Ticking): () => void {
   };
 }
 
-/** `iso` shown as time passed since it, kept current; its local time in the tooltip. */
+/** `iso` shown as time passed since it (or left until it), kept current; its local time in the tooltip. */
 export function TickingTime({ iso, format = 'ago' }: { iso: string; format?: Format }) {
   const ref = useRef<HTMLTimeElement>(null);
   useLayoutEffect(() => {

@@ -49,3 +49,10 @@ export function localText(iso: string | null): string {
 export function clockText(iso: string | null): string {
   return momentText(iso, clock);
 }
+
+/** Time left until `at`: `in 12s`, `in 3m 5s`, or `now` once due. */
+export function countdownText(atMs: number, nowMs: number): string {
+  const left = atMs - nowMs;
+  if (left <= 0) return 'now';
+  return `in ${formatDuration(Math.ceil(left / 1_000) * 1_000)}`;
+}

@@ -11,6 +11,7 @@ import { errorMessage } from '../../../shared/error-message.ts';
 import type { Connection } from '../api/socket-api-client.ts';
 import { NO_FILTERS, type Filters } from './filters.ts';
 import { parseRoute, routeHash, type Route } from './route.ts';
+import { runKey } from './apply-patch.ts';
 import { SnapshotSync } from './snapshot-sync.ts';
 
 export type AlertPush = Extract<PushMessage, { type: 'alert' }> & { received_at: string };
@@ -129,8 +130,8 @@ export function feedStore(
 /** Fewer runs, or the same count with one replaced: some run left the active list. */
 function runsRemoved(before: Snapshot, after: Snapshot): boolean {
   if (after.runs.length < before.runs.length) return true;
-  const now = new Set(after.runs.map((run) => `${run.source}\u0000${run.run_id}`));
-  return before.runs.some((run) => !now.has(`${run.source}\u0000${run.run_id}`));
+  const now = new Set(after.runs.map(runKey));
+  return before.runs.some((run) => !now.has(runKey(run)));
 }
 
 export const StoreContext = createContext<DashboardStore | null>(null);

@@ -12,9 +12,9 @@ import type { ActiveRunStatus } from '../../../shared/run-status.ts';
 import { EmptyState } from '../components/empty-state.tsx';
 import { FilterBar } from '../app/filter-bar.tsx';
 import { useDashboard } from '../state/dashboard-store.ts';
-import { filtersActive, isStuck, NO_FILTERS } from '../state/filters.ts';
+import { filtersActive, NO_FILTERS } from '../state/filters.ts';
 import { orderActiveRuns } from './active-runs-order.ts';
-import { countRuns } from './overview-summary.ts';
+import { countRuns, countStuck } from './overview-summary.ts';
 import { ActiveRunRow } from './run-row.tsx';
 import { runRoute, runRowKey } from './run-row-key.ts';
 import './active-runs.css';
@@ -34,7 +34,7 @@ export function ActiveRunsView() {
   const navigate = useDashboard((state) => state.navigate);
   const rows = useMemo(() => orderActiveRuns(runs, filters), [runs, filters]);
   const counts = useMemo(() => countRuns(runs), [runs]);
-  const stuck = useMemo(() => runs.reduce((n, run) => n + (isStuck(run) ? 1 : 0), 0), [runs]);
+  const stuck = countStuck(runs);
   const onOpen = useCallback(
     (run: ActiveRunStatus) => navigate(runRoute({ source: run.source, run_id: run.run_id })),
     [navigate],

@@ -2,6 +2,8 @@
  * What became of a delivery, in words for the Alerts table: sent (and how fast), retrying (and
  * when next), failed (and why), or expired, dropped or merged.
  */
+import { countdownText } from '../format/time-text.ts';
+import { matchesText } from '../state/filters.ts';
 import { formatDuration } from '../../../shared/duration.ts';
 import type { DeliveryView } from '../../../shared/api.ts';
 import type { Tone } from '../components/tone.ts';
@@ -83,13 +85,6 @@ export function deliveryStatus(delivery: DeliveryView): DeliveryStatus {
   }
 }
 
-/** Time left until `at`: `in 12s`, `in 3m 5s`, or `now` once due. */
-export function countdownText(atMs: number, nowMs: number): string {
-  const left = atMs - nowMs;
-  if (left <= 0) return 'now';
-  return `in ${formatDuration(Math.ceil(left / 1_000) * 1_000)}`;
-}
-
 /** What the next attempt's countdown reads for a retrying or pending delivery. */
 export function nextAttemptText(status: DeliveryStatus, nowMs: number): string | null {
   if (status.next_at === null) return null;
@@ -112,9 +107,8 @@ export function statusLine(delivery: DeliveryView, nowMs: number): string {
 
 /** Whether a delivery matches the text typed in the search box. */
 export function deliveryMatches(delivery: DeliveryView, search: string): boolean {
-  const needle = search.trim().toLowerCase();
-  if (needle === '') return true;
-  return [
+  return matchesText(
+    search,
     delivery.title ?? '',
     delivery.kind,
     delivery.channel,
@@ -124,7 +118,7 @@ export function deliveryMatches(delivery: DeliveryView, search: string): boolean
     ...delivery.rules,
     delivery.run_id ?? '',
     delivery.pipeline ?? '',
-  ].some((field) => field.toLowerCase().includes(needle));
+  );
 }
 
 export interface DeliveryRun {

@@ -9,13 +9,13 @@ import { SEVERITIES, type Severity } from '../../../shared/severity.ts';
 import { FilterBar } from '../app/filter-bar.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { LoadMore } from '../components/load-more.tsx';
+import { RouteLink } from '../components/route-link.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TickingTime } from '../components/ticking-time.tsx';
 import { usePaged } from '../components/use-paged.ts';
 import { clockText, localText } from '../format/time-text.ts';
 import { useApi, useDashboard } from '../state/dashboard-store.ts';
-import { routeHash, type Route } from '../state/route.ts';
-import { Countdown } from './alerts-countdown.tsx';
+import type { Route } from '../state/route.ts';
 import { attemptError, deliveryMatches, deliveryRun, deliveryStatus } from './alerts-status.ts';
 import './alerts.css';
 
@@ -157,7 +157,6 @@ export function AlertsView() {
 }
 
 function DeliveryRow({ delivery, multiSource }: { delivery: DeliveryView; multiSource: boolean }) {
-  const navigate = useDashboard((state) => state.navigate);
   const [open, setOpen] = useState(false);
   const status = deliveryStatus(delivery);
   const run = deliveryRun(delivery);
@@ -192,15 +191,7 @@ function DeliveryRow({ delivery, multiSource }: { delivery: DeliveryView; multiS
         <td className="al-alert">
           <div className="al-title">
             {runRoute !== null ? (
-              <a
-                href={routeHash(runRoute)}
-                onClick={(event) => {
-                  event.preventDefault();
-                  navigate(runRoute);
-                }}
-              >
-                {title}
-              </a>
+              <RouteLink route={runRoute}>{title}</RouteLink>
             ) : (
               <span className={delivery.title === null ? 'muted' : undefined}>{title}</span>
             )}
@@ -230,7 +221,7 @@ function DeliveryRow({ delivery, multiSource }: { delivery: DeliveryView; multiS
             <span className="al-detail">
               <span className="visually-hidden">,</span>{' '}
               {status.label === 'retrying' ? 'next attempt' : 'sends'}{' '}
-              <Countdown iso={status.next_at} />
+              <TickingTime iso={status.next_at} format="until" />
               {status.detail !== null && (
                 <span className="al-why">
                   <span className="visually-hidden">; </span>

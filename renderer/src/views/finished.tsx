@@ -2,26 +2,25 @@
  * The archive: finished runs newest first, with their outcome, how long they took, and their
  * verified zip and report — narrowed by the shared filters and by outcome.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { FinishedRunView } from '../../../shared/api.ts';
 import type { Outcome } from '../../../shared/events.ts';
 import { FilterBar } from '../app/filter-bar.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { LoadMore } from '../components/load-more.tsx';
+import { RouteLink } from '../components/route-link.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TickingTime } from '../components/ticking-time.tsx';
 import { usePaged } from '../components/use-paged.ts';
+import { usePoll } from '../components/use-poll.ts';
 import { durationText, localText } from '../format/time-text.ts';
 import { outcomeTone } from '../format/status-tone.ts';
 import { useApi, useDashboard } from '../state/dashboard-store.ts';
 import { filtersActive } from '../state/filters.ts';
-import { routeHash } from '../state/route.ts';
 import { anyPending, filesVerb } from './run-files.ts';
 import { ArchiveCell, ArchiveFolderButtons, RunFileButtons } from './run-files.tsx';
+import { runRoute, runRowKey } from './run-row-key.ts';
 import './finished.css';
-
-/** While an archive is still being written, the list is asked again this often. */
-const PENDING_POLL_MS = 2_500;
 
 const keyOf = (run: FinishedRunView) => `${run.source}/${run.run_id}@${run.attempt}`;
 
@@ -32,6 +31,7 @@ export function FinishedView() {
   const sources = useDashboard((state) => state.snapshot?.sources);
   const transport = useDashboard((state) => state.snapshot?.transport ?? 'ipc');
   const [outcome, setOutcome] = useState<Outcome | ''>('');
+  // While an archive is still being written, the list is asked again.
   const [poll, setPoll] = useState(0);
   const search = filters.search.trim();
   const query = {
@@ -46,11 +46,7 @@ export function FinishedView() {
   });
 
   const pending = !list.loading && anyPending(list.items);
-  useEffect(() => {
-    if (!pending) return;
-    const timer = setTimeout(() => setPoll((n) => n + 1), PENDING_POLL_MS);
-    return () => clearTimeout(timer);
-  }, [pending, poll]);
+  usePoll(pending, poll, setPoll);
 
   const multiSource = (sources?.length ?? 0) > 1;
   const folderSources =
@@ -136,15 +132,9 @@ export function FinishedView() {
 }
 
 function FinishedRow({ run, multiSource }: { run: FinishedRunView; multiSource: boolean }) {
-  const navigate = useDashboard((state) => state.navigate);
-  const route = {
-    view: 'run',
-    source: run.source,
-    run_id: run.run_id,
-    attempt: run.attempt,
-  } as const;
+  const route = runRoute(run);
   return (
-    <tr data-run-key={`${run.source}/${run.run_id}`} data-attempt={run.attempt}>
+    <tr data-run-key={runRowKey(run)} data-attempt={run.attempt}>
       <td>
         <span
           title={`${run.steps_total} steps${run.steps_failed > 0 ? `, ${run.steps_failed} failed` : ''}`}
@@ -159,16 +149,9 @@ function FinishedRow({ run, multiSource }: { run: FinishedRunView; multiSource: 
       </td>
       {multiSource && <td>{run.source}</td>}
       <td className="fin-run">
-        <a
-          className="mono"
-          href={routeHash(route)}
-          onClick={(event) => {
-            event.preventDefault();
-            navigate(route);
-          }}
-        >
+        <RouteLink route={route} className="mono">
           {run.run_id}
-        </a>
+        </RouteLink>
         {run.attempt > 1 && <span className="tag run-attempt">attempt {run.attempt}</span>}
         <span className="fin-pipeline">
           <span className="visually-hidden">pipeline </span>

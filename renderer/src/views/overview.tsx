@@ -6,6 +6,7 @@ import { EmptyState } from '../components/empty-state.tsx';
 import { TickingTime } from '../components/ticking-time.tsx';
 import { useAction } from '../components/use-action.ts';
 import { useApi, useDashboard, type AlertPush } from '../state/dashboard-store.ts';
+import { isStuck } from '../state/filters.ts';
 import { routeHash, type Route } from '../state/route.ts';
 import {
   alertHealth,
@@ -42,7 +43,11 @@ export function OverviewView() {
   const sourceCounts = useMemo(() => countSources(sources), [sources]);
   const ordered = useMemo(() => orderAttention(attention), [attention]);
   const activeByKey = useMemo(
-    () => (attention.length === 0 ? null : new Map(runs.map((run) => [runRowKey(run), run]))),
+    // Only stalled and overdue items show a live run's step: the stuck runs are enough.
+    () =>
+      attention.length === 0
+        ? null
+        : new Map(runs.filter(isStuck).map((run) => [runRowKey(run), run])),
     [runs, attention.length],
   );
   const health = useMemo(() => alertHealth(alerts), [alerts]);

@@ -2,10 +2,11 @@
  * Every pipeline with its recent runs' durations at a glance — a run that took twice as long as
  * usual stands out — and one pipeline in focus with a bigger chart and its runs.
  */
-import { useMemo, type ReactNode } from 'react';
+import { useMemo } from 'react';
 import type { PipelineRun } from '../../../shared/api.ts';
 import { FilterBar } from '../app/filter-bar.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
+import { RouteLink } from '../components/route-link.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TickingTime } from '../components/ticking-time.tsx';
 import { useRequest } from '../components/use-request.ts';
@@ -13,11 +14,12 @@ import { durationText, localText } from '../format/time-text.ts';
 import { outcomeTone } from '../format/status-tone.ts';
 import { useApi, useDashboard } from '../state/dashboard-store.ts';
 import { matchesText } from '../state/filters.ts';
-import { routeHash, type Route } from '../state/route.ts';
+import type { Route } from '../state/route.ts';
 import type { ActiveRunStatus } from '../../../shared/run-status.ts';
 import { DurationChart, chartSummary } from './duration-chart.tsx';
 import { durationStats, OUTLIER_RATIO, type DurationStats } from './duration-chart-stats.ts';
 import { listPipelines, pipelineKey, type PipelineEntry } from './pipelines-list.ts';
+import { runRowKey } from './run-row-key.ts';
 import './pipelines.css';
 
 /** Runs charted per pipeline. */
@@ -37,33 +39,6 @@ export function PipelinesView({ route }: { route: PipelinesRoute }) {
     />
   ) : (
     <PipelineList />
-  );
-}
-
-function Link({
-  route,
-  className,
-  children,
-  label,
-}: {
-  route: Route;
-  className?: string;
-  children: ReactNode;
-  label?: string;
-}) {
-  const navigate = useDashboard((state) => state.navigate);
-  return (
-    <a
-      className={className}
-      href={routeHash(route)}
-      aria-label={label}
-      onClick={(event) => {
-        event.preventDefault();
-        navigate(route);
-      }}
-    >
-      {children}
-    </a>
   );
 }
 
@@ -145,7 +120,7 @@ function PipelineCard({ entry, multiSource }: { entry: PipelineEntry; multiSourc
     <article className="panel pl-card" aria-labelledby={headingId}>
       <header className="pl-card-head">
         <h3 id={headingId}>
-          <Link route={focus}>{entry.pipeline || '(no pipeline)'}</Link>
+          <RouteLink route={focus}>{entry.pipeline || '(no pipeline)'}</RouteLink>
         </h3>
         {multiSource && <span className="muted pl-source">{entry.source}</span>}
         {last !== undefined && (
@@ -228,7 +203,7 @@ function PipelineFocus({ source, pipeline }: { source: string; pipeline: string 
   return (
     <section className="pl-view pl-focus" aria-labelledby="pipeline-title">
       <p className="pl-back">
-        <Link route={{ view: 'pipelines' }}>← All pipelines</Link>
+        <RouteLink route={{ view: 'pipelines' }}>← All pipelines</RouteLink>
       </p>
       <h2 className="view-title" id="pipeline-title">
         {pipeline}
@@ -246,12 +221,12 @@ function PipelineFocus({ source, pipeline }: { source: string; pipeline: string 
           <ul>
             {active.map((run) => (
               <li key={run.run_id}>
-                <Link
+                <RouteLink
                   route={{ view: 'run', source: run.source, run_id: run.run_id }}
                   className="mono"
                 >
                   {run.run_id}
-                </Link>{' '}
+                </RouteLink>{' '}
                 <StatusBadge
                   tone={
                     run.stalled_since !== null
@@ -353,17 +328,20 @@ function RunRow({
   outlier: boolean;
 }) {
   return (
-    <tr data-run-key={`${source}/${run.run_id}`} className={outlier ? 'pl-row--slow' : undefined}>
+    <tr
+      data-run-key={runRowKey({ source, run_id: run.run_id })}
+      className={outlier ? 'pl-row--slow' : undefined}
+    >
       <td>
         <StatusBadge tone={outcomeTone(run.outcome)}>{run.outcome}</StatusBadge>
       </td>
       <td>
-        <Link
+        <RouteLink
           route={{ view: 'run', source, run_id: run.run_id, attempt: run.attempt }}
           className="mono"
         >
           {run.run_id}
-        </Link>
+        </RouteLink>
         {run.attempt > 1 && <span className="tag run-attempt">attempt {run.attempt}</span>}
       </td>
       <td className="pl-time">{localText(run.started_at)}</td>

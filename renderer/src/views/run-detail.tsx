@@ -2,20 +2,22 @@
  * One run's story: what it is and how it ended, its steps on a timeline with its stalls, its
  * zip and report, and every event Runwatch recorded for it. An active run follows along.
  */
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import type { RunDetail } from '../../../shared/api.ts';
 import type { ActiveRunStatus } from '../../../shared/run-status.ts';
 import { EmptyState } from '../components/empty-state.tsx';
 import { ProgressBar } from '../components/progress-bar.tsx';
+import { RouteLink } from '../components/route-link.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TickingTime } from '../components/ticking-time.tsx';
 import type { Tone } from '../components/tone.ts';
 import { useNow } from '../components/use-now.ts';
+import { usePoll } from '../components/use-poll.ts';
 import { useRequest } from '../components/use-request.ts';
 import { durationText, localText } from '../format/time-text.ts';
 import { outcomeTone } from '../format/status-tone.ts';
 import { useApi, useDashboard } from '../state/dashboard-store.ts';
-import { routeHash, type Route } from '../state/route.ts';
+import type { Route } from '../state/route.ts';
 import { Gantt } from './gantt.tsx';
 import { ganttLayout } from './gantt-layout.ts';
 import { eventDetail, eventTime, eventTitle, eventTone } from './run-detail-events.ts';
@@ -25,36 +27,10 @@ import './run-detail.css';
 
 type RunRoute = Extract<Route, { view: 'run' }>;
 
-/** While the archive or report is still to come, the run is asked again this often. */
-const PENDING_POLL_MS = 2_500;
 /** Events listed before "Show all". */
 const EVENTS_SHOWN = 200;
 /** While the run is active, its running steps grow on the timeline this often. */
 const GROW_MS = 1_000;
-
-function Link({
-  route,
-  className,
-  children,
-}: {
-  route: Route;
-  className?: string;
-  children: ReactNode;
-}) {
-  const navigate = useDashboard((state) => state.navigate);
-  return (
-    <a
-      className={className}
-      href={routeHash(route)}
-      onClick={(event) => {
-        event.preventDefault();
-        navigate(route);
-      }}
-    >
-      {children}
-    </a>
-  );
-}
 
 /** What of an active run, when it changes, is worth asking for its detail again (not its idle time). */
 function progressKey(run: ActiveRunStatus | undefined): unknown[] | null {
@@ -108,11 +84,8 @@ export function RunDetailView({ route }: { route: RunRoute }) {
     value !== null &&
     value.finished !== null &&
     archiveState(value.finished).kind === 'pending';
-  useEffect(() => {
-    if (!pending) return;
-    const timer = setTimeout(() => setPoll((n) => n + 1), PENDING_POLL_MS);
-    return () => clearTimeout(timer);
-  }, [pending, poll]);
+  // While the archive or report is still to come, the run is asked again.
+  usePoll(pending, poll, setPoll);
 
   const back: Route = live !== undefined ? { view: 'active' } : { view: 'finished' };
   const backText = live !== undefined ? '← Active runs' : '← Finished runs';
@@ -177,7 +150,7 @@ function RunPlaceholder({
   return (
     <section className="rd-view" aria-labelledby="run-title">
       <p className="rd-back">
-        <Link route={back}>{backText}</Link>
+        <RouteLink route={back}>{backText}</RouteLink>
       </p>
       <h2 className="view-title" id="run-title">
         <span className="mono">{runId}</span>
@@ -236,13 +209,15 @@ function RunStory({
   return (
     <section className="rd-view" aria-labelledby="run-title">
       <p className="rd-back">
-        <Link route={back}>{backText}</Link>
+        <RouteLink route={back}>{backText}</RouteLink>
         {detail.pipeline !== '' && (
           <>
             <span aria-hidden="true"> · </span>
-            <Link route={{ view: 'pipelines', source: detail.source, pipeline: detail.pipeline }}>
+            <RouteLink
+              route={{ view: 'pipelines', source: detail.source, pipeline: detail.pipeline }}
+            >
               {detail.pipeline} history
-            </Link>
+            </RouteLink>
           </>
         )}
       </p>
@@ -269,13 +244,13 @@ function RunStory({
                 {attempt}
               </span>
             ) : (
-              <Link
+              <RouteLink
                 key={attempt}
                 className="rd-attempt"
                 route={{ view: 'run', source: detail.source, run_id: detail.run_id, attempt }}
               >
                 {`${attempt}${live !== null && live.attempt === attempt ? ' (running)' : ''}`}
-              </Link>
+              </RouteLink>
             ),
           )}
         </nav>

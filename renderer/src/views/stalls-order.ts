@@ -1,5 +1,6 @@
 import type { AttentionItem } from '../../../shared/attention.ts';
 import type { ActiveRunStatus } from '../../../shared/run-status.ts';
+import { runKey } from '../state/apply-patch.ts';
 import { isStuck, matchesRun, type Filters } from '../state/filters.ts';
 
 export interface StuckRun {
@@ -8,10 +9,6 @@ export interface StuckRun {
   since: string;
   /** Still in the attention list: not acknowledged yet. */
   needsAck: boolean;
-}
-
-function attentionKey(item: { source: string; run_id: string }): string {
-  return `${item.source}\u0000${item.run_id}`;
 }
 
 function ms(iso: string): number {
@@ -29,14 +26,14 @@ export function stuckRuns(
   filters: Filters,
 ): StuckRun[] {
   const open = new Set(
-    attention.filter((item) => item.kind !== 'failed').map((item) => attentionKey(item)),
+    attention.filter((item) => item.kind !== 'failed').map((item) => runKey(item)),
   );
   const stuck: StuckRun[] = [];
   for (const run of runs) {
     if (!isStuck(run) || !matchesRun(filters, run)) continue;
     const times = [run.stalled_since, run.overdue_since].filter((t): t is string => t !== null);
     const since = times.reduce((a, b) => (ms(b) < ms(a) ? b : a));
-    stuck.push({ run, since, needsAck: open.has(attentionKey(run)) });
+    stuck.push({ run, since, needsAck: open.has(runKey(run)) });
   }
   return stuck.sort(
     (a, b) =>

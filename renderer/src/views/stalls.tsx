@@ -2,11 +2,12 @@ import { memo, useMemo } from 'react';
 import type { ActiveRunStatus } from '../../../shared/run-status.ts';
 import { FilterBar } from '../app/filter-bar.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
+import { RouteLink } from '../components/route-link.tsx';
 import { TickingTime } from '../components/ticking-time.tsx';
 import { localText } from '../format/time-text.ts';
 import { useDashboard } from '../state/dashboard-store.ts';
 import { filtersActive, NO_FILTERS } from '../state/filters.ts';
-import { routeHash, type Route } from '../state/route.ts';
+import type { Route } from '../state/route.ts';
 import { countRuns } from './overview-summary.ts';
 import { AcknowledgeButton } from './run-row-actions.tsx';
 import { runRoute, runRowKey } from './run-row-key.ts';
@@ -121,16 +122,9 @@ const StallRow = memo(function StallRow({
           {run.pipeline === '' ? <span className="muted">(no pipeline)</span> : run.pipeline}
           {showSource && <span className="st-source"> · {run.source}</span>}
         </span>
-        <a
-          className="mono"
-          href={routeHash(route)}
-          onClick={(event) => {
-            event.preventDefault();
-            open();
-          }}
-        >
+        <RouteLink route={route} className="mono">
           {run.run_id}
-        </a>
+        </RouteLink>
         {run.attempt > 1 && <span className="muted st-attempt">attempt {run.attempt}</span>}
       </td>
       <td>
