@@ -7,14 +7,12 @@
  */
 import path from 'node:path';
 import type { Page, WebSocket } from 'playwright-core';
-import { build } from 'vite';
 import { launchBrowser } from '../support/chromium.ts';
+import buildDashboard from './build-dashboard.ts';
 import { startDashboardServer } from '../support/dashboard-server.ts';
 import { insertManyRuns } from '../support/many-runs.ts';
 import type { DashboardBenchResult } from '../bench/dashboard-result.ts';
 import { distribution } from '../bench/stats.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
 
 const PROBES = 8;
 const PROBE_STEPS = 80;
@@ -54,7 +52,7 @@ async function benchDashboard(quick: boolean): Promise<DashboardBenchResult> {
   const runs = 10_000;
   const changes = quick ? 60 : 300;
   progress('dashboard: building the UI');
-  await build({ configFile: path.join(ROOT, 'vite.ui.config.ts'), logLevel: 'warn' });
+  await buildDashboard();
   const server = await startDashboardServer({ args: ['--stall-after', '6h'] });
   const browser = await launchBrowser();
   try {

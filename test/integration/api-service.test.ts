@@ -93,17 +93,6 @@ async function call<K extends keyof Results>(
   return reply.result as Results[K];
 }
 
-/** Asks again until `check` resolves to a value. */
-async function eventually<T>(check: () => Promise<T | null>, what: string): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await check();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 const patches = (pushed: PushMessage[]): Patch[] =>
   pushed.flatMap((message) => (message.type === 'patch' ? [message.patch] : []));
 
@@ -114,7 +103,7 @@ describe('the API over real sources', () => {
     running(orch.orch, 'etl-2', 'etl');
     running(ml.orch, 'train-1', 'train');
 
-    const snapshot = await eventually(async () => {
+    const snapshot = await waitFor(async () => {
       const current = await call(api, 'snapshot');
       return current.runs.length === 3 && current.sources.every((s) => s.state === 'up')
         ? current
@@ -164,7 +153,7 @@ describe('the API over real sources', () => {
       run_id: 'train-1',
     });
     // Its delivery names the run, so the Alerts view can link to it.
-    const delivered = await eventually(async () => {
+    const delivered = await waitFor(async () => {
       const page = await call(api, 'alertHistory', { source: 'ml' });
       return page.items.find((item) => item.state === 'sent') ?? null;
     }, 'the failure delivered');
@@ -182,7 +171,7 @@ describe('the API over real sources', () => {
   it('pages finished runs across sources, and tells a run and a pipeline apart', async () => {
     const { api, orch, ml } = setup();
     // Runs already finished at the first read are history, not news: start watching first.
-    await eventually(async () => {
+    await waitFor(async () => {
       const { sources } = await call(api, 'snapshot');
       return sources.every((source) => source.state === 'up') ? true : null;
     }, 'both sources up');
@@ -204,7 +193,7 @@ describe('the API over real sources', () => {
       finishedAt: isoNow(-60_000 * 4),
       steps: [{ stepId: 'train-1/a', status: 'succeeded' }],
     });
-    await eventually(async () => {
+    await waitFor(async () => {
       const all = await call(api, 'finishedRuns', { limit: 10 });
       return all.items.length === 4 ? all : null;
     }, 'four finished runs');
@@ -245,7 +234,7 @@ describe('the API over real sources', () => {
     });
     const detail = async (attempt?: number) =>
       call(api, 'runDetail', { source: 'orch', run_id: 'etl-5', ...(attempt ? { attempt } : {}) });
-    const running = await eventually(async () => {
+    const running = await waitFor(async () => {
       const current = await detail();
       return current?.active ? current : null;
     }, 'etl-5 to be active');
@@ -272,7 +261,7 @@ describe('the API over real sources', () => {
     const extracted = new Date(Date.parse(startedAt) + 50_000).toISOString();
     orch.orch.setStep('etl-5', 'etl-5/extract', { status: 'succeeded', finished_at: extracted });
     orch.orch.setStep('etl-5', 'etl-5/load', { status: 'running', started_at: extracted });
-    const moved = await eventually(async () => {
+    const moved = await waitFor(async () => {
       const current = await detail();
       return current?.active?.current_step === 'load' ? current : null;
     }, 'etl-5 to move on to load');
@@ -285,10 +274,10 @@ describe('the API over real sources', () => {
 
     // Finished, then retried in place: the run is shown as it runs again, its last finish on ask.
     orch.orch.finishRun('etl-5', 'failed');
-    await eventually(async () => ((await detail())?.finished ? true : null), 'etl-5 to finish');
+    await waitFor(async () => ((await detail())?.finished ? true : null), 'etl-5 to finish');
     orch.orch.setRun('etl-5', { status: 'running', finished_at: null });
     orch.orch.setStep('etl-5', 'etl-5/load', { status: 'running', finished_at: null });
-    const retried = await eventually(async () => {
+    const retried = await waitFor(async () => {
       const current = await detail();
       return current?.active ? current : null;
     }, 'the second attempt of etl-5');
@@ -356,7 +345,7 @@ describe('the API over real sources', () => {
       finishedAt: isoNow(),
       steps: [{ stepId: 'etl-9/a', status: 'succeeded' }],
     });
-    const report = await eventually(async () => {
+    const report = await waitFor(async () => {
       const page = await call(api, 'finishedRuns', { source: 'orch' });
       return page.items.find((run) => run.run_id === 'etl-9' && run.report)?.report ?? null;
     }, "etl-9's report");

@@ -17,21 +17,6 @@ import { waitFor } from '../support/wait.ts';
 
 const track = killedAfterEach();
 
-/** Asks again until `check` resolves to a value. */
-async function eventually<T>(
-  check: () => Promise<T | null>,
-  what: string,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 let nextId = 1;
 async function ask<T>(client: ApiClient, name: string, params: unknown = {}): Promise<T> {
   const reply = (await client.request(nextId++, { name, params })) as ApiReply<never>;
@@ -58,19 +43,29 @@ describe('runwatch serve', () => {
     expect(await page.text()).toContain('<html');
 
     const client = await connect(port, { cookie });
-    const snapshot = await eventually(async () => {
-      const current = await ask<Snapshot>(client, 'snapshot');
-      return current.runs.length > 0 ? current : null;
-    }, 'the demo to start runs');
+    const snapshot = await waitFor(
+      async () => {
+        const current = await ask<Snapshot>(client, 'snapshot');
+        return current.runs.length > 0 ? current : null;
+      },
+      'the demo to start runs',
+      60_000,
+      250,
+    );
     expect(snapshot.transport).toBe('serve');
     expect(snapshot.sources).toEqual([
       expect.objectContaining({ name: 'demo', state: 'up', demo: true }),
     ]);
 
-    const archived = await eventually(async () => {
-      const finished = await ask<Page<FinishedRunView>>(client, 'finishedRuns', { limit: 50 });
-      return finished.items.find((run) => run.archive !== null) ?? null;
-    }, 'a finished run with its zip');
+    const archived = await waitFor(
+      async () => {
+        const finished = await ask<Page<FinishedRunView>>(client, 'finishedRuns', { limit: 50 });
+        return finished.items.find((run) => run.archive !== null) ?? null;
+      },
+      'a finished run with its zip',
+      60_000,
+      250,
+    );
     const shown = await ask<{ download: string }>(client, 'showRunFile', {
       source: 'demo',
       run_id: archived.run_id,

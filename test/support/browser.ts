@@ -13,11 +13,7 @@ export interface PageOptions {
  * A fresh page on `url`, closed when the test ends. Errors the page throws fail the test at its
  * end, so a broken view cannot pass by showing nothing.
  */
-export async function openPage(
-  browser: Browser,
-  url: string,
-  options: PageOptions = {},
-): Promise<Page> {
+async function openPage(browser: Browser, url: string, options: PageOptions = {}): Promise<Page> {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1280, height: options.height ?? 860 },
     colorScheme: options.colorScheme ?? 'light',

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
-export const CHROMIUM = process.env.RUNWATCH_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.RUNWATCH_CHROMIUM ?? '/usr/bin/chromium';
 
 const ARGS = [
   '--no-sandbox',

@@ -1,13 +1,16 @@
-/** Polls until `check` returns a value (not undefined/false), or fails after `timeoutMs`. */
+/**
+ * Polls until `check` returns (or resolves to) a value (not undefined/false/null), or fails after
+ * `timeoutMs`.
+ */
 export async function waitFor<T>(
-  check: () => T | undefined | false | null,
+  check: () => T | undefined | false | null | Promise<T | undefined | false | null>,
   what: string,
   timeoutMs = 10_000,
   intervalMs = 20,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined && value !== false && value !== null) return value;
     if (Date.now() > deadline)
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
