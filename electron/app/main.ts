@@ -169,8 +169,8 @@ async function start(): Promise<void> {
         if (saved.start_at_login !== settings.start_at_login) {
           await setStartAtLogin(saved.start_at_login);
         }
+        // The tray redraws with the patch the save pushes.
         settings = saved;
-        tray?.refresh();
       },
     },
     clock: systemClock,
@@ -204,7 +204,7 @@ async function start(): Promise<void> {
       writePausedUntil(pauseFile, pause.pausedUntil(now)).catch((error: unknown) =>
         log.error(`the pause could not be kept for the next start: ${errorMessage(error)}`),
       );
-      tray?.refresh();
+      // Pushed with the next patch, which the tray redraws from too.
       api.notificationsPauseChanged();
     },
     openSettings: () => windows?.openSettings(),

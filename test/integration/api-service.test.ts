@@ -15,7 +15,7 @@ import { FAILED_RUN_TO_DESKTOP, FakeDesktop } from '../support/alert-harness.ts'
 import { cleanupAfterEach } from '../support/cleanup.ts';
 import { HookServer } from '../support/hook-server.ts';
 import { isoNow, OrchestrationDb, tempDir } from '../support/orchestration-db.ts';
-import { waitFor } from '../support/wait.ts';
+import { waitFor, waitForAsync } from '../support/wait.ts';
 
 const cleanup = cleanupAfterEach();
 
@@ -103,7 +103,7 @@ describe('the API over real sources', () => {
     running(orch.orch, 'etl-2', 'etl');
     running(ml.orch, 'train-1', 'train');
 
-    const snapshot = await waitFor(async () => {
+    const snapshot = await waitForAsync(async () => {
       const current = await call(api, 'snapshot');
       return current.runs.length === 3 && current.sources.every((s) => s.state === 'up')
         ? current
@@ -153,7 +153,7 @@ describe('the API over real sources', () => {
       run_id: 'train-1',
     });
     // Its delivery names the run, so the Alerts view can link to it.
-    const delivered = await waitFor(async () => {
+    const delivered = await waitForAsync(async () => {
       const page = await call(api, 'alertHistory', { source: 'ml' });
       return page.items.find((item) => item.state === 'sent') ?? null;
     }, 'the failure delivered');
@@ -171,7 +171,7 @@ describe('the API over real sources', () => {
   it('pages finished runs across sources, and tells a run and a pipeline apart', async () => {
     const { api, orch, ml } = setup();
     // Runs already finished at the first read are history, not news: start watching first.
-    await waitFor(async () => {
+    await waitForAsync(async () => {
       const { sources } = await call(api, 'snapshot');
       return sources.every((source) => source.state === 'up') ? true : null;
     }, 'both sources up');
@@ -193,7 +193,7 @@ describe('the API over real sources', () => {
       finishedAt: isoNow(-60_000 * 4),
       steps: [{ stepId: 'train-1/a', status: 'succeeded' }],
     });
-    await waitFor(async () => {
+    await waitForAsync(async () => {
       const all = await call(api, 'finishedRuns', { limit: 10 });
       return all.items.length === 4 ? all : null;
     }, 'four finished runs');
@@ -234,7 +234,7 @@ describe('the API over real sources', () => {
     });
     const detail = async (attempt?: number) =>
       call(api, 'runDetail', { source: 'orch', run_id: 'etl-5', ...(attempt ? { attempt } : {}) });
-    const running = await waitFor(async () => {
+    const running = await waitForAsync(async () => {
       const current = await detail();
       return current?.active ? current : null;
     }, 'etl-5 to be active');
@@ -261,7 +261,7 @@ describe('the API over real sources', () => {
     const extracted = new Date(Date.parse(startedAt) + 50_000).toISOString();
     orch.orch.setStep('etl-5', 'etl-5/extract', { status: 'succeeded', finished_at: extracted });
     orch.orch.setStep('etl-5', 'etl-5/load', { status: 'running', started_at: extracted });
-    const moved = await waitFor(async () => {
+    const moved = await waitForAsync(async () => {
       const current = await detail();
       return current?.active?.current_step === 'load' ? current : null;
     }, 'etl-5 to move on to load');
@@ -274,10 +274,10 @@ describe('the API over real sources', () => {
 
     // Finished, then retried in place: the run is shown as it runs again, its last finish on ask.
     orch.orch.finishRun('etl-5', 'failed');
-    await waitFor(async () => ((await detail())?.finished ? true : null), 'etl-5 to finish');
+    await waitForAsync(async () => ((await detail())?.finished ? true : null), 'etl-5 to finish');
     orch.orch.setRun('etl-5', { status: 'running', finished_at: null });
     orch.orch.setStep('etl-5', 'etl-5/load', { status: 'running', finished_at: null });
-    const retried = await waitFor(async () => {
+    const retried = await waitForAsync(async () => {
       const current = await detail();
       return current?.active ? current : null;
     }, 'the second attempt of etl-5');
@@ -345,7 +345,7 @@ describe('the API over real sources', () => {
       finishedAt: isoNow(),
       steps: [{ stepId: 'etl-9/a', status: 'succeeded' }],
     });
-    const report = await waitFor(async () => {
+    const report = await waitForAsync(async () => {
       const page = await call(api, 'finishedRuns', { source: 'orch' });
       return page.items.find((run) => run.run_id === 'etl-9' && run.report)?.report ?? null;
     }, "etl-9's report");

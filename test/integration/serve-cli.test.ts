@@ -13,7 +13,7 @@ import { HookServer } from '../support/hook-server.ts';
 import { tempDir } from '../support/orchestration-db.ts';
 import { killedAfterEach, runwatch } from '../support/processes.ts';
 import { connect, signIn, type ApiClient } from '../support/serve-harness.ts';
-import { waitFor } from '../support/wait.ts';
+import { waitFor, waitForAsync } from '../support/wait.ts';
 
 const track = killedAfterEach();
 
@@ -43,7 +43,7 @@ describe('runwatch serve', () => {
     expect(await page.text()).toContain('<html');
 
     const client = await connect(port, { cookie });
-    const snapshot = await waitFor(
+    const snapshot = await waitForAsync(
       async () => {
         const current = await ask<Snapshot>(client, 'snapshot');
         return current.runs.length > 0 ? current : null;
@@ -57,7 +57,7 @@ describe('runwatch serve', () => {
       expect.objectContaining({ name: 'demo', state: 'up', demo: true }),
     ]);
 
-    const archived = await waitFor(
+    const archived = await waitForAsync(
       async () => {
         const finished = await ask<Page<FinishedRunView>>(client, 'finishedRuns', { limit: 50 });
         return finished.items.find((run) => run.archive !== null) ?? null;

@@ -25,12 +25,7 @@ import { ConfigError } from '../config/yaml-validate.ts';
 import type { Logger } from '../log.ts';
 import { protectionNotice } from '../settings/protection-notice.ts';
 import type { SecretProtection } from '../settings/secret-cipher.ts';
-import {
-  dropKeptSecrets,
-  keepSecrets,
-  maskSecrets,
-  unkeptSecrets,
-} from '../settings/secret-mask.ts';
+import { keepSecrets, maskSecrets, unkeptSecrets } from '../settings/secret-mask.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import type { Clock } from '../time/clock.ts';
 import { toIso } from '../time/timestamp.ts';
@@ -327,8 +322,8 @@ export class ApiService implements ApiEndpoint {
   ): SourcePage<DeliveryView> {
     const before = from === undefined ? Number.MAX_SAFE_INTEGER : Number(from);
     const rows = source.session.store.alertHistory
-      .read(params.limit + 1, Number.isSafeInteger(before) ? before : 0)
-      .deliveries.reverse();
+      .deliveries(params.limit + 1, Number.isSafeInteger(before) ? before : 0)
+      .reverse();
     const shown = rows.slice(0, params.limit);
     const items = shown
       .filter((row) => params.severity === undefined || row.severity === params.severity)
@@ -464,7 +459,7 @@ export class ApiService implements ApiEndpoint {
   ): Promise<Results['saveSettings']> {
     const access = this.settingsAccess();
     const stored = await this.savedSettings();
-    const input = stored ? keepSecrets(params.settings, stored) : dropKeptSecrets(params.settings);
+    const input = keepSecrets(params.settings, stored ?? NO_SETTINGS);
     // Where the sources cannot change, what the UI sends for them is not taken.
     if (access.sourcesReadOnly && stored) input.sources = stored.sources;
     let saved: Settings;

@@ -538,6 +538,7 @@ export class Monitor {
       if (tracked && row) this.runViews.observe(tracked, row, this.options.sourceName, now);
       else if (!tracked) this.runViews.remove(runId);
     }
+    // The one flush of a judge: it also carries the removals its commit made.
     this.runViews.flush();
     return changed;
   }
@@ -592,7 +593,7 @@ export class Monitor {
       if (due === null) this.queue.delete(t.run.runId);
       else this.queue.set(t.run.runId, due);
     }
-    this.runViews.flush();
+    // Run views are flushed by judge, the only caller with transitions, after it observes.
     this.options.bus.publish(published);
   }
 

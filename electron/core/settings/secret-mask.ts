@@ -41,8 +41,3 @@ export function unkeptSecrets(input: Json, stored: Settings): (readonly string[]
   });
   return unkept;
 }
-
-/** Settings from the UI with nothing stored to keep: each `SECRET_KEPT` becomes empty. */
-export function dropKeptSecrets(input: Json): Json {
-  return keepSecrets(input, {} as Settings);
-}

@@ -111,16 +111,25 @@ interface DeliveryDb {
 }
 
 /**
- * The alert history in a state.db, read-only, for `runwatch alerts`: firing alerts, the
- * transition log, deliveries with every attempt, and channels whose delivery is failing. Its own
- * read-only connection, so it reads while a `watch` writes and never takes the data dir's lock.
+ * The alert history in a state.db, read-only: firing alerts, the transition log, deliveries with
+ * every attempt, and channels whose delivery is failing. `runwatch alerts` opens it on its own
+ * read-only connection (`open`), so it reads while a `watch` writes and never takes the data dir's
+ * lock; the API reads it on its StateStore's connection, which `close` then leaves open.
  */
+/** A LIMIT for `limit` rows, where 0 or less is all of them: -1 is SQLite's "no limit". */
+function noLimit(limit: number): number {
+  return limit > 0 ? limit : -1;
+}
+
 export class AlertHistory {
   private readonly db: Database.Database;
+  /** Whether `close` closes the connection: only one this opened itself. */
+  private readonly ownsDb: boolean;
   private readonly sql;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, ownsDb = false) {
     this.db = db;
+    this.ownsDb = ownsDb;
     this.sql = {
       firing: db.prepare(
         `SELECT rule, dedup_key AS dedupKey, severity, fired_at AS firedAt, notified,
@@ -167,11 +176,12 @@ export class AlertHistory {
 
   /** Opens a data dir's state.db read-only; it must exist and have this Runwatch's schema. */
   static open(dataDir: string): AlertHistory {
-    return new AlertHistory(openStateDbReadonly(dataDir));
+    return new AlertHistory(openStateDbReadonly(dataDir), true);
   }
 
+  /** Closes the connection if this opened it; a shared one stays with its owner. */
   close(): void {
-    this.db.close();
+    if (this.ownsDb) this.db.close();
   }
 
   /**
@@ -187,54 +197,66 @@ export class AlertHistory {
     deliveries: Delivery[];
     failing: FailingChannel[];
   } {
-    // LIMIT -1 is SQLite's "no limit".
-    const max = limit > 0 ? limit : -1;
     return this.db.transaction(() => {
-      const rows = this.sql.deliveries.all(before, max) as DeliveryDb[];
-      const ids = JSON.stringify(rows.map((row) => row.id));
-      // Every attempt and every run of the rows shown, a query each, grouped by row.
-      const runsOf = new Map<number, MemberRun[]>();
-      for (const run of this.sql.memberRuns.all(ids) as MemberRun[]) {
-        const list = runsOf.get(run.outboxId) ?? [];
-        list.push(run);
-        runsOf.set(run.outboxId, list);
-      }
-      const attemptsOf = new Map<number, DeliveryAttempt[]>();
-      const attempts = this.sql.attempts.all(ids) as (Omit<DeliveryAttempt, 'ok'> & {
-        ok: number;
-      })[];
-      for (const attempt of attempts) {
-        const list = attemptsOf.get(attempt.outboxId) ?? [];
-        list.push({ ...attempt, ok: attempt.ok === 1 });
-        attemptsOf.set(attempt.outboxId, list);
-      }
+      const deliveries = this.readDeliveries(limit, before);
       return {
         firing: (
           this.sql.firing.all() as (Omit<FiringAlert, 'notified'> & { notified: number })[]
         ).map((row) => ({ ...row, notified: row.notified === 1 })),
-        transitions: this.sql.transitions.all(max) as Transition[],
-        deliveries: rows.map((row) => ({
-          id: row.id,
-          channel: row.channel,
-          kind: row.kind,
-          state: row.state,
-          heldBy: row.held_by,
-          severity: row.severity,
-          sendAfter: row.send_after,
-          nextAt: row.next_at,
-          attempts: row.attempts,
-          lastError: row.last_error,
-          mergedInto: row.merged_into,
-          createdAt: row.created_at,
-          endedAt: row.ended_at,
-          title: row.title,
-          members: row.members,
-          rules: row.rules === null ? [] : row.rules.split('\n'),
-          attemptLog: attemptsOf.get(row.id) ?? [],
-          about: aboutOf(runsOf.get(row.id) ?? []),
-        })),
+        transitions: this.sql.transitions.all(noLimit(limit)) as Transition[],
+        deliveries,
         failing: this.sql.failing.all() as FailingChannel[],
       };
     })();
+  }
+
+  /**
+   * The latest `limit` deliveries before the row id `before`, oldest first, with their attempts
+   * and runs, in one transaction; none of `read`'s other parts.
+   */
+  deliveries(limit: number, before = Number.MAX_SAFE_INTEGER): Delivery[] {
+    return this.db.transaction(() => this.readDeliveries(limit, before))();
+  }
+
+  /** `deliveries`, inside the caller's transaction. */
+  private readDeliveries(limit: number, before: number): Delivery[] {
+    const rows = this.sql.deliveries.all(before, noLimit(limit)) as DeliveryDb[];
+    const ids = JSON.stringify(rows.map((row) => row.id));
+    // Every attempt and every run of the rows shown, a query each, grouped by row.
+    const runsOf = new Map<number, MemberRun[]>();
+    for (const run of this.sql.memberRuns.all(ids) as MemberRun[]) {
+      const list = runsOf.get(run.outboxId) ?? [];
+      list.push(run);
+      runsOf.set(run.outboxId, list);
+    }
+    const attemptsOf = new Map<number, DeliveryAttempt[]>();
+    const attempts = this.sql.attempts.all(ids) as (Omit<DeliveryAttempt, 'ok'> & {
+      ok: number;
+    })[];
+    for (const attempt of attempts) {
+      const list = attemptsOf.get(attempt.outboxId) ?? [];
+      list.push({ ...attempt, ok: attempt.ok === 1 });
+      attemptsOf.set(attempt.outboxId, list);
+    }
+    return rows.map((row) => ({
+      id: row.id,
+      channel: row.channel,
+      kind: row.kind,
+      state: row.state,
+      heldBy: row.held_by,
+      severity: row.severity,
+      sendAfter: row.send_after,
+      nextAt: row.next_at,
+      attempts: row.attempts,
+      lastError: row.last_error,
+      mergedInto: row.merged_into,
+      createdAt: row.created_at,
+      endedAt: row.ended_at,
+      title: row.title,
+      members: row.members,
+      rules: row.rules === null ? [] : row.rules.split('\n'),
+      attemptLog: attemptsOf.get(row.id) ?? [],
+      about: aboutOf(runsOf.get(row.id) ?? []),
+    }));
   }
 }

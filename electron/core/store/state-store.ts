@@ -84,8 +84,8 @@ export class StateStore {
   readonly jobs: JobTable;
   readonly alerts: AlertTable;
   readonly history: RunHistory;
-  /** The alert history as `runwatch alerts` reads it, here on this connection (for the API). */
-  readonly alertHistory: AlertHistory;
+  /** The alert history, made on first use: only the API reads it, here on this connection. */
+  private cachedAlertHistory: AlertHistory | null = null;
   private readonly db: Database.Database;
   private readonly sql;
   private dataVersion: number | null = null;
@@ -99,7 +99,6 @@ export class StateStore {
     this.jobs = new JobTable(db);
     this.alerts = new AlertTable(db);
     this.history = new RunHistory(db);
-    this.alertHistory = new AlertHistory(db);
     this.sql = {
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
       setMeta: db.prepare(
@@ -200,6 +199,12 @@ export class StateStore {
       db.close();
       throw error;
     }
+  }
+
+  /** The alert history as `runwatch alerts` reads it, on this connection (for the API). */
+  get alertHistory(): AlertHistory {
+    this.cachedAlertHistory ??= new AlertHistory(this.db);
+    return this.cachedAlertHistory;
   }
 
   /** Whether a data dir already has a state.db (readers must not create one). */
