@@ -11,6 +11,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
 import { ZipArchive } from 'archiver';
 import { runArchiveTask } from '../../electron/core/archive/archive-task.ts';
+import { allowing } from '../support/artifact-policy.ts';
 import type { ArtifactTree } from './artifact-tree.ts';
 
 export interface LoopDelay {
@@ -84,7 +85,12 @@ export async function benchArchive(
   progress('archive: Runwatch (worker thread, verified)');
   const started = performance.now();
   const { value: result, loop } = await withLoopDelay(() =>
-    runArchiveTask({ kind: 'build', artifactsDir: root, tmpPath: zipFile('runwatch.zip') }),
+    runArchiveTask({
+      kind: 'build',
+      artifactsDir: root,
+      policy: allowing(root),
+      tmpPath: zipFile('runwatch.zip'),
+    }),
   );
   const ms = performance.now() - started;
   if (!result.ok) throw new Error(`Runwatch's archive failed: ${result.failure.reason}`);

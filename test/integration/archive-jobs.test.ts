@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import Database from 'better-sqlite3';
 import type { RunwatchEvent } from '../../shared/events.ts';
 import { listArtifacts } from '../../electron/core/archive/artifact-listing.ts';
+import { allowing } from '../support/artifact-policy.ts';
 import type { RunReport } from '../../electron/core/report/run-report.ts';
 import { verifyZip } from '../../electron/core/archive/zip-verify.ts';
 import { MonitorHarness, type HarnessOptions } from '../support/monitor-harness.ts';
@@ -50,7 +51,7 @@ function makeArtifacts(root: string): Record<string, Buffer> {
  * pending again, the archive job with the listing it recorded before the rename.
  */
 function pendAgainWithListing(dataDir: string, artifacts: string): void {
-  const { files, skipped } = listArtifacts(artifacts);
+  const { files, skipped } = listArtifacts(artifacts, allowing(artifacts));
   const db = new Database(path.join(dataDir, 'state.db'));
   db.prepare(`UPDATE jobs SET state = 'pending', result = NULL`).run();
   db.prepare(`UPDATE jobs SET listing = ? WHERE kind = 'archive'`).run(
@@ -153,6 +154,30 @@ describe('archive and report jobs', () => {
     expect(body.steps[0]?.duration_s).toBeCloseTo(1, 1);
     expect(body.archive_error).toBeUndefined();
     expect(fs.readdirSync(path.join(h.dataDir, 'archive'))).toEqual(['r1.zip']);
+  });
+
+  it('keeps zips and reports for the user alone: files 0600 in folders 0700, older folders too', async () => {
+    const { dir, orch, start } = setup();
+    const dataDir = path.join(dir, 'data');
+    // As an earlier version left them: readable by everyone.
+    for (const folder of ['archive', 'reports']) {
+      fs.mkdirSync(path.join(dataDir, folder), { recursive: true, mode: 0o755 });
+      fs.chmodSync(path.join(dataDir, folder), 0o755);
+    }
+    const artifacts = path.join(dir, 'a');
+    makeArtifacts(artifacts);
+    orch.insertRun({ runId: 'private', artifactsDir: artifacts });
+    const h = start(dataDir);
+    await h.waitFor('run_started', 'private');
+    orch.finishRun('private', 'succeeded');
+    const report = await h.waitFor('report_written', 'private');
+    const archived = h.of('run_archived', 'private')[0];
+    if (report.type !== 'report_written' || archived?.type !== 'run_archived') throw new Error();
+    const mode = (file: string) => fs.statSync(file).mode & 0o777;
+    expect(mode(archived.path)).toBe(0o600);
+    expect(mode(report.path)).toBe(0o600);
+    expect(mode(path.join(dataDir, 'archive'))).toBe(0o700);
+    expect(mode(path.join(dataDir, 'reports'))).toBe(0o700);
   });
 
   it('writes a report and no archive for a run without an artifacts folder', async () => {

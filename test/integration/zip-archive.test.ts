@@ -19,6 +19,7 @@ import {
   type ZipProgress,
 } from '../../electron/core/archive/zip-writer.ts';
 import { deflateOutsideArchiver } from '../../electron/core/archive/archiver-deflate.ts';
+import { allowing } from '../support/artifact-policy.ts';
 import { tempDir } from '../support/orchestration-db.ts';
 
 const UNZIP = '/usr/bin/unzip';
@@ -136,7 +137,7 @@ describe('writeZip and verifyZip on a real folder', () => {
 
   beforeAll(async () => {
     root = buildArtifacts();
-    listing = listArtifacts(root);
+    listing = listArtifacts(root, allowing(root));
     zipFile = path.join(newDir('runwatch-zip-'), 'etl-daily-0001.zip');
     written = await writeZip(listing, zipFile, (p) => progress.push({ ...p }));
     entries = await readZip(zipFile);
@@ -286,7 +287,7 @@ describe('writeZip and verifyZip on a real folder', () => {
 describe('a file rewritten between listing and zipping', () => {
   it('makes verification against the old listing fail, and firstChanged names it', async () => {
     const root = buildArtifacts();
-    const listing = listArtifacts(root);
+    const listing = listArtifacts(root, allowing(root));
     put(root, 'data/table.csv', csv(25_000)); // the pipeline is still writing it
     const zipFile = path.join(newDir('runwatch-zip-'), 'rewritten.zip');
     await writeZip(listing, zipFile);
@@ -304,8 +305,9 @@ describe('runArchiveTask (in a worker thread)', () => {
     fs.symlinkSync('/etc', path.join(root, 'etc-link'));
     const tmpPath = path.join(newDir('runwatch-archive-'), '.tmp-1.zip');
     const messages: ArchiveProgress[] = [];
-    const result = await runArchiveTask({ kind: 'build', artifactsDir: root, tmpPath }, (p) =>
-      messages.push(p),
+    const result = await runArchiveTask(
+      { kind: 'build', artifactsDir: root, policy: allowing(root), tmpPath },
+      (p) => messages.push(p),
     );
     expect(result.ok, JSON.stringify(result)).toBe(true);
     if (!result.ok) return;
@@ -344,7 +346,12 @@ describe('runArchiveTask (in a worker thread)', () => {
   it('fails, transient, naming the folder, when the artifacts folder does not exist', async () => {
     const missing = path.join(newDir('runwatch-archive-'), 'not-yet');
     const tmpPath = path.join(newDir('runwatch-archive-'), '.tmp-2.zip');
-    const result = await runArchiveTask({ kind: 'build', artifactsDir: missing, tmpPath });
+    const result = await runArchiveTask({
+      kind: 'build',
+      artifactsDir: missing,
+      policy: allowing(path.dirname(missing)),
+      tmpPath,
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.failure.transient).toBe(true);
@@ -358,7 +365,7 @@ describe('a listed file that is no longer a regular file when it is zipped', () 
     const root = newDir('runwatch-swap-');
     put(root, 'big.bin', randomBytes(400 * 1024));
     put(root, 'small.txt', 'small');
-    const listing = listArtifacts(root);
+    const listing = listArtifacts(root, allowing(root));
     for (const name of ['big.bin', 'small.txt']) {
       fs.rmSync(path.join(root, name));
       execFileSync('mkfifo', [path.join(root, name)]);
@@ -381,7 +388,7 @@ describe('small entries deflated inline', () => {
       contents.set(`logs/${i}.log`, text);
       put(root, `logs/${i}.log`, text);
     }
-    const listing = listArtifacts(root);
+    const listing = listArtifacts(root, allowing(root));
     const out = path.join(newDir('runwatch-small-out-'), 'small.zip');
     const written = await writeZip(listing, out);
     expect(written.stored).toBe(0);

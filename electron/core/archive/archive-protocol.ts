@@ -1,4 +1,5 @@
 import type { ListedFile, SkippedFile } from './artifact-listing.ts';
+import type { ArtifactPolicy } from './artifact-policy.ts';
 
 /**
  * The listing taken before zipping, kept with the job so that a zip left under its final name
@@ -16,6 +17,8 @@ export type ArchiveTask =
       /** List the folder, zip it into `tmpPath`, verify it, and re-stat every source file. */
       kind: 'build';
       artifactsDir: string;
+      /** Where the folder may be and how much it may hold. */
+      policy: ArtifactPolicy;
       tmpPath: string;
     }
   | {

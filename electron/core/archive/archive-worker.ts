@@ -3,12 +3,8 @@ import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage } from '../../../shared/error-message.ts';
-import {
-  ArtifactsError,
-  firstChanged,
-  listArtifacts,
-  type ListedFile,
-} from './artifact-listing.ts';
+import { firstChanged, listArtifacts, type ListedFile } from './artifact-listing.ts';
+import { ArtifactsError } from './artifact-policy.ts';
 import type {
   ArchiveOutcome,
   ArchiveTask,
@@ -84,7 +80,7 @@ async function verified(
 
 async function build(task: Extract<ArchiveTask, { kind: 'build' }>): Promise<ArchiveOutcome> {
   const started = performance.now();
-  const listing = listArtifacts(task.artifactsDir);
+  const listing = listArtifacts(task.artifactsDir, task.policy);
   const listed = performance.now();
   const report = progressPoster('zip', listing.files.length, listing.bytes);
   let written;

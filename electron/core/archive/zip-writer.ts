@@ -82,7 +82,8 @@ export async function writeZip(
   // `flush`: the stream fsyncs the file before closing it, so the zip is on disk once written.
   const out = fs.createWriteStream(file, {
     flags: 'wx',
-    mode: 0o644,
+    // The artifacts' contents, for the user alone.
+    mode: 0o600,
     highWaterMark: WRITE_BYTES,
     flush: true,
   });

@@ -10,7 +10,7 @@ import { archiveCommand } from './archive-command.ts';
 import { checkConfigCommand } from './check-config-command.ts';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, InputError, UsageError } from './cli-errors.ts';
 import { portArg, positiveIntArg, positiveNumberArg } from './cli-options.ts';
-import { withWatchOptions } from './watch-options.ts';
+import { withArtifactOptions, withWatchOptions } from './watch-options.ts';
 import { demoCommand } from './demo-command.ts';
 import { routeCommand } from './route-command.ts';
 import { statusCommand } from './status-command.ts';
@@ -109,12 +109,14 @@ function buildProgram(run: (result: Promise<number> | number) => void): Command 
     .option('--data-dir <dir>', 'the data dir of its watch (default: per database)')
     .action((options) => run(ackCommand(options)));
 
-  program
-    .command('archive')
-    .description("(re)archive one finished run's artifacts now, and write its report")
-    .requiredOption('--db <file>', 'the orchestration database')
-    .requiredOption('--run <id>', 'the run')
-    .option('--data-dir <dir>', 'the data dir of its watch (default: per database)')
+  withArtifactOptions(
+    program
+      .command('archive')
+      .description("(re)archive one finished run's artifacts now, and write its report")
+      .requiredOption('--db <file>', 'the orchestration database')
+      .requiredOption('--run <id>', 'the run')
+      .option('--data-dir <dir>', 'the data dir of its watch (default: per database)'),
+  )
     .option('--verbose', 'log more on stderr')
     .action((options) => run(archiveCommand(options)));
 

@@ -5,6 +5,7 @@ import { errorMessage } from '../../../shared/error-message.ts';
 import type { EventDraft } from '../../../shared/events.ts';
 import type { ArchiveOutcome } from '../archive/archive-protocol.ts';
 import { ArchiveAborted, runArchiveTask, type ArchiveProgress } from '../archive/archive-task.ts';
+import type { ArtifactPolicy } from '../archive/artifact-policy.ts';
 import { applyRetention, type RetentionPolicy } from '../archive/retention.ts';
 import { attemptStem } from '../archive/safe-id.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -33,11 +34,16 @@ const PROGRESS_WRITE_MS = 250;
 const MAX_TIMER_MS = 60_000;
 /** A job whose try threw (state.db full, say) waits like a failed try, doubling up to this. */
 const THROWN_BACKOFF_MAX_MS = 600_000;
+/** Archives and reports hold the artifacts' contents: for the user alone. */
+const PRIVATE_FOLDER = 0o700;
+const PRIVATE_FILE = 0o600;
 
 export interface JobRunnerOptions {
   store: StateStore;
   bus: EventBus;
   dataDir: string;
+  /** Where artifacts folders may be, and how much an archive may hold. */
+  artifactPolicy: ArtifactPolicy;
   log: Logger;
   clock?: Clock;
   retryDelaysMs?: readonly number[];
@@ -103,8 +109,11 @@ export class JobRunner {
   start(): void {
     if (this.started) return;
     this.started = true;
-    fs.mkdirSync(this.archiveDir, { recursive: true });
-    fs.mkdirSync(this.reportsDir, { recursive: true });
+    for (const dir of [this.archiveDir, this.reportsDir]) {
+      fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_FOLDER });
+      // Folders made by an earlier version were readable by others, and so were their zips.
+      fs.chmodSync(dir, PRIVATE_FOLDER);
+    }
     this.sweepTemp();
     if (!this.archiving) {
       this.options.log.info('archiving is off: finished runs get their report, without a zip');
@@ -402,7 +411,12 @@ export class JobRunner {
     let result;
     try {
       result = await runArchiveTask(
-        { kind: 'build', artifactsDir: run.artifacts_dir ?? '', tmpPath: tmp },
+        {
+          kind: 'build',
+          artifactsDir: run.artifacts_dir ?? '',
+          policy: this.options.artifactPolicy,
+          tmpPath: tmp,
+        },
         onProgress,
         signal,
       );
@@ -493,7 +507,7 @@ export class JobRunner {
     );
     const tmp = path.join(this.reportsDir, `.tmp-${job.id}.json`);
     try {
-      await writeFileDurably(tmp, final, `${JSON.stringify(report, null, 2)}\n`);
+      await writeFileDurably(tmp, final, `${JSON.stringify(report, null, 2)}\n`, PRIVATE_FILE);
     } catch (error) {
       removeQuietly(tmp);
       const reason = `writing the report failed: ${errorMessage(error)}`;
