@@ -197,7 +197,7 @@ describe('archive and report jobs', () => {
     expect(fs.readdirSync(path.join(h.dataDir, 'archive'))).toEqual([]);
   });
 
-  it('retries a missing artifacts folder, then ends in archive_failed naming it, and still reports', async () => {
+  it('retries a missing artifacts folder, reporting at once, then ends in archive_failed naming it, and reports again', async () => {
     const { dir, orch, start } = setup();
     const missing = path.join(dir, 'nowhere');
     orch.insertRun({ runId: 'lost', artifactsDir: missing, status: 'running' });
@@ -209,26 +209,73 @@ describe('archive and report jobs', () => {
     expect(failed.reason).toContain(missing);
     expect(failed.reason).toContain('does not exist');
     expect(h.logs.filter((line) => /retrying in/.test(line))).toHaveLength(3);
-    const report = await h.waitFor('report_written', 'lost');
-    if (report.type !== 'report_written') throw new Error();
+    await waitFor(() => h.of('report_written', 'lost').length === 2, 'the report written again');
+    expect(typesOf(h.events, 'lost')).toEqual([
+      'run_started',
+      'run_completed',
+      'report_written',
+      'archive_failed',
+      'report_written',
+    ]);
+    const report = h.of('report_written', 'lost')[1];
+    if (report?.type !== 'report_written') throw new Error();
     const body = readReport(report.path);
     expect(body.archive_error).toBe(failed.reason);
     expect(body.archive).toBeUndefined();
-    expect(typesOf(h.events, 'lost').slice(-2)).toEqual(['archive_failed', 'report_written']);
+    expect(body.archive_retry_at).toBeUndefined();
   });
 
-  it('archives a folder that appears after the run finished, on a retry', async () => {
-    const { dir, orch, start } = setup({ retryDelaysMs: [400, 400] });
+  it('writes the report at once when the artifacts folder is missing, without waiting for a retry or saying archive_failed', async () => {
+    const { dir, orch, start } = setup({ retryDelaysMs: [60_000, 60_000] });
+    const missing = path.join(dir, 'not-yet');
+    orch.insertRun({ runId: 'early', artifactsDir: missing });
+    const h = start();
+    await h.waitFor('run_started', 'early');
+    orch.finishRun('early', 'succeeded');
+    const report = await h.waitFor('report_written', 'early');
+    if (report.type !== 'report_written') throw new Error();
+    const body = readReport(report.path);
+    expect(body.archive_error).toBe(`the artifacts folder ${missing} does not exist`);
+    expect(body.archive).toBeUndefined();
+    const retryAt = Date.parse(body.archive_retry_at ?? '');
+    expect(retryAt - Date.parse(body.generated_at)).toBeGreaterThan(30_000);
+    expect(h.of('archive_failed')).toEqual([]);
+    expect(h.of('run_archived')).toEqual([]);
+    // The dashboard shows the report, and that the archive is still to be tried.
+    expect(h.store.history.finishedRun('early')).toMatchObject({
+      archive: null,
+      archive_error: body.archive_error,
+      archive_retry_at: body.archive_retry_at,
+      report: report.path,
+    });
+  });
+
+  it('archives a folder that appears after the run finished, on a retry, and writes the report again', async () => {
+    const { dir, orch, start } = setup({ retryDelaysMs: Array<number>(10).fill(400) });
     const late = path.join(dir, 'late');
     orch.insertRun({ runId: 'late', artifactsDir: late });
     const h = start();
     await h.waitFor('run_started', 'late');
     orch.finishRun('late', 'succeeded');
-    await h.waitForLog(/retrying in/);
+    const early = await h.waitFor('report_written', 'late');
+    if (early.type !== 'report_written') throw new Error();
+    expect(readReport(early.path).archive_error).toMatch(/does not exist/);
     makeArtifacts(late);
     const archived = await h.waitFor('run_archived', 'late');
     if (archived.type !== 'run_archived') throw new Error();
     expect(archived.files).toBe(4);
+    await waitFor(() => h.of('report_written', 'late').length === 2, 'the report written again');
+    expect(typesOf(h.events, 'late')).toEqual([
+      'run_started',
+      'run_completed',
+      'report_written',
+      'run_archived',
+      'report_written',
+    ]);
+    const body = readReport(early.path);
+    expect(body.archive).toMatchObject({ path: archived.path, files: 4, verified: true });
+    expect(body.archive_error).toBeUndefined();
+    expect(body.archive_retry_at).toBeUndefined();
     expect(h.of('archive_failed')).toEqual([]);
   });
 
