@@ -34,9 +34,10 @@ const dirs: string[] = [];
 afterEach(async () => {
   for (const harness of harnesses.splice(0)) await harness.stop();
 });
+// 50,000 files and a 5 GiB file take a while to delete on a busy machine.
 afterAll(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
+}, 600_000);
 
 function setup(jobs: HarnessOptions['jobs'] = {}) {
   const dir = tempDir('runwatch-hostile-');

@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ZipArchive } from 'archiver';
 import yauzl from 'yauzl';
 import {
   firstChanged,
@@ -18,7 +18,6 @@ import {
   type WrittenZip,
   type ZipProgress,
 } from '../../electron/core/archive/zip-writer.ts';
-import { deflateOutsideArchiver } from '../../electron/core/archive/archiver-deflate.ts';
 import { allowing } from '../support/artifact-policy.ts';
 import { tempDir } from '../support/orchestration-db.ts';
 
@@ -284,6 +283,68 @@ describe('writeZip and verifyZip on a real folder', () => {
   });
 });
 
+describe('verifyZip on hostile zips', () => {
+  /** A zip of `files`, and where its central directory's records are. */
+  async function zipOf(files: Record<string, string | Buffer>) {
+    const root = newDir('runwatch-hostile-zip-');
+    for (const [name, content] of Object.entries(files)) put(root, name, content);
+    const zipFile = path.join(newDir('runwatch-hostile-out-'), 'x.zip');
+    await writeZip(listArtifacts(root, allowing(root)), zipFile);
+    const bytes = fs.readFileSync(zipFile);
+    const records: number[] = [];
+    for (let at = bytes.indexOf(CENTRAL); at !== -1; at = bytes.indexOf(CENTRAL, at + 1)) {
+      records.push(at);
+    }
+    return { zipFile, bytes, records };
+  }
+  const CENTRAL = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
+
+  it('stops an entry that inflates past its declared size', async () => {
+    const { zipFile, bytes, records } = await zipOf({ 'zeros.bin': Buffer.alloc(50_000_000) });
+    bytes.writeUInt32LE(1_000, (records[0] as number) + 24);
+    fs.writeFileSync(zipFile, bytes);
+    expect(await verifyZip(zipFile)).toEqual({
+      ok: false,
+      entry: 'zeros.bin',
+      reason: 'decompresses to more than its declared 1000 bytes',
+    });
+  });
+
+  it('refuses entries that share their bytes (a zip bomb’s trick)', async () => {
+    const { zipFile, bytes, records } = await zipOf({ 'a.txt': 'same\n', 'b.txt': 'same\n' });
+    const first = bytes.readUInt32LE((records[0] as number) + 42);
+    bytes.writeUInt32LE(first, (records[1] as number) + 42);
+    fs.writeFileSync(zipFile, bytes);
+    expect(await verifyZip(zipFile)).toMatchObject({
+      ok: false,
+      reason: 'overlaps the next entry',
+    });
+  });
+
+  it('refuses a name that would extract outside the folder', async () => {
+    const { zipFile, bytes, records } = await zipOf({ 'ab.txt': 'x' });
+    // The 6-byte name "ab.txt" becomes "../txt".
+    Buffer.from('../txt').copy(bytes, (records[0] as number) + 46);
+    fs.writeFileSync(zipFile, bytes);
+    expect(await verifyZip(zipFile)).toEqual({
+      ok: false,
+      entry: null,
+      reason: 'not a readable zip: invalid relative path: ../txt',
+    });
+  });
+
+  it('refuses a local header that names another file than the central directory', async () => {
+    const { zipFile, bytes } = await zipOf({ 'ab.txt': 'x' });
+    Buffer.from('zz').copy(bytes, 30);
+    fs.writeFileSync(zipFile, bytes);
+    expect(await verifyZip(zipFile)).toEqual({
+      ok: false,
+      entry: 'ab.txt',
+      reason: 'its local header names another file',
+    });
+  });
+});
+
 describe('a file rewritten between listing and zipping', () => {
   it('makes verification against the old listing fail, and firstChanged names it', async () => {
     const root = buildArtifacts();
@@ -343,6 +404,26 @@ describe('runArchiveTask (in a worker thread)', () => {
     expect(verifyPhase.at(-1)).toMatchObject({ files: 6, bytes: outcome.bytes });
   });
 
+  it('sizes its deflate and inflate threads from the cores free, not the cores there are: one when all are busy', async () => {
+    const root = buildArtifacts();
+    const hogs = Array.from({ length: os.availableParallelism() }, () =>
+      spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }),
+    );
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const tmpPath = path.join(newDir('runwatch-archive-'), '.tmp-3.zip');
+      const result = await runArchiveTask({
+        kind: 'build',
+        artifactsDir: root,
+        policy: allowing(root),
+        tmpPath,
+      });
+      expect(result).toMatchObject({ ok: true, outcome: { cores: 1, files: 6 } });
+    } finally {
+      for (const hog of hogs) hog.kill('SIGKILL');
+    }
+  });
+
   it('fails, transient, naming the folder, when the artifacts folder does not exist', async () => {
     const missing = path.join(newDir('runwatch-archive-'), 'not-yet');
     const tmpPath = path.join(newDir('runwatch-archive-'), '.tmp-2.zip');
@@ -376,10 +457,6 @@ describe('a listed file that is no longer a regular file when it is zipped', () 
 });
 
 describe('small entries deflated inline', () => {
-  it('finds in archiver what it needs (else archives fall back to its slower path)', () => {
-    expect(deflateOutsideArchiver(new ZipArchive(), 1024)).toBe(true);
-  });
-
   it('writes small files deflated, which unzip-like readers and the verifier read back exactly', async () => {
     const root = newDir('runwatch-small-');
     const contents = new Map<string, string>();

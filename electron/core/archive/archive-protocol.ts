@@ -41,6 +41,8 @@ export interface ArchiveOutcome {
   sha256: string;
   /** Entries stored as they are (compressed already) rather than deflated. */
   stored: number;
+  /** Cores found free, and so the blocks deflated or entries inflated at once. */
+  cores: number;
   /** Where the time went, for the log and the benchmark. */
   timings: { listMs: number; zipMs: number; verifyMs: number };
 }

@@ -293,6 +293,10 @@ export class JobWork {
       ],
       null,
     );
+    const { listMs, zipMs, verifyMs } = outcome.timings;
+    this.options.log.debug(
+      `${run.run_id}: ${outcome.files} files zipped on ${outcome.cores} free cores; listing ${Math.round(listMs)} ms, writing ${Math.round(zipMs)} ms, verifying ${Math.round(verifyMs)} ms`,
+    );
   }
 
   /** Runs a report job; `dueAt` says when an archive job waiting for a retry will try again. */
