@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { ZipArchive } from 'archiver';
 import { runArchiveTask } from '../../electron/core/archive/archive-task.ts';
 import { allowing } from '../support/artifact-policy.ts';
+import type { CommandBenchResult } from './archive-command-bench.ts';
 import type { ArtifactTree } from './artifact-tree.ts';
 
 export interface LoopDelay {
@@ -26,6 +27,8 @@ export interface ToolRun {
 
 export interface ArchiveBenchResult {
   tree: Omit<ArtifactTree, 'root'>;
+  /** The whole `runwatch archive` and `runwatch verify` beside Info-ZIP; null without it. */
+  command: CommandBenchResult | null;
   infoZip: ToolRun | null;
   unzipTestMs: number | null;
   runwatch: ToolRun & {
@@ -70,7 +73,7 @@ export async function benchArchive(
   tree: ArtifactTree,
   workDir: string,
   progress: (message: string) => void,
-): Promise<ArchiveBenchResult> {
+): Promise<Omit<ArchiveBenchResult, 'command'>> {
   const { root, ...description } = tree;
   const zipFile = (name: string) => path.join(workDir, name);
 

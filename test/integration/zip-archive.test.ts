@@ -215,12 +215,14 @@ describe('writeZip and verifyZip on a real folder', () => {
     });
   });
 
-  it('verifies without a listing too', async () => {
-    expect(await verifyZip(zipFile)).toEqual({
-      ok: true,
-      files: listing.files.length,
-      bytes: listing.bytes,
-    });
+  it('verifies without a listing too, inflating on this thread or on several', async () => {
+    for (const parallel of [1, 4]) {
+      expect(await verifyZip(zipFile, undefined, undefined, { parallel })).toEqual({
+        ok: true,
+        files: listing.files.length,
+        bytes: listing.bytes,
+      });
+    }
   });
 
   it.skipIf(!HAS_UNZIP)(
@@ -242,10 +244,10 @@ describe('writeZip and verifyZip on a real folder', () => {
 
   it('fails on a flipped byte in a deflated entry, naming it', async () => {
     const copy = await corruptCopy(zipFile, 'data/table.csv');
-    const result = await verifyZip(copy, listing.files);
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.entry).toBe('data/table.csv');
+    for (const parallel of [1, 4]) {
+      const result = await verifyZip(copy, listing.files, undefined, { parallel });
+      expect(result).toMatchObject({ ok: false, entry: 'data/table.csv' });
+    }
   });
 
   it('fails when the listing holds a file the zip lacks, naming the missing one', async () => {
@@ -280,6 +282,40 @@ describe('writeZip and verifyZip on a real folder', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.reason).toMatch(/not a readable zip/);
+  });
+});
+
+describe('verifyZip of deflated entries too large to inflate in place', () => {
+  it('checks them on the thread pool, whole or streamed, and names one with a flipped byte', async () => {
+    const root = newDir('runwatch-large-');
+    put(root, 'medium.csv', csv(400_000));
+    put(root, 'large.csv', csv(700_000));
+    const listing = listArtifacts(root, allowing(root));
+    const zipFile = path.join(newDir('runwatch-large-out-'), 'large.zip');
+    await writeZip(listing, zipFile);
+    const sizes = (await readZip(zipFile)).map((e) => [e.name, e.compressedSize, e.data.length]);
+    // One fits the thread pool's single piece (under 4 MB, 16 MB inflated), one must stream.
+    expect(sizes).toEqual([
+      ['large.csv', expect.any(Number), expect.toSatisfy((n: number) => n > 16 * 2 ** 20)],
+      [
+        'medium.csv',
+        expect.toSatisfy((n: number) => n > 256 * 1024 && n < 4 * 2 ** 20),
+        expect.any(Number),
+      ],
+    ]);
+    for (const name of ['medium.csv', 'large.csv']) {
+      const copy = await corruptCopy(zipFile, name);
+      for (const parallel of [1, 4]) {
+        expect(await verifyZip(zipFile, listing.files, undefined, { parallel })).toMatchObject({
+          ok: true,
+          files: 2,
+        });
+        expect(await verifyZip(copy, listing.files, undefined, { parallel })).toMatchObject({
+          ok: false,
+          entry: name,
+        });
+      }
+    }
   });
 });
 

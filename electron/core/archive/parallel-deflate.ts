@@ -29,7 +29,10 @@ export class ParallelDeflate {
   private readonly queue: Promise<Buffer>[] = [];
   private previousTail: Buffer | null = null;
 
-  /** `inFlight`: blocks deflating at once, which bounds the cores and memory used. */
+  /**
+   * `inFlight`: blocks deflating at once on the thread pool, which bounds the cores and memory
+   * used; with one, each block is deflated on the calling thread.
+   */
   constructor(level: number, inFlight: number) {
     this.level = level;
     this.inFlight = Math.max(1, inFlight);
@@ -48,6 +51,8 @@ export class ParallelDeflate {
       ...(this.previousTail ? { dictionary: this.previousTail } : {}),
     };
     this.previousTail = Buffer.from(block.subarray(Math.max(0, block.length - WINDOW_BYTES)));
+    // One core to spare: deflated right here, as one thread that never waits on another.
+    if (this.inFlight === 1) return [zlib.deflateRawSync(block, options)];
     const deflated = deflateBlock(block, options);
     // Awaited in order below; until then a failure must not count as unhandled.
     deflated.catch(() => {});

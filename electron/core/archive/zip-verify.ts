@@ -212,7 +212,13 @@ async function verifyOpen(
     const limit = ordered[i + 1]?.localHeaderOffset ?? directory.offset;
     try {
       const dataStart = locate(window, entry, limit);
-      if (entry.method === DEFLATED && entry.compressedSize > INLINE_BYTES) {
+      // With one core to spare, entries are inflated here, as one thread that never waits on
+      // another; only those too large to inflate in one piece stream on the thread pool.
+      const apart = parallel > 1 ? INLINE_BYTES : Math.min(WHOLE_COMPRESSED_BYTES, WINDOW_BYTES);
+      if (
+        entry.method === DEFLATED &&
+        (entry.compressedSize > apart || entry.uncompressedSize > WHOLE_BYTES)
+      ) {
         while (inFlight.size >= parallel) await Promise.race(inFlight);
         const task = inflateApart(fd, entry, dataStart)
           .then((checked) => settle(entry, checked))

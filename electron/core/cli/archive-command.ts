@@ -132,14 +132,21 @@ async function runHere(
     onProgress: (_job, progress) => bar.show(progress),
     only: new Set(ids),
   });
+  // Each job's end is published: look again then, rather than at the next poll.
+  let wakeUp = () => {};
+  const unsubscribe = bus.onAny(() => wakeUp());
   runner.start();
   try {
     for (;;) {
       const done = ended(store, ids);
       if (done) return done;
-      await sleep(WAIT_POLL_MS / 2);
+      await Promise.race([
+        sleep(WAIT_POLL_MS / 2),
+        new Promise<void>((resolve) => (wakeUp = resolve)),
+      ]);
     }
   } finally {
+    unsubscribe();
     bar.clear();
     await runner.stop();
   }
