@@ -7,11 +7,12 @@ import {
 /** A policy that allows `folders` and everything below them, with the built-in caps. */
 export function allowing(
   folders: string | readonly string[],
-  caps: Partial<Pick<ArtifactPolicy, 'maxFiles' | 'maxBytes' | 'exclude'>> = {},
+  caps: Partial<Pick<ArtifactPolicy, 'maxFiles' | 'maxBytes' | 'exclude' | 'unexcluded'>> = {},
 ): ArtifactPolicy {
   return {
     roots: typeof folders === 'string' ? [folders] : folders,
     exclude: caps.exclude ?? [],
+    unexcluded: caps.unexcluded ?? [],
     maxFiles: caps.maxFiles ?? DEFAULT_MAX_FILES,
     maxBytes: caps.maxBytes ?? DEFAULT_MAX_BYTES,
   };

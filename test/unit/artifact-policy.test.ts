@@ -50,6 +50,7 @@ describe('the artifact roots', () => {
     });
     expect(policy.roots).toEqual(['/data/pipelines', '/mnt/scratch', path.resolve('relative/out')]);
     expect(policy.exclude).toEqual(['/home/me/.config/runwatch/x']);
+    expect(policy.unexcluded).toEqual([]);
     expect(policy.maxFiles).toBe(DEFAULT_MAX_FILES);
     expect(policy.maxBytes).toBe(DEFAULT_MAX_BYTES);
   });
@@ -124,6 +125,22 @@ describe("Runwatch's own data dir", () => {
     expect(listing.skipped).toEqual([
       { path: 'data', reason: "Runwatch's own data dir, not archived" },
     ]);
+  });
+
+  it('still holds the demo, whose database and artifacts it keeps: those are archived', () => {
+    const dataDir = newDir();
+    write(dataDir, 'state.db', 'x');
+    write(dataDir, 'demo/artifacts/run-1/out.csv', 'a\n');
+    const policy = artifactPolicy(
+      path.join(dataDir, 'demo', 'orchestration.db'),
+      dataDir,
+      NO_ARTIFACT_RULES,
+    );
+    expect(policy.unexcluded).toEqual([path.join(dataDir, 'demo')]);
+    const listing = listArtifacts(path.join(dataDir, 'demo', 'artifacts', 'run-1'), policy);
+    expect(listing.files.map((file) => file.name)).toEqual(['out.csv']);
+    const whole = refusal(() => listArtifacts(dataDir, allowing(dataDir, { exclude: [dataDir] })));
+    expect(whole.message).toMatch(/inside Runwatch's data dir/);
   });
 
   it('is never archived as the artifacts folder', () => {

@@ -4,8 +4,9 @@ import {
   allowedArtifactsFolder,
   ArtifactsError,
   overCap,
+  excludedBy,
+  exclusionsOf,
   pseudoFileSystem,
-  realPaths,
   within,
   type ArtifactPolicy,
 } from './artifact-policy.ts';
@@ -78,7 +79,7 @@ const VANISHED = 'vanished while the folder was being listed';
 export function listArtifacts(dir: string, policy: ArtifactPolicy): Listing {
   const root = allowedArtifactsFolder(dir, policy);
   readableFolder(dir, root);
-  const excluded = realPaths(policy.exclude);
+  const exclusions = exclusionsOf(policy);
   const files: ListedFile[] = [];
   const skipped: SkippedFile[] = [];
   let bytes = 0;
@@ -111,7 +112,7 @@ export function listArtifacts(dir: string, policy: ArtifactPolicy): Listing {
         continue;
       }
       if (stat.isDirectory()) {
-        if (excluded.includes(full)) {
+        if (excludedBy(full, exclusions) !== null) {
           skipped.push({ path: rel, reason: "Runwatch's own data dir, not archived" });
           continue;
         }
@@ -138,7 +139,7 @@ export function listArtifacts(dir: string, policy: ArtifactPolicy): Listing {
           skipped.push({ path: rel, reason: 'symlink to outside the artifacts folder' });
           continue;
         }
-        if (excluded.some((own) => within(own, target))) {
+        if (excludedBy(target, exclusions) !== null) {
           skipped.push({ path: rel, reason: "symlink into Runwatch's own data dir" });
           continue;
         }

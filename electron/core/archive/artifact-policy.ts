@@ -32,8 +32,13 @@ export const NO_ARTIFACT_RULES: ArtifactRules = { roots: [], maxFiles: null, max
 export interface ArtifactPolicy {
   /** An artifacts folder must be one of these or below one; the database's folder comes first. */
   roots: readonly string[];
-  /** Never archived, even inside a root: Runwatch's own data dir. */
+  /** Never archived, even inside a root: Runwatch's own data dir (state, archives, settings). */
   exclude: readonly string[];
+  /**
+   * Folders inside an excluded one that are archived all the same: the folder of a database kept
+   * in the data dir, as the demo's is (`<data-dir>/demo/orchestration.db`).
+   */
+  unexcluded: readonly string[];
   maxFiles: number;
   maxBytes: number;
 }
@@ -44,9 +49,12 @@ export function artifactPolicy(
   dataDir: string,
   rules: ArtifactRules,
 ): ArtifactPolicy {
+  const dbFolder = path.dirname(path.resolve(dbPath));
+  const data = path.resolve(dataDir);
   return {
-    roots: [path.dirname(path.resolve(dbPath)), ...rules.roots.map((root) => path.resolve(root))],
-    exclude: [path.resolve(dataDir)],
+    roots: [dbFolder, ...rules.roots.map((root) => path.resolve(root))],
+    exclude: [data],
+    unexcluded: dbFolder !== data && within(data, dbFolder) ? [dbFolder] : [],
     maxFiles: rules.maxFiles ?? DEFAULT_MAX_FILES,
     maxBytes: rules.maxBytes ?? DEFAULT_MAX_BYTES,
   };
@@ -106,6 +114,22 @@ export function pseudoFileSystem(dir: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** Real paths of the excluded folders and of the exceptions inside them. */
+export interface Exclusions {
+  exclude: string[];
+  unexcluded: string[];
+}
+
+export function exclusionsOf(policy: ArtifactPolicy): Exclusions {
+  return { exclude: realPaths(policy.exclude), unexcluded: realPaths(policy.unexcluded) };
+}
+
+/** The excluded folder `real` lies in, unless an exception holds it; else null. */
+export function excludedBy(real: string, exclusions: Exclusions): string | null {
+  if (exclusions.unexcluded.some((folder) => within(folder, real))) return null;
+  return exclusions.exclude.find((folder) => within(folder, real)) ?? null;
 }
 
 /** The real paths of the folders that exist; one that does not allows or excludes nothing. */
@@ -177,8 +201,8 @@ export function allowedArtifactsFolder(dir: string, policy: ArtifactPolicy): str
       false,
     );
   }
-  const own = realPaths(policy.exclude).find((excluded) => within(excluded, real));
-  if (own !== undefined) {
+  const own = excludedBy(real, exclusionsOf(policy));
+  if (own !== null) {
     throw new ArtifactsError(
       `the artifacts folder ${dir} is inside Runwatch's data dir ${own}`,
       false,
