@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { httpUrl } from './http-url.ts';
 import { formatDuration } from './duration.ts';
+import { globProblem } from './pipeline-glob.ts';
 import { SEVERITIES } from './severity.ts';
 
 const SECOND = 1_000;
@@ -123,8 +124,14 @@ const sourcesSchema = z
   );
 
 const pipelineOverrideSchema = strictObject({
-  /** A glob over pipeline names: `*` any run of characters, `?` one. */
-  pattern: z.string().min(1, { error: 'a pattern is needed, like "train-*"' }),
+  /** A glob over pipeline names (pipeline-glob.ts). */
+  pattern: z
+    .string()
+    .min(1, { error: 'a pattern is needed, like "train-*"' })
+    .superRefine((pattern, ctx) => {
+      const problem = globProblem(pattern);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   stall_after: milliseconds(SECOND).optional(),
   max_duration: milliseconds(SECOND).optional(),
 });

@@ -122,6 +122,50 @@ describe('runwatch check-config', () => {
   });
 });
 
+describe('hostile YAML in a config', () => {
+  const LOOP = 'channels: &x\n  d: *x\n';
+  const laughs = () => {
+    const lines = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (const [name, inner] of [
+      ['b', 'a'],
+      ['c', 'b'],
+      ['d', 'c'],
+      ['e', 'd'],
+      ['f', 'e'],
+      ['g', 'f'],
+    ]) {
+      lines.push(`${name}: &${name} [${Array(9).fill(`*${inner}`).join(', ')}]`);
+    }
+    return [...lines, 'channels: *g', ''].join('\n');
+  };
+
+  it('is reported as file:line:col by check-config, watch, route, test-alert and status, never as a crash', async () => {
+    const loop = writeConfig(LOOP);
+    const bomb = writeConfig(laughs());
+    const orch = new OrchestrationDb(path.join(tempDir(), 'orchestration.db'));
+    onTestFinished(() => orch.close());
+    const event = JSON.stringify({ type: 'run_completed', outcome: 'failed', run_id: 'r1' });
+    const commands = (file: string) => [
+      ['check-config', file],
+      ['watch', '--db', orch.file, '--config', file],
+      ['route', '--event', event, '--config', file],
+      ['test-alert', '--config', file],
+      ['status', '--db', orch.file, '--config', file],
+    ];
+    for (const [file, where, message] of [
+      [loop, '2:6', 'alias *x stands for a value that holds the alias itself: it would never end'],
+      [bomb, '8:11', 'aliases would add'],
+    ] as const) {
+      for (const args of commands(file)) {
+        const result = await cli(args);
+        expect(result.code, args.join(' ')).toBe(1);
+        expect(result.stderr, args.join(' ')).toContain(`${file}:${where}: ${message}`);
+        expect(result.stderr, args.join(' ')).not.toMatch(/unexpected error|\n\s+at /);
+      }
+    }
+  });
+});
+
 describe('runwatch test-alert', () => {
   it('sends one test message to each active channel, with an idempotency key, and says how each went', async () => {
     const server = await receiver();

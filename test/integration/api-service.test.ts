@@ -361,6 +361,31 @@ describe('the API over real sources', () => {
     expect(shown[0]?.startsWith(fs.realpathSync(dataDir))).toBe(true);
   });
 
+  it('refuses a silence whose match has a bad regex or a field no event has, naming each', async () => {
+    const { api } = setup();
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    const refused = await api.handle({
+      name: 'addSilence',
+      params: {
+        source: 'orch',
+        match: {
+          pipeline: { not: [{ regex: 'etl-[a-' }, 'ml'] },
+          pipline: 'etl',
+          type: 'run_complete',
+        },
+        until,
+      },
+    });
+    expect(refused.ok ? null : refused.error).toEqual({
+      code: 'invalid',
+      message:
+        'addSilence: match.pipeline.not.0.regex: bad regex "etl-[a-": Range out of order in character class; ' +
+        'match.pipline: no event has a field "pipline" (did you mean pipeline?); ' +
+        'match.type: unknown event type "run_complete" (did you mean run_completed?)',
+    });
+    expect(await call(api, 'listSilences')).toEqual([]);
+  });
+
   it('tests a channel as entered, before it is saved, and says what the receiver answered', async () => {
     const { api } = setup('serve');
     const hook = await new HookServer().start();

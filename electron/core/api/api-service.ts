@@ -18,6 +18,7 @@ import {
   type Settings,
   type SettingsInput,
 } from '../../../shared/settings.ts';
+import { matchProblems } from '../alerts/alert-config-schema.ts';
 import { describeEvent } from '../alerts/alert-text.ts';
 import { createChannelSender, type ChannelDeps } from '../alerts/channels/channel-factory.ts';
 import { sendTestAlert } from '../alerts/test-alert.ts';
@@ -391,6 +392,13 @@ export class ApiService implements ApiEndpoint {
     const until = Date.parse(params.until);
     const now = this.options.clock.now();
     if (until <= now) throw new RequestError('invalid', 'addSilence: until: must be in the future');
+    const problems = matchProblems(params.match);
+    if (problems.length > 0) {
+      const text = problems.map(
+        (problem) => `${['match', ...problem.path].join('.')}: ${problem.message}`,
+      );
+      throw new RequestError('invalid', `addSilence: ${text.join('; ')}`);
+    }
     const id = session.store.alerts.addSilence(
       JSON.stringify(params.match),
       until,

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { globProblem } from '../../../shared/pipeline-glob.ts';
 import type { MonitorGlobals, PipelineOverride } from '../monitor/monitor-settings.ts';
 import { alertKnownKeys, alertSectionsShape } from '../alerts/alert-config-schema.ts';
 import {
@@ -99,6 +100,16 @@ function checkReferences(raw: Raw, layerChannels: readonly string[]): Prepared['
   return problems;
 }
 
+/** Every `pipelines:` key that is not a glob Runwatch can use, at the key. */
+function checkPipelineGlobs(raw: Raw): Prepared['problems'] {
+  return Object.keys(asRecord(raw.pipelines)).flatMap((pattern) => {
+    const problem = globProblem(pattern);
+    return problem
+      ? [{ path: ['pipelines'], key: pattern, message: `${JSON.stringify(pattern)}: ${problem}` }]
+      : [];
+  });
+}
+
 /** A valid stand-in for a value whose variable is unset, so the rest of its section is checked. */
 function placeholderFor(path: Path, variables: string[]): unknown {
   const key = path.at(-1);
@@ -147,7 +158,10 @@ export function parseConfig(
     knownKeys,
     prepare: (raw) => {
       const substituted = substituteEnv(raw, env);
-      const problems = checkReferences(asRecord(substituted.value), layerChannels);
+      const problems = [
+        ...checkReferences(asRecord(substituted.value), layerChannels),
+        ...checkPipelineGlobs(asRecord(substituted.value)),
+      ];
       const skip: Path[] = [];
       for (const { path, variables } of substituted.unset) {
         const owner =

@@ -9,6 +9,7 @@ import {
 } from 'yaml';
 import type { z } from 'zod';
 import { didYouMean } from './did-you-mean.ts';
+import { documentValue } from './yaml-values.ts';
 
 /** One problem in a file, located for `file:line:col: message`. */
 export interface ConfigProblem {
@@ -42,7 +43,8 @@ export type Path = readonly PropertyKey[];
 /** What a caller does between parsing and validating: substitute values, add its own problems. */
 export interface Prepared {
   value: unknown;
-  problems: { path: Path; message: string }[];
+  /** With `key`, the problem is that key of the map at `path`, and is reported where it is written. */
+  problems: { path: Path; key?: string; message: string }[];
   /** Places whose problems are expected (a value with an unset variable), not reported. */
   skip: Path[];
 }
@@ -139,11 +141,19 @@ export function parseAndValidate<S extends z.ZodType>(
     if (!retry || retry.doc.errors.length > 0) return { problems };
     ({ doc, lines } = retry);
   }
-  const parsed: unknown = doc.toJS() ?? {};
+  const read = documentValue(doc);
+  if ('problems' in read) {
+    for (const problem of read.problems) at(lines.linePos(problem.offset), problem.message);
+    return { problems };
+  }
+  const parsed: unknown = read.value ?? {};
   const prepared = options.prepare?.(parsed) ?? { value: parsed, problems: [], skip: [] };
   for (const problem of prepared.problems) {
     const where = describePath(problem.path);
-    at(locate(doc, lines, problem.path), where ? `${where}: ${problem.message}` : problem.message);
+    at(
+      locate(doc, lines, problem.path, problem.key),
+      where ? `${where}: ${problem.message}` : problem.message,
+    );
   }
   const result = schema.safeParse(prepared.value);
   if (result.success && problems.length === 0) return { value: result.data };

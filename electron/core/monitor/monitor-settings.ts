@@ -1,3 +1,4 @@
+import { globToRegExp } from '../../../shared/pipeline-glob.ts';
 import type { PipelineThresholds } from './run-detector.ts';
 
 /** Global monitoring settings (DESIGN.md §7 `monitor:`), in milliseconds. */
@@ -12,7 +13,7 @@ export interface MonitorGlobals {
 
 export type GlobalKey = keyof MonitorGlobals;
 
-/** Per-pipeline overrides, keyed by a glob with `*` and `?`. */
+/** Per-pipeline overrides, keyed by a glob (shared/pipeline-glob.ts). */
 export interface PipelineOverride {
   pattern: string;
   stallAfter?: number;
@@ -40,14 +41,6 @@ export interface MonitorSettings extends MonitorGlobals {
   /** Per-pipeline overrides in the order they are tried; each beats the global values. */
   pipelines: readonly PipelineOverride[];
   thresholds(pipeline: string): PipelineThresholds;
-}
-
-function globToRegExp(glob: string): RegExp {
-  const source = glob
-    .split('')
-    .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`, 's');
 }
 
 /**

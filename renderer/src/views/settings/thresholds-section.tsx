@@ -110,9 +110,9 @@ export function ThresholdsSection({ editor, transport }: SectionProps) {
 
       <h3 className="set-subhead">Per pipeline</h3>
       <p className="set-lead">
-        Pipelines by name, with <code>*</code> for any characters and <code>?</code> for one. For
-        each pipeline the first row that matches and sets a value wins; these rows come before
-        alerts.yaml’s <code>pipelines:</code>.
+        Pipelines by name, with <code>*</code> for any characters, <code>?</code> for one and{' '}
+        <code>[a-z]</code> for one of a set. For each pipeline the first row that matches and sets a
+        value wins; these rows come before alerts.yaml’s <code>pipelines:</code>.
       </p>
       {form.overrides.length > 0 && (
         <table className="table set-table">
