@@ -1,9 +1,10 @@
 /**
- * `npm run bench [-- --quick] [-- --only monitor|archive|alert|dashboard]`: Runwatch's change detection
+ * `npm run bench [-- --quick] [-- --only monitor|archive|alert|dashboard|config]`: Runwatch's change detection
  * against a large orchestration database — latency, cycle cost, idle CPU and memory — beside
  * the naive poller it replaces, archiving a run's artifacts beside Info-ZIP, and the alert
  * engine's throughput beside recording the events alone, and the dashboard in Chromium with
- * 10,000 runs beside re-sending its whole snapshot, each measured in the same run. Prints
+ * 10,000 runs beside re-sending its whole snapshot, and checking a 150,000-rule config beside
+ * merely parsing it, each measured in the same run. Prints
  * tables and saves test-results/bench.json; it never fails on a timing (benchmarks report, they
  * do not assert).
  */
@@ -19,6 +20,7 @@ import { benchDashboard } from './dashboard-section.ts';
 import { formatDashboardReport } from './dashboard-report.ts';
 import { formatArchiveReport } from './archive-report.ts';
 import { ensureArtifactTree } from './artifact-tree.ts';
+import { benchConfigFile, formatConfigReport } from './config-bench.ts';
 import { measureCliIdle } from './cli-idle-bench.ts';
 import { cacheRoot, ensureBenchDbs, workingCopy } from './generate-db.ts';
 import { formatReport } from './report.ts';
@@ -29,7 +31,7 @@ const RESULTS_FILE = path.join(ROOT, 'test-results', 'bench.json');
 
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
-const SECTIONS = ['monitor', 'archive', 'alert', 'dashboard'] as const;
+const SECTIONS = ['monitor', 'archive', 'alert', 'dashboard', 'config'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function onlyArg(): Section | null {
@@ -69,6 +71,19 @@ async function main(): Promise<void> {
     fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
     fs.writeFileSync(RESULTS_FILE, `${JSON.stringify({ dashboard }, null, 2)}\n`);
     process.stdout.write(`\n${formatDashboardReport(dashboard)}\n`);
+    return;
+  }
+  if (only === 'config') {
+    fs.mkdirSync(cacheRoot(), { recursive: true });
+    const workDir = fs.mkdtempSync(path.join(cacheRoot(), 'work-'));
+    try {
+      const configFile = await benchConfigFile(quick, workDir, progress);
+      fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+      fs.writeFileSync(RESULTS_FILE, `${JSON.stringify({ configFile }, null, 2)}\n`);
+      process.stdout.write(`\n${formatConfigReport(configFile)}\n`);
+    } finally {
+      fs.rmSync(workDir, { recursive: true, force: true });
+    }
     return;
   }
   if (only === 'alert') {
@@ -132,6 +147,7 @@ async function main(): Promise<void> {
     const archive = only === 'monitor' ? null : await archiveSection(quick, workDir);
     const alert = only === 'monitor' ? null : await benchAlerts(quick, workDir, progress);
     const dashboard = only === 'monitor' ? null : benchDashboard(quick);
+    const configFile = only === 'monitor' ? null : await benchConfigFile(quick, workDir, progress);
 
     const cpus = os.cpus();
     const results: BenchResults = {
@@ -154,12 +170,13 @@ async function main(): Promise<void> {
     fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
     fs.writeFileSync(
       RESULTS_FILE,
-      `${JSON.stringify({ ...results, alert, dashboard }, null, 2)}\n`,
+      `${JSON.stringify({ ...results, alert, dashboard, configFile }, null, 2)}\n`,
     );
     process.stdout.write(`\n${formatReport(results, path.relative(ROOT, RESULTS_FILE))}\n`);
     if (archive) process.stdout.write(`\n${formatArchiveReport(archive)}\n`);
     if (alert) process.stdout.write(`\n${formatAlertReport(alert)}\n`);
     if (dashboard) process.stdout.write(`\n${formatDashboardReport(dashboard)}\n`);
+    if (configFile) process.stdout.write(`\n${formatConfigReport(configFile)}\n`);
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });
   }

@@ -122,6 +122,23 @@ describe('runwatch check-config', () => {
   });
 });
 
+describe('runwatch check-config on a great many rules', () => {
+  it('sums them up in a line, naming the first ten', async () => {
+    const rules = Array.from(
+      { length: 25 },
+      (_, index) => `  - { name: r${index}, match: {}, severity: info, channels: [hook] }`,
+    );
+    const file = writeConfig(
+      `channels:\n  hook: { type: webhook, url: "http://127.0.0.1:9/" }\nrules:\n${rules.join('\n')}\n`,
+    );
+    const result = await cli(['check-config', file]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      '  rules: 25 (r0, r1, r2, r3, r4, r5, r6, r7, r8, r9 and 15 more)\n',
+    );
+  });
+});
+
 describe('hostile YAML in a config', () => {
   const LOOP = 'channels: &x\n  d: *x\n';
   const laughs = () => {

@@ -11,6 +11,7 @@ import type { Clock, TimerHandle } from '../time/clock.ts';
 import {
   inactiveChannels,
   rulesWithoutActiveChannel,
+  someNames,
   type AlertConfig,
   type AlertLayer,
 } from './alert-config.ts';
@@ -48,16 +49,27 @@ export interface AlertServiceOptions {
   healthy: () => boolean;
 }
 
+/** Rules named one a line, at most this many; the rest in one line. */
+const RULE_LINES = 20;
+
 /** Lines that say which channels cannot send and which rules therefore tell nobody. */
 export function describeInactive(config: AlertConfig): { channels: string[]; rules: string[] } {
   const channels = inactiveChannels(config).map(({ channel, why, rules }) => {
-    const lost = rules.length > 0 ? ` (rules that lose it: ${rules.join(', ')})` : '';
+    const lost = rules.length > 0 ? ` (rules that lose it: ${someNames(rules)})` : '';
     return `channel ${channel} is inactive: ${why}${lost}`;
   });
-  const rules = rulesWithoutActiveChannel(config).map(
-    (rule) =>
-      `rule ${rule.name} has no active channel (${rule.channels.join(', ')}): its alerts reach nobody`,
-  );
+  const silent = rulesWithoutActiveChannel(config);
+  const rules = silent
+    .slice(0, RULE_LINES)
+    .map(
+      (rule) =>
+        `rule ${rule.name} has no active channel (${someNames(rule.channels)}): its alerts reach nobody`,
+    );
+  if (silent.length > RULE_LINES) {
+    rules.push(
+      `${silent.length - RULE_LINES} more rules have no active channel: ${someNames(silent.slice(RULE_LINES).map((rule) => rule.name))}`,
+    );
+  }
   return { channels, rules };
 }
 

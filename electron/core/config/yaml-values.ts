@@ -26,13 +26,16 @@ function offsetOf(node: Node | null | undefined): number {
 
 /** The nodes a collection holds, keys and values alike, in document order. */
 function childrenOf(node: Node): Node[] {
+  const children: Node[] = [];
   if (isMap(node)) {
-    return node.items.flatMap((pair) =>
-      [pair.key, pair.value].filter((part): part is Node => isNode(part)),
-    );
+    for (const pair of node.items) {
+      if (isNode(pair.key)) children.push(pair.key);
+      if (isNode(pair.value)) children.push(pair.value);
+    }
+  } else if (isSeq(node)) {
+    for (const item of node.items) if (isNode(item)) children.push(item);
   }
-  if (isSeq(node)) return node.items.filter((item): item is Node => isNode(item));
-  return [];
+  return children;
 }
 
 interface Walked {
@@ -40,6 +43,8 @@ interface Walked {
   targets: Map<Alias, Node>;
   /** Nodes as written, aliases counted once each. */
   written: number;
+  /** The first node written deeper than MAX_DEPTH, aliases not followed. */
+  tooDeep: Node | null;
   problems: ValueProblem[];
 }
 
@@ -53,14 +58,17 @@ function walk(root: Node): Walked {
   const targets = new Map<Alias, Node>();
   const problems: ValueProblem[] = [];
   let written = 0;
-  const stack: [Node, 'enter' | 'leave'][] = [[root, 'enter']];
+  let tooDeep: Node | null = null;
+  // A node with its depth to enter, or (depth -1) an anchored node to leave.
+  const stack: [Node, number][] = [[root, 1]];
   while (stack.length > 0) {
-    const [node, step] = stack.pop() as [Node, 'enter' | 'leave'];
-    if (step === 'leave') {
+    const [node, depth] = stack.pop() as [Node, number];
+    if (depth < 0) {
       open.delete(node);
       continue;
     }
     written++;
+    if (depth > MAX_DEPTH) tooDeep ??= node;
     if (isAlias(node)) {
       const target = anchors.get(node.source);
       if (target === undefined) {
@@ -78,16 +86,20 @@ function walk(root: Node): Walked {
       }
       continue;
     }
-    if (node.anchor) anchors.set(node.anchor, node);
     const children = childrenOf(node);
-    if (children.length === 0) continue;
-    open.add(node);
-    stack.push([node, 'leave']);
+    if (node.anchor) {
+      anchors.set(node.anchor, node);
+      // Only an anchored node can be the target of an alias inside it.
+      if (children.length > 0) {
+        open.add(node);
+        stack.push([node, -1]);
+      }
+    }
     for (let index = children.length - 1; index >= 0; index--) {
-      stack.push([children[index] as Node, 'enter']);
+      stack.push([children[index] as Node, depth + 1]);
     }
   }
-  return { targets, written, problems };
+  return { targets, written, tooDeep, problems };
 }
 
 interface Measure {
@@ -104,14 +116,14 @@ interface Measure {
 function measure(root: Node, targets: Map<Alias, Node>): Map<Node, Measure> {
   const measured = new Map<Node, Measure>();
   const resolve = (node: Node) => (isAlias(node) ? (targets.get(node) as Node) : node);
-  const stack: [Node, boolean][] = [[resolve(root), false]];
+  const stack: [Node, Node[] | null][] = [[resolve(root), null]];
   while (stack.length > 0) {
-    const [node, expanded] = stack.pop() as [Node, boolean];
+    const [node, children] = stack.pop() as [Node, Node[] | null];
     if (measured.has(node)) continue;
-    const children = childrenOf(node).map(resolve);
-    if (!expanded) {
-      stack.push([node, true]);
-      for (const child of children) if (!measured.has(child)) stack.push([child, false]);
+    if (children === null) {
+      const inner = childrenOf(node).map(resolve);
+      stack.push([node, inner]);
+      for (const child of inner) if (!measured.has(child)) stack.push([child, null]);
       continue;
     }
     let size = 1;
@@ -214,9 +226,23 @@ export function documentValue(doc: Document): { value: unknown } | { problems: V
   if (!isNode(root)) return { value: null };
   const walked = walk(root);
   if (walked.problems.length > 0) return { problems: walked.problems };
-  const measured = measure(root, walked.targets);
-  const problem =
-    sizeProblem(root, walked, measured) ?? depthProblem(root, walked.targets, measured);
-  if (problem) return { problems: [problem] };
+  if (walked.targets.size === 0) {
+    // As written: no copies, and the depth is known already.
+    if (walked.tooDeep) {
+      return {
+        problems: [
+          {
+            offset: offsetOf(walked.tooDeep),
+            message: `values nest more than ${MAX_DEPTH} levels deep`,
+          },
+        ],
+      };
+    }
+  } else {
+    const measured = measure(root, walked.targets);
+    const problem =
+      sizeProblem(root, walked, measured) ?? depthProblem(root, walked.targets, measured);
+    if (problem) return { problems: [problem] };
+  }
   return { value: toValue(root, walked.targets) };
 }
