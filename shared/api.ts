@@ -288,9 +288,46 @@ export interface Results {
  */
 export const SECRET_KEPT = '••••••••';
 
+/** Where a threshold in force comes from: lowest first, each beaten by those after it. */
+export type ThresholdOrigin = 'default' | 'config' | 'demo' | 'settings' | 'flag';
+
+/** A global monitoring threshold, by its key in the settings' `monitor`. */
+export type ThresholdKey = Exclude<keyof Settings['monitor'], 'pipelines'>;
+
+export interface ThresholdInForce {
+  value_ms: number;
+  origin: ThresholdOrigin;
+  /** The value of every layer that sets it (`default` always does). */
+  layers: Partial<Record<ThresholdOrigin, number>>;
+}
+
+export interface OverrideInForce {
+  pattern: string;
+  stall_after_ms: number | null;
+  max_duration_ms: number | null;
+  origin: 'settings' | 'config';
+}
+
+/** What one watched source runs with now. */
+export interface ThresholdsInForce {
+  source: string;
+  /** The alerts.yaml it was started with: what `config` values come from. */
+  config_file: string;
+  thresholds: Record<ThresholdKey, ThresholdInForce>;
+  /** In the order they are tried: the first that matches a pipeline and sets a value wins. */
+  pipelines: OverrideInForce[];
+}
+
 export interface SettingsView {
   /** Every stored secret replaced by `SECRET_KEPT`. */
   settings: Settings;
+  /**
+   * Each watched source's thresholds in force now, with where each comes from; what is saved
+   * for them takes effect at the next start.
+   */
+  in_force: ThresholdsInForce[];
+  /** When a saved change to each section takes effect, as the side serving the window says. */
+  applies: { now: (keyof Settings)[]; at_restart: (keyof Settings)[] };
   /** How secrets are kept on disk: by the OS keyring, in plain text, or not encrypted at all. */
   protection: 'os' | 'basic_text' | 'none';
   /** What the window says about that. */

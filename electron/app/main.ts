@@ -164,6 +164,7 @@ async function start(): Promise<void> {
       sourcesReadOnly: false,
       // Channels, quiet hours and start at login apply at once; sources and thresholds at the
       // next start.
+      appliesAtOnce: ['channels', 'quiet_hours', 'start_at_login'],
       applied: async (saved) => {
         watched.useAlertLayer(settingsLayers(saved).alerts);
         if (saved.start_at_login !== settings.start_at_login) {

@@ -452,7 +452,7 @@ describe('the API over real sources', () => {
       transport: 'serve',
       files: { openFolder: null, showFile: () => Promise.resolve({ shown: true }) },
       channels: { desktop: new FakeDesktop() },
-      settings: { store, sourcesReadOnly: true, applied: () => {} },
+      settings: { store, sourcesReadOnly: true, applied: () => {}, appliesAtOnce: [] },
       clock: systemClock,
       log: silentLogger,
     });

@@ -28,6 +28,7 @@ import { protectionNotice } from '../settings/protection-notice.ts';
 import type { SecretProtection } from '../settings/secret-cipher.ts';
 import { keepSecrets, maskSecrets, unkeptSecrets } from '../settings/secret-mask.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
+import { thresholdsInForce } from '../settings/thresholds-in-force.ts';
 import type { Clock } from '../time/clock.ts';
 import { toIso } from '../time/timestamp.ts';
 import type { ApiEndpoint } from './api-endpoint.ts';
@@ -68,6 +69,8 @@ export interface SettingsAccess {
   sourcesReadOnly: boolean;
   /** Puts saved settings into effect where they can be now (channels, quiet hours). */
   applied: (settings: Settings) => Promise<void> | void;
+  /** The sections `applied` puts into effect at once; the others wait for the next start. */
+  appliesAtOnce: readonly (keyof Settings)[];
 }
 
 class RequestError extends Error {
@@ -440,8 +443,16 @@ export class ApiService implements ApiEndpoint {
       if (error instanceof ConfigError) throw new RequestError('unreadable', error.message);
       throw error;
     });
+    const sections = Object.keys(settings) as (keyof Settings)[];
     return {
       settings: maskSecrets(settings),
+      in_force: this.options.sources.map(({ name, session }) =>
+        thresholdsInForce(name, session.configFile, session.settings),
+      ),
+      applies: {
+        now: sections.filter((section) => access.appliesAtOnce.includes(section)),
+        at_restart: sections.filter((section) => !access.appliesAtOnce.includes(section)),
+      },
       protection,
       notice: protectionNotice(protection),
       sources_read_only: access.sourcesReadOnly,

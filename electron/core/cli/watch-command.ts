@@ -164,6 +164,7 @@ export async function watchCommand(options: WatchOptions, serve?: ServeListen): 
               settings: {
                 store: windowSettings.store,
                 sourcesReadOnly: true,
+                appliesAtOnce: ['channels', 'quiet_hours'],
                 applied: (saved) => session.alerts.useAlertLayer(settingsLayers(saved).alerts),
               },
             }

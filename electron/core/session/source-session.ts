@@ -47,6 +47,10 @@ export class SourceSession {
   readonly monitor: Monitor;
   readonly jobs: JobRunner;
   readonly alerts: AlertService;
+  /** The monitoring settings it was started with, and where each comes from. */
+  readonly settings: MonitorSettings;
+  /** The config file it was started with. */
+  readonly configFile: string;
   private readonly lock: DataDirLock;
   private stopped = false;
 
@@ -54,6 +58,8 @@ export class SourceSession {
     const { log } = options;
     this.name = options.name;
     this.dataDir = options.dataDir;
+    this.settings = options.settings;
+    this.configFile = options.config.file;
     this.lock = lock;
     this.store = store;
     this.bus = new EventBus((error, event) =>

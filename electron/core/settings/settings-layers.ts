@@ -11,7 +11,7 @@ import type {
 } from '../monitor/monitor-settings.ts';
 
 /** Each monitor global and its key in settings (the same as alerts.yaml's `monitor:`). */
-const GLOBAL_KEYS = {
+export const GLOBAL_KEYS = {
   poll: 'poll',
   stallAfter: 'stall_after',
   sourceGrace: 'source_grace',

@@ -6,6 +6,7 @@
 import { useMemo } from 'react';
 import type { AlertsView } from '../../../shared/api.ts';
 import { useDashboard } from '../state/dashboard-store.ts';
+import { AppliesContext } from './settings/applies-context.ts';
 import { ChannelsSection } from './settings/channels-section.tsx';
 import { GeneralSection } from './settings/general-section.tsx';
 import { QuietHoursSection } from './settings/quiet-hours-section.tsx';
@@ -149,7 +150,7 @@ export function SettingsView() {
       )}
 
       {session && (
-        <>
+        <AppliesContext value={session.view.applies}>
           <SaveBar editor={editor} transport={transport} />
           <form
             className="set-form"
@@ -176,7 +177,7 @@ export function SettingsView() {
             <QuietHoursSection editor={editor} transport={transport} />
             <GeneralSection editor={editor} transport={transport} />
           </form>
-        </>
+        </AppliesContext>
       )}
       <SilencesSection sources={sourceNames} transport={transport} />
     </div>

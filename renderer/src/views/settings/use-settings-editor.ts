@@ -209,7 +209,7 @@ export function useSettingsEditor(transport: 'ipc' | 'serve'): SettingsEditor {
     try {
       await api.saveSettings({ settings: validation.value });
       const changed = changedSections(buildSettings(session.initial).value, validation.value);
-      say({ text: savedText(changed, transport), tone: 'ok' });
+      say({ text: savedText(changed, transport, session.view.applies), tone: 'ok' });
       // Loaded again as saved; which channels now send comes with the next patch.
       setLoads((count) => count + 1);
     } catch (failure) {
@@ -249,6 +249,9 @@ export function useSettingsEditor(transport: 'ipc' | 'serve'): SettingsEditor {
     setSession({
       view: {
         settings: buildSettings(form).value as unknown as SettingsView['settings'],
+        // Not known until the settings load: no panel claims when its settings apply.
+        in_force: [],
+        applies: { now: [], at_restart: [] },
         protection: 'none',
         notice: '',
         sources_read_only: on === 'serve',
