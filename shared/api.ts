@@ -367,6 +367,16 @@ export type PushMessage =
 export interface ApiError {
   code: 'invalid' | 'not_found' | 'unavailable' | 'unreadable' | 'failed';
   message: string;
+  /** `saveSettings` refused: each problem at its field, as `message` also lists them. */
+  issues?: ApiIssue[];
+}
+
+/** One problem at a field of what was sent: `['channels', 'ops', 'url']`. */
+export interface ApiIssue {
+  path: (string | number)[];
+  message: string;
+  /** The problem is the name at the end of `path`, not its value. */
+  key?: true;
 }
 
 export type ApiReply<K extends RequestName> =

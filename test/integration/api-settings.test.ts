@@ -251,3 +251,52 @@ describe('thresholds in force, over the API', () => {
     expect(view.applies.at_restart).not.toContain('channels');
   });
 });
+
+describe('a refused save, over the API', () => {
+  it('names each problem at its field, a bad header name as a name', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'orchestration.db');
+    const service = api([], {
+      store: settingsStore(dir, db),
+      sourcesReadOnly: false,
+      applied: () => {},
+      appliesAtOnce: [],
+    });
+    const reply = await service.handle({
+      name: 'saveSettings',
+      params: {
+        settings: {
+          sources: [{ name: 'orch', db }],
+          monitor: { pipelines: [{ pattern: 'etl-[a-', stall_after: 60_000 }] },
+          channels: {
+            hook: {
+              type: 'webhook',
+              url: 'https://ops.example.com/hook',
+              headers: { 'X Api Key': 'k' },
+            },
+          },
+        },
+      },
+    });
+    expect(reply.ok ? null : reply.error).toEqual({
+      code: 'invalid',
+      message: expect.stringMatching(
+        /^saveSettings: monitor\.pipelines\[0\]\.pattern: /,
+      ) as unknown as string,
+      issues: [
+        {
+          path: ['monitor', 'pipelines', 0, 'pattern'],
+          message:
+            'the [ at character 5 is never closed: end the set with ], or write [[] for a [ itself',
+        },
+        {
+          path: ['channels', 'hook', 'headers', 'X Api Key'],
+          message:
+            'bad name: a header name is letters, digits and - only (no spaces, colons or quotes)',
+          key: true,
+        },
+      ],
+    });
+    expect(fs.existsSync(path.join(dir, 'settings.json'))).toBe(false);
+  });
+});

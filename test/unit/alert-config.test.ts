@@ -308,3 +308,26 @@ describe('a config with a great many rules', () => {
     expect(findRule(alerts, 'r5000')).toBeUndefined();
   });
 });
+
+describe('webhook headers in the file', () => {
+  it('refuses a header name that is not an HTTP token at the name, a value with a line break, and a repeated name', () => {
+    const text = [
+      'channels:',
+      '  hook:',
+      '    type: webhook',
+      '    url: https://ops.example.com/hook',
+      '    headers:',
+      '      Authorization: Bearer t0ken',
+      '      "X Api Key": a',
+      '      authorization: b',
+      '      X-Multi: "one\\nInjected: yes"',
+      'rules: []',
+      '',
+    ].join('\n');
+    expect(problems(text)).toEqual([
+      `${FILE}:7:7: channels.hook.headers: "X Api Key": a header name is letters, digits and - only (no spaces, colons or quotes)`,
+      `${FILE}:8:22: channels.hook.headers.authorization: another header has this name`,
+      `${FILE}:9:16: channels.hook.headers.X-Multi: a header value is one line, without line breaks`,
+    ]);
+  });
+});

@@ -198,6 +198,47 @@ describe('every problem at once, each with its field', () => {
     expect(messages.join('\n')).not.toContain('s3cr3t');
   });
 
+  it('checks header names as HTTP tokens, values as one line, and names that differ only in case', () => {
+    const checked = checkSettings({
+      sources: [SOURCE],
+      channels: {
+        hook: {
+          type: 'webhook',
+          url: 'https://x.example/h',
+          headers: {
+            Authorization: 'Bearer t0ken',
+            'X Api Key': 'a',
+            'X-Trace:': 'b',
+            authorization: 'c',
+            'X-Multi': 'one\r\nInjected: yes',
+          },
+        },
+      },
+    });
+    expect(checked.ok ? [] : checked.issues).toEqual([
+      {
+        path: ['channels', 'hook', 'headers', 'X Api Key'],
+        message:
+          'bad name: a header name is letters, digits and - only (no spaces, colons or quotes)',
+        key: true,
+      },
+      {
+        path: ['channels', 'hook', 'headers', 'X-Trace:'],
+        message:
+          'bad name: a header name is letters, digits and - only (no spaces, colons or quotes)',
+        key: true,
+      },
+      {
+        path: ['channels', 'hook', 'headers', 'X-Multi'],
+        message: 'a header value is one line, without line breaks',
+      },
+      {
+        path: ['channels', 'hook', 'headers', 'authorization'],
+        message: 'another header has this name',
+      },
+    ]);
+  });
+
   it('never echoes text typed into the wrong field', () => {
     const messages = problems({
       sources: [SOURCE],

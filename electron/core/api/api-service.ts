@@ -3,6 +3,7 @@ import {
   checkRequest,
   invalidParams,
   type ApiError,
+  type ApiIssue,
   type ApiReply,
   type CheckedParams,
   type DeliveryView,
@@ -27,6 +28,7 @@ import type { Logger } from '../log.ts';
 import { protectionNotice } from '../settings/protection-notice.ts';
 import type { SecretProtection } from '../settings/secret-cipher.ts';
 import { keepSecrets, maskSecrets, unkeptSecrets } from '../settings/secret-mask.ts';
+import { SettingsError } from '../settings/settings-file.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import { thresholdsInForce } from '../settings/thresholds-in-force.ts';
 import type { Clock } from '../time/clock.ts';
@@ -75,9 +77,11 @@ export interface SettingsAccess {
 
 class RequestError extends Error {
   readonly code: ApiError['code'];
-  constructor(code: ApiError['code'], message: string) {
+  readonly issues: ApiIssue[] | undefined;
+  constructor(code: ApiError['code'], message: string, issues?: ApiIssue[]) {
     super(message);
     this.code = code;
+    this.issues = issues;
   }
 }
 
@@ -164,7 +168,8 @@ export class ApiService implements ApiEndpoint {
       return { ok: true, result } as ApiReply<RequestName>;
     } catch (error) {
       if (error instanceof RequestError) {
-        return { ok: false, error: { code: error.code, message: error.message } };
+        const { code, message, issues } = error;
+        return { ok: false, error: { code, message, ...(issues ? { issues } : {}) } };
       }
       this.options.log.error(`API request ${checked.name} failed: ${errorMessage(error)}`);
       return { ok: false, error: { code: 'failed', message: errorMessage(error) } };
@@ -487,7 +492,15 @@ export class ApiService implements ApiEndpoint {
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       const problems = error.problems.map((problem) => problem.message);
-      throw new RequestError('invalid', `saveSettings: ${problems.join('; ')}`);
+      const issues =
+        error instanceof SettingsError
+          ? error.issues.map(({ path, message, key }) => ({
+              path: path.map((part) => (typeof part === 'number' ? part : String(part))),
+              message,
+              ...(key ? { key } : {}),
+            }))
+          : undefined;
+      throw new RequestError('invalid', `saveSettings: ${problems.join('; ')}`, issues);
     }
     await access.applied(saved);
     // Channels and quiet hours now in effect change which channels are inactive.

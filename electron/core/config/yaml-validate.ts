@@ -246,6 +246,17 @@ export function parseAndValidate<S extends z.ZodType>(
       }
       continue;
     }
+    if (issue.code === 'invalid_key') {
+      // A key that is wrong in itself: said with its own words, where the key is written.
+      const parent = issue.path.slice(0, -1);
+      const key = String(issue.path.at(-1));
+      const why = issue.issues.map((inner) => inner.message).join('; ');
+      at(
+        locate(doc, lines, parent, key),
+        `${describePath(parent)}: ${JSON.stringify(key)}: ${why}`,
+      );
+      continue;
+    }
     const where = describePath(issue.path);
     let message = issue.message;
     if (issue.code === 'invalid_union' && 'discriminator' in issue && 'options' in issue) {

@@ -213,7 +213,11 @@ export function useSettingsEditor(transport: 'ipc' | 'serve'): SettingsEditor {
       // Loaded again as saved; which channels now send comes with the next patch.
       setLoads((count) => count + 1);
     } catch (failure) {
-      const { issues, other } = parseSaveError(errorMessage(failure));
+      // Each problem at its field where the main side says so; else read from the message.
+      const { issues, other } =
+        failure instanceof ApiRequestError && failure.issues
+          ? { issues: failure.issues, other: [] }
+          : parseSaveError(errorMessage(failure));
       const errors = new Map<FieldKey, string>();
       const general = [...other];
       placeIssues(issues, session.form, errors, general);
