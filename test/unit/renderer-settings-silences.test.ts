@@ -145,6 +145,7 @@ describe('when saved settings apply', () => {
     expect(appliesText('channels', 'ipc', app)).toBe('Applies on save');
     expect(appliesText('monitor', 'serve', serve)).toBe('Applies when serve restarts');
     expect(appliesText('monitor', 'ipc', { now: [], at_restart: [] })).toBe('');
+    expect(savedText(['channels', 'monitor'], 'ipc', { now: [], at_restart: [] })).toBe('Saved');
   });
 
   it('sees a section the window does not name yet, and says when it applies', () => {

@@ -143,7 +143,7 @@ function sizeProblem(
   walked: Walked,
   measured: Map<Node, Measure>,
 ): ValueProblem | null {
-  const total = measured.get(walked.targets.get(root as Alias) ?? root)?.size ?? 0;
+  const total = measured.get(root)?.size ?? 0;
   const copies = total - walked.written;
   const allowed = Math.max(MIN_ALIAS_BUDGET, walked.written);
   if (copies <= allowed) return null;
@@ -202,13 +202,17 @@ function toValue(node: unknown, targets: Map<Alias, Node>): unknown {
   if (isMap(node)) {
     const out: Record<string, unknown> = {};
     for (const pair of node.items) {
-      // defineProperty: a key named `__proto__` is data like any other.
-      Object.defineProperty(out, keyText(toValue(pair.key, targets)), {
-        value: toValue(pair.value, targets),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      const key = keyText(toValue(pair.key, targets));
+      const value = toValue(pair.value, targets);
+      if (key === '__proto__') {
+        // Data like any other key, not the object's prototype.
+        Object.defineProperty(out, key, {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else out[key] = value;
     }
     return out;
   }

@@ -34,15 +34,17 @@ function capitalized(text: string): string {
 }
 
 const isNow = (applies: Applies, key: string) => applies.now.some((section) => section === key);
+const isLater = (applies: Applies, key: string) =>
+  applies.at_restart.some((section) => section === key);
 
-/** What the notice line says after a save. */
+/** What the notice line says after a save; a section the main side has not placed goes unsaid. */
 export function savedText(
   changed: readonly string[],
   transport: 'ipc' | 'serve',
   applies: Applies,
 ): string {
   const live = changed.filter((key) => isNow(applies, key));
-  const later = changed.filter((key) => !isNow(applies, key));
+  const later = changed.filter((key) => isLater(applies, key));
   const next =
     transport === 'serve' ? 'when runwatch serve is next started' : 'when Runwatch next starts';
   const parts = [
@@ -55,6 +57,6 @@ export function savedText(
 /** A panel's note on when its settings apply; nothing where the main side has not said. */
 export function appliesText(section: string, transport: 'ipc' | 'serve', applies: Applies): string {
   if (isNow(applies, section)) return 'Applies on save';
-  if (!applies.at_restart.some((key) => key === section)) return '';
+  if (!isLater(applies, section)) return '';
   return transport === 'serve' ? 'Applies when serve restarts' : 'Applies at next start';
 }
