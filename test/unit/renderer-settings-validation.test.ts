@@ -67,6 +67,15 @@ describe('validating the form', () => {
     expect(general).toEqual([]);
   });
 
+  it('points out an unclosed [ in a pipeline pattern as it is typed', () => {
+    const form = toForm(settings());
+    form.overrides[0]!.pattern = 'train-[0-9';
+    const { errors } = validateForm(form);
+    expect(errors.get(fieldKey.override(form.overrides[0]!.id, 'pattern'))).toBe(
+      'the [ at character 7 is never closed: end the set with ], or write [[] for a [ itself',
+    );
+  });
+
   it('says a source list cannot be empty', () => {
     const form = toForm(settings());
     form.sources = [];
