@@ -268,7 +268,11 @@ export class Monitor {
         this.failed(missingDatabase(this.source.path).message);
         return false;
       }
-      this.log.info(`${this.source.path} was replaced on disk; reopening it`);
+      if (status === 'rewritten') {
+        this.log.warn(
+          `${this.source.path} was overwritten in place by another database; reopening it`,
+        );
+      } else this.log.info(`${this.source.path} was replaced on disk; reopening it`);
     }
     try {
       this.openInfo = this.source.open();

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
+import { FileIntegrity, sameContent, type FileCheck } from './file-integrity.ts';
 import { classifySourceError, missingDatabase, SourceError } from './source-error.ts';
 import { checkSchema, type MissingIndex, type SourceTable } from './schema-check.ts';
 import type { ObservedRun, StepRow } from './source-rows.ts';
@@ -79,9 +80,12 @@ export class SqliteSource {
   private rowid: Record<SourceTable, boolean> = { runs: true, steps: true };
   private updatedIndexed: Record<SourceTable, boolean> = { runs: true, steps: true };
   private statements: ReturnType<SqliteSource['prepare']> | null = null;
+  private readonly integrity: FileIntegrity;
+  private wal = false;
 
   constructor(path: string) {
     this.path = path;
+    this.integrity = new FileIntegrity(path);
   }
 
   get isOpen(): boolean {
@@ -96,6 +100,8 @@ export class SqliteSource {
     if (!stat.isFile()) throw new SourceError('unreadable', `${this.path} is not a file`);
     let db: Database.Database | null = null;
     try {
+      const problem = this.integrity.problemBeforeOpen(stat);
+      if (problem !== null) throw new SourceError('not_sqlite', problem);
       db = new Database(this.path, { readonly: true, fileMustExist: true, timeout: 20 });
       // A small page cache: reads are by key or by index range, and after another connection
       // commits SQLite drops this cache on the next read, which for a large one blocks for ~100 ms.
@@ -114,6 +120,8 @@ export class SqliteSource {
         steps: !schema.missingIndexes.some((i) => i.table === 'steps' && i.column === 'updated_at'),
       };
       this.statements = this.prepare(db);
+      this.wal = journalMode.toLowerCase() === 'wal';
+      this.integrity.opened(stat);
       return { journalMode, missingIndexes: schema.missingIndexes };
     } catch (error) {
       db?.close();
@@ -129,12 +137,32 @@ export class SqliteSource {
     this.identity = null;
   }
 
-  /** Whether the file on disk is still the one this connection has open. */
-  fileStatus(): 'same' | 'replaced' | 'missing' {
+  /**
+   * Whether the file on disk is still the one this connection has open: another file
+   * (`replaced`), the same file holding another database (`rewritten`), or none. A file
+   * overwritten with what is not a database closes the connection and throws a SourceError.
+   */
+  fileStatus(): FileCheck | 'replaced' | 'missing' {
     const stat = fs.statSync(this.path, { throwIfNoEntry: false });
     if (!stat) return 'missing';
-    if (!this.identity) return 'replaced';
-    return stat.ino === this.identity.ino && stat.dev === this.identity.dev ? 'same' : 'replaced';
+    if (!this.identity || stat.ino !== this.identity.ino || stat.dev !== this.identity.dev) {
+      return 'replaced';
+    }
+    const db = this.db;
+    const rowidTables = (['runs', 'steps'] as const).filter((table) => this.rowid[table]);
+    let check: ReturnType<FileIntegrity['check']>;
+    try {
+      check = this.integrity.check(
+        stat,
+        this.wal && db ? () => sameContent(db, this.path, rowidTables) : null,
+      );
+    } catch (error) {
+      this.close();
+      throw classifySourceError(error, this.path);
+    }
+    if (typeof check === 'string') return check;
+    this.close();
+    throw new SourceError('not_sqlite', check.damaged);
   }
 
   /** Changes whenever another connection commits (about 6 µs). */
