@@ -121,6 +121,26 @@ describe('monitor on a database written by another connection', () => {
     ]);
   });
 
+  it('says when a run first seen while watching is recorded as stale, and lists it as stale', async () => {
+    const { orch, harness } = setup();
+    harness.start();
+    await waitFor(() => harness.diagnostics, 'the first read');
+    const epoch = '1970-01-01T00:00:00Z';
+    orch.insertRun({
+      runId: 'dated-1970',
+      createdAt: epoch,
+      startedAt: epoch,
+      updatedAt: epoch,
+      steps: [{ stepId: 'a', status: 'running', updatedAt: epoch }],
+    });
+    const line = await harness.waitForLog(/stale_after/);
+    expect(line).toBe(
+      'runwatch: first seen: 1 running run idle for longer than stale_after (1d) recorded as stale, no alerts: dated-1970',
+    );
+    expect(harness.monitor.runViews.get('dated-1970', Date.now())).toMatchObject({ stale: true });
+    expect(harness.events).toEqual([]);
+  });
+
   it('reports a deleted run at once, and one deleted amid other changes by the next sweep', async () => {
     const { orch, harness } = setup({ sweepEveryMs: 1_500 });
     harness.start();

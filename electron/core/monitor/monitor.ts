@@ -28,6 +28,7 @@ import {
   type Transition,
 } from './run-detector.ts';
 import { isTerminalRunStatus, normalizeStatus } from './run-summary.ts';
+import { StaleNotice } from './stale-notice.ts';
 import type { TrackedRun } from './tracked-run.ts';
 
 /** Runs read together in one read transaction. */
@@ -94,6 +95,7 @@ export class Monitor {
   private readonly cursor = new ChangeCursorState();
   private readonly dueRuns = new Set<string>();
   private readonly logged = new Set<string>();
+  private readonly staleNotice = new StaleNotice();
   private historyRowid: number | null;
   /** Where history ends (`history_rowid`) is committed. */
   private historySettled: boolean;
@@ -393,6 +395,11 @@ export class Monitor {
       meta.source_path = path.resolve(source.path);
     }
     this.commit([], meta);
+    this.staleNotice.flush(
+      this.log,
+      this.options.settings.staleAfter,
+      initializing ? 'first start' : 'first seen',
+    );
     this.initialized = true;
     this.lastSweepAt = this.clock.monotonic();
     this.sweepPending = false;
@@ -544,6 +551,7 @@ export class Monitor {
     }
     // The one flush of a judge: it also carries the removals its commit made.
     this.runViews.flush();
+    if (live) this.staleNotice.flush(this.log, this.options.settings.staleAfter, 'first seen');
     return changed;
   }
 
@@ -588,6 +596,7 @@ export class Monitor {
     const ctx = this.context(true);
     for (const t of transitions) {
       if (!t.run) continue;
+      if (t.run.stale && !this.tracked.get(t.run.runId)?.stale) this.staleNotice.add(t.run.runId);
       if (t.run.phase === 'active') this.tracked.set(t.run.runId, t.run);
       else {
         this.tracked.delete(t.run.runId);
