@@ -14,7 +14,12 @@ import type { CycleWrite, StateStore } from '../store/state-store.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
 import { DeadlineQueue } from '../time/deadline-queue.ts';
 import { parseTimestamp, toIso } from '../time/timestamp.ts';
-import { ChangeCursorState, LOOKBACK_EVERY_MS, plausibleNewest } from './change-cursor.ts';
+import {
+  ChangeCursorState,
+  compareSqliteValues,
+  LOOKBACK_EVERY_MS,
+  plausibleNewest,
+} from './change-cursor.ts';
 import { ClockOffset } from './clock-offset.ts';
 import { makeDetectContext } from './detect-context.ts';
 import type { MonitorSettings } from './monitor-settings.ts';
@@ -119,6 +124,7 @@ export class Monitor {
   private announced = false;
   private errorStreak = 0;
   private savedRowid: number | null = null;
+  private savedUpdated: unknown = null;
   private savedOffsetAt = -Infinity;
 
   constructor(options: MonitorOptions) {
@@ -344,16 +350,23 @@ export class Monitor {
   }
 
   /**
-   * The runs that may be active: those tracked, those whose status is not final, and those added
-   * after rowid `since` (or all of them, for a first start with --backfill). A page at a time.
+   * The runs that may be active: those tracked, those whose status is not final, those added
+   * after rowid `since` (or all of them, for a first start with --backfill), and those updated
+   * at or after `changedSince` (a finished run may have run again meanwhile). A page at a time.
    */
-  private async candidates(since: number | null, all: boolean): Promise<string[]> {
+  private async candidates(
+    since: number | null,
+    all: boolean,
+    changedSince: unknown = null,
+  ): Promise<string[]> {
     const found = new Set(this.tracked.keys());
     for (const page of this.source.scanAllRuns(SCAN_PAGE)) {
       for (const row of page) {
         const active = !isTerminalRunStatus(normalizeStatus(row.status));
         const added = row.rowid !== null && since !== null && row.rowid > since;
-        if (active || added || all) found.add(row.runId);
+        const changed =
+          changedSince !== null && compareSqliteValues(row.updatedAt, changedSince) >= 0;
+        if (active || added || changed || all) found.add(row.runId);
       }
       await this.breathe();
     }
@@ -382,7 +395,12 @@ export class Monitor {
     const newest = { runs: await this.newest('runs', now), steps: await this.newest('steps', now) };
     this.sweep = null;
     const since = store.getMeta<number>('wm_runs_rowid') ?? this.historyRowid;
-    const candidates = await this.candidates(since, initializing && backfill === true);
+    const changedSince = store.getMeta<unknown>('wm_runs_updated') ?? null;
+    const candidates = await this.candidates(
+      since,
+      initializing && backfill === true,
+      changedSince,
+    );
     for (const chunk of chunks(candidates, CHUNK_RUNS)) {
       this.judge(chunk, false, initializing);
       await this.breathe();
@@ -390,6 +408,7 @@ export class Monitor {
     this.cursor.reset(rowids, newest, at);
     const meta: Record<string, unknown> = {};
     if (rowids.runs !== null) meta.wm_runs_rowid = rowids.runs;
+    if (newest.runs !== null) meta.wm_runs_updated = newest.runs;
     if (initializing) {
       meta.initialized_at = now;
       meta.source_path = path.resolve(source.path);
@@ -592,6 +611,7 @@ export class Monitor {
     }
     if (write.meta.wm_runs_rowid !== undefined)
       this.savedRowid = write.meta.wm_runs_rowid as number;
+    if (write.meta.wm_runs_updated !== undefined) this.savedUpdated = write.meta.wm_runs_updated;
     if (write.meta.clock_offset_samples !== undefined) this.savedOffsetAt = now;
     const ctx = this.context(true);
     for (const t of transitions) {
@@ -611,12 +631,17 @@ export class Monitor {
   }
 
   /**
-   * Rides along with a commit that happens anyway: the rowid watermark when it moved (a restart
-   * reads what was added after it), and the learned clock offset at most once a minute.
+   * Rides along with a commit that happens anyway: the rowid and `updated_at` watermarks when
+   * they moved (a restart reads what was added or updated after them; the latter as it stood a
+   * lookback ago, for commits out of order), and the learned clock offset at most once a minute.
    */
   private addPeriodicMeta(meta: Record<string, unknown>, now: number): void {
     const rowid = this.cursor.rowid.runs;
     if (rowid !== null && rowid !== this.savedRowid) meta.wm_runs_rowid ??= rowid;
+    const updated = this.cursor.query(this.clock.monotonic(), true).updated.runs;
+    if (updated !== null && updated !== this.savedUpdated) {
+      meta.wm_runs_updated ??= updated;
+    }
     if (now - this.savedOffsetAt >= 60_000) meta.clock_offset_samples = this.offset.toJSON();
   }
 

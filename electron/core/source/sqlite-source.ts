@@ -34,6 +34,7 @@ export interface ScannedRun {
   rowid: number | null;
   runId: string;
   status: string;
+  updatedAt: unknown;
 }
 
 /** Columns read straight into the shapes of source-rows.ts, text where text is expected. */
@@ -278,6 +279,7 @@ export class SqliteSource {
         rowid: typeof row.rowid === 'number' ? row.rowid : null,
         runId: asText(row.run_id),
         status: asText(row.status),
+        updatedAt: row.updated_at,
       }));
     });
   }
@@ -382,11 +384,12 @@ export class SqliteSource {
       ),
       scanByRowid: rowid.runs
         ? db.prepare(
-            `SELECT rowid, run_id, status FROM runs WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+            `SELECT rowid, run_id, status, updated_at FROM runs WHERE rowid > ? ORDER BY rowid LIMIT ?`,
           )
         : null,
       scanById: db.prepare(
-        `SELECT NULL AS rowid, run_id, status FROM runs WHERE run_id > ? ORDER BY run_id LIMIT ?`,
+        `SELECT NULL AS rowid, run_id, status, updated_at FROM runs
+         WHERE run_id > ? ORDER BY run_id LIMIT ?`,
       ),
       newestRunsUpdated: db.prepare(`SELECT updated_at FROM runs ORDER BY updated_at DESC LIMIT ?`),
       newestRunsWindow: rowid.runs

@@ -174,6 +174,8 @@ const MIGRATIONS: readonly string[] = [
      comment    TEXT,
      created_at INTEGER NOT NULL
    );`,
+  // How each finished run's finish looked, to tell a retry in place from a touched row.
+  `ALTER TABLE runs ADD COLUMN finish_mark TEXT;`,
 ];
 
 export const STATE_SCHEMA_VERSION = MIGRATIONS.length;

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import type { AckTarget, AttentionItem } from '../../../shared/attention.ts';
 import type { EventDraft, RunwatchEvent } from '../../../shared/events.ts';
 import type { FinishedRun } from '../jobs/finished-run.ts';
-import type { StallRecord, TrackedRun } from '../monitor/tracked-run.ts';
+import type { FinishMark, StallRecord, TrackedRun } from '../monitor/tracked-run.ts';
 import { toIso } from '../time/timestamp.ts';
 import { AlertHistory } from './alert-history.ts';
 import { AlertTable } from './alert-table.ts';
@@ -52,6 +52,7 @@ interface RunRowDb {
   failed_steps: string;
   outcome: TrackedRun['outcome'];
   finished_at: number | null;
+  finish_mark: string | null;
 }
 
 function fromDb(row: RunRowDb): TrackedRun {
@@ -72,6 +73,7 @@ function fromDb(row: RunRowDb): TrackedRun {
     outcome: row.outcome,
     finishedAt: row.finished_at,
     stepsDoneSince: null,
+    finishMark: row.finish_mark === null ? null : (JSON.parse(row.finish_mark) as FinishMark),
   };
 }
 
@@ -110,17 +112,18 @@ export class StateStore {
       upsertRun: db.prepare(
         `INSERT INTO runs (run_id, pipeline, attempt, phase, status, stale, print, attempt_print,
            last_progress_at, started_at, stall_since, overdue_at, failed_steps, outcome, finished_at,
-           updated_at)
+           finish_mark, updated_at)
          VALUES (@run_id, @pipeline, @attempt, @phase, @status, @stale, @print, @attempt_print,
            @last_progress_at, @started_at, @stall_since, @overdue_at, @failed_steps, @outcome,
-           @finished_at, @updated_at)
+           @finished_at, @finish_mark, @updated_at)
          ON CONFLICT (run_id) DO UPDATE SET pipeline = excluded.pipeline, attempt = excluded.attempt,
            phase = excluded.phase, status = excluded.status, stale = excluded.stale,
            print = excluded.print, attempt_print = excluded.attempt_print,
            last_progress_at = excluded.last_progress_at, started_at = excluded.started_at,
            stall_since = excluded.stall_since, overdue_at = excluded.overdue_at,
            failed_steps = excluded.failed_steps, outcome = excluded.outcome,
-           finished_at = excluded.finished_at, updated_at = excluded.updated_at`,
+           finished_at = excluded.finished_at, finish_mark = excluded.finish_mark,
+           updated_at = excluded.updated_at`,
       ),
       resetAck: db.prepare('UPDATE runs SET attention_acked_at = NULL WHERE run_id = ?'),
       upsertStall: db.prepare(
@@ -423,6 +426,7 @@ function toDb(run: TrackedRun, now: number): Record<string, unknown> {
     failed_steps: JSON.stringify(run.failedSteps),
     outcome: run.outcome,
     finished_at: run.finishedAt === null ? null : Math.round(run.finishedAt),
+    finish_mark: run.finishMark === null ? null : JSON.stringify(run.finishMark),
     updated_at: now,
   };
 }
