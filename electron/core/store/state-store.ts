@@ -9,6 +9,7 @@ import type { FinishMark, StallRecord, TrackedRun } from '../monitor/tracked-run
 import { toIso } from '../time/timestamp.ts';
 import { AlertHistory } from './alert-history.ts';
 import { AlertTable } from './alert-table.ts';
+import { HistoryPrune } from './history-prune.ts';
 import { JobTable } from './job-table.ts';
 import { RunHistory } from './run-history.ts';
 import { migrate, STATE_SCHEMA_VERSION, StateSchemaError } from './state-schema.ts';
@@ -88,6 +89,7 @@ export class StateStore {
   readonly history: RunHistory;
   /** The alert history, made on first use: only the API reads it, here on this connection. */
   private cachedAlertHistory: AlertHistory | null = null;
+  private cachedHistoryPrune: HistoryPrune | null = null;
   private readonly db: Database.Database;
   private readonly sql;
   private dataVersion: number | null = null;
@@ -208,6 +210,12 @@ export class StateStore {
   get alertHistory(): AlertHistory {
     this.cachedAlertHistory ??= new AlertHistory(this.db);
     return this.cachedAlertHistory;
+  }
+
+  /** The run history's retention, made on first use: only the watcher prunes. */
+  get historyPrune(): HistoryPrune {
+    this.cachedHistoryPrune ??= new HistoryPrune(this.db);
+    return this.cachedHistoryPrune;
   }
 
   /** Whether a data dir already has a state.db (readers must not create one). */

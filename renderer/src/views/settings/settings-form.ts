@@ -84,6 +84,7 @@ export const MONITOR_KEYS = [
   'max_alert_age',
   'settle',
   'poll',
+  'keep_history',
 ] as const;
 export type MonitorKey = (typeof MONITOR_KEYS)[number];
 

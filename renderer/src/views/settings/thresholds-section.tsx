@@ -51,6 +51,11 @@ const THRESHOLDS: Record<MonitorKey, { label: string; hint: string; fallback: st
     hint: 'How often the database is read while runs are moving.',
     fallback: '100ms',
   },
+  keep_history: {
+    label: 'Keep history for',
+    hint: 'Events, finished runs and alert deliveries older than this are removed.',
+    fallback: '30d',
+  },
 };
 
 export function ThresholdsSection({ editor, transport }: SectionProps) {
