@@ -50,8 +50,21 @@ function readHeader(path: string): Buffer {
   }
 }
 
-function signature(stat: fs.Stats): string {
-  return `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+/** What a write to the file changes: its size, mtime or ctime (which no one can set back). */
+interface Signature {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
+
+function sameSignature(a: Signature | null, stat: fs.Stats): boolean {
+  return (
+    a !== null && a.size === stat.size && a.mtimeMs === stat.mtimeMs && a.ctimeMs === stat.ctimeMs
+  );
+}
+
+function signature(stat: fs.Stats): Signature {
+  return { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs };
 }
 
 /** What a connection reads for a few cheap values that differ between any two databases. */
@@ -65,7 +78,7 @@ function fingerprint(db: Database.Database, rowidTables: readonly string[]): str
 
 export class FileIntegrity {
   private readonly path: string;
-  private seen: string | null = null;
+  private seen: Signature | null = null;
   private headerAt = -Infinity;
   /** A database was open on this file: a bad header later means it was overwritten. */
   private wasDatabase = false;
@@ -103,7 +116,7 @@ export class FileIntegrity {
    */
   check(stat: fs.Stats, sameContent: (() => boolean) | null): FileCheck | { damaged: string } {
     const now = performance.now();
-    const moved = signature(stat) !== this.seen;
+    const moved = !sameSignature(this.seen, stat);
     if (!moved && now - this.headerAt < HEADER_EVERY_MS) return 'same';
     const problem = headerProblem(readHeader(this.path), stat.size);
     this.headerAt = now;

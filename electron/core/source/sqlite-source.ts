@@ -83,6 +83,11 @@ export class SqliteSource {
   private statements: ReturnType<SqliteSource['prepare']> | null = null;
   private readonly integrity: FileIntegrity;
   private wal = false;
+  /** Whether this connection reads what a fresh one reads (asked only when the file moved). */
+  private readonly sameContent = (): boolean => {
+    const tables = (['runs', 'steps'] as const).filter((table) => this.rowid[table]);
+    return this.db !== null && sameContent(this.db, this.path, tables);
+  };
 
   constructor(path: string) {
     this.path = path;
@@ -149,14 +154,9 @@ export class SqliteSource {
     if (!this.identity || stat.ino !== this.identity.ino || stat.dev !== this.identity.dev) {
       return 'replaced';
     }
-    const db = this.db;
-    const rowidTables = (['runs', 'steps'] as const).filter((table) => this.rowid[table]);
     let check: ReturnType<FileIntegrity['check']>;
     try {
-      check = this.integrity.check(
-        stat,
-        this.wal && db ? () => sameContent(db, this.path, rowidTables) : null,
-      );
+      check = this.integrity.check(stat, this.wal ? this.sameContent : null);
     } catch (error) {
       this.close();
       throw classifySourceError(error, this.path);
