@@ -6,8 +6,11 @@ import { toIso } from '../time/timestamp.ts';
  * 30 runs, and a pipeline that runs monthly should not lose its chart.
  */
 export const KEEP_PER_PIPELINE = 30;
-/** Rows looked at per chunk: each chunk is one short transaction. */
-const CHUNK = 500;
+/**
+ * Rows looked at per chunk, each chunk one short transaction (a few milliseconds): a finished
+ * run's snapshot, with its steps, weighs far more than an event.
+ */
+const CHUNK = { completions: 100, events: 500, stalls: 500 } as const;
 
 /** Where a pass over the history stands: each table in turn, by rowid. */
 export interface PruneCursor {
@@ -125,7 +128,7 @@ export class HistoryPrune {
   }
 
   private completions(cursor: PruneCursor, cutoff: number, removed: PruneCounts): PruneCursor {
-    const rows = this.sql.completions.all(cursor.after, CHUNK) as CompletionRow[];
+    const rows = this.sql.completions.all(cursor.after, CHUNK.completions) as CompletionRow[];
     for (const row of rows) {
       // Attempts are recorded in rowid order: past the cutoff, the rest are newer still.
       if (row.recordedAt !== null && row.recordedAt >= cutoff) return { table: 'events', after: 0 };
@@ -136,7 +139,7 @@ export class HistoryPrune {
       removed.runs++;
     }
     const last = rows.at(-1);
-    return last && rows.length === CHUNK
+    return last && rows.length === CHUNK.completions
       ? { table: 'completions', after: last.seq }
       : { table: 'events', after: 0 };
   }
@@ -155,7 +158,7 @@ export class HistoryPrune {
   private events(cursor: PruneCursor, cutoff: number, removed: PruneCounts): PruneCursor {
     const before = toIso(cutoff);
     this.protectedEvents ??= new Set(this.sql.referencedEvents.all() as number[]);
-    const rows = this.sql.events.all(cursor.after, CHUNK) as {
+    const rows = this.sql.events.all(cursor.after, CHUNK.events) as {
       id: number;
       runId: string | null;
       at: string;
@@ -177,13 +180,13 @@ export class HistoryPrune {
       removed.events++;
     }
     const last = rows.at(-1);
-    return last && rows.length === CHUNK
+    return last && rows.length === CHUNK.events
       ? { table: 'events', after: last.id }
       : { table: 'stalls', after: 0 };
   }
 
   private stalls(cursor: PruneCursor, cutoff: number, removed: PruneCounts): PruneCursor {
-    const rows = this.sql.stalls.all(cursor.after, CHUNK) as {
+    const rows = this.sql.stalls.all(cursor.after, CHUNK.stalls) as {
       seq: number;
       endedAt: number | null;
       kept: number;
@@ -194,7 +197,7 @@ export class HistoryPrune {
       removed.stalls++;
     }
     const last = rows.at(-1);
-    return last && rows.length === CHUNK
+    return last && rows.length === CHUNK.stalls
       ? { table: 'stalls', after: last.seq }
       : { table: 'done', after: 0 };
   }
