@@ -240,6 +240,35 @@ describe('a first start cut short', () => {
   });
 });
 
+describe('a restart', () => {
+  it('does not read the history it never recorded, even when it shares the newest timestamp', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'orchestration.db');
+    const orch = new OrchestrationDb(file);
+    cleanup.push(() => orch.close());
+    // A bulk load: every row stamped with the same second.
+    const stamp = isoNow(-60_000).replace('T', ' ').slice(0, 19);
+    for (let i = 0; i < 300; i++) {
+      orch.insertRun({
+        runId: `history-${i}`,
+        status: 'succeeded',
+        updatedAt: stamp,
+        steps: [{ stepId: 'a', status: 'succeeded', updatedAt: stamp }],
+      });
+    }
+    const dataDir = path.join(dir, 'data');
+    const first = new MonitorHarness(file, { dataDir }).start();
+    await waitFor(() => first.diagnostics, 'the first start');
+    await first.stop();
+
+    const second = new MonitorHarness(file, { dataDir }).start();
+    cleanup.push(() => second.stop());
+    await waitFor(() => second.diagnostics, 'the restart');
+    expect(second.events).toEqual([]);
+    expect(second.store.getRun('history-0')).toBeNull();
+  });
+});
+
 describe('polling', () => {
   function countPolls(harness: MonitorHarness): () => number {
     const source = harness.monitor.source;

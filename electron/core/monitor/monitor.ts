@@ -351,8 +351,9 @@ export class Monitor {
 
   /**
    * The runs that may be active: those tracked, those whose status is not final, those added
-   * after rowid `since` (or all of them, for a first start with --backfill), and those updated
-   * at or after `changedSince` (a finished run may have run again meanwhile). A page at a time.
+   * after rowid `since` (or all of them, for a first start with --backfill), and runs recorded as
+   * finished but updated at or after `changedSince` (they may have run again meanwhile). A page
+   * at a time.
    */
   private async candidates(
     since: number | null,
@@ -361,13 +362,17 @@ export class Monitor {
   ): Promise<string[]> {
     const found = new Set(this.tracked.keys());
     for (const page of this.source.scanAllRuns(SCAN_PAGE)) {
+      const changed: string[] = [];
       for (const row of page) {
         const active = !isTerminalRunStatus(normalizeStatus(row.status));
         const added = row.rowid !== null && since !== null && row.rowid > since;
-        const changed =
-          changedSince !== null && compareSqliteValues(row.updatedAt, changedSince) >= 0;
-        if (active || added || changed || all) found.add(row.runId);
+        if (active || added || all) found.add(row.runId);
+        else if (changedSince !== null && compareSqliteValues(row.updatedAt, changedSince) >= 0) {
+          changed.push(row.runId);
+        }
       }
+      // Only a finish Runwatch recorded can be compared: history it never read stays unread.
+      for (const runId of this.options.store.finishedAmong(changed)) found.add(runId);
       await this.breathe();
     }
     return [...found];

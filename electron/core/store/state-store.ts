@@ -111,6 +111,12 @@ export class StateStore {
       deleteMeta: db.prepare('DELETE FROM meta WHERE key = ?'),
       getRun: db.prepare('SELECT * FROM runs WHERE run_id = ?'),
       activeRuns: db.prepare(`SELECT * FROM runs WHERE phase = 'active'`),
+      finishedAmong: db
+        .prepare(
+          `SELECT run_id FROM runs
+            WHERE phase = 'finished' AND run_id IN (SELECT value FROM json_each(?))`,
+        )
+        .pluck(),
       upsertRun: db.prepare(
         `INSERT INTO runs (run_id, pipeline, attempt, phase, status, stale, print, attempt_print,
            last_progress_at, started_at, stall_since, overdue_at, failed_steps, outcome, finished_at,
@@ -259,6 +265,12 @@ export class StateStore {
 
   activeRuns(): TrackedRun[] {
     return (this.sql.activeRuns.all() as RunRowDb[]).map(fromDb);
+  }
+
+  /** Which of these runs are recorded as finished. */
+  finishedAmong(runIds: readonly string[]): string[] {
+    if (runIds.length === 0) return [];
+    return this.sql.finishedAmong.all(JSON.stringify(runIds)) as string[];
   }
 
   /** Writes one cycle atomically and returns its events with their ids, ready to publish. */
