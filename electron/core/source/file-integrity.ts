@@ -80,8 +80,8 @@ export class FileIntegrity {
   private readonly path: string;
   private seen: Signature | null = null;
   private headerAt = -Infinity;
-  /** A database was open on this file: a bad header later means it was overwritten. */
-  private wasDatabase = false;
+  /** The file a database was open on: a bad header in it later means it was overwritten. */
+  private database: { dev: number; ino: number } | null = null;
 
   constructor(path: string) {
     this.path = path;
@@ -95,17 +95,17 @@ export class FileIntegrity {
   problemBeforeOpen(stat: fs.Stats): string | null {
     if (stat.size === 0) {
       const wal = fs.statSync(`${this.path}-wal`, { throwIfNoEntry: false });
-      return wal && wal.size > 0 ? this.describe('it was truncated to 0 bytes') : null;
+      return wal && wal.size > 0 ? this.describe('it was truncated to 0 bytes', stat) : null;
     }
     const problem = headerProblem(readHeader(this.path), stat.size);
-    return problem === null ? null : this.describe(problem);
+    return problem === null ? null : this.describe(problem, stat);
   }
 
   /** A connection opened on the file as `stat` saw it. */
   opened(stat: fs.Stats): void {
     this.seen = signature(stat);
     this.headerAt = performance.now();
-    this.wasDatabase = true;
+    this.database = { dev: stat.dev, ino: stat.ino };
   }
 
   /**
@@ -120,14 +120,15 @@ export class FileIntegrity {
     if (!moved && now - this.headerAt < HEADER_EVERY_MS) return 'same';
     const problem = headerProblem(readHeader(this.path), stat.size);
     this.headerAt = now;
-    if (problem !== null) return { damaged: this.describe(problem) };
+    if (problem !== null) return { damaged: this.describe(problem, stat) };
     if (moved && sameContent && !sameContent()) return 'rewritten';
     this.seen = signature(stat);
     return 'same';
   }
 
-  private describe(problem: string): string {
-    return this.wasDatabase
+  private describe(problem: string, stat: fs.Stats): string {
+    const same = this.database?.ino === stat.ino && this.database.dev === stat.dev;
+    return same
       ? `not an SQLite database any more: ${this.path} was overwritten in place (${problem})`
       : `not an SQLite database: ${this.path}`;
   }
