@@ -134,10 +134,16 @@ export class FileIntegrity {
   }
 }
 
+/** A writer holding the database for a moment: no answer yet, not a different database. */
+function busy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
+}
+
 /**
  * Whether `ours` still reads what a fresh connection reads. A commit between the reads makes
- * them differ for a good reason: then they are compared again, and a second such race counts as
- * the same content (the next change of the file checks again).
+ * them differ for a good reason: then they are compared again, and a second such race, like a
+ * busy database, counts as the same content (the next change of the file checks again).
  */
 export function sameContent(
   ours: Database.Database,
@@ -147,8 +153,8 @@ export function sameContent(
   let fresh: Database.Database;
   try {
     fresh = new Database(path, { readonly: true, fileMustExist: true, timeout: 20 });
-  } catch {
-    return false;
+  } catch (error) {
+    return busy(error);
   }
   try {
     const version = () => ours.pragma('data_version', { simple: true }) as number;
@@ -160,8 +166,8 @@ export function sameContent(
       if (version() === before) return false;
     }
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    return busy(error);
   } finally {
     fresh.close();
   }
