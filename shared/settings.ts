@@ -153,6 +153,7 @@ const monitorSchema = strictObject({
   settle: milliseconds(0).optional(),
   stale_after: milliseconds(SECOND).optional(),
   max_alert_age: milliseconds(SECOND).optional(),
+  keep_history: milliseconds(3_600 * SECOND).optional(),
   pipelines: z.array(pipelineOverrideSchema).default([]),
 });
 

@@ -83,6 +83,7 @@ describe('parseConfig', () => {
         '  settle: 2s',
         '  stale_after: 2d',
         '  max_alert_age: 1h30m',
+        '  keep_history: 90d',
       ].join('\n'),
       FILE,
     );
@@ -92,7 +93,14 @@ describe('parseConfig', () => {
       settle: 2 * SECOND,
       staleAfter: 48 * HOUR,
       maxAlertAge: 90 * MINUTE,
+      keepHistory: 90 * 24 * HOUR,
     });
+  });
+
+  it('refuses to keep less than an hour of history, at its line and column', () => {
+    const text = ['monitor:', '  keep_history: 10m', ''].join('\n');
+    const { error } = problemsOf(text);
+    expect(error.message).toBe(`${FILE}:2:17: monitor.keep_history: keep at least 1h of history`);
   });
 
   it('keeps pipelines: in file order', () => {

@@ -21,6 +21,7 @@ describe('resolveMonitorSettings', () => {
       settle: 0,
       staleAfter: 24 * HOUR,
       maxAlertAge: 6 * HOUR,
+      keepHistory: 30 * 24 * HOUR,
     });
     expect(Object.values(settings.origin).every((origin) => origin === 'default')).toBe(true);
     expect(Object.keys(settings.origin).sort()).toEqual(Object.keys(DEFAULT_GLOBALS).sort());
@@ -69,6 +70,7 @@ describe('resolveMonitorSettings', () => {
         settle: 'settings',
         staleAfter: 'config',
         maxAlertAge: 'default',
+        keepHistory: 'default',
       });
     });
 

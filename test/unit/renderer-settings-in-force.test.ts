@@ -23,6 +23,7 @@ function source(name: string, stall: ThresholdInForce): ThresholdsInForce {
       source_grace: threshold(120_000, 'config', { default: 60_000, config: 120_000 }),
       settle: threshold(0, 'default'),
       stale_after: threshold(86_400_000, 'default'),
+      keep_history: threshold(2_592_000_000, 'default'),
       max_alert_age: threshold(21_600_000, 'settings', {
         default: 21_600_000,
         settings: 21_600_000,

@@ -159,7 +159,7 @@ describe('every problem at once, each with its field', () => {
       'monitor.pipelines[0].max_duration: expected a duration in milliseconds, a whole number of at least 1000 (1s)',
       'monitor.pipelines[1].pattern: the [ at character 5 is never closed: end the set with ], or write [[] for a [ itself',
       'monitor.pipelines[2].pattern: the range z-a at character 5 is backwards: write a-z',
-      'monitor: unknown key "stall" (known keys: poll, stall_after, source_grace, settle, stale_after, max_alert_age, pipelines)',
+      'monitor: unknown key "stall" (known keys: poll, stall_after, source_grace, settle, stale_after, max_alert_age, keep_history, pipelines)',
       'archive.enabled: expected true or false, got text',
       'archive.keep_days: expected a whole number of days, 0 or more',
       'archive.max_gb: expected a number of GB above 0',

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { formatDuration } from '../../../shared/duration.ts';
 import type { EventDraft } from '../../../shared/events.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { RunwatchConfig } from '../config/config-file.ts';
@@ -47,6 +48,8 @@ export interface AlertServiceOptions {
   source: string;
   stallAfterFor: (pipeline: string) => number;
   healthy: () => boolean;
+  /** How long the alert history is kept (`keep_history`); default `ALERT_HISTORY_MS`. */
+  keepHistory?: number;
 }
 
 /** Rules named one a line, at most this many; the rest in one line. */
@@ -160,7 +163,8 @@ export class AlertService {
    */
   private prune(): void {
     const { store, clock, log } = this.options;
-    const before = clock.now() - ALERT_HISTORY_MS;
+    const keep = this.options.keepHistory ?? ALERT_HISTORY_MS;
+    const before = clock.now() - keep;
     let removed = 0;
     const step = () => {
       if (this.stopped) return;
@@ -171,7 +175,9 @@ export class AlertService {
           setImmediate(step);
           return;
         }
-        if (removed > 0) log.info(`removed ${removed} alert history rows older than 30 days`);
+        if (removed > 0) {
+          log.info(`removed ${removed} alert history rows older than ${formatDuration(keep)}`);
+        }
       } catch (error) {
         log.warn(`alert history could not be pruned: ${errorMessage(error)}`);
       }

@@ -15,6 +15,7 @@ const MONITOR_NAMES: [keyof MonitorGlobals, string][] = [
   ['settle', 'settle'],
   ['staleAfter', 'stale_after'],
   ['maxAlertAge', 'max_alert_age'],
+  ['keepHistory', 'keep_history'],
 ];
 
 function plural(n: number, one: string): string {

@@ -41,6 +41,7 @@ function describeSettings(settings: MonitorSettings): string {
     item('source_grace', 'sourceGrace'),
     item('stale_after', 'staleAfter'),
     item('max_alert_age', 'maxAlertAge'),
+    item('keep_history', 'keepHistory'),
   ].join(', ');
 }
 

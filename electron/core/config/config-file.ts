@@ -32,6 +32,7 @@ const MONITOR_KEYS = {
   settle: 'settle',
   stale_after: 'staleAfter',
   max_alert_age: 'maxAlertAge',
+  keep_history: 'keepHistory',
 } as const satisfies Record<string, keyof MonitorGlobals>;
 
 const monitorSchema = z.strictObject({
@@ -40,6 +41,9 @@ const monitorSchema = z.strictObject({
   settle: duration.optional(),
   stale_after: duration.optional(),
   max_alert_age: duration.optional(),
+  keep_history: duration
+    .refine((ms) => ms >= 3_600_000, { error: 'keep at least 1h of history' })
+    .optional(),
 });
 
 const pipelineSchema = z.strictObject({

@@ -9,6 +9,8 @@ export interface MonitorGlobals {
   settle: number;
   staleAfter: number;
   maxAlertAge: number;
+  /** How long state.db keeps history: events, finished runs, alert deliveries. */
+  keepHistory: number;
 }
 
 export type GlobalKey = keyof MonitorGlobals;
@@ -41,6 +43,7 @@ export const DEFAULT_GLOBALS: MonitorGlobals = {
   settle: 0,
   staleAfter: 24 * 3_600_000,
   maxAlertAge: 6 * 3_600_000,
+  keepHistory: 30 * 86_400_000,
 };
 
 export interface MonitorSettings extends MonitorGlobals {

@@ -10,6 +10,7 @@ import { Monitor } from '../monitor/monitor.ts';
 import type { MonitorSettings } from '../monitor/monitor-settings.ts';
 import type { RetentionPolicy } from '../archive/retention.ts';
 import { acquireDataDirLock, type DataDirLock } from '../store/data-dir-lock.ts';
+import { HistoryRetention } from '../store/history-retention.ts';
 import { StateStore } from '../store/state-store.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
 
@@ -51,6 +52,7 @@ export class SourceSession {
   readonly settings: MonitorSettings;
   /** The config file it was started with. */
   readonly configFile: string;
+  readonly retention: HistoryRetention;
   private readonly lock: DataDirLock;
   private stopped = false;
 
@@ -96,6 +98,13 @@ export class SourceSession {
       source: options.name,
       stallAfterFor: (pipeline) => options.settings.thresholds(pipeline).stallAfter,
       healthy: () => this.monitor.healthy,
+      keepHistory: options.settings.keepHistory,
+    });
+    this.retention = new HistoryRetention({
+      store,
+      clock: options.clock ?? systemClock,
+      log,
+      keepMs: options.settings.keepHistory,
     });
   }
 
@@ -114,6 +123,7 @@ export class SourceSession {
   startServices(): void {
     this.alerts.start();
     this.jobs.start();
+    this.retention.start();
   }
 
   start(): void {
@@ -137,6 +147,7 @@ export class SourceSession {
       await this.monitor.stop();
       await this.jobs.stop();
       await this.alerts.stop();
+      await this.retention.stop();
     } finally {
       this.store.close();
       this.lock.release();

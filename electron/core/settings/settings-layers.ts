@@ -18,6 +18,7 @@ export const GLOBAL_KEYS = {
   settle: 'settle',
   staleAfter: 'stale_after',
   maxAlertAge: 'max_alert_age',
+  keepHistory: 'keep_history',
 } as const satisfies Record<GlobalKey, keyof SettingsMonitor>;
 
 const GB = 1024 ** 3;

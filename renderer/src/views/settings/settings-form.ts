@@ -85,6 +85,7 @@ export const MONITOR_KEYS = [
   'max_alert_age',
   'settle',
   'poll',
+  'keep_history',
 ] as const;
 export type MonitorKey = (typeof MONITOR_KEYS)[number];
 

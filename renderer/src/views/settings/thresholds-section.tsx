@@ -43,6 +43,10 @@ const THRESHOLDS: Record<MonitorKey, { label: string; hint: string }> = {
     label: 'Check every',
     hint: 'How often the database is read while runs are moving.',
   },
+  keep_history: {
+    label: 'Keep history for',
+    hint: 'Events, finished runs and alert deliveries older than this are removed.',
+  },
 };
 
 export function ThresholdsSection({ editor, transport }: SectionProps) {
