@@ -13,6 +13,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/support/build-cli.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
           pool: 'forks',
@@ -22,7 +23,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
-          globalSetup: ['test/browser/build-dashboard.ts'],
+          globalSetup: ['test/browser/build-dashboard.ts', 'test/support/build-cli.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
           pool: 'forks',

@@ -6,8 +6,8 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { build } from 'vite';
 import { displayMissing, electronBinary } from './electron-binary.ts';
+import { viteBuild } from './vite-build.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -27,7 +27,7 @@ const noDisplay = displayMissing();
 if (noDisplay !== null) explain(noDisplay);
 
 for (const config of ['vite.ui.config.ts', 'vite.app.config.ts']) {
-  await build({ configFile: path.join(ROOT, config), logLevel: 'warn' });
+  await viteBuild(path.join(ROOT, config));
 }
 
 const child = spawn(
