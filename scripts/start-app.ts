@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { whenNpmParentGone } from '../electron/core/cli/stop-request.ts';
 import { displayMissing, electronBinary } from './electron-binary.ts';
 import { viteBuild } from './vite-build.ts';
 
@@ -41,4 +42,5 @@ const child = spawn(
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => child.kill(signal));
 }
+whenNpmParentGone(() => child.kill('SIGTERM'));
 child.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 0 : 1)));
