@@ -15,9 +15,9 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 function explain(why: string): never {
   process.stderr.write(
     `runwatch: cannot start the tray app: ${why}.\n` +
-      '  Get Electron:  npx install-electron   (downloads it from GitHub; set ELECTRON_MIRROR ' +
-      'to use a mirror)\n' +
-      '  Or open the same dashboard in a browser:  npx runwatch serve --demo\n',
+      '  Get Electron:  npx --no-install install-electron   (downloads it from GitHub; set ' +
+      'ELECTRON_MIRROR to use a mirror)\n' +
+      '  Or open the same dashboard in a browser:  npx --no-install runwatch serve --demo\n',
   );
   process.exit(1);
 }

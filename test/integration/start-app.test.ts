@@ -19,8 +19,8 @@ describe('npm start', () => {
     expect(result.stdout).toBe('');
     const lines = result.stderr.trim().split('\n');
     expect(lines[0]).toMatch(/^runwatch: cannot start the tray app: Electron is missing: /);
-    expect(lines[1]).toContain('npx install-electron');
-    expect(lines[2]).toContain('npx runwatch serve --demo');
+    expect(lines[1]).toContain('npx --no-install install-electron');
+    expect(lines[2]).toContain('npx --no-install runwatch serve --demo');
     expect(lines).toHaveLength(3);
   });
 });
