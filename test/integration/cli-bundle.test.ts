@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../support/orchestration-db.ts';
 import { BIN, ROOT } from '../support/processes.ts';
@@ -63,6 +65,32 @@ describe('the bundled command line', () => {
       'better-sqlite3',
       'node-notifier',
     ]);
+  });
+
+  it('starts its WAL-checkpoint worker from beside it (the archive worker zips in every archive test)', async () => {
+    const file = path.join(tempDir(), 'state.db');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('CREATE TABLE t (x TEXT)');
+    const insert = db.prepare('INSERT INTO t VALUES (?)');
+    for (let i = 0; i < 200; i++) insert.run('x'.repeat(1_000));
+    const worker = new Worker(path.join(CLI_DIR, 'wal-checkpoint-worker.js'), {
+      workerData: { file },
+    });
+    try {
+      const reply = await new Promise((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.postMessage('checkpoint');
+      });
+      expect(reply).toMatchObject({ ok: true, checkpoints: expect.any(Number) });
+      expect(fs.statSync(`${file}-wal`).size).toBe(0);
+    } finally {
+      worker.postMessage('close');
+      await new Promise((resolve) => worker.once('exit', resolve));
+      db.close();
+    }
   });
 
   it('lists what it was built from: its sources, its workers, each bundled package', () => {
