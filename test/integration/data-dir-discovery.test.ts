@@ -107,7 +107,7 @@ describe('status, ack and archive find the data dir of the process watching the 
     });
   });
 
-  it('ignores, and clears, the entry of a watch that was killed, and of a pid now reused', async () => {
+  it('ignores the entry of a watch that was killed, and of a pid now reused; clears the first', async () => {
     const env = appData();
     const orch = pipelineDb(tempDir());
     const dataDir = path.join(tempDir(), 'killed');
@@ -135,6 +135,20 @@ describe('status, ack and archive find the data dir of the process watching the 
       watched_by: null,
     });
     expect(fs.readdirSync(registryDir(env))).toEqual([path.basename(reused)]);
+
+    // A watch that starts clears what a killed one left, so the registry does not grow.
+    const killed = track(runwatch(['watch', '--db', orch.file, '--data-dir', dataDir], env));
+    await ready(killed);
+    killed.kill('SIGKILL');
+    await killed.exited;
+    expect(fs.readdirSync(registryDir(env))).toHaveLength(2);
+    const next = track(
+      runwatch(['watch', '--db', orch.file, '--data-dir', path.join(tempDir(), 'next')], env),
+    );
+    await ready(next);
+    expect(fs.readdirSync(registryDir(env)).sort()).toEqual(
+      [path.basename(reused), expect.stringMatching(new RegExp(`^${next.process.pid}-`))].sort(),
+    );
   });
 
   it('asks for --data-dir when two processes watch the database in different data dirs', async () => {

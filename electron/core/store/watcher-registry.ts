@@ -49,34 +49,6 @@ function removeQuietly(file: string): void {
   }
 }
 
-/** Adds this process's entry for `dataDir`; returns its removal. Failing to write is no error. */
-export function registerWatcher(
-  watched: { db: string; source: string; dataDir: string },
-  env: NodeJS.ProcessEnv = process.env,
-): () => void {
-  const { dataDir } = watched;
-  const dir = registryDir(env);
-  const digest = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 8);
-  const file = path.join(dir, `${process.pid}-${digest}.json`);
-  const entry: EntryFile = {
-    db: realPathOf(watched.db),
-    source: watched.source,
-    data_dir: path.resolve(dataDir),
-    pid: process.pid,
-    started_at: new Date().toISOString(),
-  };
-  try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const temp = `${file}.tmp`;
-    fs.writeFileSync(temp, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
-    fs.renameSync(temp, file);
-  } catch {
-    // Only `status` and the like are worse off: they say where they looked.
-    return () => {};
-  }
-  return () => removeQuietly(file);
-}
-
 function readEntry(file: string): EntryFile | null {
   try {
     const entry = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<EntryFile>;
@@ -92,6 +64,56 @@ function readEntry(file: string): EntryFile | null {
   }
 }
 
+/** The registry's entries whose process is alive; those of processes gone are removed. */
+function liveEntries(dir: string): EntryFile[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((name) => name.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  const live: EntryFile[] = [];
+  for (const name of names) {
+    const file = path.join(dir, name);
+    const entry = readEntry(file);
+    if (entry && !isAlive(entry.pid)) removeQuietly(file);
+    else if (entry) live.push(entry);
+  }
+  return live;
+}
+
+/**
+ * Adds this process's entry for `dataDir`, clearing those of processes gone, and returns its
+ * removal. Failing to write is no error.
+ */
+export function registerWatcher(
+  watched: { db: string; source: string; dataDir: string },
+  env: NodeJS.ProcessEnv = process.env,
+): () => void {
+  const { dataDir } = watched;
+  const dir = registryDir(env);
+  const digest = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 8);
+  const file = path.join(dir, `${process.pid}-${digest}.json`);
+  const entry: EntryFile = {
+    db: realPathOf(watched.db),
+    source: watched.source,
+    data_dir: path.resolve(dataDir),
+    pid: process.pid,
+    started_at: new Date().toISOString(),
+  };
+  liveEntries(dir);
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const temp = `${file}.tmp`;
+    fs.writeFileSync(temp, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+    fs.renameSync(temp, file);
+  } catch {
+    // Only `status` and the like are worse off: they say where they looked.
+    return () => {};
+  }
+  return () => removeQuietly(file);
+}
+
 /**
  * The processes alive now that registered as watching `dbPath`, oldest first. `holds` says
  * whether a pid holds a data dir's lock: a pid reused by another process holds none.
@@ -101,23 +123,10 @@ export function watchersOf(
   holds: (dataDir: string, pid: number) => boolean,
   env: NodeJS.ProcessEnv = process.env,
 ): WatcherEntry[] {
-  const dir = registryDir(env);
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir).filter((name) => name.endsWith('.json'));
-  } catch {
-    return [];
-  }
   const db = realPathOf(dbPath);
   const found: WatcherEntry[] = [];
-  for (const name of names) {
-    const file = path.join(dir, name);
-    const entry = readEntry(file);
-    if (entry && !isAlive(entry.pid)) {
-      removeQuietly(file);
-      continue;
-    }
-    if (entry?.db !== db || !holds(entry.data_dir, entry.pid)) continue;
+  for (const entry of liveEntries(registryDir(env))) {
+    if (entry.db !== db || !holds(entry.data_dir, entry.pid)) continue;
     found.push({
       db,
       source: entry.source,
