@@ -14,6 +14,7 @@ import { loadSettings } from './load-settings.ts';
 import type { ServeListen } from './serve-command.ts';
 import { resolveSourcePaths } from './source-paths.ts';
 import { overrideText } from './override-text.ts';
+import { untilStopRequested } from './stop-request.ts';
 
 export interface WatchOptions {
   db?: string;
@@ -57,20 +58,6 @@ function reportSource(d: SourceDiagnostics, log: Logger): void {
     `missing indexes make change checks slower on a large database: ${names}. Add them with:`,
   );
   for (const index of d.missingIndexes) process.stderr.write(`    ${index.statement}\n`);
-}
-
-/** Resolves on SIGINT/SIGTERM; a second signal exits at once. */
-function untilSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    let received = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (received) process.exit(130);
-      received = true;
-      resolve(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
 }
 
 /**
@@ -172,7 +159,7 @@ export async function watchCommand(options: WatchOptions, serve?: ServeListen): 
           : {}),
       });
     }
-    const reason = await Promise.race([untilSignal(), stopped]);
+    const reason = await Promise.race([untilStopRequested(), stopped]);
     log.info(`stopping (${reason})`);
     return EXIT_OK;
   } finally {

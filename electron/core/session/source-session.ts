@@ -110,7 +110,7 @@ export class SourceSession {
 
   /** Takes the data dir (a second watcher fails here, naming the holder) and opens state.db. */
   static open(options: SourceSessionOptions): SourceSession {
-    const lock = acquireDataDirLock(options.dataDir);
+    const lock = acquireDataDirLock(options.dataDir, { db: options.dbPath, source: options.name });
     try {
       return new SourceSession(options, lock, StateStore.open(options.dataDir));
     } catch (error) {
