@@ -11,6 +11,7 @@ import type { ApiError, ApiReply, RequestName, RunwatchApi } from './api.ts';
  */
 const REQUESTS: Record<RequestName, true> = {
   snapshot: true,
+  snapshotRest: true,
   finishedRuns: true,
   runDetail: true,
   pipelineHistory: true,

@@ -87,7 +87,7 @@ export class Monitor {
   private readonly log: Logger;
   private readonly tracked = new Map<string, TrackedRun>();
   /** The active runs as the UI lists them, updated as they are read. */
-  readonly runViews = new RunViews();
+  readonly runViews = new RunViews((pipeline) => this.options.settings.thresholds(pipeline));
   private readonly offset: ClockOffset;
   private readonly health: SourceHealth;
   private readonly queue: DeadlineQueue;

@@ -1,16 +1,25 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useDashboard } from '../state/dashboard-store.ts';
+import type { Route } from '../state/route.ts';
 import { ActiveRunsView } from '../views/active-runs.tsx';
 import { AlertsView } from '../views/alerts.tsx';
 import { FinishedView } from '../views/finished.tsx';
 import { OverviewView } from '../views/overview.tsx';
-import { PipelinesView } from '../views/pipelines.tsx';
-import { RunDetailView } from '../views/run-detail.tsx';
-import { SettingsView } from '../views/settings.tsx';
 import { StallsView } from '../views/stalls.tsx';
 import { Banners } from './banners.tsx';
 import { Nav } from './nav.tsx';
 import { NoticeLine } from './notice-line.tsx';
+
+// Loaded when first shown: the first screen does not wait for charts, timelines and forms.
+const PipelinesView = lazy(() =>
+  import('../views/pipelines.tsx').then((module) => ({ default: module.PipelinesView })),
+);
+const RunDetailView = lazy(() =>
+  import('../views/run-detail.tsx').then((module) => ({ default: module.RunDetailView })),
+);
+const SettingsView = lazy(() =>
+  import('../views/settings.tsx').then((module) => ({ default: module.SettingsView })),
+);
 
 /** The dashboard: views on the left, what needs saying on top, the current view below. */
 export function App() {
@@ -42,25 +51,39 @@ export function App() {
           <p className="loading" role="status">
             Loading runs…
           </p>
-        ) : route.view === 'overview' ? (
-          <OverviewView />
-        ) : route.view === 'active' ? (
-          <ActiveRunsView />
-        ) : route.view === 'stalls' ? (
-          <StallsView />
-        ) : route.view === 'alerts' ? (
-          <AlertsView />
-        ) : route.view === 'finished' ? (
-          <FinishedView />
-        ) : route.view === 'pipelines' ? (
-          <PipelinesView route={route} />
-        ) : route.view === 'run' ? (
-          <RunDetailView route={route} />
         ) : (
-          <SettingsView />
+          <Suspense
+            fallback={
+              <p className="loading" role="status">
+                Loading…
+              </p>
+            }
+          >
+            <CurrentView route={route} />
+          </Suspense>
         )}
       </main>
     </div>
+  );
+}
+
+function CurrentView({ route }: { route: Route }) {
+  return route.view === 'overview' ? (
+    <OverviewView />
+  ) : route.view === 'active' ? (
+    <ActiveRunsView />
+  ) : route.view === 'stalls' ? (
+    <StallsView />
+  ) : route.view === 'alerts' ? (
+    <AlertsView />
+  ) : route.view === 'finished' ? (
+    <FinishedView />
+  ) : route.view === 'pipelines' ? (
+    <PipelinesView route={route} />
+  ) : route.view === 'run' ? (
+    <RunDetailView route={route} />
+  ) : (
+    <SettingsView />
   );
 }
 

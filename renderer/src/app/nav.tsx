@@ -2,7 +2,7 @@ import type { Snapshot } from '../../../shared/api.ts';
 import { useShallow } from 'zustand/react/shallow';
 import { useDashboard } from '../state/dashboard-store.ts';
 import type { Route } from '../state/route.ts';
-import { countStuck } from '../views/overview-summary.ts';
+import { runCounts } from '../views/overview-summary.ts';
 
 interface Item {
   route: Exclude<Route, { view: 'run' }>;
@@ -19,11 +19,11 @@ const ITEMS: Item[] = [
     count: (s) => s.attention.length,
     urgent: true,
   },
-  { route: { view: 'active' }, label: 'Active runs', count: (s) => s.runs.length },
+  { route: { view: 'active' }, label: 'Active runs', count: (s) => runCounts(s).active },
   {
     route: { view: 'stalls' },
     label: 'Stalls',
-    count: (s) => countStuck(s.runs),
+    count: (s) => runCounts(s).stuck,
     urgent: true,
   },
   { route: { view: 'alerts' }, label: 'Alerts' },

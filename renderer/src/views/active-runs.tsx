@@ -14,7 +14,7 @@ import { FilterBar } from '../app/filter-bar.tsx';
 import { useDashboard } from '../state/dashboard-store.ts';
 import { filtersActive, NO_FILTERS } from '../state/filters.ts';
 import { orderActiveRuns } from './active-runs-order.ts';
-import { countRuns, countStuck } from './overview-summary.ts';
+import { runCounts } from './overview-summary.ts';
 import { ActiveRunRow } from './run-row.tsx';
 import { runRoute, runRowKey } from './run-row-key.ts';
 import './active-runs.css';
@@ -28,13 +28,16 @@ const COLUMNS = ['Pipeline', 'Run', 'Progress', 'Step', 'Elapsed', 'Last progres
 /** Every active run, stuck ones first; a virtualized list that stays quick with 10,000 runs. */
 export function ActiveRunsView() {
   const runs = useDashboard((state) => state.snapshot?.runs) ?? NO_RUNS;
+  const more = useDashboard((state) => state.snapshot?.more);
   const showSource = useDashboard((state) => (state.snapshot?.sources.length ?? 0) > 1);
   const filters = useDashboard((state) => state.filters);
   const setFilters = useDashboard((state) => state.setFilters);
   const navigate = useDashboard((state) => state.navigate);
   const rows = useMemo(() => orderActiveRuns(runs, filters), [runs, filters]);
-  const counts = useMemo(() => countRuns(runs), [runs]);
-  const stuck = countStuck(runs);
+  const counts = runCounts({ runs, more });
+  // The runs of a snapshot still to come follow the first screen; unfiltered, their places show.
+  const coming = more && !filtersActive(filters) ? more.runs.active : 0;
+  const total = counts.active;
   const onOpen = useCallback(
     (run: ActiveRunStatus) => navigate(runRoute({ source: run.source, run_id: run.run_id })),
     [navigate],
@@ -45,17 +48,17 @@ export function ActiveRunsView() {
       <h2 className="view-title" id="active-runs-title">
         Active runs
         <small>
-          {counts.active.toLocaleString()} active
+          {total.toLocaleString()} active
           {counts.pending > 0 && ` · ${counts.pending.toLocaleString()} pending`}
-          {stuck > 0 && ` · ${stuck.toLocaleString()} stalled or overdue`}
-          {rows.length !== runs.length &&
-            ` · showing ${rows.length.toLocaleString()} of ${runs.length.toLocaleString()}`}
+          {counts.stuck > 0 && ` · ${counts.stuck.toLocaleString()} stalled or overdue`}
+          {rows.length + coming !== total &&
+            ` · showing ${rows.length.toLocaleString()} of ${total.toLocaleString()}`}
         </small>
       </h2>
       <FilterBar status />
       {rows.length > 0 ? (
-        <ActiveRunsTable rows={rows} showSource={showSource} onOpen={onOpen} />
-      ) : runs.length === 0 ? (
+        <ActiveRunsTable rows={rows} coming={coming} showSource={showSource} onOpen={onOpen} />
+      ) : total === 0 ? (
         <div className="panel">
           <EmptyState title="No runs are active">
             <p>Runs appear here the moment a pipeline starts one, with their steps as they go.</p>
@@ -65,8 +68,8 @@ export function ActiveRunsView() {
         <div className="panel">
           <EmptyState title="No active run matches the filters">
             <p>
-              {runs.length.toLocaleString()} active {runs.length === 1 ? 'run is' : 'runs are'}{' '}
-              hidden by the search and filters.{' '}
+              {total.toLocaleString()} active {total === 1 ? 'run is' : 'runs are'} hidden by the
+              search and filters.{' '}
               {filtersActive(filters) && (
                 <button type="button" className="link" onClick={() => setFilters(NO_FILTERS)}>
                   Clear filters
@@ -82,10 +85,13 @@ export function ActiveRunsView() {
 
 function ActiveRunsTable({
   rows,
+  coming,
   showSource,
   onOpen,
 }: {
   rows: ActiveRunStatus[];
+  /** Rows after these whose runs are still on their way. */
+  coming: number;
   showSource: boolean;
   onOpen: (run: ActiveRunStatus) => void;
 }) {
@@ -93,13 +99,16 @@ function ActiveRunsTable({
   const [active, setActive] = useState(0);
   const focusPending = useRef(false);
   const getItemKey = useCallback(
-    (index: number) => runRowKey(rows[index] as ActiveRunStatus),
+    (index: number) => {
+      const run = rows[index];
+      return run ? runRowKey(run) : `coming/${index}`;
+    },
     [rows],
   );
   // The virtualizer keeps its state outside React; its rows are drawn from what it returns here.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
-    count: rows.length,
+    count: rows.length + coming,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     getItemKey,
@@ -161,7 +170,9 @@ function ActiveRunsTable({
       className="ar-table panel"
       role="table"
       aria-label="Active runs"
-      aria-rowcount={rows.length + 1}
+      aria-rowcount={rows.length + coming + 1}
+      // Busy while the runs after the first screen are on their way.
+      aria-busy={coming > 0}
       onKeyDown={onKeyDown}
       onFocus={onFocus}
       // As tall as its rows, up to the height left; never squeezed below a few rows.
@@ -180,7 +191,16 @@ function ActiveRunsTable({
       </div>
       <div role="rowgroup" className="ar-body" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((item) => {
-          const run = rows[item.index] as ActiveRunStatus;
+          const run = rows[item.index];
+          if (run === undefined) {
+            return (
+              <ComingRow
+                key={item.key}
+                rowIndex={item.index + 2}
+                start={item.start - HEADER_HEIGHT}
+              />
+            );
+          }
           return (
             <ActiveRunRow
               key={item.key}
@@ -193,6 +213,22 @@ function ActiveRunsTable({
             />
           );
         })}
+      </div>
+    </div>
+  );
+}
+
+/** The place of a run still on its way, in a snapshot's first screen. */
+function ComingRow({ rowIndex, start }: { rowIndex: number; start: number }) {
+  return (
+    <div
+      role="row"
+      aria-rowindex={rowIndex}
+      className="ar-row ar-row--coming"
+      style={{ transform: `translateY(${start}px)` }}
+    >
+      <div role="cell" className="ar-cell muted">
+        Loading…
       </div>
     </div>
   );

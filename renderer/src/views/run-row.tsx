@@ -2,7 +2,7 @@ import { memo } from 'react';
 import type { ActiveRunStatus } from '../../../shared/run-status.ts';
 import { ProgressBar } from '../components/progress-bar.tsx';
 import { TickingTime } from '../components/ticking-time.tsx';
-import { isStuck } from '../state/filters.ts';
+import { isStuck } from '../../../shared/active-run-order.ts';
 import { runRowKey } from './run-row-key.ts';
 
 /** Where a run stands, as one short coloured word: stalled or overdue stand out, the rest not. */

@@ -8,7 +8,7 @@ import { localText } from '../format/time-text.ts';
 import { useDashboard } from '../state/dashboard-store.ts';
 import { filtersActive, NO_FILTERS } from '../state/filters.ts';
 import type { Route } from '../state/route.ts';
-import { countRuns } from './overview-summary.ts';
+import { runCounts } from './overview-summary.ts';
 import { AcknowledgeButton } from './run-row-actions.tsx';
 import { runRoute, runRowKey } from './run-row-key.ts';
 import { SnoozeMenu } from './snooze-menu.tsx';
@@ -20,6 +20,7 @@ const NO_RUNS: ActiveRunStatus[] = [];
 /** Runs that stopped making progress or run too long: how long, where, and what to do. */
 export function StallsView() {
   const runs = useDashboard((state) => state.snapshot?.runs) ?? NO_RUNS;
+  const more = useDashboard((state) => state.snapshot?.more);
   const attention = useDashboard((state) => state.snapshot?.attention);
   const filters = useDashboard((state) => state.filters);
   const setFilters = useDashboard((state) => state.setFilters);
@@ -30,7 +31,7 @@ export function StallsView() {
     () => stuckRuns(runs, attention ?? [], { ...filters, status: 'all' }),
     [runs, attention, filters],
   );
-  const counts = useMemo(() => countRuns(runs), [runs]);
+  const counts = runCounts({ runs, more });
   const total = counts.stalled + counts.overdue;
   const unacknowledged = stuck.filter((entry) => entry.needsAck).length;
   const narrowed = filtersActive({ ...filters, status: 'all' });
