@@ -138,6 +138,19 @@ export interface AlertsView {
   failing: { channel: string; since: string; error: string }[];
   inactive_channels: { channel: string; why: string; rules: string[] }[];
   rules_without_channel: string[];
+  /** Whether the alerts reach anyone: fired against delivered, and whether any channel can send. */
+  reach: AlertReachView;
+}
+
+export interface AlertReachView {
+  /** When counting began: when Runwatch started watching the source. */
+  since: string;
+  /** Alerts fired since then (each firing once, however many channels it was meant for). */
+  fired: number;
+  /** Those of them delivered through at least one channel. */
+  delivered: number;
+  /** At least one channel can send: with none, every alert reaches nobody. */
+  channel_active: boolean;
 }
 
 /** Everything the UI needs to draw itself; patches keep it current. */

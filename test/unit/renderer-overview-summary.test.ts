@@ -26,6 +26,7 @@ const quietAlerts: AlertsView = {
   failing: [],
   inactive_channels: [],
   rules_without_channel: [],
+  reach: { since: '2026-01-01T00:00:00.000Z', fired: 0, delivered: 0, channel_active: true },
 };
 
 describe('overview counts', () => {

@@ -92,7 +92,6 @@ const ATTENTION_EVENTS = new Set([
   'run_removed',
 ]);
 const SOURCE_EVENTS = new Set(['source_down', 'source_up']);
-const DELIVERY_EVENTS = new Set(['alert_sent', 'alert_failed']);
 /** Where nothing is saved: no secret can be kept. */
 const NO_SETTINGS = {} as Settings;
 /** A channel to test, checked once its kept secrets are filled in. */
@@ -141,12 +140,9 @@ export class ApiService implements ApiEndpoint {
         this.schedule();
       });
       session.bus.onAny((event) => {
-        const source = SOURCE_EVENTS.has(event.type);
-        const attention = ATTENTION_EVENTS.has(event.type);
-        if (!source && !attention && !DELIVERY_EVENTS.has(event.type)) return;
-        this.sourcesChanged ||= source;
-        this.attentionChanged ||= attention;
-        // Any of them can fire or resolve an alert, or change what waits to be delivered.
+        this.sourcesChanged ||= SOURCE_EVENTS.has(event.type);
+        this.attentionChanged ||= ATTENTION_EVENTS.has(event.type);
+        // Any event can fire or resolve an alert, or change what waits to be delivered.
         this.alertsChanged = true;
         this.schedule();
       });
