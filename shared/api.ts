@@ -193,7 +193,10 @@ export interface Patch {
 export interface ArchiveView {
   /** Inside the source's data dir. */
   path: string;
+  /** The zip's size. */
   bytes: number;
+  /** The archived files' size, before they were zipped. */
+  files_bytes: number;
   files: number;
   sha256: string;
   verified: boolean;
@@ -223,6 +226,8 @@ export interface StepView {
   started_at: string | null;
   finished_at: string | null;
   duration_s: number | null;
+  /** Why it failed, where the source says; absent otherwise. */
+  message?: string;
 }
 
 export interface RunDetail {

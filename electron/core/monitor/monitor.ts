@@ -60,6 +60,7 @@ export interface MonitorOptions {
 export interface SourceDiagnostics {
   journalMode: string;
   missingIndexes: OpenInfo['missingIndexes'];
+  optionalColumns: OpenInfo['optionalColumns'];
   active: number;
   finished: number;
 }
@@ -668,6 +669,7 @@ export class Monitor {
     const diagnostics: SourceDiagnostics = {
       journalMode: this.openInfo.journalMode,
       missingIndexes: this.openInfo.missingIndexes,
+      optionalColumns: this.openInfo.optionalColumns,
       active: counts.active,
       finished: counts.finished,
     };

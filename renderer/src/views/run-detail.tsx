@@ -205,6 +205,8 @@ function RunStory({
   const latest = Math.max(detail.attempt, live?.attempt ?? 0);
   const attempts = Array.from({ length: latest }, (_, index) => index + 1);
   const events = allEvents ? detail.events : detail.events.slice(-EVENTS_SHOWN);
+  // Where the source says why a step failed, it is said here, not only where.
+  const failures = detail.steps.filter((step) => step.message !== undefined);
 
   return (
     <section className="rd-view" aria-labelledby="run-title">
@@ -343,6 +345,16 @@ function RunStory({
           </p>
         ) : (
           <Gantt layout={layout} label={`Steps of ${detail.run_id} on a timeline`} />
+        )}
+        {failures.length > 0 && (
+          <ul className="rd-failures" aria-label="Why steps failed">
+            {failures.map((step) => (
+              <li key={step.step_id}>
+                <StatusBadge tone="failed">{step.status.toLowerCase()}</StatusBadge>{' '}
+                <strong>{step.name || step.step_id}</strong>: {step.message}
+              </li>
+            ))}
+          </ul>
         )}
         {detail.stalls.length > 0 && (
           <ul className="rd-stalls" aria-label="Stalls">
