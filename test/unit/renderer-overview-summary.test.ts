@@ -7,6 +7,7 @@ import {
   alertHealth,
   countAttention,
   countSources,
+  openStalls,
   orderAttention,
   runCounts,
 } from '../../renderer/src/views/overview-summary.ts';
@@ -54,6 +55,19 @@ describe('overview counts', () => {
       stuck: 3,
     });
     expect(runCounts({ runs: loaded })).toEqual(countRuns(loaded));
+  });
+
+  it('counts the stalls that need attention from the attention list, each run once', () => {
+    const t = '2026-01-01T00:00:00.000Z';
+    expect(
+      openStalls([
+        item('failed', 'a', t),
+        item('stalled', 'b', t),
+        item('overdue', 'b', t),
+        item('overdue', 'c', t),
+      ]),
+    ).toBe(2);
+    expect(openStalls([item('failed', 'a', t)])).toBe(0);
   });
 
   it('counts attention by kind and sources by state', () => {

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useDashboard } from '../state/dashboard-store.ts';
 import type { Route } from '../state/route.ts';
 import { ActiveRunsView } from '../views/active-runs.tsx';
@@ -9,6 +9,7 @@ import { StallsView } from '../views/stalls.tsx';
 import { Banners } from './banners.tsx';
 import { Nav } from './nav.tsx';
 import { NoticeLine } from './notice-line.tsx';
+import { ShortcutSheet } from './shortcut-sheet.tsx';
 
 // Loaded when first shown: the first screen does not wait for charts, timelines and forms.
 const PipelinesView = lazy(() =>
@@ -26,7 +27,9 @@ export function App() {
   const route = useDashboard((state) => state.route);
   const connection = useDashboard((state) => state.connection);
   const loaded = useDashboard((state) => state.snapshot !== null);
-  useKeyboard();
+  const [shortcuts, setShortcuts] = useState(false);
+  const showShortcuts = useCallback(() => setShortcuts(true), []);
+  useKeyboard(showShortcuts);
 
   return (
     <div className="app">
@@ -43,7 +46,8 @@ export function App() {
               : 'Offline'}
         </span>
       </header>
-      <Nav />
+      <Nav onShortcuts={showShortcuts} />
+      <ShortcutSheet open={shortcuts} onClose={() => setShortcuts(false)} />
       <main className="main" aria-busy={!loaded}>
         <Banners />
         <NoticeLine />
@@ -87,8 +91,11 @@ function CurrentView({ route }: { route: Route }) {
   );
 }
 
-/** `/` focuses the search box; `g` then a view's first letter goes there, as in GitHub. */
-function useKeyboard(): void {
+/**
+ * `/` focuses the search box; `g` then a view's first letter goes there, as in GitHub; `?` shows
+ * every shortcut.
+ */
+function useKeyboard(showShortcuts: () => void): void {
   const navigate = useDashboard((state) => state.navigate);
   useEffect(() => {
     let leader = false;
@@ -96,6 +103,12 @@ function useKeyboard(): void {
       const target = event.target as HTMLElement | null;
       if (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
       if (event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.key === '?') {
+        event.preventDefault();
+        leader = false;
+        showShortcuts();
+        return;
+      }
       if (event.key === '/') {
         const search = document.getElementById('search');
         if (search) {
@@ -123,5 +136,5 @@ function useKeyboard(): void {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [navigate]);
+  }, [navigate, showShortcuts]);
 }

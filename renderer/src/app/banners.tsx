@@ -53,8 +53,8 @@ export function Banners() {
             {manySources && `${entry.source}: `}
             {unheardHeadline(entry)}.
           </strong>{' '}
-          Since {clockText(entry.since)} no channel can send, so every alert reaches nobody (
-          {unheardWhy(entry)}).{' '}
+          No channel can send, so every alert reaches nobody ({unheardWhy(entry)}). Counted since
+          Runwatch started watching, at {clockText(entry.since)}.{' '}
           <button
             type="button"
             className="link"

@@ -19,6 +19,18 @@ export function runCounts(snapshot: Pick<Snapshot, 'runs' | 'more'>): RunCounts 
   return snapshot.more ? addRunCounts(loaded, snapshot.more.runs) : loaded;
 }
 
+/**
+ * Stalled or overdue runs that still need attention: from the same list the Overview counts, so
+ * acknowledging a stall takes it off both at once.
+ */
+export function openStalls(items: readonly AttentionItem[]): number {
+  const runs = new Set<string>();
+  for (const item of items) {
+    if (item.kind !== 'failed') runs.add(`${item.source}\u0000${item.run_id}`);
+  }
+  return runs.size;
+}
+
 export function countAttention(items: readonly AttentionItem[]): Record<AttentionKind, number> {
   const counts: Record<AttentionKind, number> = { failed: 0, stalled: 0, overdue: 0 };
   for (const item of items) counts[item.kind] += 1;

@@ -3,6 +3,7 @@ import type { AlertsView, Results, SourceView } from '../../../shared/api.ts';
 import type { AttentionItem } from '../../../shared/attention.ts';
 import type { ActiveRunStatus } from '../../../shared/run-status.ts';
 import { EmptyState } from '../components/empty-state.tsx';
+import { StuckTime } from '../components/stuck-time.tsx';
 import { TickingTime } from '../components/ticking-time.tsx';
 import { useAction } from '../components/use-action.ts';
 import { useApi, useDashboard, type AlertPush } from '../state/dashboard-store.ts';
@@ -295,7 +296,13 @@ const AttentionRow = memo(function AttentionRow({
           </>
         ) : (
           <>
-            {item.kind} for <TickingTime iso={item.since} format="since" />
+            {active !== null ? (
+              <StuckTime run={active} />
+            ) : (
+              <>
+                {item.kind} for <TickingTime iso={item.since} format="since" />
+              </>
+            )}
             {active?.current_step && <> · at {active.current_step}</>}
           </>
         )}

@@ -9,6 +9,7 @@ import { EmptyState } from '../components/empty-state.tsx';
 import { ProgressBar } from '../components/progress-bar.tsx';
 import { RouteLink } from '../components/route-link.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
+import { StuckTime } from '../components/stuck-time.tsx';
 import { TickingTime } from '../components/ticking-time.tsx';
 import type { Tone } from '../components/tone.ts';
 import { useNow } from '../components/use-now.ts';
@@ -317,15 +318,13 @@ function RunStory({
                 </>
               )}{' '}
               last progress <TickingTime iso={active.last_progress_at} />.
-              {active.stalled_since !== null && (
+              {(active.stalled_since !== null || active.overdue_since !== null) && (
                 <span className="rd-warn">
                   {' '}
-                  Stalled since {localText(active.stalled_since)}: no progress for{' '}
-                  <TickingTime iso={active.last_progress_at} format="since" />.
+                  {active.stalled_since !== null ? 'Stalled' : 'Overdue'} since{' '}
+                  {localText(active.stalled_since ?? active.overdue_since)}:{' '}
+                  <StuckTime run={active} />.
                 </span>
-              )}
-              {active.overdue_since !== null && (
-                <span className="rd-warn"> Overdue since {localText(active.overdue_since)}.</span>
               )}
             </p>
           </div>
