@@ -11,6 +11,7 @@ import type { ApiError, ApiIssue, ApiReply, RequestName, RunwatchApi } from './a
  */
 const REQUESTS: Record<RequestName, true> = {
   snapshot: true,
+  snapshotRest: true,
   finishedRuns: true,
   runDetail: true,
   pipelineHistory: true,

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SECRET_KEPT, type Patch, type PushMessage, type Results } from '../../shared/api.ts';
+import { decodeRuns } from '../../shared/run-table.ts';
 import { defaultSettings } from '../../shared/settings.ts';
 import { ApiService } from '../../electron/core/api/api-service.ts';
 import { parseConfig } from '../../electron/core/config/config-file.ts';
@@ -166,6 +167,50 @@ describe('the API over real sources', () => {
     const acked = await call(api, 'acknowledge', { source: 'ml', target: { all: true } });
     expect(acked.acknowledged).toBe(1);
     expect((await call(api, 'snapshot')).attention).toEqual([]);
+  });
+
+  it('sends the top of the Active list first, and the rest of that snapshot once, compact', async () => {
+    const { api, orch, ml } = setup();
+    for (let i = 1; i <= 5; i++) {
+      orch.orch.insertRun({
+        runId: `etl-${i}`,
+        pipeline: 'etl',
+        status: 'running',
+        startedAt: isoNow(-60_000 * (10 - i)),
+        steps: [{ stepId: `etl-${i}/a`, status: 'running' }],
+      });
+    }
+    ml.orch.insertRun({
+      runId: 'train-1',
+      pipeline: 'train',
+      status: 'pending',
+      steps: [{ stepId: 'train-1/a', status: 'pending' }],
+    });
+    const whole = await waitForAsync(async () => {
+      const current = await call(api, 'snapshot');
+      return current.runs.length === 6 ? current : null;
+    }, 'six active runs');
+    expect(whole.more).toBeUndefined();
+
+    const first = await call(api, 'snapshot', { first: 2 });
+    expect(first.runs.map((run) => run.run_id)).toEqual(['etl-5', 'etl-4']);
+    expect(first.more?.runs).toEqual({ active: 4, pending: 1, stalled: 0, overdue: 0, stuck: 0 });
+    const rest = decodeRuns(await call(api, 'snapshotRest', { cursor: first.more?.cursor ?? '' }));
+    expect(rest.map((run) => run.run_id)).toEqual(['etl-3', 'etl-2', 'etl-1', 'train-1']);
+    const byId = new Map(whole.runs.map((run) => [run.run_id, run]));
+    for (const run of [...first.runs, ...rest]) {
+      expect(run).toEqual({
+        ...byId.get(run.run_id),
+        idle_s: run.idle_s,
+        elapsed_s: run.elapsed_s,
+      });
+    }
+
+    const again = await api.handle({
+      name: 'snapshotRest',
+      params: { cursor: first.more?.cursor ?? '' },
+    });
+    expect(again).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
   it('pages finished runs across sources, and tells a run and a pipeline apart', async () => {

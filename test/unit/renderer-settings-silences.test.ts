@@ -165,6 +165,7 @@ describe('alerts that reach nobody', () => {
     failing: [],
     inactive_channels: [],
     rules_without_channel: [],
+    reach: { since: '2026-01-01T00:00:00.000Z', fired: 0, delivered: 0, channel_active: true },
     ...patch,
   });
 

@@ -48,7 +48,10 @@ function describeSettings(settings: MonitorSettings): string {
 
 function reportSource(d: SourceDiagnostics, log: Logger): void {
   const runs = `${d.active} active run${d.active === 1 ? '' : 's'}, ${d.finished} finished`;
-  log.info(`journal mode ${d.journalMode}; schema ok; ${runs}`);
+  const optional = d.optionalColumns
+    .map((c) => `${c.table}.${c.column} (optional) ${c.present ? 'read' : 'not present'}`)
+    .join(', ');
+  log.info(`journal mode ${d.journalMode}; schema ok${optional ? `, ${optional}` : ''}; ${runs}`);
   if (d.missingIndexes.length === 0) {
     log.info('indexes ok');
     return;

@@ -66,6 +66,7 @@ export interface MonitorOptions {
 export interface SourceDiagnostics {
   journalMode: string;
   missingIndexes: OpenInfo['missingIndexes'];
+  optionalColumns: OpenInfo['optionalColumns'];
   active: number;
   finished: number;
 }
@@ -93,7 +94,7 @@ export class Monitor {
   private readonly log: Logger;
   private readonly tracked = new Map<string, TrackedRun>();
   /** The active runs as the UI lists them, updated as they are read. */
-  readonly runViews = new RunViews();
+  readonly runViews = new RunViews((pipeline) => this.options.settings.thresholds(pipeline));
   private readonly offset: ClockOffset;
   private readonly health: SourceHealth;
   private readonly queue: DeadlineQueue;
@@ -711,6 +712,7 @@ export class Monitor {
     const diagnostics: SourceDiagnostics = {
       journalMode: this.openInfo.journalMode,
       missingIndexes: this.openInfo.missingIndexes,
+      optionalColumns: this.openInfo.optionalColumns,
       active: counts.active,
       finished: counts.finished,
     };

@@ -1,5 +1,6 @@
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { AlertLayer } from '../alerts/alert-config.ts';
+import { AlertReach } from '../alerts/alert-reach.ts';
 import { AlertService } from '../alerts/alert-service.ts';
 import type { ChannelDeps } from '../alerts/channels/channel-factory.ts';
 import type { RunwatchConfig } from '../config/config-file.ts';
@@ -53,6 +54,8 @@ export class SourceSession {
   /** The config file it was started with. */
   readonly configFile: string;
   readonly retention: HistoryRetention;
+  /** How many alerts fired since the start, and how many reached anyone. */
+  readonly reach: AlertReach;
   private readonly lock: DataDirLock;
   private stopped = false;
 
@@ -106,6 +109,12 @@ export class SourceSession {
       log,
       keepMs: options.settings.keepHistory,
     });
+    this.reach = new AlertReach(
+      () => store.alertHistory,
+      (options.clock ?? systemClock).now(),
+      store.alerts.lastLogId(),
+    );
+    this.bus.on('alert_sent', (event) => this.reach.sent(event.delivery_id));
   }
 
   /** Takes the data dir (a second watcher fails here, naming the holder) and opens state.db. */

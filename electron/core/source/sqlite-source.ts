@@ -2,12 +2,18 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { FileIntegrity, sameContent, type FileCheck } from './file-integrity.ts';
 import { classifySourceError, missingDatabase, SourceError } from './source-error.ts';
-import { checkSchema, type MissingIndex, type SourceTable } from './schema-check.ts';
+import {
+  checkSchema,
+  type MissingIndex,
+  type OptionalColumn,
+  type SourceTable,
+} from './schema-check.ts';
 import type { ObservedRun, StepRow } from './source-rows.ts';
 
 export interface OpenInfo {
   journalMode: string;
   missingIndexes: MissingIndex[];
+  optionalColumns: OptionalColumn[];
 }
 
 /** A row that a change query returned: enough to tell whether it differs from the last look. */
@@ -41,10 +47,12 @@ export interface ScannedRun {
 const RUN_COLUMNS = `CAST(run_id AS TEXT) AS runId, coalesce(CAST(pipeline AS TEXT), '') AS pipeline,
   coalesce(CAST(status AS TEXT), '') AS status, created_at AS createdAt, started_at AS startedAt,
   updated_at AS updatedAt, finished_at AS finishedAt, CAST(artifacts_dir AS TEXT) AS artifactsDir`;
-const STEP_COLUMNS = `CAST(run_id AS TEXT) AS runId, CAST(step_id AS TEXT) AS stepId,
-  coalesce(CAST(name AS TEXT), '') AS name, CAST(coalesce(position, 0) AS INTEGER) AS position,
-  coalesce(CAST(status AS TEXT), '') AS status, started_at AS startedAt, updated_at AS updatedAt,
-  finished_at AS finishedAt`;
+/** The step columns, the optional `message` read only where the table has it. */
+const stepColumns = (message: boolean) => `CAST(run_id AS TEXT) AS runId,
+  CAST(step_id AS TEXT) AS stepId, coalesce(CAST(name AS TEXT), '') AS name,
+  CAST(coalesce(position, 0) AS INTEGER) AS position, coalesce(CAST(status AS TEXT), '') AS status,
+  started_at AS startedAt, updated_at AS updatedAt, finished_at AS finishedAt,
+  ${message ? `nullif(trim(CAST(message AS TEXT)), '')` : 'NULL'} AS message`;
 const TERMINAL_SQL = `lower(trim(status)) IN ('succeeded', 'failed', 'cancelled')`;
 
 /** Most rows one change query returns; past it the monitor falls back to a sweep. */
@@ -80,6 +88,7 @@ export class SqliteSource {
   private identity: { dev: number; ino: number } | null = null;
   private rowid: Record<SourceTable, boolean> = { runs: true, steps: true };
   private updatedIndexed: Record<SourceTable, boolean> = { runs: true, steps: true };
+  private stepMessage = false;
   private statements: ReturnType<SqliteSource['prepare']> | null = null;
   private readonly integrity: FileIntegrity;
   private wal = false;
@@ -125,10 +134,15 @@ export class SqliteSource {
         runs: !schema.missingIndexes.some((i) => i.table === 'runs' && i.column === 'updated_at'),
         steps: !schema.missingIndexes.some((i) => i.table === 'steps' && i.column === 'updated_at'),
       };
+      this.stepMessage = schema.optionalColumns.some((c) => c.column === 'message' && c.present);
       this.statements = this.prepare(db);
       this.wal = journalMode.toLowerCase() === 'wal';
       this.integrity.opened(stat);
-      return { journalMode, missingIndexes: schema.missingIndexes };
+      return {
+        journalMode,
+        missingIndexes: schema.missingIndexes,
+        optionalColumns: schema.optionalColumns,
+      };
     } catch (error) {
       db?.close();
       this.db = null;
@@ -380,7 +394,8 @@ export class SqliteSource {
         `SELECT run_id FROM runs WHERE run_id IN (SELECT value FROM json_each(?))`,
       ),
       stepsByKey: db.prepare(
-        `SELECT ${STEP_COLUMNS} FROM steps WHERE run_id IN (SELECT value FROM json_each(?))`,
+        `SELECT ${stepColumns(this.stepMessage)} FROM steps
+         WHERE run_id IN (SELECT value FROM json_each(?))`,
       ),
       scanByRowid: rowid.runs
         ? db.prepare(
