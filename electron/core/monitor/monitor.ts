@@ -14,7 +14,12 @@ import type { CycleWrite, StateStore } from '../store/state-store.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
 import { DeadlineQueue } from '../time/deadline-queue.ts';
 import { parseTimestamp, toIso } from '../time/timestamp.ts';
-import { ChangeCursorState, LOOKBACK_EVERY_MS, plausibleNewest } from './change-cursor.ts';
+import {
+  ChangeCursorState,
+  compareSqliteValues,
+  LOOKBACK_EVERY_MS,
+  plausibleNewest,
+} from './change-cursor.ts';
 import { ClockOffset } from './clock-offset.ts';
 import { makeDetectContext } from './detect-context.ts';
 import type { MonitorSettings } from './monitor-settings.ts';
@@ -28,6 +33,7 @@ import {
   type Transition,
 } from './run-detector.ts';
 import { isTerminalRunStatus, normalizeStatus } from './run-summary.ts';
+import { StaleNotice } from './stale-notice.ts';
 import type { TrackedRun } from './tracked-run.ts';
 
 /** Runs read together in one read transaction. */
@@ -60,6 +66,7 @@ export interface MonitorOptions {
 export interface SourceDiagnostics {
   journalMode: string;
   missingIndexes: OpenInfo['missingIndexes'];
+  optionalColumns: OpenInfo['optionalColumns'];
   active: number;
   finished: number;
 }
@@ -87,13 +94,14 @@ export class Monitor {
   private readonly log: Logger;
   private readonly tracked = new Map<string, TrackedRun>();
   /** The active runs as the UI lists them, updated as they are read. */
-  readonly runViews = new RunViews();
+  readonly runViews = new RunViews((pipeline) => this.options.settings.thresholds(pipeline));
   private readonly offset: ClockOffset;
   private readonly health: SourceHealth;
   private readonly queue: DeadlineQueue;
   private readonly cursor = new ChangeCursorState();
   private readonly dueRuns = new Set<string>();
   private readonly logged = new Set<string>();
+  private readonly staleNotice = new StaleNotice();
   private historyRowid: number | null;
   /** Where history ends (`history_rowid`) is committed. */
   private historySettled: boolean;
@@ -117,6 +125,7 @@ export class Monitor {
   private announced = false;
   private errorStreak = 0;
   private savedRowid: number | null = null;
+  private savedUpdated: unknown = null;
   private savedOffsetAt = -Infinity;
 
   constructor(options: MonitorOptions) {
@@ -268,7 +277,11 @@ export class Monitor {
         this.failed(missingDatabase(this.source.path).message);
         return false;
       }
-      this.log.info(`${this.source.path} was replaced on disk; reopening it`);
+      if (status === 'rewritten') {
+        this.log.warn(
+          `${this.source.path} was overwritten in place by another database; reopening it`,
+        );
+      } else this.log.info(`${this.source.path} was replaced on disk; reopening it`);
     }
     try {
       this.openInfo = this.source.open();
@@ -338,17 +351,29 @@ export class Monitor {
   }
 
   /**
-   * The runs that may be active: those tracked, those whose status is not final, and those added
-   * after rowid `since` (or all of them, for a first start with --backfill). A page at a time.
+   * The runs that may be active: those tracked, those whose status is not final, those added
+   * after rowid `since` (or all of them, for a first start with --backfill), and runs recorded as
+   * finished but updated at or after `changedSince` (they may have run again meanwhile). A page
+   * at a time.
    */
-  private async candidates(since: number | null, all: boolean): Promise<string[]> {
+  private async candidates(
+    since: number | null,
+    all: boolean,
+    changedSince: unknown = null,
+  ): Promise<string[]> {
     const found = new Set(this.tracked.keys());
     for (const page of this.source.scanAllRuns(SCAN_PAGE)) {
+      const changed: string[] = [];
       for (const row of page) {
         const active = !isTerminalRunStatus(normalizeStatus(row.status));
         const added = row.rowid !== null && since !== null && row.rowid > since;
         if (active || added || all) found.add(row.runId);
+        else if (changedSince !== null && compareSqliteValues(row.updatedAt, changedSince) >= 0) {
+          changed.push(row.runId);
+        }
       }
+      // Only a finish Runwatch recorded can be compared: history it never read stays unread.
+      for (const runId of this.options.store.finishedAmong(changed)) found.add(runId);
       await this.breathe();
     }
     return [...found];
@@ -376,7 +401,12 @@ export class Monitor {
     const newest = { runs: await this.newest('runs', now), steps: await this.newest('steps', now) };
     this.sweep = null;
     const since = store.getMeta<number>('wm_runs_rowid') ?? this.historyRowid;
-    const candidates = await this.candidates(since, initializing && backfill === true);
+    const changedSince = store.getMeta<unknown>('wm_runs_updated') ?? null;
+    const candidates = await this.candidates(
+      since,
+      initializing && backfill === true,
+      changedSince,
+    );
     for (const chunk of chunks(candidates, CHUNK_RUNS)) {
       this.judge(chunk, false, initializing);
       await this.breathe();
@@ -384,11 +414,17 @@ export class Monitor {
     this.cursor.reset(rowids, newest, at);
     const meta: Record<string, unknown> = {};
     if (rowids.runs !== null) meta.wm_runs_rowid = rowids.runs;
+    if (newest.runs !== null) meta.wm_runs_updated = newest.runs;
     if (initializing) {
       meta.initialized_at = now;
       meta.source_path = path.resolve(source.path);
     }
     this.commit([], meta);
+    this.staleNotice.flush(
+      this.log,
+      this.options.settings.staleAfter,
+      initializing ? 'first start' : 'first seen',
+    );
     this.initialized = true;
     this.lastSweepAt = this.clock.monotonic();
     this.sweepPending = false;
@@ -540,6 +576,7 @@ export class Monitor {
     }
     // The one flush of a judge: it also carries the removals its commit made.
     this.runViews.flush();
+    if (live) this.staleNotice.flush(this.log, this.options.settings.staleAfter, 'first seen');
     return changed;
   }
 
@@ -580,10 +617,12 @@ export class Monitor {
     }
     if (write.meta.wm_runs_rowid !== undefined)
       this.savedRowid = write.meta.wm_runs_rowid as number;
+    if (write.meta.wm_runs_updated !== undefined) this.savedUpdated = write.meta.wm_runs_updated;
     if (write.meta.clock_offset_samples !== undefined) this.savedOffsetAt = now;
     const ctx = this.context(true);
     for (const t of transitions) {
       if (!t.run) continue;
+      if (t.run.stale && !this.tracked.get(t.run.runId)?.stale) this.staleNotice.add(t.run.runId);
       if (t.run.phase === 'active') this.tracked.set(t.run.runId, t.run);
       else {
         this.tracked.delete(t.run.runId);
@@ -598,12 +637,17 @@ export class Monitor {
   }
 
   /**
-   * Rides along with a commit that happens anyway: the rowid watermark when it moved (a restart
-   * reads what was added after it), and the learned clock offset at most once a minute.
+   * Rides along with a commit that happens anyway: the rowid and `updated_at` watermarks when
+   * they moved (a restart reads what was added or updated after them; the latter as it stood a
+   * lookback ago, for commits out of order), and the learned clock offset at most once a minute.
    */
   private addPeriodicMeta(meta: Record<string, unknown>, now: number): void {
     const rowid = this.cursor.rowid.runs;
     if (rowid !== null && rowid !== this.savedRowid) meta.wm_runs_rowid ??= rowid;
+    const updated = this.cursor.query(this.clock.monotonic(), true).updated.runs;
+    if (updated !== null && updated !== this.savedUpdated) {
+      meta.wm_runs_updated ??= updated;
+    }
     if (now - this.savedOffsetAt >= 60_000) meta.clock_offset_samples = this.offset.toJSON();
   }
 
@@ -668,6 +712,7 @@ export class Monitor {
     const diagnostics: SourceDiagnostics = {
       journalMode: this.openInfo.journalMode,
       missingIndexes: this.openInfo.missingIndexes,
+      optionalColumns: this.openInfo.optionalColumns,
       active: counts.active,
       finished: counts.finished,
     };
