@@ -317,6 +317,32 @@ describe('verifyZip of deflated entries too large to inflate in place', () => {
       }
     }
   });
+
+  it('names the first bad entry, even one that waited for the thread pool while a later one failed', async () => {
+    const root = newDir('runwatch-queued-');
+    for (const name of ['a1.csv', 'a2.csv', 'a3.csv']) put(root, name, csv(250_000));
+    put(root, 'z.txt', 'the small entry after them\n'.repeat(10));
+    const listing = listArtifacts(root, allowing(root));
+    const zipFile = path.join(newDir('runwatch-queued-out-'), 'queued.zip');
+    await writeZip(listing, zipFile);
+    const entries = await readZip(zipFile);
+    // Each CSV goes to the thread pool, which takes two at once: the third waits its turn.
+    for (const name of ['a1.csv', 'a2.csv', 'a3.csv']) {
+      expect(entries.find((e) => e.name === name)?.compressedSize).toBeGreaterThan(256 * 1024);
+    }
+    const bytes = fs.readFileSync(zipFile);
+    for (const name of ['a3.csv', 'z.txt']) {
+      const entry = entries.find((e) => e.name === name)!;
+      const at = dataOffset(bytes, entry) + Math.floor(entry.compressedSize / 2);
+      bytes.writeUInt8(bytes.readUInt8(at) ^ 0xff, at);
+    }
+    const bothBad = path.join(newDir('runwatch-queued-bad-'), 'both-bad.zip');
+    fs.writeFileSync(bothBad, bytes);
+    expect(await verifyZip(bothBad, listing.files, undefined, { parallel: 2 })).toMatchObject({
+      ok: false,
+      entry: 'a3.csv',
+    });
+  });
 });
 
 describe('verifyZip on hostile zips', () => {

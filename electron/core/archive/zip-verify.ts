@@ -46,12 +46,20 @@ const INLINE_BYTES = 256 * 1024;
  */
 const WHOLE_COMPRESSED_BYTES = 4 * 1024 * 1024;
 const WHOLE_BYTES = 16 * 1024 * 1024;
-/** The file is read in windows of this size: many small entries per read. */
-const WINDOW_BYTES = 8 * 1024 * 1024;
-/** Large entries are read, and their output handled, in pieces of this size. */
+/**
+ * The file is read in windows of this size: many small entries per read. Memory read into for
+ * the first time costs a page fault per 4 KB, more than copying the bytes into it, so the window
+ * and the buffers of the entries inflated apart are read into again and again.
+ */
+const WINDOW_BYTES = 2 * 1024 * 1024;
+/** A large entry's output is handled in pieces of this size. */
 const CHUNK_BYTES = 1024 * 1024;
-/** Inline work between two yields to the event loop, where entries in flight are finished. */
-const YIELD_BYTES = 4 * 1024 * 1024;
+/**
+ * Inline work between two yields to the event loop, where entries inflated apart are finished
+ * and the next ones started; each entry counts for its compressed bytes and this much more.
+ */
+const YIELD_BYTES = 1024 * 1024;
+const ENTRY_COST_BYTES = 4 * 1024;
 
 /** Why one entry is bad. */
 class BadEntry extends Error {
@@ -94,6 +102,34 @@ class ZipWindow {
       readInto(this.fd, this.buffer.subarray(0, this.length), position);
     }
     return this.buffer.subarray(position - this.start, position - this.start + length);
+  }
+}
+
+/**
+ * The input buffers of the entries inflated apart, one per entry in flight, made when first
+ * needed and then reused.
+ */
+class InputSlots {
+  private readonly spare: Buffer[] = [];
+  private left: number;
+
+  constructor(count: number) {
+    this.left = Math.max(1, count);
+  }
+
+  get free(): boolean {
+    return this.spare.length > 0 || this.left > 0;
+  }
+
+  take(): Buffer {
+    const spare = this.spare.pop();
+    if (spare !== undefined) return spare;
+    this.left--;
+    return Buffer.allocUnsafeSlow(WHOLE_COMPRESSED_BYTES);
+  }
+
+  give(buffer: Buffer): void {
+    this.spare.push(buffer);
   }
 }
 
@@ -205,6 +241,31 @@ async function verifyOpen(
     }
   };
   const window = new ZipWindow(fd, size);
+  // With one core to spare, entries are inflated here, as one thread that never waits on
+  // another; only those too large to inflate in one piece stream on the thread pool.
+  const apart = parallel > 1 ? INLINE_BYTES : Math.min(WHOLE_COMPRESSED_BYTES, WINDOW_BYTES);
+  const slots = new InputSlots(parallel);
+  // Entries to inflate apart once a slot is free, in the zip's order; meanwhile the small ones
+  // are checked here. After a bad entry, those before it are still checked: the first is named.
+  const waiting: { entry: CentralEntry; dataStart: number }[] = [];
+  const startWaiting = () => {
+    for (let next = waiting[0]; next !== undefined && slots.free; next = waiting[0]) {
+      const bad = failure as BadEntry | null;
+      if (bad !== null && next.entry.localHeaderOffset > bad.entry.localHeaderOffset) return;
+      waiting.shift();
+      const { entry, dataStart } = next;
+      const input = slots.take();
+      const task = inflateApart(fd, entry, dataStart, input)
+        .then((checked) => settle(entry, checked))
+        .catch((error: unknown) => fail(error, entry))
+        .finally(() => {
+          slots.give(input);
+          inFlight.delete(task);
+          startWaiting();
+        });
+      inFlight.add(task);
+    }
+  };
   const ordered = [...entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
   let sinceYield = 0;
   for (let i = 0; i < ordered.length && failure === null; i++) {
@@ -212,19 +273,12 @@ async function verifyOpen(
     const limit = ordered[i + 1]?.localHeaderOffset ?? directory.offset;
     try {
       const dataStart = locate(window, entry, limit);
-      // With one core to spare, entries are inflated here, as one thread that never waits on
-      // another; only those too large to inflate in one piece stream on the thread pool.
-      const apart = parallel > 1 ? INLINE_BYTES : Math.min(WHOLE_COMPRESSED_BYTES, WINDOW_BYTES);
       if (
         entry.method === DEFLATED &&
         (entry.compressedSize > apart || entry.uncompressedSize > WHOLE_BYTES)
       ) {
-        while (inFlight.size >= parallel) await Promise.race(inFlight);
-        const task = inflateApart(fd, entry, dataStart)
-          .then((checked) => settle(entry, checked))
-          .catch((error: unknown) => fail(error, entry))
-          .finally(() => inFlight.delete(task));
-        inFlight.add(task);
+        waiting.push({ entry, dataStart });
+        startWaiting();
       } else {
         settle(entry, checkInline(window, entry, dataStart));
         sinceYield += entry.compressedSize;
@@ -232,12 +286,13 @@ async function verifyOpen(
     } catch (error) {
       fail(error, entry);
     }
+    sinceYield += ENTRY_COST_BYTES;
     if (sinceYield >= YIELD_BYTES) {
       sinceYield = 0;
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
-  await Promise.all(inFlight);
+  while (inFlight.size > 0) await Promise.race(inFlight);
   const bad = failure as BadEntry | null;
   if (bad !== null) return { ok: false, entry: bad.entry.name, reason: bad.message };
   return totals(files, bytes, expected);
@@ -355,12 +410,22 @@ function checkInline(window: ZipWindow, entry: CentralEntry, dataStart: number):
   return { crc, size: entry.compressedSize };
 }
 
-/** A deflated entry inflated on the thread pool: in one piece, or streamed when large. */
-async function inflateApart(fd: number, entry: CentralEntry, dataStart: number): Promise<Checked> {
-  if (entry.compressedSize <= WHOLE_COMPRESSED_BYTES && entry.uncompressedSize <= WHOLE_BYTES) {
+/**
+ * A deflated entry inflated on the thread pool: in one piece, or streamed when large, its
+ * compressed bytes read into `input` (one half while the other is being inflated).
+ */
+async function inflateApart(
+  fd: number,
+  entry: CentralEntry,
+  dataStart: number,
+  input: Buffer,
+): Promise<Checked> {
+  if (entry.compressedSize <= input.length && entry.uncompressedSize <= WHOLE_BYTES) {
+    const compressed = input.subarray(0, entry.compressedSize);
+    readInto(fd, compressed, dataStart);
     let data: Buffer;
     try {
-      data = await inflateWhole(entry, readAt(fd, dataStart, entry.compressedSize));
+      data = await inflateWhole(entry, compressed);
     } catch (error) {
       throw inflateError(entry, error);
     }
@@ -369,23 +434,40 @@ async function inflateApart(fd: number, entry: CentralEntry, dataStart: number):
   const inflate = zlib.createInflateRaw({ chunkSize: CHUNK_BYTES });
   let crc = 0;
   let size = 0;
+  let streamError: unknown = null;
+  inflate.on('error', (error) => {
+    streamError ??= error;
+  });
   inflate.on('data', (chunk: Buffer) => {
     crc = zlib.crc32(chunk, crc);
     size += chunk.length;
     if (size > entry.uncompressedSize) inflate.destroy(new BadEntry(entry, tooLarge(entry)));
   });
   const ended = once(inflate, 'end');
+  const half = input.length / 2;
+  const written: Promise<void>[] = [];
   // Awaited below; until then a failure must not count as unhandled.
   ended.catch(() => {});
   try {
-    for (let at = 0; at < entry.compressedSize; at += CHUNK_BYTES) {
-      const length = Math.min(CHUNK_BYTES, entry.compressedSize - at);
-      if (!inflate.write(readAt(fd, dataStart + at, length))) await once(inflate, 'drain');
+    for (let at = 0, piece = 0; at < entry.compressedSize; at += half, piece++) {
+      // The half read into now was written two pieces ago: it must be inflated by now.
+      await written[piece % 2];
+      const bytes = input.subarray(
+        (piece % 2) * half,
+        (piece % 2) * half + Math.min(half, entry.compressedSize - at),
+      );
+      readInto(fd, bytes, dataStart + at);
+      const done = new Promise<void>((resolve, reject) =>
+        inflate.write(bytes, (error) => (error ? reject(error) : resolve())),
+      );
+      done.catch(() => {});
+      written[piece % 2] = done;
     }
     inflate.end();
     await ended;
   } catch (error) {
-    throw error instanceof BadEntry ? error : inflateError(entry, error);
+    const cause = streamError ?? error;
+    throw cause instanceof BadEntry ? cause : inflateError(entry, cause);
   }
   return { crc, size };
 }
