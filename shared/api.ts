@@ -216,6 +216,8 @@ export interface FinishedRunView {
   /** Null while its job is pending or when the run has no artifacts. */
   archive: ArchiveView | null;
   archive_error: string | null;
+  /** Set while archiving is to be tried again then; `archive_error` says why the last try failed. */
+  archive_retry_at: string | null;
   report: string | null;
 }
 

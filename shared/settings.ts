@@ -157,14 +157,20 @@ const monitorSchema = strictObject({
   pipelines: z.array(pipelineOverrideSchema).default([]),
 });
 
-/** Like `--archive-keep-days` and `--archive-max-gb`: both off unless set. */
+const GB_ABOVE_0 = { error: 'expected a number of GB above 0' };
+
+/**
+ * Like `--archive-keep-days` and `--archive-max-gb` (both off unless set), `--artifact-root` and
+ * the caps per archive (the built-in ones unless set).
+ */
 const archiveSchema = strictObject({
   enabled: z.boolean().default(true),
   keep_days: wholeNumber('expected a whole number of days, 0 or more', 0).optional(),
-  max_gb: z
-    .number({ error: 'expected a number of GB above 0' })
-    .positive({ error: 'expected a number of GB above 0' })
-    .optional(),
+  max_gb: z.number(GB_ABOVE_0).positive(GB_ABOVE_0).optional(),
+  /** Folders artifacts may be archived from besides each database's own folder. */
+  artifact_roots: z.array(absolutePath).optional(),
+  max_files_per_run: wholeNumber('expected a whole number of files, 1 or more', 1).optional(),
+  max_gb_per_run: z.number(GB_ABOVE_0).positive(GB_ABOVE_0).optional(),
 });
 
 const severitySchema = z.enum(SEVERITIES, {

@@ -11,6 +11,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
 import { ZipArchive } from 'archiver';
 import { runArchiveTask } from '../../electron/core/archive/archive-task.ts';
+import { allowing } from '../support/artifact-policy.ts';
+import type { CommandBenchResult } from './archive-command-bench.ts';
 import type { ArtifactTree } from './artifact-tree.ts';
 
 export interface LoopDelay {
@@ -25,6 +27,8 @@ export interface ToolRun {
 
 export interface ArchiveBenchResult {
   tree: Omit<ArtifactTree, 'root'>;
+  /** The whole `runwatch archive` and `runwatch verify` beside Info-ZIP; null without it. */
+  command: CommandBenchResult | null;
   infoZip: ToolRun | null;
   unzipTestMs: number | null;
   runwatch: ToolRun & {
@@ -69,7 +73,7 @@ export async function benchArchive(
   tree: ArtifactTree,
   workDir: string,
   progress: (message: string) => void,
-): Promise<ArchiveBenchResult> {
+): Promise<Omit<ArchiveBenchResult, 'command'>> {
   const { root, ...description } = tree;
   const zipFile = (name: string) => path.join(workDir, name);
 
@@ -84,7 +88,12 @@ export async function benchArchive(
   progress('archive: Runwatch (worker thread, verified)');
   const started = performance.now();
   const { value: result, loop } = await withLoopDelay(() =>
-    runArchiveTask({ kind: 'build', artifactsDir: root, tmpPath: zipFile('runwatch.zip') }),
+    runArchiveTask({
+      kind: 'build',
+      artifactsDir: root,
+      policy: allowing(root),
+      tmpPath: zipFile('runwatch.zip'),
+    }),
   );
   const ms = performance.now() - started;
   if (!result.ok) throw new Error(`Runwatch's archive failed: ${result.failure.reason}`);

@@ -12,6 +12,8 @@ export interface TreeSpec {
   /** Roughly the tree's size in MB. */
   mb: number;
   smallFiles: number;
+  /** What the small files are: step logs (the default) or small JSON records. */
+  small?: 'log' | 'json';
 }
 
 export interface ArtifactTree {
@@ -88,7 +90,11 @@ function write(root: string, rel: string, data: Buffer): void {
 
 /** Builds (or finds in the cache) the tree: about 40 % text, 25 % compressed, 25 % random, 10 % small files. */
 export function ensureArtifactTree(spec: TreeSpec): ArtifactTree {
-  const root = path.join(cacheRoot(), `artifacts-${spec.mb}mb-${spec.smallFiles}`);
+  const smallJson = spec.small === 'json';
+  const root = path.join(
+    cacheRoot(),
+    `artifacts-${spec.mb}mb-${spec.smallFiles}${smallJson ? '-json' : ''}`,
+  );
   const manifest = `${root}.json`;
   if (fs.existsSync(manifest)) {
     return { ...(JSON.parse(fs.readFileSync(manifest, 'utf8')) as ArtifactTree), cached: true };
@@ -126,11 +132,16 @@ export function ensureArtifactTree(spec: TreeSpec): ArtifactTree {
     add('random', `model/shard-${String(i).padStart(3, '0')}.bin`, randomBuffer(next, 25 * mb));
   }
   for (let i = 0; i < spec.smallFiles; i++) {
-    add(
-      'small',
-      `logs/worker-${i % 50}/step-${String(i).padStart(6, '0')}.log`,
-      logText(next, 20 + (next() % 60)),
-    );
+    const step = String(i).padStart(6, '0');
+    if (smallJson) {
+      add(
+        'small',
+        `records/shard-${i % 50}/step-${step}.json`,
+        jsonText(next, 500 + (next() % 2_500)),
+      );
+    } else {
+      add('small', `logs/worker-${i % 50}/step-${step}.log`, logText(next, 20 + (next() % 60)));
+    }
   }
   const files = Object.values(kinds).reduce((sum, k) => sum + k.files, 0);
   const bytes = Object.values(kinds).reduce((sum, k) => sum + k.bytes, 0);

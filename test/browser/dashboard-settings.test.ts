@@ -62,6 +62,59 @@ describe('the Settings view', () => {
       .toContain(hook.url('/hooks/test'));
     expect(fs.readFileSync(settingsFile, 'utf8')).not.toContain('not a url');
   });
+
+  it('Archive: the ticked box says what it does; artifact roots must be full paths, and are saved', async () => {
+    const server = await startDashboardServer();
+    onTestFinished(() => server.stop());
+    const settingsFile = path.join(server.dataDir, 'settings.json');
+    const page = await openPage(server.url);
+    await page.goto(new URL('#/settings', page.url()).href);
+    const panel = page.getByRole('region', { name: 'Archive' });
+    const description = async (label: string) => {
+      const ids = (await panel.getByLabel(label).getAttribute('aria-describedby')) ?? '';
+      return (
+        await page
+          .locator(
+            ids
+              .split(' ')
+              .map((id) => `#${id}`)
+              .join(', '),
+          )
+          .allInnerTexts()
+      ).join(' ');
+    };
+
+    const box = panel.getByLabel('Archive each finished run’s artifacts as a zip');
+    expect(await box.isChecked()).toBe(true);
+    const caption = await description('Archive each finished run’s artifacts as a zip');
+    expect(caption).toMatch(/zipped/);
+    expect(caption).not.toMatch(/\b(off|without a zip)\b/i);
+
+    const roots = panel.getByLabel('Also archive artifacts folders under');
+    const save = page.getByRole('button', { name: 'Save', exact: true });
+    await roots.fill('/mnt/outputs\nscratch/out');
+    await expect.poll(() => roots.getAttribute('aria-invalid')).toBe('true');
+    expect(await description('Also archive artifacts folders under')).toContain(
+      'scratch/out: expected an absolute path',
+    );
+    expect(await save.isDisabled()).toBe(true);
+
+    await roots.fill('/mnt/outputs\n/srv/models');
+    await panel.getByLabel('Files per archive, at most').fill('200000');
+    await expect.poll(() => roots.getAttribute('aria-invalid')).not.toBe('true');
+    await save.click();
+    await expect
+      .poll(() =>
+        fs.existsSync(settingsFile)
+          ? (JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as { archive?: unknown }).archive
+          : null,
+      )
+      .toEqual({
+        enabled: true,
+        artifact_roots: ['/mnt/outputs', '/srv/models'],
+        max_files_per_run: 200_000,
+      });
+  });
 });
 
 describe('the thresholds in force', () => {

@@ -9,6 +9,7 @@ import type { runArchiveTask as RunArchiveTask } from '../../electron/core/archi
 import type { WalCheckpointer as Checkpointer } from '../../electron/core/store/wal-checkpointer.ts';
 import { mainEnvironment, preloadEnvironment } from '../../vite.app.config.ts';
 import { buildAppEnvironment } from '../support/app-build.ts';
+import { allowing } from '../support/artifact-policy.ts';
 import { tempDir } from '../support/orchestration-db.ts';
 import { ROOT } from '../support/processes.ts';
 
@@ -121,7 +122,12 @@ describe('the main-process bundle', () => {
     fs.writeFileSync(path.join(artifacts, 'metrics.json'), '{"rows": 500}\n');
     fs.writeFileSync(path.join(artifacts, 'train.log'), 'epoch 1\n'.repeat(1_000));
     const tmpPath = path.join(tempDir(), '.tmp-1.zip');
-    const result = await runArchiveTask({ kind: 'build', artifactsDir: artifacts, tmpPath });
+    const result = await runArchiveTask({
+      kind: 'build',
+      artifactsDir: artifacts,
+      policy: allowing(artifacts),
+      tmpPath,
+    });
     expect(result).toMatchObject({ ok: true, outcome: { files: 2 } });
     expect(fs.statSync(tmpPath).size).toBeGreaterThan(0);
   });

@@ -151,6 +151,62 @@ describe('archives from the command line', () => {
     expect(running.stderr.join('\n')).toContain('has not finished');
   });
 
+  it('archive and watch: a folder outside the database folder only with --artifact-root, and never past the caps', async () => {
+    const dir = tempDir();
+    const orch = new OrchestrationDb(path.join(dir, 'db', 'o.db'));
+    const elsewhere = path.join(tempDir(), 'outputs', 'run-1');
+    fs.mkdirSync(elsewhere, { recursive: true });
+    fs.writeFileSync(path.join(elsewhere, 'model.txt'), 'weights\n');
+    fs.writeFileSync(path.join(elsewhere, 'metrics.csv'), 'loss\n0.1\n');
+    orch.insertRun({
+      runId: 'far',
+      status: 'succeeded',
+      finishedAt: isoNow(),
+      artifactsDir: elsewhere,
+      steps: [{ stepId: 's', status: 'succeeded' }],
+    });
+    const dataDir = path.join(dir, 'data');
+
+    const refused = archiveRun(orch.file, dataDir, 'far');
+    expect((await refused.exited).code).toBe(1);
+    expect(refused.stderr.join('\n')).toContain(
+      `the artifacts folder ${elsewhere} is outside the allowed artifact roots (${path.join(dir, 'db')})`,
+    );
+
+    const root = path.dirname(path.dirname(elsewhere));
+    const capped = runwatch([
+      ...['archive', '--db', orch.file, '--data-dir', dataDir, '--run', 'far'],
+      ...[
+        '--artifact-root',
+        '/nowhere',
+        '--artifact-root',
+        root,
+        '--archive-max-files-per-run',
+        '1',
+      ],
+    ]);
+    expect((await capped.exited).code).toBe(1);
+    expect(capped.stderr.join('\n')).toContain('holds more than 1 file (archive.max_files_per_run');
+
+    const allowed = runwatch([
+      ...['archive', '--db', orch.file, '--data-dir', dataDir, '--run', 'far'],
+      ...['--artifact-root', '/nowhere', '--artifact-root', root],
+    ]);
+    expect((await allowed.exited).code).toBe(0);
+    expect(allowed.stdout.join('\n')).toContain('archived far: 2 files');
+
+    const watchData = path.join(dir, 'watch-data');
+    const watched = runwatch([
+      ...['watch', '--db', orch.file, '--data-dir', watchData, '--once', '--backfill'],
+      ...['--artifact-root', root],
+    ]);
+    expect((await watched.exited).code).toBe(0);
+    expect([...(await readZip(path.join(watchData, 'archive', 'far.zip'))).keys()].sort()).toEqual([
+      'metrics.csv',
+      'model.txt',
+    ]);
+  });
+
   it.skipIf(!hasScript)(
     'archive: draws a progress bar of files and bytes on a terminal (skipped without `script` to make one)',
     () => {
@@ -250,7 +306,8 @@ describe('archives from the command line', () => {
     const report = JSON.parse(status.stdout.join('\n')) as {
       jobs: { pending: number; failed: { kind: string; run_id: string; reason: string }[] };
     };
-    expect(report.jobs.pending).toBe(2);
+    // The archive of `later` waits for its folder; its report did not wait.
+    expect(report.jobs.pending).toBe(1);
     expect(report.jobs.failed).toEqual([
       expect.objectContaining({
         kind: 'archive',
@@ -260,7 +317,7 @@ describe('archives from the command line', () => {
     ]);
     const text = runwatch(['status', ...args]);
     await text.exited;
-    expect(text.stdout.join('\n')).toMatch(/2 archive or report jobs waiting/);
+    expect(text.stdout.join('\n')).toMatch(/1 archive or report job waiting/);
     expect(text.stdout.join('\n')).toMatch(/archive\s+bad\s+1\s.*is not a folder/);
 
     fs.rmSync(notFolder);

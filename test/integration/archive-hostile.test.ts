@@ -8,6 +8,7 @@ import yauzl from 'yauzl';
 import type { RunwatchEvent } from '../../shared/events.ts';
 import type { RunReport } from '../../electron/core/report/run-report.ts';
 import { verifyZip } from '../../electron/core/archive/zip-verify.ts';
+import { allowing } from '../support/artifact-policy.ts';
 import { MonitorHarness, type HarnessOptions } from '../support/monitor-harness.ts';
 import { OrchestrationDb, tempDir } from '../support/orchestration-db.ts';
 import { readZip } from '../support/zip-contents.ts';
@@ -33,9 +34,10 @@ const dirs: string[] = [];
 afterEach(async () => {
   for (const harness of harnesses.splice(0)) await harness.stop();
 });
+// 50,000 files and a 5 GiB file take a while to delete on a busy machine.
 afterAll(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
+}, 600_000);
 
 function setup(jobs: HarnessOptions['jobs'] = {}) {
   const dir = tempDir('runwatch-hostile-');
@@ -459,4 +461,41 @@ describe('archive jobs against hostile run ids and artifacts folders', () => {
     },
     30_000,
   );
+});
+
+describe('artifacts folders outside the allowed roots', () => {
+  it('refuses /etc, / and a symlink to /etc at once, with the reason, and archives nothing', async () => {
+    const t0 = performance.now();
+    const { dir, orch, start } = setup({ retryDelaysMs: [60_000, 60_000] });
+    fs.symlinkSync('/etc', path.join(dir, 'etc-link'));
+    const cases = { etc: '/etc', everything: '/', 'through-a-link': path.join(dir, 'etc-link') };
+    for (const [runId, artifactsDir] of Object.entries(cases))
+      orch.insertRun({ runId, artifactsDir });
+    const h = start();
+    for (const [runId, artifactsDir] of Object.entries(cases)) {
+      const report = await finishAndReport(h, orch, runId);
+      const failed = h.of('archive_failed', runId)[0];
+      if (failed?.type !== 'archive_failed') throw new Error(`no archive_failed for ${runId}`);
+      expect(failed.reason).toContain(artifactsDir);
+      expect(failed.reason).toContain('outside the allowed artifact roots');
+      expect(failed.reason).toContain(dir);
+      expect(report.archive_error).toBe(failed.reason);
+    }
+    expect(h.of('run_archived')).toEqual([]);
+    expect(h.logs.filter((line) => /retrying in/.test(line))).toEqual([]);
+    expect(fs.readdirSync(path.join(h.dataDir, 'archive'))).toEqual([]);
+    console.log(`[archive-hostile] folders outside the roots: ${seconds(t0)} s`);
+  }, 30_000);
+
+  it('refuses a pseudo file system even where the roots allow everything', async () => {
+    const { orch, start } = setup({
+      retryDelaysMs: [60_000],
+      artifactPolicy: allowing('/', { exclude: [] }),
+    });
+    orch.insertRun({ runId: 'proc', artifactsDir: '/proc' });
+    const h = start();
+    const report = await finishAndReport(h, orch, 'proc');
+    expect(report.archive_error).toMatch(/\/proc is on a pseudo file system \(\/proc\)/);
+    expect(h.of('run_archived')).toEqual([]);
+  }, 30_000);
 });

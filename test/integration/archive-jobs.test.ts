@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import Database from 'better-sqlite3';
 import type { RunwatchEvent } from '../../shared/events.ts';
 import { listArtifacts } from '../../electron/core/archive/artifact-listing.ts';
+import { allowing } from '../support/artifact-policy.ts';
 import type { RunReport } from '../../electron/core/report/run-report.ts';
 import { verifyZip } from '../../electron/core/archive/zip-verify.ts';
 import { MonitorHarness, type HarnessOptions } from '../support/monitor-harness.ts';
@@ -50,7 +51,7 @@ function makeArtifacts(root: string): Record<string, Buffer> {
  * pending again, the archive job with the listing it recorded before the rename.
  */
 function pendAgainWithListing(dataDir: string, artifacts: string): void {
-  const { files, skipped } = listArtifacts(artifacts);
+  const { files, skipped } = listArtifacts(artifacts, allowing(artifacts));
   const db = new Database(path.join(dataDir, 'state.db'));
   db.prepare(`UPDATE jobs SET state = 'pending', result = NULL`).run();
   db.prepare(`UPDATE jobs SET listing = ? WHERE kind = 'archive'`).run(
@@ -155,6 +156,30 @@ describe('archive and report jobs', () => {
     expect(fs.readdirSync(path.join(h.dataDir, 'archive'))).toEqual(['r1.zip']);
   });
 
+  it('keeps zips and reports for the user alone: files 0600 in folders 0700, older folders too', async () => {
+    const { dir, orch, start } = setup();
+    const dataDir = path.join(dir, 'data');
+    // As an earlier version left them: readable by everyone.
+    for (const folder of ['archive', 'reports']) {
+      fs.mkdirSync(path.join(dataDir, folder), { recursive: true, mode: 0o755 });
+      fs.chmodSync(path.join(dataDir, folder), 0o755);
+    }
+    const artifacts = path.join(dir, 'a');
+    makeArtifacts(artifacts);
+    orch.insertRun({ runId: 'private', artifactsDir: artifacts });
+    const h = start(dataDir);
+    await h.waitFor('run_started', 'private');
+    orch.finishRun('private', 'succeeded');
+    const report = await h.waitFor('report_written', 'private');
+    const archived = h.of('run_archived', 'private')[0];
+    if (report.type !== 'report_written' || archived?.type !== 'run_archived') throw new Error();
+    const mode = (file: string) => fs.statSync(file).mode & 0o777;
+    expect(mode(archived.path)).toBe(0o600);
+    expect(mode(report.path)).toBe(0o600);
+    expect(mode(path.join(dataDir, 'archive'))).toBe(0o700);
+    expect(mode(path.join(dataDir, 'reports'))).toBe(0o700);
+  });
+
   it('writes a report and no archive for a run without an artifacts folder', async () => {
     const { orch, start } = setup();
     orch.insertRun({ runId: 'plain', steps: [{ stepId: 's', status: 'running' }] });
@@ -172,7 +197,7 @@ describe('archive and report jobs', () => {
     expect(fs.readdirSync(path.join(h.dataDir, 'archive'))).toEqual([]);
   });
 
-  it('retries a missing artifacts folder, then ends in archive_failed naming it, and still reports', async () => {
+  it('retries a missing artifacts folder, reporting at once, then ends in archive_failed naming it, and reports again', async () => {
     const { dir, orch, start } = setup();
     const missing = path.join(dir, 'nowhere');
     orch.insertRun({ runId: 'lost', artifactsDir: missing, status: 'running' });
@@ -184,26 +209,73 @@ describe('archive and report jobs', () => {
     expect(failed.reason).toContain(missing);
     expect(failed.reason).toContain('does not exist');
     expect(h.logs.filter((line) => /retrying in/.test(line))).toHaveLength(3);
-    const report = await h.waitFor('report_written', 'lost');
-    if (report.type !== 'report_written') throw new Error();
+    await waitFor(() => h.of('report_written', 'lost').length === 2, 'the report written again');
+    expect(typesOf(h.events, 'lost')).toEqual([
+      'run_started',
+      'run_completed',
+      'report_written',
+      'archive_failed',
+      'report_written',
+    ]);
+    const report = h.of('report_written', 'lost')[1];
+    if (report?.type !== 'report_written') throw new Error();
     const body = readReport(report.path);
     expect(body.archive_error).toBe(failed.reason);
     expect(body.archive).toBeUndefined();
-    expect(typesOf(h.events, 'lost').slice(-2)).toEqual(['archive_failed', 'report_written']);
+    expect(body.archive_retry_at).toBeUndefined();
   });
 
-  it('archives a folder that appears after the run finished, on a retry', async () => {
-    const { dir, orch, start } = setup({ retryDelaysMs: [400, 400] });
+  it('writes the report at once when the artifacts folder is missing, without waiting for a retry or saying archive_failed', async () => {
+    const { dir, orch, start } = setup({ retryDelaysMs: [60_000, 60_000] });
+    const missing = path.join(dir, 'not-yet');
+    orch.insertRun({ runId: 'early', artifactsDir: missing });
+    const h = start();
+    await h.waitFor('run_started', 'early');
+    orch.finishRun('early', 'succeeded');
+    const report = await h.waitFor('report_written', 'early');
+    if (report.type !== 'report_written') throw new Error();
+    const body = readReport(report.path);
+    expect(body.archive_error).toBe(`the artifacts folder ${missing} does not exist`);
+    expect(body.archive).toBeUndefined();
+    const retryAt = Date.parse(body.archive_retry_at ?? '');
+    expect(retryAt - Date.parse(body.generated_at)).toBeGreaterThan(30_000);
+    expect(h.of('archive_failed')).toEqual([]);
+    expect(h.of('run_archived')).toEqual([]);
+    // The dashboard shows the report, and that the archive is still to be tried.
+    expect(h.store.history.finishedRun('early')).toMatchObject({
+      archive: null,
+      archive_error: body.archive_error,
+      archive_retry_at: body.archive_retry_at,
+      report: report.path,
+    });
+  });
+
+  it('archives a folder that appears after the run finished, on a retry, and writes the report again', async () => {
+    const { dir, orch, start } = setup({ retryDelaysMs: Array<number>(10).fill(400) });
     const late = path.join(dir, 'late');
     orch.insertRun({ runId: 'late', artifactsDir: late });
     const h = start();
     await h.waitFor('run_started', 'late');
     orch.finishRun('late', 'succeeded');
-    await h.waitForLog(/retrying in/);
+    const early = await h.waitFor('report_written', 'late');
+    if (early.type !== 'report_written') throw new Error();
+    expect(readReport(early.path).archive_error).toMatch(/does not exist/);
     makeArtifacts(late);
     const archived = await h.waitFor('run_archived', 'late');
     if (archived.type !== 'run_archived') throw new Error();
     expect(archived.files).toBe(4);
+    await waitFor(() => h.of('report_written', 'late').length === 2, 'the report written again');
+    expect(typesOf(h.events, 'late')).toEqual([
+      'run_started',
+      'run_completed',
+      'report_written',
+      'run_archived',
+      'report_written',
+    ]);
+    const body = readReport(early.path);
+    expect(body.archive).toMatchObject({ path: archived.path, files: 4, verified: true });
+    expect(body.archive_error).toBeUndefined();
+    expect(body.archive_retry_at).toBeUndefined();
     expect(h.of('archive_failed')).toEqual([]);
   });
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../support/orchestration-db.ts';
+import { isoNow, OrchestrationDb, tempDir } from '../support/orchestration-db.ts';
 import { BIN, ROOT } from '../support/processes.ts';
 
 const CLI_DIR = path.join(ROOT, 'dist', 'cli');
@@ -91,6 +91,47 @@ describe('the bundled command line', () => {
       await new Promise((resolve) => worker.once('exit', resolve));
       db.close();
     }
+  });
+
+  it('archives and verifies a run from the bundle, its worker included: no TypeScript is loaded', () => {
+    const dir = tempDir();
+    const artifacts = path.join(dir, 'artifacts', 'r1');
+    fs.mkdirSync(artifacts, { recursive: true });
+    fs.writeFileSync(path.join(artifacts, 'out.csv'), 'a,b\n1,2\n'.repeat(10_000));
+    const orch = new OrchestrationDb(path.join(dir, 'o.db'));
+    orch.insertRun({
+      runId: 'r1',
+      status: 'succeeded',
+      finishedAt: isoNow(),
+      artifactsDir: artifacts,
+    });
+    orch.db.close();
+    const dataDir = path.join(dir, 'data');
+    const loads = path.join(dir, 'loads');
+    const archived = run(
+      [
+        '--import',
+        LOGGED_LOADS,
+        BIN,
+        'archive',
+        '--db',
+        orch.file,
+        '--data-dir',
+        dataDir,
+        '--run',
+        'r1',
+      ],
+      { RUNWATCH_LOADS: loads },
+    );
+    expect(archived).toMatchObject({ status: 0, stdout: expect.stringContaining('verified') });
+    const verified = run(
+      ['--import', LOGGED_LOADS, BIN, 'verify', path.join(dataDir, 'archive', 'r1.zip')],
+      { RUNWATCH_LOADS: loads },
+    );
+    expect(verified).toMatchObject({ status: 0, stdout: expect.stringContaining(': ok, 1 file') });
+    const loaded = fs.readFileSync(loads, 'utf8').trim().split('\n');
+    expect(loaded).toContain(`file://${path.join(CLI_DIR, 'archive-worker.js')}`);
+    expect(loaded.filter((url) => url.endsWith('.ts'))).toEqual([]);
   });
 
   it('lists what it was built from: its sources, its workers, each bundled package', () => {

@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ZipArchive } from 'archiver';
 import yauzl from 'yauzl';
 import {
   firstChanged,
@@ -18,7 +18,7 @@ import {
   type WrittenZip,
   type ZipProgress,
 } from '../../electron/core/archive/zip-writer.ts';
-import { deflateOutsideArchiver } from '../../electron/core/archive/archiver-deflate.ts';
+import { allowing } from '../support/artifact-policy.ts';
 import { tempDir } from '../support/orchestration-db.ts';
 
 const UNZIP = '/usr/bin/unzip';
@@ -136,7 +136,7 @@ describe('writeZip and verifyZip on a real folder', () => {
 
   beforeAll(async () => {
     root = buildArtifacts();
-    listing = listArtifacts(root);
+    listing = listArtifacts(root, allowing(root));
     zipFile = path.join(newDir('runwatch-zip-'), 'etl-daily-0001.zip');
     written = await writeZip(listing, zipFile, (p) => progress.push({ ...p }));
     entries = await readZip(zipFile);
@@ -215,12 +215,14 @@ describe('writeZip and verifyZip on a real folder', () => {
     });
   });
 
-  it('verifies without a listing too', async () => {
-    expect(await verifyZip(zipFile)).toEqual({
-      ok: true,
-      files: listing.files.length,
-      bytes: listing.bytes,
-    });
+  it('verifies without a listing too, inflating on this thread or on several', async () => {
+    for (const parallel of [1, 4]) {
+      expect(await verifyZip(zipFile, undefined, undefined, { parallel })).toEqual({
+        ok: true,
+        files: listing.files.length,
+        bytes: listing.bytes,
+      });
+    }
   });
 
   it.skipIf(!HAS_UNZIP)(
@@ -242,10 +244,10 @@ describe('writeZip and verifyZip on a real folder', () => {
 
   it('fails on a flipped byte in a deflated entry, naming it', async () => {
     const copy = await corruptCopy(zipFile, 'data/table.csv');
-    const result = await verifyZip(copy, listing.files);
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.entry).toBe('data/table.csv');
+    for (const parallel of [1, 4]) {
+      const result = await verifyZip(copy, listing.files, undefined, { parallel });
+      expect(result).toMatchObject({ ok: false, entry: 'data/table.csv' });
+    }
   });
 
   it('fails when the listing holds a file the zip lacks, naming the missing one', async () => {
@@ -283,10 +285,132 @@ describe('writeZip and verifyZip on a real folder', () => {
   });
 });
 
+describe('verifyZip of deflated entries too large to inflate in place', () => {
+  it('checks them on the thread pool, whole or streamed, and names one with a flipped byte', async () => {
+    const root = newDir('runwatch-large-');
+    put(root, 'medium.csv', csv(400_000));
+    put(root, 'large.csv', csv(700_000));
+    const listing = listArtifacts(root, allowing(root));
+    const zipFile = path.join(newDir('runwatch-large-out-'), 'large.zip');
+    await writeZip(listing, zipFile);
+    const sizes = (await readZip(zipFile)).map((e) => [e.name, e.compressedSize, e.data.length]);
+    // One fits the thread pool's single piece (under 4 MB, 16 MB inflated), one must stream.
+    expect(sizes).toEqual([
+      ['large.csv', expect.any(Number), expect.toSatisfy((n: number) => n > 16 * 2 ** 20)],
+      [
+        'medium.csv',
+        expect.toSatisfy((n: number) => n > 256 * 1024 && n < 4 * 2 ** 20),
+        expect.any(Number),
+      ],
+    ]);
+    for (const name of ['medium.csv', 'large.csv']) {
+      const copy = await corruptCopy(zipFile, name);
+      for (const parallel of [1, 4]) {
+        expect(await verifyZip(zipFile, listing.files, undefined, { parallel })).toMatchObject({
+          ok: true,
+          files: 2,
+        });
+        expect(await verifyZip(copy, listing.files, undefined, { parallel })).toMatchObject({
+          ok: false,
+          entry: name,
+        });
+      }
+    }
+  });
+
+  it('names the first bad entry, even one that waited for the thread pool while a later one failed', async () => {
+    const root = newDir('runwatch-queued-');
+    for (const name of ['a1.csv', 'a2.csv', 'a3.csv']) put(root, name, csv(250_000));
+    put(root, 'z.txt', 'the small entry after them\n'.repeat(10));
+    const listing = listArtifacts(root, allowing(root));
+    const zipFile = path.join(newDir('runwatch-queued-out-'), 'queued.zip');
+    await writeZip(listing, zipFile);
+    const entries = await readZip(zipFile);
+    // Each CSV goes to the thread pool, which takes two at once: the third waits its turn.
+    for (const name of ['a1.csv', 'a2.csv', 'a3.csv']) {
+      expect(entries.find((e) => e.name === name)?.compressedSize).toBeGreaterThan(256 * 1024);
+    }
+    const bytes = fs.readFileSync(zipFile);
+    for (const name of ['a3.csv', 'z.txt']) {
+      const entry = entries.find((e) => e.name === name)!;
+      const at = dataOffset(bytes, entry) + Math.floor(entry.compressedSize / 2);
+      bytes.writeUInt8(bytes.readUInt8(at) ^ 0xff, at);
+    }
+    const bothBad = path.join(newDir('runwatch-queued-bad-'), 'both-bad.zip');
+    fs.writeFileSync(bothBad, bytes);
+    expect(await verifyZip(bothBad, listing.files, undefined, { parallel: 2 })).toMatchObject({
+      ok: false,
+      entry: 'a3.csv',
+    });
+  });
+});
+
+describe('verifyZip on hostile zips', () => {
+  /** A zip of `files`, and where its central directory's records are. */
+  async function zipOf(files: Record<string, string | Buffer>) {
+    const root = newDir('runwatch-hostile-zip-');
+    for (const [name, content] of Object.entries(files)) put(root, name, content);
+    const zipFile = path.join(newDir('runwatch-hostile-out-'), 'x.zip');
+    await writeZip(listArtifacts(root, allowing(root)), zipFile);
+    const bytes = fs.readFileSync(zipFile);
+    const records: number[] = [];
+    for (let at = bytes.indexOf(CENTRAL); at !== -1; at = bytes.indexOf(CENTRAL, at + 1)) {
+      records.push(at);
+    }
+    return { zipFile, bytes, records };
+  }
+  const CENTRAL = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
+
+  it('stops an entry that inflates past its declared size', async () => {
+    const { zipFile, bytes, records } = await zipOf({ 'zeros.bin': Buffer.alloc(50_000_000) });
+    bytes.writeUInt32LE(1_000, (records[0] as number) + 24);
+    fs.writeFileSync(zipFile, bytes);
+    expect(await verifyZip(zipFile)).toEqual({
+      ok: false,
+      entry: 'zeros.bin',
+      reason: 'decompresses to more than its declared 1000 bytes',
+    });
+  });
+
+  it('refuses entries that share their bytes (a zip bomb’s trick)', async () => {
+    const { zipFile, bytes, records } = await zipOf({ 'a.txt': 'same\n', 'b.txt': 'same\n' });
+    const first = bytes.readUInt32LE((records[0] as number) + 42);
+    bytes.writeUInt32LE(first, (records[1] as number) + 42);
+    fs.writeFileSync(zipFile, bytes);
+    expect(await verifyZip(zipFile)).toMatchObject({
+      ok: false,
+      reason: 'overlaps the next entry',
+    });
+  });
+
+  it('refuses a name that would extract outside the folder', async () => {
+    const { zipFile, bytes, records } = await zipOf({ 'ab.txt': 'x' });
+    // The 6-byte name "ab.txt" becomes "../txt".
+    Buffer.from('../txt').copy(bytes, (records[0] as number) + 46);
+    fs.writeFileSync(zipFile, bytes);
+    expect(await verifyZip(zipFile)).toEqual({
+      ok: false,
+      entry: null,
+      reason: 'not a readable zip: invalid relative path: ../txt',
+    });
+  });
+
+  it('refuses a local header that names another file than the central directory', async () => {
+    const { zipFile, bytes } = await zipOf({ 'ab.txt': 'x' });
+    Buffer.from('zz').copy(bytes, 30);
+    fs.writeFileSync(zipFile, bytes);
+    expect(await verifyZip(zipFile)).toEqual({
+      ok: false,
+      entry: 'ab.txt',
+      reason: 'its local header names another file',
+    });
+  });
+});
+
 describe('a file rewritten between listing and zipping', () => {
   it('makes verification against the old listing fail, and firstChanged names it', async () => {
     const root = buildArtifacts();
-    const listing = listArtifacts(root);
+    const listing = listArtifacts(root, allowing(root));
     put(root, 'data/table.csv', csv(25_000)); // the pipeline is still writing it
     const zipFile = path.join(newDir('runwatch-zip-'), 'rewritten.zip');
     await writeZip(listing, zipFile);
@@ -304,8 +428,9 @@ describe('runArchiveTask (in a worker thread)', () => {
     fs.symlinkSync('/etc', path.join(root, 'etc-link'));
     const tmpPath = path.join(newDir('runwatch-archive-'), '.tmp-1.zip');
     const messages: ArchiveProgress[] = [];
-    const result = await runArchiveTask({ kind: 'build', artifactsDir: root, tmpPath }, (p) =>
-      messages.push(p),
+    const result = await runArchiveTask(
+      { kind: 'build', artifactsDir: root, policy: allowing(root), tmpPath },
+      (p) => messages.push(p),
     );
     expect(result.ok, JSON.stringify(result)).toBe(true);
     if (!result.ok) return;
@@ -341,10 +466,35 @@ describe('runArchiveTask (in a worker thread)', () => {
     expect(verifyPhase.at(-1)).toMatchObject({ files: 6, bytes: outcome.bytes });
   });
 
+  it('sizes its deflate and inflate threads from the cores free, not the cores there are: one when all are busy', async () => {
+    const root = buildArtifacts();
+    const hogs = Array.from({ length: os.availableParallelism() }, () =>
+      spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }),
+    );
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const tmpPath = path.join(newDir('runwatch-archive-'), '.tmp-3.zip');
+      const result = await runArchiveTask({
+        kind: 'build',
+        artifactsDir: root,
+        policy: allowing(root),
+        tmpPath,
+      });
+      expect(result).toMatchObject({ ok: true, outcome: { cores: 1, files: 6 } });
+    } finally {
+      for (const hog of hogs) hog.kill('SIGKILL');
+    }
+  });
+
   it('fails, transient, naming the folder, when the artifacts folder does not exist', async () => {
     const missing = path.join(newDir('runwatch-archive-'), 'not-yet');
     const tmpPath = path.join(newDir('runwatch-archive-'), '.tmp-2.zip');
-    const result = await runArchiveTask({ kind: 'build', artifactsDir: missing, tmpPath });
+    const result = await runArchiveTask({
+      kind: 'build',
+      artifactsDir: missing,
+      policy: allowing(path.dirname(missing)),
+      tmpPath,
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.failure.transient).toBe(true);
@@ -358,7 +508,7 @@ describe('a listed file that is no longer a regular file when it is zipped', () 
     const root = newDir('runwatch-swap-');
     put(root, 'big.bin', randomBytes(400 * 1024));
     put(root, 'small.txt', 'small');
-    const listing = listArtifacts(root);
+    const listing = listArtifacts(root, allowing(root));
     for (const name of ['big.bin', 'small.txt']) {
       fs.rmSync(path.join(root, name));
       execFileSync('mkfifo', [path.join(root, name)]);
@@ -369,10 +519,6 @@ describe('a listed file that is no longer a regular file when it is zipped', () 
 });
 
 describe('small entries deflated inline', () => {
-  it('finds in archiver what it needs (else archives fall back to its slower path)', () => {
-    expect(deflateOutsideArchiver(new ZipArchive(), 1024)).toBe(true);
-  });
-
   it('writes small files deflated, which unzip-like readers and the verifier read back exactly', async () => {
     const root = newDir('runwatch-small-');
     const contents = new Map<string, string>();
@@ -381,7 +527,7 @@ describe('small entries deflated inline', () => {
       contents.set(`logs/${i}.log`, text);
       put(root, `logs/${i}.log`, text);
     }
-    const listing = listArtifacts(root);
+    const listing = listArtifacts(root, allowing(root));
     const out = path.join(newDir('runwatch-small-out-'), 'small.zip');
     const written = await writeZip(listing, out);
     expect(written.stored).toBe(0);

@@ -1,4 +1,5 @@
 import type { RunwatchEvent } from '../../shared/events.ts';
+import { artifactPolicy, NO_ARTIFACT_RULES } from '../../electron/core/archive/artifact-policy.ts';
 import { EventBus } from '../../electron/core/events/event-bus.ts';
 import { streamLogger } from '../../electron/core/log.ts';
 import { JobRunner, type JobRunnerOptions } from '../../electron/core/jobs/job-runner.ts';
@@ -64,6 +65,7 @@ export class MonitorHarness {
           store: this.store,
           bus,
           dataDir: this.dataDir,
+          artifactPolicy: artifactPolicy(dbPath, this.dataDir, NO_ARTIFACT_RULES),
           log: streamLogger((line) => this.logs.push(line.trimEnd())),
           ...options.jobs,
         })

@@ -4,12 +4,16 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ArtifactsError,
   firstChanged,
-  listArtifacts,
+  listArtifacts as listWithPolicy,
   type Listing,
 } from '../../electron/core/archive/artifact-listing.ts';
+import { ArtifactsError } from '../../electron/core/archive/artifact-policy.ts';
+import { allowing } from '../support/artifact-policy.ts';
 import { tempDir } from '../support/orchestration-db.ts';
+
+/** Lists a folder allowed as a root of its own. */
+const listArtifacts = (dir: string) => listWithPolicy(dir, allowing(path.dirname(dir)));
 
 const roots: string[] = [];
 function newRoot(): string {

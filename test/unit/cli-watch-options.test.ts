@@ -21,4 +21,18 @@ describe('the options watch and serve share', () => {
       parse(['--poll', '250ms', '--stall-after', '20s', '--archive-keep-days', '7']),
     ).toMatchObject({ poll: 250, stallAfter: 20_000, archiveKeepDays: 7, archive: true });
   });
+
+  it('take --artifact-root as often as given, and the caps per archive', () => {
+    expect(
+      parse([
+        ...['--artifact-root', '/mnt/a', '--artifact-root', 'b'],
+        ...['--archive-max-files-per-run', '10', '--archive-max-gb-per-run', '0.5'],
+      ]),
+    ).toMatchObject({
+      artifactRoot: ['/mnt/a', 'b'],
+      archiveMaxFilesPerRun: 10,
+      archiveMaxGbPerRun: 0.5,
+    });
+    expect(() => parse(['--archive-max-files-per-run', '0'])).toThrow(/whole number ≥ 1/);
+  });
 });

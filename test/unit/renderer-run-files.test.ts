@@ -31,6 +31,7 @@ function run(extra: Partial<FinishedRunView>): FinishedRunView {
     steps_failed: 0,
     archive: null,
     archive_error: null,
+    archive_retry_at: null,
     report: null,
     ...extra,
   };
@@ -45,6 +46,12 @@ describe('archiveState', () => {
       error: 'disk full',
     });
     expect(archiveState(run({})).kind).toBe('pending');
+    const retrying = { archive_error: 'no folder yet', archive_retry_at: '2026-03-10T12:10:00Z' };
+    expect(archiveState(run({ ...retrying, report: '/r.json' }))).toEqual({
+      kind: 'retrying',
+      error: 'no folder yet',
+      at: '2026-03-10T12:10:00Z',
+    });
     expect(archiveState(run({ report: '/r.json' })).kind).toBe('none');
   });
 
@@ -53,6 +60,11 @@ describe('archiveState', () => {
     expect(anyPending([run({ archive: ARCHIVE, report: '/r' }), run({ report: '/r' })])).toBe(
       false,
     );
+    const retrying = run({
+      archive_error: 'no folder yet',
+      archive_retry_at: '2026-03-10T12:10:00Z',
+    });
+    expect(anyPending([run({ ...retrying, report: '/r' })])).toBe(true);
   });
 });
 

@@ -30,7 +30,14 @@ const full: Settings = {
     max_alert_age: 3_600_000 + 1_500,
     pipelines: [{ pattern: 'train-*', stall_after: 3 * 3_600_000, max_duration: 12 * 3_600_000 }],
   },
-  archive: { enabled: false, keep_days: 30, max_gb: 2.5 },
+  archive: {
+    enabled: false,
+    keep_days: 30,
+    max_gb: 2.5,
+    artifact_roots: ['/mnt/outputs', '/srv/models'],
+    max_files_per_run: 250_000,
+    max_gb_per_run: 120,
+  },
   alerts_config: '/etc/runwatch/alerts.yaml',
   quiet_hours: { from: '22:00', to: '07:00', channels: ['slack'], except: 'critical' },
   start_at_login: true,
@@ -130,6 +137,23 @@ describe('the settings form', () => {
       channels: {},
     });
     expect(checkSettings(buildSettings(form).value)).toMatchObject({ ok: true });
+  });
+
+  it('reads the artifact roots one per line, blank lines and spaces around them left out', () => {
+    const form = freshForm([{ name: 'prod', db: '/data/prod.db' }]);
+    expect(form.archive.artifact_roots).toBe('');
+    form.archive.artifact_roots = '  /mnt/outputs \n\n/srv/models\n';
+    form.archive.max_files_per_run = '1000';
+    expect(buildSettings(form).value.archive).toEqual({
+      enabled: true,
+      artifact_roots: ['/mnt/outputs', '/srv/models'],
+      max_files_per_run: 1000,
+    });
+    expect(toForm(full).archive).toMatchObject({
+      artifact_roots: '/mnt/outputs\n/srv/models',
+      max_files_per_run: '250000',
+      max_gb_per_run: '120',
+    });
   });
 
   it('names the field whose text cannot be read', () => {

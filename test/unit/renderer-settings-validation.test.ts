@@ -67,6 +67,21 @@ describe('validating the form', () => {
     expect(general).toEqual([]);
   });
 
+  it('names the artifact root that is not a full path, and caps that are not counts or sizes', () => {
+    const form = toForm(settings());
+    form.archive = {
+      ...form.archive,
+      artifact_roots: '/mnt/outputs\n\nscratch/out',
+      max_files_per_run: '2.5',
+      max_gb_per_run: '0',
+    };
+    expect(Object.fromEntries(validateForm(form).errors)).toEqual({
+      [fieldKey.archive('artifact_roots')]: 'scratch/out: expected an absolute path',
+      [fieldKey.archive('max_files_per_run')]: 'expected a whole number of files, 1 or more',
+      [fieldKey.archive('max_gb_per_run')]: 'expected a number of GB above 0',
+    });
+  });
+
   it('points out an unclosed [ in a pipeline pattern as it is typed', () => {
     const form = toForm(settings());
     form.overrides[0]!.pattern = 'train-[0-9';

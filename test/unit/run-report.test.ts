@@ -164,6 +164,19 @@ describe('buildReport', () => {
     expect(JSON.parse(JSON.stringify(report))).not.toHaveProperty('archive');
   });
 
+  it('with an archive to be tried again, has the last try’s archive_error and when the next is due', () => {
+    const retrying = { ...failedArchive, retryAt: at('2026-03-10T12:10:00.000Z') };
+    const report = buildReport(finishedRun(), [], retrying, NOW);
+    expect(JSON.parse(JSON.stringify(report))).toMatchObject({
+      archive_error: failedArchive.reason,
+      archive_retry_at: '2026-03-10T12:10:00.000Z',
+    });
+    expect(report).not.toHaveProperty('archive');
+    expect(buildReport(finishedRun(), [], failedArchive, NOW)).not.toHaveProperty(
+      'archive_retry_at',
+    );
+  });
+
   it('with no archive job, says archive: null and has no archive_error', () => {
     const report = buildReport(finishedRun({ artifacts_dir: null }), [], null, NOW);
     expect(report.archive).toBeNull();

@@ -196,10 +196,38 @@ describe('the settings layer of archiving', () => {
     expect(settingsLayers(settingsOf({})).archive).toEqual({
       enabled: true,
       retention: { keepDays: null, maxBytes: null },
+      artifacts: { roots: [], maxFiles: null, maxBytes: null },
     });
     expect(
       settingsLayers(settingsOf({ archive: { enabled: false, keep_days: 30, max_gb: 1.5 } }))
         .archive,
-    ).toEqual({ enabled: false, retention: { keepDays: 30, maxBytes: 1.5 * 1024 ** 3 } });
+    ).toMatchObject({ enabled: false, retention: { keepDays: 30, maxBytes: 1.5 * 1024 ** 3 } });
+  });
+
+  it('adds the artifact roots and caps per archive, the built-in caps unless set', () => {
+    const archive = {
+      artifact_roots: ['/mnt/outputs', '/srv/models'],
+      max_files_per_run: 500_000,
+      max_gb_per_run: 200,
+    };
+    expect(settingsLayers(settingsOf({ archive })).archive.artifacts).toEqual({
+      roots: ['/mnt/outputs', '/srv/models'],
+      maxFiles: 500_000,
+      maxBytes: 200 * 1024 ** 3,
+    });
+  });
+
+  it('names a relative root, and caps that are not counts or sizes', () => {
+    const checked = checkSettings({
+      sources: [{ name: 'etl', db: '/data/o.db' }],
+      archive: { artifact_roots: ['outputs'], max_files_per_run: 0, max_gb_per_run: -1 },
+    });
+    expect(
+      checked.ok ? [] : checked.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    ).toEqual([
+      'archive.artifact_roots.0: expected an absolute path',
+      'archive.max_files_per_run: expected a whole number of files, 1 or more',
+      'archive.max_gb_per_run: expected a number of GB above 0',
+    ]);
   });
 });

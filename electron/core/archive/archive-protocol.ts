@@ -1,4 +1,5 @@
 import type { ListedFile, SkippedFile } from './artifact-listing.ts';
+import type { ArtifactPolicy } from './artifact-policy.ts';
 
 /**
  * The listing taken before zipping, kept with the job so that a zip left under its final name
@@ -16,6 +17,8 @@ export type ArchiveTask =
       /** List the folder, zip it into `tmpPath`, verify it, and re-stat every source file. */
       kind: 'build';
       artifactsDir: string;
+      /** Where the folder may be and how much it may hold. */
+      policy: ArtifactPolicy;
       tmpPath: string;
     }
   | {
@@ -38,6 +41,8 @@ export interface ArchiveOutcome {
   sha256: string;
   /** Entries stored as they are (compressed already) rather than deflated. */
   stored: number;
+  /** Cores found free, and so the blocks deflated or entries inflated at once. */
+  cores: number;
   /** Where the time went, for the log and the benchmark. */
   timings: { listMs: number; zipMs: number; verifyMs: number };
 }

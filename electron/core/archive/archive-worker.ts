@@ -3,18 +3,15 @@ import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage } from '../../../shared/error-message.ts';
-import {
-  ArtifactsError,
-  firstChanged,
-  listArtifacts,
-  type ListedFile,
-} from './artifact-listing.ts';
+import { firstChanged, listArtifacts, type ListedFile } from './artifact-listing.ts';
+import { ArtifactsError } from './artifact-policy.ts';
 import type {
   ArchiveOutcome,
   ArchiveTask,
   StoredListing,
   WorkerMessage,
 } from './archive-protocol.ts';
+import { cpuSample, freeCores } from './free-cores.ts';
 import { verifyZip } from './zip-verify.ts';
 import { writeZip } from './zip-writer.ts';
 
@@ -67,9 +64,15 @@ async function verified(
   files: readonly ListedFile[],
   bytes: number,
   restat: boolean,
+  parallel: number,
 ) {
   const report = progressPoster('verify', files.length, bytes);
-  const result = await verifyZip(zipPath, files, (p) => report({ files: p.files, bytes: p.bytes }));
+  const result = await verifyZip(
+    zipPath,
+    files,
+    (p) => report({ files: p.files, bytes: p.bytes }),
+    { parallel },
+  );
   report({ files: files.length, bytes }, true);
   if (!result.ok) {
     throw new Failed(
@@ -84,12 +87,14 @@ async function verified(
 
 async function build(task: Extract<ArchiveTask, { kind: 'build' }>): Promise<ArchiveOutcome> {
   const started = performance.now();
-  const listing = listArtifacts(task.artifactsDir);
+  const sample = cpuSample();
+  const listing = listArtifacts(task.artifactsDir, task.policy);
+  const cores = await freeCores(sample);
   const listed = performance.now();
   const report = progressPoster('zip', listing.files.length, listing.bytes);
   let written;
   try {
-    written = await writeZip(listing, task.tmpPath, (p) => report(p));
+    written = await writeZip(listing, task.tmpPath, (p) => report(p), { parallel: cores });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = errorMessage(error);
@@ -100,7 +105,7 @@ async function build(task: Extract<ArchiveTask, { kind: 'build' }>): Promise<Arc
   }
   report({ files: listing.files.length, bytes: listing.bytes }, true);
   const zipped = performance.now();
-  await verified(task.tmpPath, listing.files, listing.bytes, true);
+  await verified(task.tmpPath, listing.files, listing.bytes, true, cores);
   const stored: StoredListing = { files: listing.files, skipped: listing.skipped };
   return {
     files: listing.files.length,
@@ -110,6 +115,7 @@ async function build(task: Extract<ArchiveTask, { kind: 'build' }>): Promise<Arc
     zipSize: written.size,
     sha256: written.sha256,
     stored: written.stored,
+    cores,
     timings: {
       listMs: listed - started,
       zipMs: zipped - listed,
@@ -126,7 +132,8 @@ async function adopt(task: Extract<ArchiveTask, { kind: 'adopt' }>): Promise<Arc
   const listing = JSON.parse(task.listingJson) as StoredListing;
   const bytes = listing.files.reduce((sum, file) => sum + file.size, 0);
   const started = performance.now();
-  await verified(task.zipPath, listing.files, bytes, false);
+  const cores = await freeCores(cpuSample());
+  await verified(task.zipPath, listing.files, bytes, false, cores);
   return {
     files: listing.files.length,
     skipped: listing.skipped,
@@ -135,6 +142,7 @@ async function adopt(task: Extract<ArchiveTask, { kind: 'adopt' }>): Promise<Arc
     zipSize: fs.statSync(task.zipPath).size,
     sha256: await sha256Of(task.zipPath),
     stored: 0,
+    cores,
     timings: { listMs: 0, zipMs: 0, verifyMs: performance.now() - started },
   };
 }

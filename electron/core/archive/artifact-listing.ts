@@ -1,5 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import {
+  allowedArtifactsFolder,
+  ArtifactsError,
+  overCap,
+  excludedBy,
+  exclusionsOf,
+  pseudoFileSystem,
+  within,
+  type ArtifactPolicy,
+} from './artifact-policy.ts';
 
 /** One file to archive: its path in the zip (always `/`), and what it was before zipping. */
 export interface ListedFile {
@@ -22,28 +32,11 @@ export interface Listing {
   bytes: number;
 }
 
-/** Why an artifacts folder cannot be archived at all (not why one file was skipped). */
-export class ArtifactsError extends Error {
-  /** Worth another try later: the folder may still be on its way. */
-  readonly transient: boolean;
-  constructor(message: string, transient: boolean) {
-    super(message);
-    this.name = 'ArtifactsError';
-    this.transient = transient;
-  }
-}
-
 function kindOf(stat: fs.Stats): string {
   if (stat.isFIFO()) return 'a named pipe (FIFO)';
   if (stat.isSocket()) return 'a socket';
   if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
   return 'not a regular file';
-}
-
-/** Whether `target` is the folder itself or something in it. */
-function within(root: string, target: string): boolean {
-  const rel = path.relative(root, target);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 /**
@@ -59,17 +52,7 @@ function unstorableName(rel: string): string | null {
   return null;
 }
 
-function rootOf(dir: string): string {
-  let real: string;
-  try {
-    real = fs.realpathSync(dir);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new ArtifactsError(`the artifacts folder ${dir} does not exist`, true);
-    }
-    throw new ArtifactsError(`the artifacts folder ${dir} cannot be read (${code})`, false);
-  }
+function readableFolder(dir: string, real: string): void {
   if (!fs.statSync(real).isDirectory()) {
     throw new ArtifactsError(`the artifacts path ${dir} is not a folder`, false);
   }
@@ -81,19 +64,26 @@ function rootOf(dir: string): string {
       false,
     );
   }
-  return real;
 }
 
+const VANISHED = 'vanished while the folder was being listed';
+
 /**
- * Lists an artifacts folder without following anything out of it: symlinks that point outside
- * the folder, to a folder, or nowhere are skipped with the reason, as are FIFOs, sockets and
- * devices, which are never opened. Entries are in a stable, sorted order.
+ * Lists an artifacts folder the policy allows (see `allowedArtifactsFolder`) without following
+ * anything out of it: symlinks that point outside the folder, to a folder, or nowhere are
+ * skipped with the reason, as are FIFOs, sockets and devices, which are never opened, files that
+ * vanish as they are listed, Runwatch's own data dir, and pseudo file systems mounted inside.
+ * Stops, with an `ArtifactsError`, as soon as the folder holds more than the policy's caps.
+ * Entries are in a stable, sorted order.
  */
-export function listArtifacts(dir: string): Listing {
-  const root = rootOf(dir);
+export function listArtifacts(dir: string, policy: ArtifactPolicy): Listing {
+  const root = allowedArtifactsFolder(dir, policy);
+  readableFolder(dir, root);
+  const exclusions = exclusionsOf(policy);
   const files: ListedFile[] = [];
   const skipped: SkippedFile[] = [];
-  const walk = (folder: string, prefix: string) => {
+  let bytes = 0;
+  const walk = (folder: string, prefix: string, device: number) => {
     let names: Buffer[];
     try {
       names = fs.readdirSync(folder, { encoding: 'buffer' });
@@ -118,10 +108,22 @@ export function listArtifacts(dir: string): Listing {
       try {
         stat = fs.lstatSync(full);
       } catch {
-        continue; // gone since the folder was read
+        skipped.push({ path: rel, reason: VANISHED });
+        continue;
       }
       if (stat.isDirectory()) {
-        walk(full, rel);
+        if (excludedBy(full, exclusions) !== null) {
+          skipped.push({ path: rel, reason: "Runwatch's own data dir, not archived" });
+          continue;
+        }
+        // Another file system mounted here: refused if it is a pseudo one (checked only here,
+        // where the device changes, so the walk stays cheap).
+        const pseudo = stat.dev === device ? null : pseudoFileSystem(full);
+        if (pseudo !== null) {
+          skipped.push({ path: rel, reason: `a pseudo file system (${pseudo}), not archived` });
+          continue;
+        }
+        walk(full, rel, stat.dev);
         continue;
       }
       let source = full;
@@ -137,7 +139,16 @@ export function listArtifacts(dir: string): Listing {
           skipped.push({ path: rel, reason: 'symlink to outside the artifacts folder' });
           continue;
         }
-        stat = fs.statSync(target);
+        if (excludedBy(target, exclusions) !== null) {
+          skipped.push({ path: rel, reason: "symlink into Runwatch's own data dir" });
+          continue;
+        }
+        try {
+          stat = fs.statSync(target);
+        } catch {
+          skipped.push({ path: rel, reason: VANISHED });
+          continue;
+        }
         if (stat.isDirectory()) {
           skipped.push({ path: rel, reason: 'symlink to a folder (its files are archived there)' });
           continue;
@@ -160,10 +171,13 @@ export function listArtifacts(dir: string): Listing {
         continue;
       }
       files.push({ name: rel, size: stat.size, mtimeMs: stat.mtimeMs, source });
+      bytes += stat.size;
+      if (files.length > policy.maxFiles) throw overCap(dir, policy, 'files');
+      if (bytes > policy.maxBytes) throw overCap(dir, policy, 'bytes');
     }
   };
-  walk(root, '');
-  return { root, files, skipped, bytes: files.reduce((sum, file) => sum + file.size, 0) };
+  walk(root, '', fs.statSync(root).dev);
+  return { root, files, skipped, bytes };
 }
 
 /** The first listed file whose size or modification time is no longer what was listed. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { openRegular } from './safe-file-stream.ts';
+import { openRegular } from './source-file.ts';
 
 /** Formats that are compressed already: deflating them again costs time and saves nothing. */
 const COMPRESSED_EXTENSIONS = new Set([

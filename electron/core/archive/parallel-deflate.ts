@@ -1,12 +1,15 @@
-import { Transform, type TransformCallback } from 'node:stream';
 import zlib from 'node:zlib';
 
-/** Input deflated as one piece; big enough that the dictionary seam costs nothing measurable. */
-const BLOCK_BYTES = 1024 * 1024;
 /** Deflate's window: each block starts with the previous block's last 32 KB as its dictionary. */
 const WINDOW_BYTES = 32 * 1024;
-/** Blocks deflating at once on the thread pool; bounds memory to a few MB per entry. */
-const IN_FLIGHT = 4;
+
+/**
+ * Room for all of a block's deflated bytes in one output piece (zlib's deflateBound, with
+ * margin): the default 16 KB pieces cost a round trip to the thread pool and a copy each.
+ */
+export function deflatedRoom(bytes: number): number {
+  return bytes + (bytes >> 10) + 1024;
+}
 
 function deflateBlock(block: Buffer, options: zlib.ZlibOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
@@ -15,68 +18,49 @@ function deflateBlock(block: Buffer, options: zlib.ZlibOptions): Promise<Buffer>
 }
 
 /**
- * Deflates one stream on several cores, the way pigz does: the input is cut into 1 MB blocks,
- * each deflated on the thread pool with the previous block's last 32 KB as its dictionary and
- * ended by a sync flush (a byte boundary), so that the pieces, in order, form one ordinary
- * deflate stream — the same size within a few bytes per megabyte. Tracks the input's CRC-32
- * and sizes for the zip entry.
+ * Deflates one entry on several cores, the way pigz does: each block of the input (a megabyte,
+ * say) is deflated on the thread pool with the previous block's last 32 KB as its dictionary
+ * and ended by a sync flush (a byte boundary), so that the pieces, in order, form one ordinary
+ * deflate stream — the same size within a few bytes per megabyte.
  */
-export class ParallelDeflate extends Transform {
-  crc = 0;
-  size = 0;
-  compressedSize = 0;
-  private readonly level: number | undefined;
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private previousTail: Buffer | null = null;
+export class ParallelDeflate {
+  private readonly level: number;
+  private readonly inFlight: number;
   private readonly queue: Promise<Buffer>[] = [];
+  private previousTail: Buffer | null = null;
 
-  constructor(level?: number) {
-    super();
+  /**
+   * `inFlight`: blocks deflating at once on the thread pool, which bounds the cores and memory
+   * used; with one, each block is deflated on the calling thread.
+   */
+  constructor(level: number, inFlight: number) {
     this.level = level;
+    this.inFlight = Math.max(1, inFlight);
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    this.crc = zlib.crc32(chunk, this.crc);
-    this.size += chunk.length;
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
-    this.drainBlocks(false).then(() => done(), done);
-  }
-
-  override _flush(done: TransformCallback): void {
-    this.drainBlocks(true).then(() => done(), done);
-  }
-
-  /** Starts a block for each full megabyte (and the rest at the end), emitting finished ones. */
-  private async drainBlocks(final: boolean): Promise<void> {
-    while (this.pendingBytes >= BLOCK_BYTES || final) {
-      const all = Buffer.concat(this.pending, this.pendingBytes);
-      const take = final ? all.length : BLOCK_BYTES;
-      const block = all.subarray(0, take);
-      const rest = all.subarray(take);
-      this.pending = rest.length > 0 ? [rest] : [];
-      this.pendingBytes = rest.length;
-      const options: zlib.ZlibOptions = {
-        finishFlush: final ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
-        ...(this.level === undefined ? {} : { level: this.level }),
-        ...(this.previousTail ? { dictionary: this.previousTail } : {}),
-      };
-      this.previousTail = Buffer.from(block.subarray(Math.max(0, block.length - WINDOW_BYTES)));
-      const deflated = deflateBlock(block, options);
-      // Awaited in order below; until then a failure must not count as unhandled.
-      deflated.catch(() => {});
-      this.queue.push(deflated);
-      if (final) break;
-      while (this.queue.length >= IN_FLIGHT) await this.emitNext();
+  /**
+   * Starts deflating the next block (`final` for the last, which may be empty; the block must
+   * not change meanwhile), and gives back, in order, the deflated blocks to write now: once
+   * `inFlight` are deflating, the oldest; after the last, all.
+   */
+  async push(block: Buffer, final: boolean): Promise<Buffer[]> {
+    const options: zlib.ZlibOptions = {
+      level: this.level,
+      chunkSize: deflatedRoom(block.length),
+      finishFlush: final ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
+      ...(this.previousTail ? { dictionary: this.previousTail } : {}),
+    };
+    this.previousTail = Buffer.from(block.subarray(Math.max(0, block.length - WINDOW_BYTES)));
+    // One core to spare: deflated right here, as one thread that never waits on another.
+    if (this.inFlight === 1) return [zlib.deflateRawSync(block, options)];
+    const deflated = deflateBlock(block, options);
+    // Awaited in order below; until then a failure must not count as unhandled.
+    deflated.catch(() => {});
+    this.queue.push(deflated);
+    const out: Buffer[] = [];
+    while (this.queue.length >= (final ? 1 : this.inFlight)) {
+      out.push(await (this.queue.shift() as Promise<Buffer>));
     }
-    if (final) while (this.queue.length > 0) await this.emitNext();
-  }
-
-  private async emitNext(): Promise<void> {
-    const out = await (this.queue[0] as Promise<Buffer>);
-    this.queue.shift();
-    this.compressedSize += out.length;
-    this.push(out);
+    return out;
   }
 }

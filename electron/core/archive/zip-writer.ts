@@ -1,12 +1,21 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { ZipArchive } from 'archiver';
+import os from 'node:os';
+import zlib from 'node:zlib';
 import type { ListedFile, Listing } from './artifact-listing.ts';
 import { shouldStore } from './compressibility.ts';
-import { readSmallFile, SafeFileStream } from './safe-file-stream.ts';
-import { deflateOutsideArchiver } from './archiver-deflate.ts';
+import { deflatedRoom, ParallelDeflate } from './parallel-deflate.ts';
+import { openRegular, readFull, readSmallFile } from './source-file.ts';
+import {
+  centralHeader,
+  dataDescriptor,
+  DEFLATED,
+  dosTime,
+  endOfCentralDirectory,
+  localHeader,
+  STORED,
+  type WrittenEntry,
+} from './zip-format.ts';
+import { ZipOutput } from './zip-output.ts';
 
 export interface ZipProgress {
   files: number;
@@ -20,124 +29,127 @@ export interface WrittenZip {
   stored: number;
 }
 
-/** Files up to this size are read whole: a stream per small file costs more than its bytes. */
+export interface WriteOptions {
+  /** Blocks of a large file deflated at once on the thread pool; by default one per core. */
+  parallel?: number;
+}
+
+const LEVEL = 6;
+/** Files up to this size are read and deflated whole: a pipeline per small file costs more. */
 const SMALL_FILE_BYTES = 256 * 1024;
-/** Entries handed to archiver ahead of the one it is writing; bounds memory on any tree. */
-const ENTRIES_AHEAD = 16;
-/** Output is gathered into writes of about this size (archiver emits many tiny header writes). */
-const WRITE_BYTES = 1024 * 1024;
+/** A large file is read, and deflated on the thread pool, a block at a time. */
+const BLOCK_BYTES = 1024 * 1024;
+/** An entry that may pass 4 GiB once deflated gets zip64 sizes from the start. */
+const ZIP64_FROM = 0xffffffff - 64 * 1024 * 1024;
 
-/** Hashes and counts the zip as it is written, in large writes. */
-class ZipTap extends Transform {
-  readonly hash = createHash('sha256');
-  size = 0;
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-
-  constructor() {
-    super({ highWaterMark: WRITE_BYTES });
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
-    if (this.pendingBytes >= WRITE_BYTES) this.flushPending();
-    done();
-  }
-
-  override _flush(done: () => void): void {
-    this.flushPending();
-    done();
-  }
-
-  private flushPending(): void {
-    if (this.pendingBytes === 0) return;
-    const block =
-      this.pending.length === 1 ? (this.pending[0] as Buffer) : Buffer.concat(this.pending);
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.hash.update(block);
-    this.size += block.length;
-    this.push(block);
-  }
+/** One small file: read, checked and deflated here, with its sizes in its header. */
+function writeSmall(out: ZipOutput, file: ListedFile, base: Omit<WrittenEntry, 'offset'>) {
+  const content = readSmallFile(file.source);
+  const data =
+    base.method === DEFLATED
+      ? zlib.deflateRawSync(content, { level: LEVEL, chunkSize: deflatedRoom(content.length) })
+      : content;
+  const entry: WrittenEntry = {
+    ...base,
+    crc: zlib.crc32(content),
+    size: content.length,
+    compressedSize: data.length,
+    offset: out.position,
+  };
+  out.write(localHeader(entry, false));
+  out.write(data);
+  return entry;
 }
 
 /**
- * Streams the listed files into a new zip at `file` (never whole large files in memory, and at
- * most a few small ones), keeping their relative paths and modification times, storing what is
- * compressed already, zip64 when the sizes need it; hashes the zip as it is written and fsyncs it.
+ * One large file, a block at a time: its CRC as it is read, deflated on the thread pool, its
+ * sizes in a data descriptor after it. A file that grows or shrinks meanwhile is written as it
+ * reads: verification against the listing then fails, and the job tries again.
+ */
+async function writeLarge(
+  out: ZipOutput,
+  file: ListedFile,
+  base: Omit<WrittenEntry, 'offset'>,
+  parallel: number,
+  onRead: (bytes: number) => void,
+): Promise<WrittenEntry> {
+  const zip64 = file.size >= ZIP64_FROM;
+  const entry: WrittenEntry = { ...base, descriptor: true, offset: out.position };
+  out.write(localHeader(entry, zip64));
+  const fd = openRegular(file.source);
+  try {
+    const deflate = base.method === DEFLATED ? new ParallelDeflate(LEVEL, parallel) : null;
+    for (;;) {
+      // A block of its own each time: the thread pool deflates it while the next is read.
+      const block = Buffer.allocUnsafe(BLOCK_BYTES);
+      const read = readFull(fd, block);
+      const data = block.subarray(0, read);
+      const last = read < BLOCK_BYTES;
+      entry.crc = zlib.crc32(data, entry.crc);
+      entry.size += read;
+      onRead(read);
+      for (const piece of deflate ? await deflate.push(data, last) : [data]) {
+        out.write(piece);
+        entry.compressedSize += piece.length;
+      }
+      if (last) break;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  out.write(dataDescriptor(entry, zip64));
+  return entry;
+}
+
+/**
+ * Writes the listed files into a new zip at `file`, front to back: their relative paths and
+ * modification times, what is compressed already stored as it is, the rest deflated (level 6)
+ * — a large file on several cores — zip64 where sizes or offsets need it; hashed as written,
+ * then fsynced. Never more than a few blocks of a file in memory.
  */
 export async function writeZip(
   listing: Listing,
   file: string,
   onProgress?: (progress: ZipProgress) => void,
+  options: WriteOptions = {},
 ): Promise<WrittenZip> {
-  const archive = new ZipArchive({
-    zlib: { level: 6 },
-    forceLocalTime: true,
-    highWaterMark: WRITE_BYTES,
-  });
-  deflateOutsideArchiver(archive, SMALL_FILE_BYTES);
-  const tap = new ZipTap();
-  // `flush`: the stream fsyncs the file before closing it, so the zip is on disk once written.
-  const out = fs.createWriteStream(file, {
-    flags: 'wx',
-    mode: 0o644,
-    highWaterMark: WRITE_BYTES,
-    flush: true,
-  });
-  const written = pipeline(archive, tap, out);
-  let stored = 0;
-  let files = 0;
-  let bytes = 0;
-  let next = 0;
-  let ahead = 0;
-  const onRead = (n: number) => {
-    bytes += n;
-  };
-  const appendNext = () => {
-    const entry = listing.files[next++] as ListedFile;
-    const store = shouldStore(entry.name, entry.source, entry.size);
-    if (store) stored++;
-    const data = { name: entry.name, date: new Date(entry.mtimeMs), mode: 0o644, store };
-    if (entry.size <= SMALL_FILE_BYTES) {
-      const content = readSmallFile(entry.source);
-      onRead(content.length);
-      archive.append(content, data);
-    } else {
-      const stream = new SafeFileStream(entry.source, entry.size, onRead);
-      // archiver pipes the stream without listening for its errors: a read error ends the zip.
-      stream.once('error', (error) => archive.destroy(error));
-      archive.append(stream, data);
-    }
-  };
-  // Entries are handed over a few at a time as archiver writes them, so small files read whole
-  // never pile up in memory.
-  const feed = () => {
-    try {
-      while (ahead < ENTRIES_AHEAD && next < listing.files.length) {
-        appendNext();
-        ahead++;
-      }
-    } catch (error) {
-      archive.destroy(error as Error);
-      return;
-    }
-    if (next === listing.files.length) void archive.finalize().catch(() => {});
-  };
-  archive.on('entry', () => {
-    ahead--;
-    files++;
-    onProgress?.({ files, bytes });
-    if (next < listing.files.length) feed();
-  });
-  feed();
+  const parallel = options.parallel ?? os.availableParallelism();
+  const out = new ZipOutput(file);
   try {
-    await written;
-  } catch (error) {
-    archive.abort();
-    throw error;
+    const written: WrittenEntry[] = [];
+    let stored = 0;
+    let bytes = 0;
+    for (const listed of listing.files) {
+      const store = shouldStore(listed.name, listed.source, listed.size);
+      if (store) stored++;
+      const base = {
+        name: Buffer.from(listed.name, 'utf8'),
+        method: store ? STORED : DEFLATED,
+        dosTime: dosTime(listed.mtimeMs),
+        crc: 0,
+        size: 0,
+        compressedSize: 0,
+        descriptor: false,
+      };
+      const entry =
+        listed.size <= SMALL_FILE_BYTES
+          ? writeSmall(out, listed, base)
+          : await writeLarge(out, listed, base, parallel, (n) => {
+              bytes += n;
+              onProgress?.({ files: written.length, bytes });
+            });
+      if (listed.size <= SMALL_FILE_BYTES) bytes += entry.size;
+      written.push(entry);
+      onProgress?.({ files: written.length, bytes });
+    }
+    const cdOffset = out.position;
+    for (const entry of written) out.write(centralHeader(entry));
+    out.write(endOfCentralDirectory(written.length, cdOffset, out.position - cdOffset));
+    const size = out.position;
+    const sha256 = out.finish();
+    onProgress?.({ files: written.length, bytes: listing.bytes });
+    return { size, sha256, stored };
+  } finally {
+    out.close();
   }
-  onProgress?.({ files, bytes: listing.bytes });
-  return { size: tap.size, sha256: tap.hash.digest('hex'), stored };
 }

@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { formatBytes } from '../../../shared/bytes.ts';
+import { artifactPolicy, type ArtifactPolicy } from '../archive/artifact-policy.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { finishedRunFromRead, sameFinish, type FinishedRun } from '../jobs/finished-run.ts';
 import { JobRunner } from '../jobs/job-runner.ts';
@@ -16,8 +19,9 @@ import { StateStore } from '../store/state-store.ts';
 import { EXIT_INPUT, EXIT_OK, InputError } from './cli-errors.ts';
 import { progressLine } from './progress-bar.ts';
 import { findSourcePaths, type SourcePaths } from './source-paths.ts';
+import { artifactRulesOf, type ArtifactOptions } from './watch-options.ts';
 
-export interface ArchiveOptions {
+export interface ArchiveOptions extends ArtifactOptions {
   db?: string;
   dataDir?: string;
   run: string;
@@ -91,12 +95,27 @@ function ended(store: StateStore, ids: readonly number[]): Job[] | null {
   return jobs.every((job) => job !== null && job.state !== 'pending') ? (jobs as Job[]) : null;
 }
 
+/**
+ * What this process may archive: the flags, over the settings of a `serve` that used this data
+ * dir (its settings.json), so that a run it would archive is archived here too.
+ */
+async function policyOf(options: ArchiveOptions, paths: SourcePaths): Promise<ArtifactPolicy> {
+  let served;
+  if (fs.existsSync(path.join(paths.dataDir, 'settings.json'))) {
+    const { loadServedSettings } = await import('./serve-command.ts');
+    const { settingsLayers } = await import('../settings/settings-layers.ts');
+    served = settingsLayers((await loadServedSettings(paths)).settings).archive.artifacts;
+  }
+  return artifactPolicy(paths.dbPath, paths.dataDir, artifactRulesOf(options, served));
+}
+
 /** Runs the jobs in this process, holding the data dir. */
 async function runHere(
   store: StateStore,
   paths: SourcePaths,
   ids: readonly number[],
   log: Logger,
+  artifactPolicy: ArtifactPolicy,
 ): Promise<Job[]> {
   const bar = progressPrinter();
   const bus = new EventBus((error) => log.error(String(error)));
@@ -104,6 +123,7 @@ async function runHere(
     store,
     bus,
     dataDir: paths.dataDir,
+    artifactPolicy,
     log: {
       ...log,
       info: (m) => (bar.clear(), log.info(m)),
@@ -112,14 +132,21 @@ async function runHere(
     onProgress: (_job, progress) => bar.show(progress),
     only: new Set(ids),
   });
+  // Each job's end is published: look again then, rather than at the next poll.
+  let wakeUp = () => {};
+  const unsubscribe = bus.onAny(() => wakeUp());
   runner.start();
   try {
     for (;;) {
       const done = ended(store, ids);
       if (done) return done;
-      await sleep(WAIT_POLL_MS / 2);
+      await Promise.race([
+        sleep(WAIT_POLL_MS / 2),
+        new Promise<void>((resolve) => (wakeUp = resolve)),
+      ]);
     }
   } finally {
+    unsubscribe();
     bar.clear();
     await runner.stop();
   }
@@ -209,7 +236,7 @@ export async function archiveCommand(options: ArchiveOptions): Promise<number> {
   try {
     const ids = enqueue(store, paths, options.run);
     let jobs: Job[];
-    if (lock) jobs = await runHere(store, paths, ids, log);
+    if (lock) jobs = await runHere(store, paths, ids, log, await policyOf(options, paths));
     else {
       log.info(
         `a watch${holder === null ? '' : ` (pid ${holder})`} holds ${paths.dataDir}; it archives the run, waiting for it`,
@@ -217,7 +244,7 @@ export async function archiveCommand(options: ArchiveOptions): Promise<number> {
       const waited = await waitForHolder(store, paths, ids, log);
       if ('lock' in waited) {
         lock = waited.lock;
-        jobs = await runHere(store, paths, ids, log);
+        jobs = await runHere(store, paths, ids, log, await policyOf(options, paths));
       } else jobs = waited.jobs;
     }
     return printResult(jobs, options.run);

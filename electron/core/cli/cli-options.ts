@@ -18,10 +18,21 @@ export function positiveIntArg(value: string): number {
   return n;
 }
 
+export function countArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1.');
+  return n;
+}
+
 export function positiveNumberArg(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number > 0.');
   return n;
+}
+
+/** Commander argument parser for an option given more than once: every value, in order. */
+export function repeatedArg(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 export function portArg(value: string): number {

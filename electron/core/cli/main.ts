@@ -3,7 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../serve/serve-defaults.ts';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, InputError, UsageError } from './cli-errors.ts';
 import { portArg, positiveIntArg, positiveNumberArg } from './cli-options.ts';
-import { withWatchOptions } from './watch-options.ts';
+import { withArtifactOptions, withWatchOptions } from './watch-options.ts';
 
 const EXAMPLES = `
 Examples:
@@ -104,12 +104,14 @@ function buildProgram(run: (result: Promise<number> | number) => void): Command 
     .option('--data-dir <dir>', 'the data dir of its watch (default: per database)')
     .action((options) => run(import('./ack-command.ts').then((m) => m.ackCommand(options))));
 
-  program
-    .command('archive')
-    .description("(re)archive one finished run's artifacts now, and write its report")
-    .requiredOption('--db <file>', 'the orchestration database')
-    .requiredOption('--run <id>', 'the run')
-    .option('--data-dir <dir>', 'the data dir of its watch (default: per database)')
+  withArtifactOptions(
+    program
+      .command('archive')
+      .description("(re)archive one finished run's artifacts now, and write its report")
+      .requiredOption('--db <file>', 'the orchestration database')
+      .requiredOption('--run <id>', 'the run')
+      .option('--data-dir <dir>', 'the data dir of its watch (default: per database)'),
+  )
     .option('--verbose', 'log more on stderr')
     .action((options) =>
       run(import('./archive-command.ts').then((m) => m.archiveCommand(options))),

@@ -15,8 +15,9 @@ import type { ServeListen } from './serve-command.ts';
 import { resolveSourcePaths } from './source-paths.ts';
 import { overrideText } from './override-text.ts';
 import { untilStopRequested } from './stop-request.ts';
+import { artifactRulesOf, type ArtifactOptions } from './watch-options.ts';
 
-export interface WatchOptions {
+export interface WatchOptions extends ArtifactOptions {
   db?: string;
   dataDir?: string;
   config?: string;
@@ -98,6 +99,7 @@ export async function watchCommand(options: WatchOptions, serve?: ServeListen): 
       keepDays: options.archiveKeepDays ?? null,
       maxBytes: options.archiveMaxGb === undefined ? null : options.archiveMaxGb * 1024 ** 3,
     },
+    artifacts: artifactRulesOf(options, layers?.archive.artifacts),
   });
   const out = (line: string) => process.stdout.write(`${line}\n`);
   if (!serve) {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { defaultSettings, type Settings, type SettingsSource } from '../../../shared/settings.ts';
+import type { ArtifactRules } from '../archive/artifact-policy.ts';
 import type { RetentionPolicy } from '../archive/retention.ts';
 import type { AlertLayer } from '../alerts/alert-config.ts';
 import type { SettingsLayer } from '../monitor/monitor-settings.ts';
@@ -44,6 +45,8 @@ export interface WatchPlan {
   /** False: finished runs get their report and no zip (the settings' `archive.enabled`). */
   archiving: boolean;
   retention: RetentionPolicy;
+  /** Folders artifacts may come from besides each database's own, and the caps per archive. */
+  artifacts: ArtifactRules;
 }
 
 function isDemo(source: SettingsSource, userData: string): boolean {
@@ -76,5 +79,6 @@ export function watchPlan(settings: Settings, userData: string): WatchPlan {
     alerts: layers.alerts,
     archiving: layers.archive.enabled,
     retention: layers.archive.retention,
+    artifacts: layers.archive.artifacts,
   };
 }

@@ -80,6 +80,7 @@ export class WatchedSources {
           ...(options.clock ? { clock: options.clock } : {}),
           archiving: plan.archiving,
           retention: plan.retention,
+          artifacts: plan.artifacts,
         });
         sources.push({ name: source.name, db: source.db, demo: source.demo, session });
       } catch (error) {

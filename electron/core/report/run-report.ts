@@ -5,9 +5,9 @@ import { toIso } from '../time/timestamp.ts';
 
 /**
  * How a run's archive job ended, as its report reads it: `off` when it ended without a zip
- * because archiving was off.
+ * because archiving was off; `retryAt` when its last try failed and another is due then.
  */
-export type ReportedArchive = ArchiveJobResult & { off?: true };
+export type ReportedArchive = ArchiveJobResult & { off?: true; retryAt?: number };
 
 export interface ReportStall {
   started_at: string;
@@ -47,6 +47,11 @@ export interface RunReport {
     verified: true;
   } | null;
   archive_error?: string;
+  /**
+   * Present while archiving is to be tried again: when. The report is written again once the
+   * archive job ends, with `archive` or the final `archive_error`.
+   */
+  archive_retry_at?: string;
   /** Present, and true, when no zip was made because archiving was off. */
   archive_off?: true;
   generated_at: string;
@@ -106,6 +111,9 @@ export function buildReport(
       sha256: archive.sha256,
       verified: true,
     };
-  } else report.archive_error = archive.reason;
+  } else {
+    report.archive_error = archive.reason;
+    if (archive.retryAt !== undefined) report.archive_retry_at = toIso(archive.retryAt);
+  }
   return report;
 }

@@ -9,6 +9,11 @@ import { JobRunner } from '../jobs/job-runner.ts';
 import type { Logger } from '../log.ts';
 import { Monitor } from '../monitor/monitor.ts';
 import type { MonitorSettings } from '../monitor/monitor-settings.ts';
+import {
+  artifactPolicy,
+  NO_ARTIFACT_RULES,
+  type ArtifactRules,
+} from '../archive/artifact-policy.ts';
 import type { RetentionPolicy } from '../archive/retention.ts';
 import { acquireDataDirLock, type DataDirLock } from '../store/data-dir-lock.ts';
 import { HistoryRetention } from '../store/history-retention.ts';
@@ -34,6 +39,8 @@ export interface SourceSessionOptions {
   /** False: finished runs get their report and no zip. Default true. */
   archiving?: boolean;
   retention?: RetentionPolicy;
+  /** Folders allowed besides the database's, and the caps per archive. */
+  artifacts?: ArtifactRules;
 }
 
 /**
@@ -84,6 +91,11 @@ export class SourceSession {
       store,
       bus: this.bus,
       dataDir: options.dataDir,
+      artifactPolicy: artifactPolicy(
+        options.dbPath,
+        options.dataDir,
+        options.artifacts ?? NO_ARTIFACT_RULES,
+      ),
       log,
       archiving: options.archiving ?? true,
       ...(options.retention ? { retention: options.retention } : {}),

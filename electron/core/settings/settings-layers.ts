@@ -2,6 +2,7 @@ import type { Settings, SettingsMonitor } from '../../../shared/settings.ts';
 import { compileQuietHours, type AlertLayer } from '../alerts/alert-config.ts';
 import { quietHoursSchema } from '../alerts/alert-config-schema.ts';
 import type { ChannelConfig } from '../alerts/channel-config.ts';
+import type { ArtifactRules } from '../archive/artifact-policy.ts';
 import type { RetentionPolicy } from '../archive/retention.ts';
 import type {
   GlobalKey,
@@ -29,7 +30,7 @@ export interface SettingsLayers {
   alerts: AlertLayer;
   /** The `settings` layer of `resolveMonitorSettings`. */
   monitor: SettingsLayer;
-  archive: { enabled: boolean; retention: RetentionPolicy };
+  archive: { enabled: boolean; retention: RetentionPolicy; artifacts: ArtifactRules };
 }
 
 export function settingsLayers(settings: Settings): SettingsLayers {
@@ -59,6 +60,14 @@ export function settingsLayers(settings: Settings): SettingsLayers {
       retention: {
         keepDays: settings.archive.keep_days ?? null,
         maxBytes: settings.archive.max_gb === undefined ? null : settings.archive.max_gb * GB,
+      },
+      artifacts: {
+        roots: settings.archive.artifact_roots ?? [],
+        maxFiles: settings.archive.max_files_per_run ?? null,
+        maxBytes:
+          settings.archive.max_gb_per_run === undefined
+            ? null
+            : settings.archive.max_gb_per_run * GB,
       },
     },
   };

@@ -170,6 +170,14 @@ export class JobTable {
     })();
   }
 
+  /** One more report job for a run attempt: its report is to be written again. */
+  enqueueReport(runId: string, attempt: number, now: number): number {
+    return Number(
+      this.sql.insert.run({ kind: 'report', runId, attempt, now, requestedBy: null })
+        .lastInsertRowid,
+    );
+  }
+
   completion(runId: string, attempt: number): FinishedRun | null {
     return parse<FinishedRun>((this.sql.completion.get(runId, attempt) as string | null) ?? null);
   }

@@ -18,6 +18,7 @@ interface FinishedRow {
   seq: number;
   run: string;
   archive: string | null;
+  retry: string | null;
   report: string | null;
 }
 
@@ -28,6 +29,9 @@ interface FinishedRow {
 const FINISHED = `SELECT c.rowid AS seq, c.run,
     (SELECT j.result FROM jobs j WHERE j.kind = 'archive' AND j.run_id = c.run_id
         AND j.attempt = c.attempt AND j.state != 'pending' ORDER BY j.id DESC LIMIT 1) AS archive,
+    (SELECT json_object('error', j.last_error, 'at', j.next_at) FROM jobs j
+      WHERE j.kind = 'archive' AND j.run_id = c.run_id AND j.attempt = c.attempt
+        AND j.state = 'pending' AND j.tries > 0 ORDER BY j.id DESC LIMIT 1) AS retry,
     (SELECT j.result FROM jobs j WHERE j.kind = 'report' AND j.run_id = c.run_id
         AND j.attempt = c.attempt AND j.state = 'done' ORDER BY j.id DESC LIMIT 1) AS report
   FROM completions c`;
@@ -36,6 +40,9 @@ function finishedView(row: FinishedRow): FinishedRunView {
   const run = JSON.parse(row.run) as FinishedRun;
   const archive = row.archive === null ? null : (JSON.parse(row.archive) as ArchiveJobResult);
   const report = row.report === null ? null : (JSON.parse(row.report) as ReportJobResult);
+  // An archive job waiting to try again: its report is written already, saying why.
+  const retry =
+    row.retry === null ? null : (JSON.parse(row.retry) as { error: string | null; at: number });
   let archived: ArchiveView | null = null;
   if (archive?.archived === true) {
     // An archive job records its zip only once every entry has been read back and checked.
@@ -60,7 +67,12 @@ function finishedView(row: FinishedRow): FinishedRunView {
     steps_total: run.steps_total,
     steps_failed: run.steps_failed,
     archive: archived,
-    archive_error: archive?.archived === false ? archive.reason : null,
+    archive_error: retry
+      ? (retry.error ?? 'not archived yet')
+      : archive?.archived === false
+        ? archive.reason
+        : null,
+    archive_retry_at: retry ? toIso(retry.at) : null,
     report: report?.path ?? null,
   };
 }

@@ -22,7 +22,7 @@ import type { Route } from '../state/route.ts';
 import { Gantt } from './gantt.tsx';
 import { ganttLayout } from './gantt-layout.ts';
 import { eventDetail, eventTime, eventTitle, eventTone } from './run-detail-events.ts';
-import { archiveState } from './run-files.ts';
+import { anyPending } from './run-files.ts';
 import { ArchiveCell, RunFileButtons } from './run-files.tsx';
 import './run-detail.css';
 
@@ -84,7 +84,7 @@ export function RunDetailView({ route }: { route: RunRoute }) {
     detail.state === 'ready' &&
     value !== null &&
     value.finished !== null &&
-    archiveState(value.finished).kind === 'pending';
+    anyPending([value.finished]);
   // While the archive or report is still to come, the run is asked again.
   usePoll(pending, poll, setPoll);
 

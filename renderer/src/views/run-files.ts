@@ -9,18 +9,26 @@ export type ArchiveState =
   | { kind: 'verified'; archive: ArchiveView }
   | { kind: 'unverified'; archive: ArchiveView }
   | { kind: 'failed'; error: string }
+  /** Its last try failed and another is due at `at`; the report says so meanwhile. */
+  | { kind: 'retrying'; error: string; at: string }
   /** Its archive job has not ended yet (no archive, no error, no report so far). */
   | { kind: 'pending' }
   /** Finished with a report but nothing archived: the run had no artifacts. */
   | { kind: 'none' };
 
-type ArchiveFields = Pick<FinishedRunView, 'archive' | 'archive_error' | 'report'>;
+type ArchiveFields = Pick<
+  FinishedRunView,
+  'archive' | 'archive_error' | 'archive_retry_at' | 'report'
+>;
 
 export function archiveState(run: ArchiveFields): ArchiveState {
   if (run.archive !== null) {
     return run.archive.verified
       ? { kind: 'verified', archive: run.archive }
       : { kind: 'unverified', archive: run.archive };
+  }
+  if (run.archive_retry_at !== null) {
+    return { kind: 'retrying', error: run.archive_error ?? '', at: run.archive_retry_at };
   }
   if (run.archive_error !== null) return { kind: 'failed', error: run.archive_error };
   // The report is written after the archive job ends: no report yet means it is still running.
@@ -38,7 +46,10 @@ export function archiveSummary(archive: ArchiveView): string {
 
 /** Whether a list holds a run whose archive or report is still to come (worth asking again). */
 export function anyPending(runs: readonly ArchiveFields[]): boolean {
-  return runs.some((run) => archiveState(run).kind === 'pending');
+  return runs.some((run) => {
+    const { kind } = archiveState(run);
+    return kind === 'pending' || kind === 'retrying';
+  });
 }
 
 export type RunFile = 'zip' | 'report';

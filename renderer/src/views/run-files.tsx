@@ -5,12 +5,13 @@
 import type { FinishedRunView, RunwatchApi } from '../../../shared/api.ts';
 import { useAction } from '../components/use-action.ts';
 import { useApi, useDashboard } from '../state/dashboard-store.ts';
+import { clockText } from '../format/time-text.ts';
 import { archiveState, archiveSummary, fileActions, type RunFile } from './run-files.ts';
 import './run-files.css';
 
 type FileRun = Pick<
   FinishedRunView,
-  'source' | 'run_id' | 'attempt' | 'archive' | 'archive_error' | 'report'
+  'source' | 'run_id' | 'attempt' | 'archive' | 'archive_error' | 'archive_retry_at' | 'report'
 >;
 
 async function showFile(api: RunwatchApi, run: FileRun, file: RunFile) {
@@ -79,6 +80,12 @@ export function ArchiveCell({ run }: { run: FileRun }) {
       );
     case 'failed':
       return <span className="rf-error">Not archived: {state.error}</span>;
+    case 'retrying':
+      return (
+        <span className="rf-error" role="status">
+          Not archived yet: {state.error}; trying again at {clockText(state.at)}
+        </span>
+      );
     case 'pending':
       return (
         <span className="muted rf-pending" role="status">

@@ -99,6 +99,37 @@ export function TextField(props: TextFieldProps) {
   );
 }
 
+export interface TextAreaFieldProps extends Common {
+  value: string;
+  onChange: (value: string) => void;
+  placeholder?: string;
+  rows?: number;
+}
+
+/** Text of several lines, such as a list with one item per line. */
+export function TextAreaField(props: TextAreaFieldProps) {
+  const { fieldKey, label, error, hint, value, onChange } = props;
+  return (
+    <div className={fieldClass(props.wide, props.className)}>
+      <FieldLabel fieldKey={fieldKey} label={label} hidden={props.hiddenLabel} />
+      <textarea
+        id={inputId(fieldKey)}
+        value={value}
+        rows={props.rows ?? 3}
+        placeholder={props.placeholder}
+        className="mono"
+        autoComplete="off"
+        spellCheck={false}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(fieldKey, error, hint)}
+        onChange={(event) => onChange(event.target.value)}
+      />
+      <Hint fieldKey={fieldKey} hint={hint} />
+      <FieldError fieldKey={fieldKey} error={error} />
+    </div>
+  );
+}
+
 export interface SelectFieldProps<T extends string> extends Common {
   value: T;
   options: readonly { value: T; label: string }[];

@@ -1,13 +1,14 @@
 /** Archiving of finished runs, the alerts.yaml used, and starting at login (the app only). */
-import { CheckboxField, TextField } from './fields.tsx';
+import { CheckboxField, TextAreaField, TextField } from './fields.tsx';
 import { fieldKey } from './field-keys.ts';
 import { Panel, type SectionProps } from './panel.tsx';
+import type { ArchiveForm } from './settings-form.ts';
 
 export function GeneralSection({ editor, transport }: SectionProps) {
   const form = editor.session?.form;
   if (!form) return null;
   const serve = transport === 'serve';
-  const setArchive = (field: 'enabled' | 'keep_days' | 'max_gb', value: boolean | string) =>
+  const setArchive = (field: keyof ArchiveForm, value: boolean | string) =>
     editor.change(fieldKey.archive(field), (current) => ({
       ...current,
       archive: { ...current.archive, [field]: value },
@@ -19,7 +20,7 @@ export function GeneralSection({ editor, transport }: SectionProps) {
         <CheckboxField
           fieldKey={fieldKey.archive('enabled')}
           label="Archive each finished run’s artifacts as a zip"
-          hint="Off: finished runs still get their report, without a zip."
+          hint="Each finished run’s artifacts folder is zipped, and the zip verified, beside the run’s report."
           checked={form.archive.enabled}
           error={editor.error(fieldKey.archive('enabled'))}
           onChange={(enabled) => setArchive('enabled', enabled)}
@@ -52,6 +53,37 @@ export function GeneralSection({ editor, transport }: SectionProps) {
             />
           </div>
         )}
+        <div className="set-grid set-grid--indented">
+          <TextAreaField
+            fieldKey={fieldKey.archive('artifact_roots')}
+            label="Also archive artifacts folders under"
+            wide
+            placeholder="/mnt/pipeline-outputs"
+            hint="One full path per line. An artifacts folder is archived only when it lies under the database’s own folder or one of these (symlinks resolved); any other, and /proc, /sys or /dev, is refused."
+            value={form.archive.artifact_roots}
+            error={editor.error(fieldKey.archive('artifact_roots'))}
+            onChange={(value) => setArchive('artifact_roots', value)}
+          />
+          <TextField
+            fieldKey={fieldKey.archive('max_files_per_run')}
+            label="Files per archive, at most"
+            inputMode="numeric"
+            placeholder="100000"
+            value={form.archive.max_files_per_run}
+            error={editor.error(fieldKey.archive('max_files_per_run'))}
+            onChange={(value) => setArchive('max_files_per_run', value)}
+          />
+          <TextField
+            fieldKey={fieldKey.archive('max_gb_per_run')}
+            label="GB per archive, at most"
+            inputMode="decimal"
+            placeholder="50"
+            hint="A folder that holds more is refused, not archived in part."
+            value={form.archive.max_gb_per_run}
+            error={editor.error(fieldKey.archive('max_gb_per_run'))}
+            onChange={(value) => setArchive('max_gb_per_run', value)}
+          />
+        </div>
       </Panel>
 
       {!serve && (

@@ -98,11 +98,37 @@ export interface QuietForm {
   except: Severity | '';
 }
 
+export interface ArchiveForm {
+  enabled: boolean;
+  keep_days: string;
+  max_gb: string;
+  /** One folder per line. */
+  artifact_roots: string;
+  max_files_per_run: string;
+  max_gb_per_run: string;
+}
+
+/** The archive fields typed as numbers. */
+export const ARCHIVE_NUMBERS = [
+  'keep_days',
+  'max_gb',
+  'max_files_per_run',
+  'max_gb_per_run',
+] as const;
+
+/** The folders of the artifact roots field, one per line, blank lines left out. */
+export function rootLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+}
+
 export interface SettingsForm {
   sources: SourceRow[];
   monitor: Record<MonitorKey, string>;
   overrides: OverrideRow[];
-  archive: { enabled: boolean; keep_days: string; max_gb: string };
+  archive: ArchiveForm;
   alerts_config: string;
   quiet: QuietForm;
   start_at_login: boolean;
@@ -212,6 +238,9 @@ export function toForm(settings: Settings): SettingsForm {
       enabled: settings.archive.enabled,
       keep_days: numberText(settings.archive.keep_days),
       max_gb: numberText(settings.archive.max_gb),
+      artifact_roots: (settings.archive.artifact_roots ?? []).join('\n'),
+      max_files_per_run: numberText(settings.archive.max_files_per_run),
+      max_gb_per_run: numberText(settings.archive.max_gb_per_run),
     },
     alerts_config: settings.alerts_config ?? '',
     quiet: settings.quiet_hours
@@ -385,7 +414,9 @@ export function buildSettings(form: SettingsForm): Built {
   });
 
   const archive: Json = { enabled: form.archive.enabled };
-  for (const field of ['keep_days', 'max_gb'] as const) {
+  const roots = rootLines(form.archive.artifact_roots);
+  if (roots.length > 0) archive.artifact_roots = roots;
+  for (const field of ARCHIVE_NUMBERS) {
     put(archive, field, readNumber(form.archive[field]), fieldKey.archive(field), errors);
   }
 

@@ -13,11 +13,13 @@ import {
 import { fieldKey, type FieldKey } from './field-keys.ts';
 import { durationMessage } from './form-values.ts';
 import {
+  ARCHIVE_NUMBERS,
   buildChannel,
   buildSettings,
   keptSecretProblem,
   keptSecrets,
   MONITOR_KEYS,
+  rootLines,
   type ChannelForm,
   type FieldErrors,
   type SettingsForm,
@@ -70,7 +72,9 @@ export function issueField(path: Path, form: SettingsForm, key = false): FieldKe
       return MONITOR_KEYS.some((key) => key === a) ? fieldKey.monitor(a as string) : null;
     }
     case 'archive':
-      return a === 'keep_days' || a === 'max_gb' || a === 'enabled' ? fieldKey.archive(a) : null;
+      return a === 'enabled' || a === 'artifact_roots' || ARCHIVE_NUMBERS.some((key) => key === a)
+        ? fieldKey.archive(a as string)
+        : null;
     case 'alerts_config':
       return fieldKey.alertsConfig;
     case 'quiet_hours':
@@ -98,8 +102,11 @@ export function issueField(path: Path, form: SettingsForm, key = false): FieldKe
 }
 
 /** A schema message as the field it is shown under says it. */
-function fieldMessage(path: Path, message: string): string {
+function fieldMessage(path: Path, message: string, form: SettingsForm): string {
   if (path[0] === 'monitor') return durationMessage(message);
+  if (path[0] === 'archive' && path[1] === 'artifact_roots' && typeof path[2] === 'number') {
+    return `${rootLines(form.archive.artifact_roots)[path[2]] ?? 'a folder'}: ${message}`;
+  }
   if (path[0] === 'sources') {
     if (/^sources\[\d+\] has the same name$/.test(message)) return 'another source has this name';
     const inCase = /^differs from sources\[\d+\]\.name (".*") only in case/.exec(message);
@@ -123,7 +130,7 @@ export function placeIssues(
       const where = formatSettingsPath(issue.path);
       general.push(where ? `${where}: ${issue.message}` : issue.message);
     } else if (!errors.has(key)) {
-      errors.set(key, fieldMessage(issue.path, issue.message));
+      errors.set(key, fieldMessage(issue.path, issue.message, form));
     }
   }
 }
