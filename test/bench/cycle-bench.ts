@@ -4,10 +4,13 @@
  * (`readChanges` from a cursor at the previous change, then `readRuns` of the changed run).
  */
 import Database from 'better-sqlite3';
+import { TIE_REREAD_MAX } from '../../electron/core/monitor/change-cursor.ts';
+import type { SourceTable } from '../../electron/core/source/schema-check.ts';
 import {
   SqliteSource,
   type ChangeCursor,
   type ChangedRow,
+  type UpdatedFrom,
 } from '../../electron/core/source/sqlite-source.ts';
 import { distribution, repeatTimed, seededRandom, type Distribution } from './stats.ts';
 
@@ -76,10 +79,9 @@ export function measureOneChange(dbPath: string, budgetMs: number): OneChangeRes
     const readOneRunUs = perCallUs(() => source.readRuns([active[0] as string]), 2_000);
 
     // The cursor stands where the monitor's would after accepting the previous change.
-    const newest = (table: 'runs' | 'steps') => [...source.newestUpdated(table, 1)].flat()[0];
     const cursor: ChangeCursor = {
       rowid: { runs: source.maxRowid('runs'), steps: source.maxRowid('steps') },
-      updated: { runs: newest('runs'), steps: newest('steps') },
+      updated: { runs: newestFrom(source, 'runs'), steps: newestFrom(source, 'steps') },
     };
     const readChanges: number[] = [];
     const readRuns: number[] = [];
@@ -98,7 +100,10 @@ export function measureOneChange(dbPath: string, budgetMs: number): OneChangeRes
         readChanges.push(t1 - t0);
         readRuns.push(performance.now() - t1);
         rows += changes.length;
-        cursor.updated = { runs: at, steps: at };
+        cursor.updated = {
+          runs: { value: at, afterRowid: null },
+          steps: { value: at, afterRowid: null },
+        };
       },
       { budgetMs, minRepeats: 5, maxRepeats: 200 },
     );
@@ -116,11 +121,25 @@ export function measureOneChange(dbPath: string, budgetMs: number): OneChangeRes
   }
 }
 
+/**
+ * Where the monitor's checks start after its first read: past the rows holding the newest
+ * `updated_at`, or at them when few do.
+ */
+function newestFrom(source: SqliteSource, table: SourceTable): UpdatedFrom | null {
+  const value = [...source.newestUpdated(table, 1)].flat()[0];
+  if (value === undefined) return null;
+  const tie = [...source.tieAt(table, value, TIE_REREAD_MAX)].pop();
+  const small = tie !== undefined && tie.rows <= TIE_REREAD_MAX;
+  return { value, afterRowid: small ? null : (tie?.rowid ?? null) };
+}
+
 /** The monitor's change check: new rows by rowid, then updated rows of each table. */
 function readAllChanges(source: SqliteSource, cursor: ChangeCursor): ChangedRow[] {
   const rows = [...source.readNewRows(cursor.rowid).rows];
   for (const table of ['runs', 'steps'] as const) {
-    for (const part of source.readUpdatedRows(table, cursor.updated[table], cursor.rowid[table])) {
+    const from = cursor.updated[table];
+    if (from === null) continue;
+    for (const part of source.readUpdatedRows(table, from, cursor.rowid[table])) {
       rows.push(...part.rows);
     }
   }

@@ -14,7 +14,12 @@ import type { CycleWrite, StateStore } from '../store/state-store.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
 import { DeadlineQueue } from '../time/deadline-queue.ts';
 import { parseTimestamp, toIso } from '../time/timestamp.ts';
-import { ChangeCursorState, LOOKBACK_EVERY_MS, plausibleNewest } from './change-cursor.ts';
+import {
+  ChangeCursorState,
+  plausibleNewest,
+  TIE_REREAD_MAX,
+  type KeysetPosition,
+} from './change-cursor.ts';
 import { ClockOffset } from './clock-offset.ts';
 import { makeDetectContext } from './detect-context.ts';
 import type { MonitorSettings } from './monitor-settings.ts';
@@ -105,7 +110,6 @@ export class Monitor {
   private sweepPending = false;
   private sweep: { runIds: string[]; next: number } | null = null;
   private lastSweepAt = -Infinity;
-  private lastLookbackAt = -Infinity;
   private readonly hint: FolderHint | null;
   private readonly loop: PollLoop;
   /** The current poll interval: `--poll` while anything moves, longer while idle. */
@@ -227,9 +231,12 @@ export class Monitor {
       } else if (version !== this.lastDataVersion) {
         this.busy = true;
         if (hinted || spacedOut) this.hint?.changeSeen(hinted || (this.hint?.take() ?? false));
-        await this.readChanges();
+        await this.readChanges(true);
         this.lastDataVersion = version;
         this.sweepPending = true;
+      } else if (this.cursor.lookbackOwed && this.cursor.lookbackDue(this.clock.monotonic())) {
+        this.busy = true;
+        await this.readChanges(false);
       }
       if (this.sweep) {
         this.busy = true;
@@ -418,25 +425,35 @@ export class Monitor {
     if (sweep.next >= sweep.runIds.length) this.sweep = null;
   }
 
-  /** The newest plausible `updated_at` of a table, where change checks start after a full read. */
-  private async newest(table: SourceTable, now: number): Promise<unknown> {
+  /**
+   * Where change checks start after a full read: the newest plausible `updated_at` of a table,
+   * with the greatest rowid among the rows holding it and how many do.
+   */
+  private async newest(table: SourceTable, now: number): Promise<KeysetPosition | null> {
     let best: unknown = null;
     for (const values of this.source.newestUpdated(table, 100)) {
       best = plausibleNewest(best === null ? values : [best, ...values], now);
       if (this.source.indexed(table)) break;
       await this.breathe();
     }
-    return best;
+    if (best === null) return null;
+    let tie = { rows: 0, rowid: null as number | null };
+    for (const count of this.source.tieAt(table, best, TIE_REREAD_MAX)) {
+      tie = count;
+      if (!this.source.indexed(table)) await this.breathe();
+    }
+    return { value: best, rowid: tie.rowid, tie: tie.rows > TIE_REREAD_MAX ? null : tie.rows };
   }
 
-  /** What changed since the last look: new rows by rowid, updated rows by `updated_at`. */
-  private async readChanges(): Promise<void> {
+  /**
+   * What changed since the last look: new rows by rowid, updated rows by `updated_at`. After a
+   * commit (`committed`) that changed nothing it can see, it looks for deleted runs.
+   */
+  private async readChanges(committed: boolean): Promise<void> {
     const source = this.source;
     const at = this.clock.monotonic();
     const now = this.clock.now();
-    const lookback = at - this.lastLookbackAt >= LOOKBACK_EVERY_MS;
-    if (lookback) this.lastLookbackAt = at;
-    const query = this.cursor.query(at, lookback);
+    const query = this.cursor.query(at, this.cursor.lookbackDue(at));
     const added = source.readNewRows(query.rowid);
     const result = {
       runs: added.rows.filter((row) => row.table === 'runs'),
@@ -444,9 +461,9 @@ export class Monitor {
     };
     let truncated = added.truncated;
     for (const table of ['runs', 'steps'] as const) {
-      const since = query.updated[table];
-      if (since === null || since === undefined) continue;
-      for (const part of source.readUpdatedRows(table, since, query.rowid[table])) {
+      const from = query.updated[table];
+      if (from === null) continue;
+      for (const part of source.readUpdatedRows(table, from, query.rowid[table])) {
         result[table].push(...part.rows);
         truncated ||= part.truncated;
         if (!source.indexed(table)) await this.breathe();
@@ -466,12 +483,12 @@ export class Monitor {
         explained = this.judge(chunk, true) || explained;
         if (dirty.length > CHUNK_RUNS) await this.breathe();
       }
-      if (!explained) await this.findRemoved();
+      if (!explained && committed) await this.findRemoved();
       else if (newest !== null) this.offset.add(now - newest);
-    } else {
+    } else if (committed) {
       await this.findRemoved();
     }
-    this.cursor.accept(result, now, at);
+    this.cursor.accept(result, query, now, at);
   }
 
   /**
