@@ -30,6 +30,7 @@ function header(r: BenchResults): string {
     `Runwatch benchmark (${r.mode}): ${int(sizes.activeRuns)} active runs × ${sizes.stepsPerRun} steps + ${int(sizes.historyRuns)} finished runs = ${int(stepRows)} step rows`,
     `Node ${r.machine.node} on ${r.machine.platform}, ${r.machine.cpus} × ${r.machine.cpuModel}; whole run ${formatDuration(r.seconds * 1_000)}`,
     `Databases (${built}): tables ${(g.generateMs.tables / 1_000).toFixed(1)} s, + indexes ${(g.generateMs.indexes / 1_000).toFixed(1)} s; ${mb(g.bytes.withoutIndexes / 2 ** 20)} without, ${mb(g.bytes.withIndexes / 2 ** 20)} with indexes`,
+    `Tied timestamps: the database with indexes, every row's updated_at '${g.tiedStamp}' (built in ${(g.generateMs.tied / 1_000).toFixed(1)} s); its writer stamps whole seconds, as CURRENT_TIMESTAMP does`,
   ].join('\n');
 }
 
@@ -125,6 +126,10 @@ function cycleSection(r: BenchResults): string {
     row('one change: readChanges + readRuns', (v) => ms(v.oneChange.cycleMs.median)),
     row('  of which readChanges', (v) => ms(v.oneChange.readChangesMs.median)),
     row('  rows returned per change', (v) => v.oneChange.rowsPerChange.toFixed(0)),
+    row(
+      'first change after the first read',
+      (v) => `${ms(v.oneChange.first.ms)} (${int(v.oneChange.first.rows)} rows)`,
+    ),
     row('one run + steps by key (readRuns)', (v) => us(v.oneChange.readOneRunUs)),
     row(
       'one change: monitor cycle CPU',

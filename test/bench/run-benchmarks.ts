@@ -98,8 +98,9 @@ async function main(): Promise<void> {
         : `databases built: tables ${(generation.generateMs.tables / 1_000).toFixed(1)} s, indexes ${(generation.generateMs.indexes / 1_000).toFixed(1)} s`,
     );
     const variants: Variant[] = [
-      { slug: 'indexed', label: 'with indexes', file: generation.withIndexes },
-      { slug: 'plain', label: 'without indexes', file: generation.withoutIndexes },
+      { slug: 'indexed', label: 'with indexes', file: generation.withIndexes, stamp: 'iso' },
+      { slug: 'plain', label: 'without indexes', file: generation.withoutIndexes, stamp: 'iso' },
+      { slug: 'tied', label: 'tied timestamps', file: generation.tied, stamp: 'seconds' },
     ];
     const reports = [];
     for (const variant of variants) {

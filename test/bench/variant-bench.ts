@@ -1,5 +1,5 @@
 /**
- * Every in-process measurement for one database (with or without the indexes): the monitor's
+ * Every in-process measurement for one database (with or without the indexes, or tied): the monitor's
  * first load, its idle cost, detection latency with and without the folder hint, the cycle
  * costs on the source alone, and the naive baseline — all on private copies of the file.
  */
@@ -16,6 +16,7 @@ import { measureLatency, type LatencyResult } from './latency-bench.ts';
 import { MonitorHarness } from './monitor-harness.ts';
 import { measureMonitorIdle, type MonitorIdleResult } from './monitor-idle.ts';
 import { measureNaive, type NaiveResult } from './naive-poller.ts';
+import type { WriterArgs } from './writer-protocol.ts';
 
 /** The monitor runs at its default poll (100 ms); the idle floor is measured at the same rate. */
 const POLL_MS = 100;
@@ -44,6 +45,8 @@ export interface Variant {
   slug: string;
   label: string;
   file: string;
+  /** How the writer stamps `updated_at`. */
+  stamp: WriterArgs['stamp'];
 }
 
 type Progress = (message: string) => void;
@@ -84,6 +87,7 @@ export async function benchVariant(
     seed,
     newRunPrefix: prefix,
     stepsPerRun: config.sizes.stepsPerRun,
+    stamp: variant.stamp,
   });
 
   // With the folder hint (the default): first load, idle cost, then latency.
@@ -124,12 +128,14 @@ export async function benchVariant(
   }
   log.push(...plain.harness.logLines.filter((line) => !line.startsWith('info:')));
 
-  // The source alone, and the naive baseline, on the copy the hinted monitor watched.
+  // The source alone, and the naive baseline, on a fresh copy: the first change after the
+  // first read then meets the database as generated (every row tied, in the tied one).
   progress(`${variant.label}: cycle costs and the naive baseline`);
+  const dbPath = workingCopy(variant.file, workDir, `${variant.slug}-cycle`);
   // The naive read goes before the one-change loop, which finishes some of the active runs.
-  const changeCheck = measureChangeCheck(hinted.dbPath, CHANGE_CHECK_CALLS);
-  const naive = measureNaive(hinted.dbPath, config.repeatBudgetMs);
-  const oneChange = measureOneChange(hinted.dbPath, config.repeatBudgetMs);
+  const changeCheck = measureChangeCheck(dbPath, CHANGE_CHECK_CALLS);
+  const naive = measureNaive(dbPath, config.repeatBudgetMs);
+  const oneChange = measureOneChange(dbPath, config.repeatBudgetMs, variant.stamp);
 
   return {
     label: variant.label,

@@ -8,18 +8,12 @@ import { missingDatabase, SourceError } from '../source/source-error.ts';
 import { FolderHint } from '../source/folder-hint.ts';
 import { SourceHealth, type HealthChange } from '../source/source-health.ts';
 import type { ObservedRun } from '../source/source-rows.ts';
-import type { SourceTable } from '../source/schema-check.ts';
 import { SqliteSource, type OpenInfo } from '../source/sqlite-source.ts';
 import type { CycleWrite, StateStore } from '../store/state-store.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
 import { DeadlineQueue } from '../time/deadline-queue.ts';
 import { parseTimestamp, toIso } from '../time/timestamp.ts';
-import {
-  ChangeCursorState,
-  plausibleNewest,
-  TIE_REREAD_MAX,
-  type KeysetPosition,
-} from './change-cursor.ts';
+import { ChangeReader } from './change-reader.ts';
 import { ClockOffset } from './clock-offset.ts';
 import { makeDetectContext } from './detect-context.ts';
 import type { MonitorSettings } from './monitor-settings.ts';
@@ -96,7 +90,7 @@ export class Monitor {
   private readonly offset: ClockOffset;
   private readonly health: SourceHealth;
   private readonly queue: DeadlineQueue;
-  private readonly cursor = new ChangeCursorState();
+  private readonly changes: ChangeReader;
   private readonly dueRuns = new Set<string>();
   private readonly logged = new Set<string>();
   private historyRowid: number | null;
@@ -128,6 +122,7 @@ export class Monitor {
     this.clock = options.clock ?? systemClock;
     this.log = options.log;
     this.source = new SqliteSource(options.dbPath);
+    this.changes = new ChangeReader(this.source, () => this.breathe());
     const { store } = options;
     for (const run of store.activeRuns()) this.tracked.set(run.runId, run);
     this.offset = new ClockOffset(store.getMeta<number[]>('clock_offset_samples') ?? []);
@@ -234,8 +229,7 @@ export class Monitor {
         await this.readChanges(true);
         this.lastDataVersion = version;
         this.sweepPending = true;
-      } else if (this.cursor.lookbackOwed && this.cursor.lookbackDue(this.clock.monotonic())) {
-        this.busy = true;
+      } else if (this.changes.lookbackOwed(this.clock.monotonic())) {
         await this.readChanges(false);
       }
       if (this.sweep) {
@@ -379,8 +373,7 @@ export class Monitor {
     }
     const now = this.clock.now();
     const at = this.clock.monotonic();
-    const rowids = { runs: source.maxRowid('runs'), steps: source.maxRowid('steps') };
-    const newest = { runs: await this.newest('runs', now), steps: await this.newest('steps', now) };
+    const mark = await this.changes.mark(now);
     this.sweep = null;
     const since = store.getMeta<number>('wm_runs_rowid') ?? this.historyRowid;
     const candidates = await this.candidates(since, initializing && backfill === true);
@@ -388,9 +381,9 @@ export class Monitor {
       this.judge(chunk, false, initializing);
       await this.breathe();
     }
-    this.cursor.reset(rowids, newest, at);
+    this.changes.reset(mark, at);
     const meta: Record<string, unknown> = {};
-    if (rowids.runs !== null) meta.wm_runs_rowid = rowids.runs;
+    if (mark.rowid.runs !== null) meta.wm_runs_rowid = mark.rowid.runs;
     if (initializing) {
       meta.initialized_at = now;
       meta.source_path = path.resolve(source.path);
@@ -412,7 +405,7 @@ export class Monitor {
   private async startSweep(): Promise<void> {
     this.lastSweepAt = this.clock.monotonic();
     this.sweepPending = false;
-    this.sweep = { runIds: await this.candidates(this.cursor.rowid.runs, false), next: 0 };
+    this.sweep = { runIds: await this.candidates(this.changes.rowid.runs, false), next: 0 };
     this.sweepStep();
   }
 
@@ -426,51 +419,14 @@ export class Monitor {
   }
 
   /**
-   * Where change checks start after a full read: the newest plausible `updated_at` of a table,
-   * with the greatest rowid among the rows holding it and how many do.
-   */
-  private async newest(table: SourceTable, now: number): Promise<KeysetPosition | null> {
-    let best: unknown = null;
-    for (const values of this.source.newestUpdated(table, 100)) {
-      best = plausibleNewest(best === null ? values : [best, ...values], now);
-      if (this.source.indexed(table)) break;
-      await this.breathe();
-    }
-    if (best === null) return null;
-    let tie = { rows: 0, rowid: null as number | null };
-    for (const count of this.source.tieAt(table, best, TIE_REREAD_MAX)) {
-      tie = count;
-      if (!this.source.indexed(table)) await this.breathe();
-    }
-    return { value: best, rowid: tie.rowid, tie: tie.rows > TIE_REREAD_MAX ? null : tie.rows };
-  }
-
-  /**
    * What changed since the last look: new rows by rowid, updated rows by `updated_at`. After a
    * commit (`committed`) that changed nothing it can see, it looks for deleted runs.
    */
   private async readChanges(committed: boolean): Promise<void> {
-    const source = this.source;
-    const at = this.clock.monotonic();
     const now = this.clock.now();
-    const query = this.cursor.query(at, this.cursor.lookbackDue(at));
-    const added = source.readNewRows(query.rowid);
-    const result = {
-      runs: added.rows.filter((row) => row.table === 'runs'),
-      steps: added.rows.filter((row) => row.table === 'steps'),
-    };
-    let truncated = added.truncated;
-    for (const table of ['runs', 'steps'] as const) {
-      const from = query.updated[table];
-      if (from === null) continue;
-      for (const part of source.readUpdatedRows(table, from, query.rowid[table])) {
-        result[table].push(...part.rows);
-        truncated ||= part.truncated;
-        if (!source.indexed(table)) await this.breathe();
-      }
-    }
-    if (truncated) this.lastSweepAt = -Infinity;
-    const fresh = [...this.cursor.unseen(result.runs), ...this.cursor.unseen(result.steps)];
+    const batch = await this.changes.read(committed, this.clock.monotonic(), now);
+    if (batch.truncated) this.lastSweepAt = -Infinity;
+    const fresh = batch.fresh;
     if (fresh.length > 0) {
       let newest: number | null = null;
       for (const row of fresh) {
@@ -488,7 +444,7 @@ export class Monitor {
     } else if (committed) {
       await this.findRemoved();
     }
-    this.cursor.accept(result, query, now, at);
+    batch.accept();
   }
 
   /**
@@ -497,8 +453,7 @@ export class Monitor {
    */
   private async findRemoved(): Promise<void> {
     // Deleted rows at the top of a table let SQLite hand out their rowids again.
-    this.cursor.lowerRowid('runs', this.source.maxRowid('runs'));
-    this.cursor.lowerRowid('steps', this.source.maxRowid('steps'));
+    this.changes.lowerRowids();
     const ids = [...this.tracked.keys()];
     for (let i = 0; i < ids.length; i += SCAN_PAGE) {
       const page = ids.slice(i, i + SCAN_PAGE);
@@ -619,7 +574,7 @@ export class Monitor {
    * reads what was added after it), and the learned clock offset at most once a minute.
    */
   private addPeriodicMeta(meta: Record<string, unknown>, now: number): void {
-    const rowid = this.cursor.rowid.runs;
+    const rowid = this.changes.rowid.runs;
     if (rowid !== null && rowid !== this.savedRowid) meta.wm_runs_rowid ??= rowid;
     if (now - this.savedOffsetAt >= 60_000) meta.clock_offset_samples = this.offset.toJSON();
   }
