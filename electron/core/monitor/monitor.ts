@@ -30,7 +30,7 @@ import { isTerminalRunStatus, normalizeStatus } from './run-summary.ts';
 import type { TrackedRun } from './tracked-run.ts';
 
 /** Runs read together in one read transaction. */
-const CHUNK_RUNS = 200;
+const CHUNK_RUNS = 50;
 /** Runs listed per page while scanning the whole table. */
 const SCAN_PAGE = 5_000;
 /** Longest wait between idle polls while the folder hint is trusted. */
@@ -377,9 +377,14 @@ export class Monitor {
     this.sweep = null;
     const since = store.getMeta<number>('wm_runs_rowid') ?? this.historyRowid;
     const candidates = await this.candidates(since, initializing && backfill === true);
-    for (const chunk of chunks(candidates, CHUNK_RUNS)) {
-      this.judge(chunk, false, initializing);
-      await this.breathe();
+    store.checkpointInline(true);
+    try {
+      for (const chunk of chunks(candidates, CHUNK_RUNS)) {
+        this.judge(chunk, false, initializing);
+        await this.breathe();
+      }
+    } finally {
+      store.checkpointInline(false);
     }
     this.changes.reset(mark, at);
     const meta: Record<string, unknown> = {};
