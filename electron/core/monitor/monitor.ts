@@ -18,6 +18,7 @@ import { ClockOffset } from './clock-offset.ts';
 import { makeDetectContext } from './detect-context.ts';
 import type { MonitorSettings } from './monitor-settings.ts';
 import { PollLoop } from './poll-loop.ts';
+import { PollPacer } from './poll-pacer.ts';
 import { RunViews } from './run-views.ts';
 import {
   detect,
@@ -33,10 +34,6 @@ import type { TrackedRun } from './tracked-run.ts';
 const CHUNK_RUNS = 50;
 /** Runs listed per page while scanning the whole table. */
 const SCAN_PAGE = 5_000;
-/** Longest wait between idle polls while the folder hint is trusted. */
-const IDLE_POLL_MAX_MS = 2_000;
-/** Longest wait between attempts to read a database that is missing, locked or broken. */
-const FAILING_POLL_MAX_MS = 1_000;
 /** A sweep of every active run, at most this often while anything changes. */
 const SWEEP_EVERY_MS = 60_000;
 
@@ -105,11 +102,8 @@ export class Monitor {
   private sweep: { runIds: string[]; next: number } | null = null;
   private lastSweepAt = -Infinity;
   private readonly hint: FolderHint | null;
+  private readonly pacer: PollPacer;
   private readonly loop: PollLoop;
-  /** The current poll interval: `--poll` while anything moves, longer while idle. */
-  private interval: number;
-  /** Whether the last cycle found work (a change, a sweep chunk, a baseline). */
-  private busy = true;
   private openInfo: OpenInfo | null = null;
   private readyListeners: ((diagnostics: SourceDiagnostics) => void)[] = [];
   private announced = false;
@@ -141,12 +135,6 @@ export class Monitor {
       onClockJump: (delta) => this.clockJumped(delta),
     });
     this.queue.pause();
-    this.interval = options.settings.poll;
-    this.loop = new PollLoop(
-      this.clock,
-      () => this.cycle(),
-      (woken) => this.nextDelay(woken),
-    );
     // Opening the database (which failing polls repeat) touches its WAL, which the hint would
     // report: hints count only while a connection is open.
     this.hint =
@@ -155,6 +143,15 @@ export class Monitor {
         : new FolderHint(options.dbPath, () => {
             if (this.source.isOpen) this.wake();
           });
+    this.pacer = new PollPacer(options.settings.poll, this.hint, () => this.clock.monotonic());
+    this.loop = new PollLoop(
+      this.clock,
+      () => this.cycle(),
+      (woken) => {
+        const failing = !this.source.isOpen || this.health.isFailing;
+        return this.pacer.next(woken, failing, this.errorStreak);
+      },
+    );
   }
 
   /** Called once, after the first complete read of the database. */
@@ -191,26 +188,8 @@ export class Monitor {
     this.loop.wake();
   }
 
-  /**
-   * `--poll` while anything moves. While idle, and only when the folder hint is trusted to
-   * report every write, polls space out up to `IDLE_POLL_MAX_MS` (a hint still wakes the monitor
-   * at once). An unreadable database is retried at least every `FAILING_POLL_MAX_MS`; a failing
-   * state.db (a full disk, say) with a longer backoff.
-   */
-  private nextDelay(woken: boolean): number {
-    const { poll } = this.options.settings;
-    if (this.errorStreak > 0) return Math.min(30_000, poll * 2 ** this.errorStreak);
-    if (woken) return 0;
-    const failing = !this.source.isOpen || this.health.isFailing;
-    const longest = failing ? FAILING_POLL_MAX_MS : this.hint?.trusted ? IDLE_POLL_MAX_MS : poll;
-    this.interval = this.busy ? poll : Math.min(Math.max(poll, longest), this.interval * 2);
-    return this.interval;
-  }
-
   private async cycle(): Promise<void> {
-    const hinted = this.hint?.take() ?? false;
-    const spacedOut = this.interval > this.options.settings.poll;
-    this.busy = false;
+    this.pacer.begin();
     try {
       this.queue.checkClock();
       if (!this.ensureOpen()) return;
@@ -220,12 +199,11 @@ export class Monitor {
         this.needsBaseline = true;
       }
       if (this.needsBaseline) {
-        this.busy = true;
+        this.pacer.worked();
         await this.baseline();
         this.lastDataVersion = version;
       } else if (version !== this.lastDataVersion) {
-        this.busy = true;
-        if (hinted || spacedOut) this.hint?.changeSeen(hinted || (this.hint?.take() ?? false));
+        this.pacer.changed();
         await this.readChanges(true);
         this.lastDataVersion = version;
         this.sweepPending = true;
@@ -233,7 +211,7 @@ export class Monitor {
         await this.readChanges(false);
       }
       if (this.sweep) {
-        this.busy = true;
+        this.pacer.worked();
         this.sweepStep();
       } else if (
         this.sweepPending &&
