@@ -19,6 +19,7 @@ import { makeDetectContext } from './detect-context.ts';
 import type { MonitorSettings } from './monitor-settings.ts';
 import { PollLoop } from './poll-loop.ts';
 import { PollPacer } from './poll-pacer.ts';
+import { mayBeActive, Sweep } from './sweep.ts';
 import { RunViews } from './run-views.ts';
 import {
   detect,
@@ -27,7 +28,6 @@ import {
   type NewRunOptions,
   type Transition,
 } from './run-detector.ts';
-import { isTerminalRunStatus, normalizeStatus } from './run-summary.ts';
 import type { TrackedRun } from './tracked-run.ts';
 
 /** Runs read together in one read transaction. */
@@ -99,7 +99,7 @@ export class Monitor {
   private needsBaseline = true;
   /** Something changed since the last sweep: one is due once a minute has passed. */
   private sweepPending = false;
-  private sweep: { runIds: string[]; next: number } | null = null;
+  private sweep: Sweep | null = null;
   private lastSweepAt = -Infinity;
   private readonly hint: FolderHint | null;
   private readonly pacer: PollPacer;
@@ -217,7 +217,7 @@ export class Monitor {
         this.sweepPending &&
         this.clock.monotonic() - this.lastSweepAt >= (this.options.sweepEveryMs ?? SWEEP_EVERY_MS)
       ) {
-        await this.startSweep();
+        this.startSweep();
       }
       if (this.dueRuns.size > 0) await this.readDue();
       this.errorStreak = 0;
@@ -323,11 +323,7 @@ export class Monitor {
   private async candidates(since: number | null, all: boolean): Promise<string[]> {
     const found = new Set(this.tracked.keys());
     for (const page of this.source.scanAllRuns(SCAN_PAGE)) {
-      for (const row of page) {
-        const active = !isTerminalRunStatus(normalizeStatus(row.status));
-        const added = row.rowid !== null && since !== null && row.rowid > since;
-        if (active || added || all) found.add(row.runId);
-      }
+      for (const row of page) if (mayBeActive(row, since, all)) found.add(row.runId);
       await this.breathe();
     }
     return [...found];
@@ -382,23 +378,21 @@ export class Monitor {
 
   /**
    * The periodic sweep re-reads every active run, to catch rows written with an old or odd
-   * timestamp and deletions hidden among other changes. It reads one chunk per poll, after that
-   * poll's change check, so it never delays a change.
+   * timestamp and deletions hidden among other changes. It lists the runs a page per poll, then
+   * reads them a chunk per poll, after that poll's change check, so it never delays a change.
    */
-  private async startSweep(): Promise<void> {
+  private startSweep(): void {
     this.lastSweepAt = this.clock.monotonic();
     this.sweepPending = false;
-    this.sweep = { runIds: await this.candidates(this.changes.rowid.runs, false), next: 0 };
+    const pages = this.source.scanAllRuns(SCAN_PAGE);
+    this.sweep = new Sweep(pages, this.tracked.keys(), this.changes.rowid.runs, CHUNK_RUNS);
     this.sweepStep();
   }
 
   private sweepStep(): void {
-    const sweep = this.sweep;
-    if (!sweep) return;
-    const chunk = sweep.runIds.slice(sweep.next, sweep.next + CHUNK_RUNS);
-    this.judge(chunk, true);
-    sweep.next += CHUNK_RUNS;
-    if (sweep.next >= sweep.runIds.length) this.sweep = null;
+    const runIds = this.sweep?.step() ?? null;
+    if (runIds === null) this.sweep = null;
+    else if (runIds.length > 0) this.judge(runIds, true);
   }
 
   /**
