@@ -263,3 +263,20 @@ export function workingCopy(source: string, workDir: string, name: string): stri
   fs.copyFileSync(source, file);
   return file;
 }
+
+/** A database of one running run with its steps: what `watch` costs before any large read. */
+export function oneRunDb(workDir: string): string {
+  const dir = path.join(workDir, 'one-run');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'orchestration.db');
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.exec(DEFAULT_SCHEMA_SQL);
+    const now = Date.now();
+    insertAll(db, { activeRuns: 1, stepsPerRun: 20, historyRuns: 0 }, now);
+  } finally {
+    db.close();
+  }
+  return file;
+}

@@ -20,7 +20,7 @@ import { formatDashboardReport } from './dashboard-report.ts';
 import { formatArchiveReport } from './archive-report.ts';
 import { ensureArtifactTree } from './artifact-tree.ts';
 import { measureCliIdle } from './cli-idle-bench.ts';
-import { cacheRoot, ensureBenchDbs, workingCopy } from './generate-db.ts';
+import { cacheRoot, ensureBenchDbs, oneRunDb, workingCopy } from './generate-db.ts';
 import { formatReport } from './report.ts';
 import { benchVariant, type Variant } from './variant-bench.ts';
 
@@ -98,7 +98,13 @@ async function main(): Promise<void> {
         : `databases built: tables ${(generation.generateMs.tables / 1_000).toFixed(1)} s, indexes ${(generation.generateMs.indexes / 1_000).toFixed(1)} s`,
     );
     const variants: Variant[] = [
-      { slug: 'indexed', label: 'with indexes', file: generation.withIndexes, stamp: 'iso' },
+      {
+        slug: 'indexed',
+        label: 'with indexes',
+        file: generation.withIndexes,
+        stamp: 'iso',
+        spaced: true,
+      },
       { slug: 'plain', label: 'without indexes', file: generation.withoutIndexes, stamp: 'iso' },
       { slug: 'tied', label: 'tied timestamps', file: generation.tied, stamp: 'seconds' },
     ];
@@ -124,6 +130,7 @@ async function main(): Promise<void> {
           dbPath: workingCopy(generation.withIndexes, workDir, 'cli-poll-1s'),
           args: [...stallAfter, '--poll', '1s'],
         },
+        { label: 'one run (floor)', dbPath: oneRunDb(workDir), args: stallAfter },
       ],
       workDir,
       idleMs: config.cliIdleMs,

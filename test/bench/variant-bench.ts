@@ -33,7 +33,8 @@ export interface VariantResult {
   missingIndexes: string[];
   firstLoad: FirstLoad;
   idle: MonitorIdleResult;
-  latency: { hint: LatencyResult; noHint: LatencyResult };
+  /** `spaced`: changes far apart, so the monitor's idle checks space out between them. */
+  latency: { hint: LatencyResult; noHint: LatencyResult; spaced: LatencyResult | null };
   changeCheck: ChangeCheckResult;
   oneChange: OneChangeResult;
   naive: NaiveResult;
@@ -47,6 +48,8 @@ export interface Variant {
   file: string;
   /** How the writer stamps `updated_at`. */
   stamp: WriterArgs['stamp'];
+  /** Also measure changes far apart (one database is enough). */
+  spaced?: boolean;
 }
 
 type Progress = (message: string) => void;
@@ -80,10 +83,16 @@ export async function benchVariant(
   progress: Progress,
 ): Promise<VariantResult> {
   const log: string[] = [];
-  const writer = (dbPath: string, changes: number, seed: number, prefix: string) => ({
+  const writer = (
+    dbPath: string,
+    changes: number,
+    seed: number,
+    prefix: string,
+    gapMs = config.gapMs,
+  ) => ({
     dbPath,
     changes,
-    gapMs: config.gapMs,
+    gapMs,
     seed,
     newRunPrefix: prefix,
     stepsPerRun: config.sizes.stepsPerRun,
@@ -94,6 +103,7 @@ export async function benchVariant(
   const hinted = await startHarness(variant, workDir, 'hint', true, config);
   let idle: MonitorIdleResult;
   let hint: LatencyResult;
+  let spaced: LatencyResult | null = null;
   try {
     progress(
       `${variant.label}: first load ${(hinted.harness.loadMs / 1_000).toFixed(1)} s; idling`,
@@ -105,6 +115,17 @@ export async function benchVariant(
       writer: writer(hinted.dbPath, config.changes, 1, 'bench-new-hint-'),
       idleCpuShare: idle.cpuPercent / 100,
     });
+    if (variant.spaced) {
+      const [low, high] = config.spacedGapMs;
+      progress(
+        `${variant.label}: latency, ${config.spacedChanges} changes ${low / 1_000}–${high / 1_000} s apart`,
+      );
+      spaced = await measureLatency({
+        harness: hinted.harness,
+        writer: writer(hinted.dbPath, config.spacedChanges, 3, 'bench-spaced-', config.spacedGapMs),
+        idleCpuShare: idle.cpuPercent / 100,
+      });
+    }
   } finally {
     await hinted.harness.stop();
   }
@@ -142,7 +163,7 @@ export async function benchVariant(
     missingIndexes,
     firstLoad: firstLoadOf(hinted.harness),
     idle,
-    latency: { hint, noHint },
+    latency: { hint, noHint, spaced },
     changeCheck,
     oneChange,
     naive,

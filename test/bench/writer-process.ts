@@ -6,7 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import { secondStamp } from './generate-db.ts';
-import { seededRandom, sleep, wallNow } from './stats.ts';
+import { seededRandom, sleep, machineNow } from './stats.ts';
 import type { ChangeKind, ParentMessage, WriterArgs, WriterMessage } from './writer-protocol.ts';
 
 const args = JSON.parse(process.argv[2] ?? '{}') as WriterArgs;
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     const at = args.stamp === 'seconds' ? secondStamp(Date.now()) : new Date().toISOString();
     if (kind === 'run_completed') completeRun.immediate(runId, at);
     else startRun.immediate(runId, at);
-    const commitAt = wallNow();
+    const commitAt = machineNow();
     send({ type: 'commit', kind, runId, commitAt });
   }
   send({ type: 'done' });

@@ -20,7 +20,7 @@ export type WriterMessage =
       type: 'commit';
       kind: ChangeKind;
       runId: string;
-      /** Wall clock (performance.timeOrigin + performance.now()) right after COMMIT. */
+      /** The machine's monotonic clock (`machineNow`) right after COMMIT. */
       commitAt: number;
     }
   | { type: 'done' };
