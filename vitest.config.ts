@@ -1,4 +1,14 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * The app-data folder of everything the tests start that does not get one of its own: nothing
+ * lists itself in the user's watcher registry or keeps a data dir among the user's.
+ */
+const APP_DATA = fs.mkdtempSync(path.join(os.tmpdir(), 'runwatch-test-app-data-'));
+const env = { XDG_CONFIG_HOME: APP_DATA, APPDATA: APP_DATA };
 
 export default defineConfig({
   test: {
@@ -13,6 +23,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/support/build-cli.ts'],
+          env,
           testTimeout: 120_000,
           hookTimeout: 60_000,
           pool: 'forks',
@@ -22,7 +34,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
-          globalSetup: ['test/browser/build-dashboard.ts'],
+          globalSetup: ['test/browser/build-dashboard.ts', 'test/support/build-cli.ts'],
+          env,
           testTimeout: 120_000,
           hookTimeout: 60_000,
           pool: 'forks',

@@ -83,8 +83,10 @@ export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = {
     'On a first start, running runs idle longer than this are recorded as stale, without an alert. Default: 24h.',
   '/monitor/max_alert_age':
     'Events detected later than this after they happened are late: alerted in one "while Runwatch was away" digest. Default: 6h.',
+  '/monitor/keep_history':
+    "How long state.db keeps history: events, finished runs (each pipeline's latest 30 stay however old) and alert deliveries. At least 1h. Default: 30d.",
   '/pipelines':
-    'Per-pipeline overrides, keyed by a glob of pipeline names (* and ?); the first matching key in file order sets each value.',
+    'Per-pipeline overrides, keyed by a glob of pipeline names (*, ?, [a-z], [!a-z]); the first matching key in file order sets each value.',
   '/pipelines/*/stall_after': 'A running run of these pipelines idle this long is stalled.',
   '/pipelines/*/max_duration':
     'A run of these pipelines running longer than this is overdue (run_overdue). Default: off.',

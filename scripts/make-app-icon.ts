@@ -1,7 +1,7 @@
 /**
- * `npx node scripts/make-app-icon.ts`: draws build/icon.png, the 512 × 512 application icon that
- * electron-builder turns into the macOS .icns, the Windows .ico and the Linux icon set. Drawn
- * from shapes, so the committed picture can always be redrawn exactly.
+ * `npx --no-install node scripts/make-app-icon.ts`: draws build/icon.png, the 512 × 512
+ * application icon that electron-builder turns into the macOS .icns, the Windows .ico and the
+ * Linux icon set. Drawn from shapes, so the committed picture can always be redrawn exactly.
  */
 import fs from 'node:fs';
 import { PixelCanvas, rgb } from '../electron/core/tray/pixel-canvas.ts';

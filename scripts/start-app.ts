@@ -6,17 +6,18 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { build } from 'vite';
+import { whenNpmParentGone } from '../electron/core/cli/stop-request.ts';
 import { displayMissing, electronBinary } from './electron-binary.ts';
+import { viteBuild } from './vite-build.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
 function explain(why: string): never {
   process.stderr.write(
     `runwatch: cannot start the tray app: ${why}.\n` +
-      '  Get Electron:  npx install-electron   (downloads it from GitHub; set ELECTRON_MIRROR ' +
-      'to use a mirror)\n' +
-      '  Or open the same dashboard in a browser:  npx runwatch serve --demo\n',
+      '  Get Electron:  npx --no-install install-electron   (downloads it from GitHub; set ' +
+      'ELECTRON_MIRROR to use a mirror)\n' +
+      '  Or open the same dashboard in a browser:  npx --no-install runwatch serve --demo\n',
   );
   process.exit(1);
 }
@@ -27,7 +28,7 @@ const noDisplay = displayMissing();
 if (noDisplay !== null) explain(noDisplay);
 
 for (const config of ['vite.ui.config.ts', 'vite.app.config.ts']) {
-  await build({ configFile: path.join(ROOT, config), logLevel: 'warn' });
+  await viteBuild(path.join(ROOT, config));
 }
 
 const child = spawn(
@@ -41,4 +42,5 @@ const child = spawn(
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => child.kill(signal));
 }
+whenNpmParentGone(() => child.kill('SIGTERM'));
 child.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 0 : 1)));

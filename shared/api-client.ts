@@ -3,7 +3,7 @@
  * rejects with, and the request methods of `RunwatchApi` built over one `send`. Free of zod so
  * the preload and the page stay small.
  */
-import type { ApiError, ApiReply, RequestName, RunwatchApi } from './api.ts';
+import type { ApiError, ApiIssue, ApiReply, RequestName, RunwatchApi } from './api.ts';
 
 /**
  * Every request of the contract. As a `Record` over `RequestName`, the compiler refuses a list
@@ -11,6 +11,7 @@ import type { ApiError, ApiReply, RequestName, RunwatchApi } from './api.ts';
  */
 const REQUESTS: Record<RequestName, true> = {
   snapshot: true,
+  snapshotRest: true,
   finishedRuns: true,
   runDetail: true,
   pipelineHistory: true,
@@ -32,10 +33,13 @@ export const REQUEST_NAMES = Object.keys(REQUESTS) as RequestName[];
 /** A failed request, as the page receives it: the API's error code and message. */
 export class ApiRequestError extends Error {
   readonly code: ApiError['code'];
+  /** Each problem at its field, where the request says (`saveSettings`). */
+  readonly issues: ApiIssue[] | null;
   constructor(error: ApiError) {
     super(error.message);
     this.name = 'ApiRequestError';
     this.code = error.code;
+    this.issues = Array.isArray(error.issues) ? error.issues : null;
   }
 }
 

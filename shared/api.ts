@@ -7,7 +7,9 @@
 import { z } from 'zod';
 import type { AttentionItem } from './attention.ts';
 import type { Outcome, RunwatchEvent } from './events.ts';
+import type { RunCounts } from './run-counts.ts';
 import type { ActiveRunStatus } from './run-status.ts';
+import type { RunTable } from './run-table.ts';
 import { settingsChannelSchema, type Settings } from './settings.ts';
 import type { Severity } from './severity.ts';
 
@@ -50,7 +52,13 @@ const ackTarget = z.union([
 
 /** Parameters of every request; each is checked on the main side before it runs. */
 export const REQUESTS = {
-  snapshot: z.object({}).strict(),
+  /**
+   * With `first`, the first screen first: the snapshot holds that many runs, the top of the
+   * Active list, and `more` says what `snapshotRest` then brings. Without it, every run.
+   */
+  snapshot: z.object({ first: z.number().int().min(1).max(10_000).optional() }).strict(),
+  /** The runs a snapshot left for later, in one compact table; each `more` is read once. */
+  snapshotRest: z.object({ cursor: z.string().min(1).max(100) }).strict(),
   finishedRuns: z
     .object({
       source: name.optional(),
@@ -130,6 +138,19 @@ export interface AlertsView {
   failing: { channel: string; since: string; error: string }[];
   inactive_channels: { channel: string; why: string; rules: string[] }[];
   rules_without_channel: string[];
+  /** Whether the alerts reach anyone: fired against delivered, and whether any channel can send. */
+  reach: AlertReachView;
+}
+
+export interface AlertReachView {
+  /** When counting began: when Runwatch started watching the source. */
+  since: string;
+  /** Alerts fired since then (each firing once, however many channels it was meant for). */
+  fired: number;
+  /** Those of them delivered through at least one channel. */
+  delivered: number;
+  /** At least one channel can send: with none, every alert reaches nobody. */
+  channel_active: boolean;
 }
 
 /** Everything the UI needs to draw itself; patches keep it current. */
@@ -145,6 +166,17 @@ export interface Snapshot {
   alerts: Record<string, AlertsView>;
   /** Desktop notifications paused until then, or null. */
   notifications_paused_until: string | null;
+  /**
+   * Runs still to come: `runs` is the top of the Active list's order, and these follow it, as of
+   * this same `seq`. Their counts come now, so every count shown is whole from the start.
+   */
+  more?: SnapshotMore;
+}
+
+export interface SnapshotMore {
+  /** What to ask `snapshotRest` for. */
+  cursor: string;
+  runs: RunCounts;
 }
 
 /** What changed since the previous sequence number; absent parts did not change. */
@@ -161,7 +193,10 @@ export interface Patch {
 export interface ArchiveView {
   /** Inside the source's data dir. */
   path: string;
+  /** The zip's size. */
   bytes: number;
+  /** The archived files' size, before they were zipped. */
+  files_bytes: number;
   files: number;
   sha256: string;
   verified: boolean;
@@ -191,6 +226,8 @@ export interface StepView {
   started_at: string | null;
   finished_at: string | null;
   duration_s: number | null;
+  /** Why it failed, where the source says; absent otherwise. */
+  message?: string;
 }
 
 export interface RunDetail {
@@ -264,6 +301,7 @@ export interface Page<T> {
 /** Every request's result. */
 export interface Results {
   snapshot: Snapshot;
+  snapshotRest: RunTable;
   finishedRuns: Page<FinishedRunView>;
   runDetail: RunDetail | null;
   pipelineHistory: PipelineRun[];
@@ -288,9 +326,46 @@ export interface Results {
  */
 export const SECRET_KEPT = '••••••••';
 
+/** Where a threshold in force comes from: lowest first, each beaten by those after it. */
+export type ThresholdOrigin = 'default' | 'config' | 'demo' | 'settings' | 'flag';
+
+/** A global monitoring threshold, by its key in the settings' `monitor`. */
+export type ThresholdKey = Exclude<keyof Settings['monitor'], 'pipelines'>;
+
+export interface ThresholdInForce {
+  value_ms: number;
+  origin: ThresholdOrigin;
+  /** The value of every layer that sets it (`default` always does). */
+  layers: Partial<Record<ThresholdOrigin, number>>;
+}
+
+export interface OverrideInForce {
+  pattern: string;
+  stall_after_ms: number | null;
+  max_duration_ms: number | null;
+  origin: 'settings' | 'config';
+}
+
+/** What one watched source runs with now. */
+export interface ThresholdsInForce {
+  source: string;
+  /** The alerts.yaml it was started with: what `config` values come from. */
+  config_file: string;
+  thresholds: Record<ThresholdKey, ThresholdInForce>;
+  /** In the order they are tried: the first that matches a pipeline and sets a value wins. */
+  pipelines: OverrideInForce[];
+}
+
 export interface SettingsView {
   /** Every stored secret replaced by `SECRET_KEPT`. */
   settings: Settings;
+  /**
+   * Each watched source's thresholds in force now, with where each comes from; what is saved
+   * for them takes effect at the next start.
+   */
+  in_force: ThresholdsInForce[];
+  /** When a saved change to each section takes effect, as the side serving the window says. */
+  applies: { now: (keyof Settings)[]; at_restart: (keyof Settings)[] };
   /** How secrets are kept on disk: by the OS keyring, in plain text, or not encrypted at all. */
   protection: 'os' | 'basic_text' | 'none';
   /** What the window says about that. */
@@ -330,6 +405,16 @@ export type PushMessage =
 export interface ApiError {
   code: 'invalid' | 'not_found' | 'unavailable' | 'unreadable' | 'failed';
   message: string;
+  /** `saveSettings` refused: each problem at its field, as `message` also lists them. */
+  issues?: ApiIssue[];
+}
+
+/** One problem at a field of what was sent: `['channels', 'ops', 'url']`. */
+export interface ApiIssue {
+  path: (string | number)[];
+  message: string;
+  /** The problem is the name at the end of `path`, not its value. */
+  key?: true;
 }
 
 export type ApiReply<K extends RequestName> =

@@ -17,4 +17,8 @@ export interface ActiveRunStatus {
   overdue_since: string | null;
   /** First seen already idle past `stale_after`: listed, never alerted. */
   stale: boolean;
+  /** The stall threshold in force for its pipeline: idle this long, a running run stalls. */
+  stall_after_s: number;
+  /** Its pipeline's `max_duration`, or null when it has none. */
+  max_duration_s: number | null;
 }

@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import { httpUrl } from './http-url.ts';
 import { formatDuration } from './duration.ts';
+import { globProblem } from './pipeline-glob.ts';
+import { headerNameProblem, headerValueProblem, repeatedHeaderNames } from './http-header.ts';
 import { SEVERITIES } from './severity.ts';
 
 const SECOND = 1_000;
@@ -39,6 +41,14 @@ function strictObject<T extends z.core.$ZodShape>(shape: T) {
         ? `unknown key ${issue.keys.map((key) => JSON.stringify(key)).join(', ')} (known keys: ${known})`
         : undefined,
   });
+}
+
+/** A refinement from a check that says what is wrong, or null. */
+function problemOf(check: (value: string) => string | null) {
+  return (value: string, ctx: z.RefinementCtx) => {
+    const problem = check(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  };
 }
 
 /** A whole number from `min` to `max`, with one message for whatever else it is given. */
@@ -123,8 +133,14 @@ const sourcesSchema = z
   );
 
 const pipelineOverrideSchema = strictObject({
-  /** A glob over pipeline names: `*` any run of characters, `?` one. */
-  pattern: z.string().min(1, { error: 'a pattern is needed, like "train-*"' }),
+  /** A glob over pipeline names (pipeline-glob.ts). */
+  pattern: z
+    .string()
+    .min(1, { error: 'a pattern is needed, like "train-*"' })
+    .superRefine((pattern, ctx) => {
+      const problem = globProblem(pattern);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   stall_after: milliseconds(SECOND).optional(),
   max_duration: milliseconds(SECOND).optional(),
 });
@@ -137,6 +153,7 @@ const monitorSchema = strictObject({
   settle: milliseconds(0).optional(),
   stale_after: milliseconds(SECOND).optional(),
   max_alert_age: milliseconds(SECOND).optional(),
+  keep_history: milliseconds(3_600 * SECOND).optional(),
   pipelines: z.array(pipelineOverrideSchema).default([]),
 });
 
@@ -186,7 +203,19 @@ export const SETTINGS_CHANNEL_SCHEMAS = {
     type: z.literal('webhook'),
     url: httpUrl,
     headers: z
-      .record(z.string().min(1, { error: 'a header needs a name' }), z.string())
+      .record(
+        z.string().superRefine(problemOf(headerNameProblem)),
+        z.string().superRefine(problemOf(headerValueProblem)),
+      )
+      .superRefine(
+        (headers, ctx) => {
+          for (const name of repeatedHeaderNames(Object.keys(headers))) {
+            ctx.addIssue({ code: 'custom', path: [name], message: 'another header has this name' });
+          }
+        },
+        // Also beside a bad name or value: every problem is reported at once.
+        { when: (payload) => payload.value !== null && typeof payload.value === 'object' },
+      )
       .default({}),
     /** Signs the body: `X-Runwatch-Signature: sha256=<hex HMAC>`. */
     secret: z.string().default(''),
@@ -258,6 +287,8 @@ export type SettingsMonitor = Settings['monitor'];
 export interface SettingsIssue {
   path: PropertyKey[];
   message: string;
+  /** The problem is the name at the end of `path` (a channel's, a header's), not its value. */
+  key?: true;
 }
 
 /** Messages for what the schema leaves to zod: missing values and values of the wrong kind. */
@@ -270,7 +301,11 @@ function genericMessage(issue: z.core.$ZodRawIssue): string | undefined {
 function issuesOf(error: z.ZodError): SettingsIssue[] {
   return error.issues.flatMap((issue) =>
     issue.code === 'invalid_key'
-      ? issue.issues.map((inner) => ({ path: issue.path, message: `bad name: ${inner.message}` }))
+      ? issue.issues.map((inner) => ({
+          path: issue.path,
+          message: `bad name: ${inner.message}`,
+          key: true as const,
+        }))
       : [{ path: issue.path, message: issue.message }],
   );
 }

@@ -117,6 +117,7 @@ async function start(): Promise<void> {
 
   const pauseFile = path.join(userData, 'notifications-paused.json');
   const pause = new NotificationPause(await readPausedUntil(pauseFile));
+  let pauseWrite: Promise<void> = Promise.resolve();
 
   const notifier = new ElectronNotifier({
     notifications: {
@@ -164,6 +165,7 @@ async function start(): Promise<void> {
       sourcesReadOnly: false,
       // Channels, quiet hours and start at login apply at once; sources and thresholds at the
       // next start.
+      appliesAtOnce: ['channels', 'quiet_hours', 'start_at_login'],
       applied: async (saved) => {
         watched.useAlertLayer(settingsLayers(saved).alerts);
         if (saved.start_at_login !== settings.start_at_login) {
@@ -201,9 +203,12 @@ async function start(): Promise<void> {
       if (how === 'hour') pause.pauseForAnHour(now);
       else if (how === 'tomorrow') pause.pauseUntilTomorrow(now);
       else pause.resume();
-      writePausedUntil(pauseFile, pause.pausedUntil(now)).catch((error: unknown) =>
-        log.error(`the pause could not be kept for the next start: ${errorMessage(error)}`),
-      );
+      // Chained, so writes land in the order asked, and awaited at quit, so the last one lands.
+      pauseWrite = pauseWrite
+        .then(() => writePausedUntil(pauseFile, pause.pausedUntil(now)))
+        .catch((error: unknown) =>
+          log.error(`the pause could not be kept for the next start: ${errorMessage(error)}`),
+        );
       // Pushed with the next patch, which the tray redraws from too.
       api.notificationsPauseChanged();
     },
@@ -254,6 +259,7 @@ async function start(): Promise<void> {
     transport.stop();
     api.close();
     await watched.stop();
+    await pauseWrite;
   };
   powerMonitor.on('resume', () => watched.wake());
 

@@ -1,9 +1,11 @@
 /**
- * `npm run bench [-- --quick] [-- --only monitor|archive|alert|dashboard]`: Runwatch's change detection
- * against a large orchestration database — latency, cycle cost, idle CPU and memory — beside
- * the naive poller it replaces, archiving a run's artifacts beside Info-ZIP, and the alert
- * engine's throughput beside recording the events alone, and the dashboard in Chromium with
- * 10,000 runs beside re-sending its whole snapshot, each measured in the same run. Prints
+ * `npm run bench [-- --quick] [-- --only monitor|archive|alert|dashboard|config|cli]`: Runwatch's
+ * change detection against a large orchestration database — latency, cycle cost, idle CPU and
+ * memory — beside the naive poller it replaces, archiving a run's artifacts beside Info-ZIP, and
+ * the alert engine's throughput beside recording the events alone, and the dashboard in Chromium
+ * with 10,000 runs beside re-sending its whole snapshot, checking a 150,000-rule config beside
+ * merely parsing it, and the command line's start-up from its bundle beside its TypeScript
+ * sources, each measured in the same run. Prints
  * tables and saves test-results/bench.json; it never fails on a timing (benchmarks report, they
  * do not assert).
  */
@@ -19,7 +21,10 @@ import { benchDashboard } from './dashboard-section.ts';
 import { formatDashboardReport } from './dashboard-report.ts';
 import { formatArchiveReport } from './archive-report.ts';
 import { ensureArtifactTree } from './artifact-tree.ts';
+import { benchConfigFile, formatConfigReport } from './config-bench.ts';
 import { measureCliIdle } from './cli-idle-bench.ts';
+import { benchCliStart, buildCliBundle } from './cli-start-bench.ts';
+import { formatCliStartReport } from './cli-start-report.ts';
 import { cacheRoot, ensureBenchDbs, oneRunDb, workingCopy } from './generate-db.ts';
 import { formatReport } from './report.ts';
 import { benchVariant, type Variant } from './variant-bench.ts';
@@ -29,7 +34,7 @@ const RESULTS_FILE = path.join(ROOT, 'test-results', 'bench.json');
 
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
-const SECTIONS = ['monitor', 'archive', 'alert', 'dashboard'] as const;
+const SECTIONS = ['monitor', 'archive', 'alert', 'dashboard', 'config', 'cli'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function onlyArg(): Section | null {
@@ -69,6 +74,34 @@ async function main(): Promise<void> {
     fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
     fs.writeFileSync(RESULTS_FILE, `${JSON.stringify({ dashboard }, null, 2)}\n`);
     process.stdout.write(`\n${formatDashboardReport(dashboard)}\n`);
+    return;
+  }
+  if (only === 'config') {
+    fs.mkdirSync(cacheRoot(), { recursive: true });
+    const workDir = fs.mkdtempSync(path.join(cacheRoot(), 'work-'));
+    try {
+      const configFile = await benchConfigFile(quick, workDir, progress);
+      fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+      fs.writeFileSync(RESULTS_FILE, `${JSON.stringify({ configFile }, null, 2)}\n`);
+      process.stdout.write(`\n${formatConfigReport(configFile)}\n`);
+    } finally {
+      fs.rmSync(workDir, { recursive: true, force: true });
+    }
+    return;
+  }
+  if (only === 'cli') {
+    fs.mkdirSync(cacheRoot(), { recursive: true });
+    const workDir = fs.mkdtempSync(path.join(cacheRoot(), 'work-'));
+    try {
+      const { withIndexes } = ensureBenchDbs(benchConfig(quick).sizes);
+      const dbPath = workingCopy(withIndexes, workDir, 'cli-start');
+      const cli = await benchCliStart(dbPath, quick, workDir, progress);
+      fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+      fs.writeFileSync(RESULTS_FILE, `${JSON.stringify({ cliStart: cli }, null, 2)}\n`);
+      process.stdout.write(`\n${formatCliStartReport(cli)}\n`);
+    } finally {
+      fs.rmSync(workDir, { recursive: true, force: true });
+    }
     return;
   }
   if (only === 'alert') {
@@ -114,6 +147,8 @@ async function main(): Promise<void> {
       reports.push({ ...result, ratios: ratiosOf(result) });
     }
 
+    // The CLI as users run it: bin/runwatch.js runs the bundle when it is current.
+    await buildCliBundle();
     progress(
       `CLI: runwatch watch (poll 100ms, and 1s to compare), then ${config.cliIdleMs / 1_000} s idle`,
     );
@@ -140,6 +175,16 @@ async function main(): Promise<void> {
     const archive = only === 'monitor' ? null : await archiveSection(quick, workDir);
     const alert = only === 'monitor' ? null : await benchAlerts(quick, workDir, progress);
     const dashboard = only === 'monitor' ? null : benchDashboard(quick);
+    const configFile = only === 'monitor' ? null : await benchConfigFile(quick, workDir, progress);
+    const cliStart =
+      only === 'monitor'
+        ? null
+        : await benchCliStart(
+            workingCopy(generation.withIndexes, workDir, 'cli-start'),
+            quick,
+            workDir,
+            progress,
+          );
 
     const cpus = os.cpus();
     const results: BenchResults = {
@@ -162,12 +207,14 @@ async function main(): Promise<void> {
     fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
     fs.writeFileSync(
       RESULTS_FILE,
-      `${JSON.stringify({ ...results, alert, dashboard }, null, 2)}\n`,
+      `${JSON.stringify({ ...results, alert, dashboard, configFile, cliStart }, null, 2)}\n`,
     );
     process.stdout.write(`\n${formatReport(results, path.relative(ROOT, RESULTS_FILE))}\n`);
     if (archive) process.stdout.write(`\n${formatArchiveReport(archive)}\n`);
     if (alert) process.stdout.write(`\n${formatAlertReport(alert)}\n`);
     if (dashboard) process.stdout.write(`\n${formatDashboardReport(dashboard)}\n`);
+    if (configFile) process.stdout.write(`\n${formatConfigReport(configFile)}\n`);
+    if (cliStart) process.stdout.write(`\n${formatCliStartReport(cliStart)}\n`);
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });
   }

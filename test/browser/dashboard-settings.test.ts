@@ -1,6 +1,7 @@
 /**
  * The Settings view against `runwatch serve`: a webhook entered for a receiver on 127.0.0.1 is
  * tested for real and saved; an invalid URL is pointed out where it was typed and never saved.
+ * Against `runwatch serve --demo`: the thresholds in force, and where each comes from.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,6 +9,9 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { browserPerFile } from '../support/browser.ts';
 import { startDashboardServer } from '../support/dashboard-server.ts';
 import { HookServer } from '../support/hook-server.ts';
+import { tempDir } from '../support/orchestration-db.ts';
+import { runwatch } from '../support/processes.ts';
+import { waitFor } from '../support/wait.ts';
 
 const openPage = browserPerFile();
 
@@ -57,5 +61,48 @@ describe('the Settings view', () => {
       .poll(() => (fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : ''))
       .toContain(hook.url('/hooks/test'));
     expect(fs.readFileSync(settingsFile, 'utf8')).not.toContain('not a url');
+  });
+});
+
+describe('the thresholds in force', () => {
+  it("shows the demo's 20 s stall threshold as in force, where each value is from, and when saves apply", async () => {
+    const dir = tempDir('runwatch-browser-');
+    const child = runwatch(
+      ['serve', '--demo', '--data-dir', path.join(dir, 'data'), '--port', '0', '--poll', '50ms'],
+      { XDG_CONFIG_HOME: path.join(dir, 'home') },
+    );
+    onTestFinished(async () => {
+      child.kill('SIGTERM');
+      await child.exited;
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    const url = await waitFor(
+      () => child.stdout.find((line) => /^http:\/\/127\.0\.0\.1:\d+\/\?token=/.test(line)),
+      'the URL serve prints',
+      30_000,
+    );
+    const page = await openPage(url);
+    await page.goto(new URL('#/settings', page.url()).href);
+
+    const stall = page.getByLabel('Stalled after', { exact: true });
+    await expect.poll(() => stall.getAttribute('placeholder')).toBe('20s');
+    const inForce = (key: string) => page.locator(`.set-in-force[data-threshold="${key}"]`);
+    expect(await inForce('stall_after').innerText()).toBe('In force: 20 s — from the demo');
+    expect(await inForce('source_grace').innerText()).toBe('In force: 1 min — built-in default');
+    expect(await inForce('poll').innerText()).toBe('In force: 50 ms — from --poll');
+    const describedBy = (await stall.getAttribute('aria-describedby')) ?? '';
+    expect(await page.locator(`#${describedBy.split(' ').join(', #')}`).allInnerTexts()).toEqual([
+      expect.stringContaining('In force: 20 s — from the demo'),
+    ]);
+    await expect
+      .poll(() =>
+        page.getByRole('list', { name: 'Per-pipeline overrides in force' }).allInnerTexts(),
+      )
+      .toEqual(['train-*: stalled after 3 h, overdue after 12 h — from alerts.yaml']);
+
+    const thresholds = page.getByRole('region', { name: /^Thresholds/ });
+    expect(await thresholds.locator('.set-when').innerText()).toBe('Applies when serve restarts');
+    const channels = page.getByRole('region', { name: /^Channels/ });
+    expect(await channels.locator('.set-when').innerText()).toBe('Applies on save');
   });
 });

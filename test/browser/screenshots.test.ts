@@ -70,15 +70,23 @@ describe('screenshots of the demo', () => {
         .toMatch(/Failed[\s\S]*Stalled|Stalled[\s\S]*Failed/);
       await shoot(page, `overview${suffix}`);
 
+      // The failed attempt itself (a retried run runs again meanwhile), as its item links it.
       const failed = attention.locator('[data-run-key]').filter({ hasText: 'Failed' }).first();
       const key = (await failed.getAttribute('data-run-key')) ?? '';
-      const [source, runId] = key.split('/');
-      await page.goto(
-        new URL(`#/run/${source}/${encodeURIComponent(runId ?? '')}`, page.url()).href,
-      );
-      await expect.poll(() => page.locator('main').innerText()).toContain(runId ?? '?');
+      const runId = key.split('/')[1] ?? '?';
+      const link =
+        (await failed.getByRole('link', { name: `Open run ${runId}` }).getAttribute('href')) ?? '';
+      await page.goto(new URL(link, page.url()).href);
+      await expect.poll(() => page.locator('main').innerText()).toContain(runId);
       const timeline = page.getByRole('list', { name: `Steps of ${runId} on a timeline` });
       await expect.poll(() => timeline.getByRole('listitem').count()).toBeGreaterThan(1);
+      // Why its step failed, and its zip, as the demo's orchestrator and Runwatch wrote them.
+      await expect.poll(() => page.getByRole('list', { name: 'Why steps failed' }).count()).toBe(1);
+      await expect
+        .poll(() => page.locator('.rd-fact').filter({ hasText: 'Archive' }).innerText(), {
+          timeout: 30_000,
+        })
+        .toMatch(/verified/);
       await shoot(page, `run-detail${suffix}`);
 
       await page.goto(new URL('#/settings', page.url()).href);

@@ -122,6 +122,67 @@ describe('runwatch check-config', () => {
   });
 });
 
+describe('runwatch check-config on a great many rules', () => {
+  it('sums them up in a line, naming the first ten', async () => {
+    const rules = Array.from(
+      { length: 25 },
+      (_, index) => `  - { name: r${index}, match: {}, severity: info, channels: [hook] }`,
+    );
+    const file = writeConfig(
+      `channels:\n  hook: { type: webhook, url: "http://127.0.0.1:9/" }\nrules:\n${rules.join('\n')}\n`,
+    );
+    const result = await cli(['check-config', file]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      '  rules: 25 (r0, r1, r2, r3, r4, r5, r6, r7, r8, r9 and 15 more)\n',
+    );
+  });
+});
+
+describe('hostile YAML in a config', () => {
+  const LOOP = 'channels: &x\n  d: *x\n';
+  const laughs = () => {
+    const lines = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (const [name, inner] of [
+      ['b', 'a'],
+      ['c', 'b'],
+      ['d', 'c'],
+      ['e', 'd'],
+      ['f', 'e'],
+      ['g', 'f'],
+    ]) {
+      lines.push(`${name}: &${name} [${Array(9).fill(`*${inner}`).join(', ')}]`);
+    }
+    return [...lines, 'channels: *g', ''].join('\n');
+  };
+
+  it('is reported as file:line:col by check-config, watch, route, test-alert and status, never as a crash', async () => {
+    const loop = writeConfig(LOOP);
+    const bomb = writeConfig(laughs());
+    const orch = new OrchestrationDb(path.join(tempDir(), 'orchestration.db'));
+    onTestFinished(() => orch.close());
+    const event = JSON.stringify({ type: 'run_completed', outcome: 'failed', run_id: 'r1' });
+    const commands = (file: string) => [
+      ['check-config', file],
+      ['watch', '--db', orch.file, '--config', file],
+      ['route', '--event', event, '--config', file],
+      ['test-alert', '--config', file],
+      ['status', '--db', orch.file, '--config', file],
+    ];
+    for (const [file, where, message] of [
+      [loop, '2:6', 'alias *x stands for a value that holds the alias itself: it would never end'],
+      [bomb, '8:11', 'aliases would add'],
+    ] as const) {
+      for (const args of commands(file)) {
+        const result = await cli(args);
+        expect(result.code, args.join(' ')).toBe(1);
+        expect(result.stderr, args.join(' ')).toContain(`${file}:${where}: ${message}`);
+        expect(result.stderr, args.join(' ')).not.toMatch(/unexpected error|\n\s+at /);
+      }
+    }
+  });
+});
+
 describe('runwatch test-alert', () => {
   it('sends one test message to each active channel, with an idempotency key, and says how each went', async () => {
     const server = await receiver();

@@ -470,7 +470,7 @@ describe('history', () => {
     h.clock.jump(31 * 86_400_000);
     await h.restart();
     await waitFor(
-      () => h.logs.some((line) => /removed \d+ alert history rows older than 30 days/.test(line)),
+      () => h.logs.some((line) => /removed \d+ alert history rows older than 30d/.test(line)),
       'the prune',
     );
     expect(h.store.alerts.getAlert('run-failed', 'run-failed:old-1')).toBeNull();

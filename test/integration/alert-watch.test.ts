@@ -242,4 +242,36 @@ describe('editing the config while watch runs', () => {
     await sleep(500);
     expect(server.to(SLACK_PATH)).toHaveLength(1);
   });
+
+  it('answers an edit with a looping alias or an alias bomb by config_error at the alias, and keeps going', async () => {
+    const { file, orch, server, config, dataDir } = await setup();
+    const child = watch(['--db', file, '--data-dir', dataDir, '--config', config], {
+      SLACK_WEBHOOK_URL: server.url(SLACK_PATH),
+    });
+    await ready(child);
+    const errorsOf = (count: number) =>
+      waitFor(() => {
+        const found = child.events().filter((event) => event.type === 'config_error');
+        return found.length >= count ? (found[count - 1]?.errors as string[]) : null;
+      }, `config_error ${count}`);
+    fs.writeFileSync(config, `${alertsYaml()}\nquiet_hours: &x\n  channels: [*x]\n`);
+    expect(await errorsOf(1)).toEqual([
+      `${config}:${alertsYaml().split('\n').length + 2}:14: alias *x stands for a value that holds the alias itself: it would never end`,
+    ]);
+    const bomb = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (const [name, inner] of ['ba', 'cb', 'dc', 'ed', 'fe', 'gf']) {
+      bomb.push(`${name}: &${name} [${Array(9).fill(`*${inner}`).join(', ')}]`);
+    }
+    fs.writeFileSync(config, `${alertsYaml()}\n${bomb.join('\n')}\nsilences: *g\n`);
+    const [problem] = await errorsOf(2);
+    expect(problem).toMatch(
+      new RegExp(
+        `^${config}:${alertsYaml().split('\n').length + 8}:11: aliases would add \\d+ values`,
+      ),
+    );
+    orch.insertRun({ runId: 'etl-1', steps: [{ stepId: 'load', status: 'running' }] });
+    orch.finishRun('etl-1', 'failed', 'failed');
+    await waitFor(() => server.to(SLACK_PATH).length === 1, 'an alert under the last good config');
+    expect(child.process.exitCode).toBeNull();
+  });
 });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SECRET_KEPT, type Patch, type PushMessage, type Results } from '../../shared/api.ts';
+import { decodeRuns } from '../../shared/run-table.ts';
 import { defaultSettings } from '../../shared/settings.ts';
 import { ApiService } from '../../electron/core/api/api-service.ts';
 import { parseConfig } from '../../electron/core/config/config-file.ts';
@@ -166,6 +167,50 @@ describe('the API over real sources', () => {
     const acked = await call(api, 'acknowledge', { source: 'ml', target: { all: true } });
     expect(acked.acknowledged).toBe(1);
     expect((await call(api, 'snapshot')).attention).toEqual([]);
+  });
+
+  it('sends the top of the Active list first, and the rest of that snapshot once, compact', async () => {
+    const { api, orch, ml } = setup();
+    for (let i = 1; i <= 5; i++) {
+      orch.orch.insertRun({
+        runId: `etl-${i}`,
+        pipeline: 'etl',
+        status: 'running',
+        startedAt: isoNow(-60_000 * (10 - i)),
+        steps: [{ stepId: `etl-${i}/a`, status: 'running' }],
+      });
+    }
+    ml.orch.insertRun({
+      runId: 'train-1',
+      pipeline: 'train',
+      status: 'pending',
+      steps: [{ stepId: 'train-1/a', status: 'pending' }],
+    });
+    const whole = await waitForAsync(async () => {
+      const current = await call(api, 'snapshot');
+      return current.runs.length === 6 ? current : null;
+    }, 'six active runs');
+    expect(whole.more).toBeUndefined();
+
+    const first = await call(api, 'snapshot', { first: 2 });
+    expect(first.runs.map((run) => run.run_id)).toEqual(['etl-5', 'etl-4']);
+    expect(first.more?.runs).toEqual({ active: 4, pending: 1, stalled: 0, overdue: 0, stuck: 0 });
+    const rest = decodeRuns(await call(api, 'snapshotRest', { cursor: first.more?.cursor ?? '' }));
+    expect(rest.map((run) => run.run_id)).toEqual(['etl-3', 'etl-2', 'etl-1', 'train-1']);
+    const byId = new Map(whole.runs.map((run) => [run.run_id, run]));
+    for (const run of [...first.runs, ...rest]) {
+      expect(run).toEqual({
+        ...byId.get(run.run_id),
+        idle_s: run.idle_s,
+        elapsed_s: run.elapsed_s,
+      });
+    }
+
+    const again = await api.handle({
+      name: 'snapshotRest',
+      params: { cursor: first.more?.cursor ?? '' },
+    });
+    expect(again).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
   it('pages finished runs across sources, and tells a run and a pipeline apart', async () => {
@@ -361,6 +406,31 @@ describe('the API over real sources', () => {
     expect(shown[0]?.startsWith(fs.realpathSync(dataDir))).toBe(true);
   });
 
+  it('refuses a silence whose match has a bad regex or a field no event has, naming each', async () => {
+    const { api } = setup();
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    const refused = await api.handle({
+      name: 'addSilence',
+      params: {
+        source: 'orch',
+        match: {
+          pipeline: { not: [{ regex: 'etl-[a-' }, 'ml'] },
+          pipline: 'etl',
+          type: 'run_complete',
+        },
+        until,
+      },
+    });
+    expect(refused.ok ? null : refused.error).toEqual({
+      code: 'invalid',
+      message:
+        'addSilence: match.pipeline.not.0.regex: bad regex "etl-[a-": Range out of order in character class; ' +
+        'match.pipline: no event has a field "pipline" (did you mean pipeline?); ' +
+        'match.type: unknown event type "run_complete" (did you mean run_completed?)',
+    });
+    expect(await call(api, 'listSilences')).toEqual([]);
+  });
+
   it('tests a channel as entered, before it is saved, and says what the receiver answered', async () => {
     const { api } = setup('serve');
     const hook = await new HookServer().start();
@@ -427,7 +497,7 @@ describe('the API over real sources', () => {
       transport: 'serve',
       files: { openFolder: null, showFile: () => Promise.resolve({ shown: true }) },
       channels: { desktop: new FakeDesktop() },
-      settings: { store, sourcesReadOnly: true, applied: () => {} },
+      settings: { store, sourcesReadOnly: true, applied: () => {}, appliesAtOnce: [] },
       clock: systemClock,
       log: silentLogger,
     });

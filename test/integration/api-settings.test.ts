@@ -6,6 +6,7 @@ import { SECRET_KEPT, type PushMessage, type Results } from '../../shared/api.ts
 import { defaultSettings } from '../../shared/settings.ts';
 import { ApiService, type SettingsAccess } from '../../electron/core/api/api-service.ts';
 import type { ApiSource } from '../../electron/core/api/source-views.ts';
+import { loadSettings } from '../../electron/core/cli/load-settings.ts';
 import { parseConfig } from '../../electron/core/config/config-file.ts';
 import { silentLogger } from '../../electron/core/log.ts';
 import { resolveMonitorSettings } from '../../electron/core/monitor/monitor-settings.ts';
@@ -76,6 +77,7 @@ describe('the settings window over the API', () => {
       store: settingsStore(dir, db),
       sourcesReadOnly: true,
       applied: () => {},
+      appliesAtOnce: [],
     });
     const hook = await new HookServer().start();
     cleanup.push(() => hook.stop());
@@ -139,6 +141,7 @@ describe('the settings window over the API', () => {
       store: settingsStore(dir, db),
       sourcesReadOnly: true,
       applied: (saved) => session.alerts.useAlertLayer(settingsLayers(saved).alerts),
+      appliesAtOnce: ['channels', 'quiet_hours'],
     });
     const pushed: PushMessage[] = [];
     service.subscribe((message) => pushed.push(message));
@@ -162,5 +165,138 @@ describe('the settings window over the API', () => {
       inactive_channels: [],
       rules_without_channel: [],
     });
+  });
+});
+
+describe('thresholds in force, over the API', () => {
+  it('gives each source the value in force of every threshold and where it is from, per-pipeline overrides included', async () => {
+    const dir = tempDir();
+    const demoDb = path.join(dir, 'demo.db');
+    const orchDb = path.join(dir, 'orch.db');
+    for (const db of [demoDb, orchDb]) {
+      const orch = new OrchestrationDb(db);
+      cleanup.push(() => orch.close());
+    }
+    const configFile = path.join(dir, 'alerts.yaml');
+    fs.writeFileSync(
+      configFile,
+      `${CONFIG}monitor:\n  source_grace: 2m\npipelines:\n  'train-*': { stall_after: 3h, max_duration: 12h }\n`,
+    );
+    const saved = defaultSettings([
+      { name: 'demo', db: demoDb },
+      { name: 'orch', db: orchDb },
+    ]);
+    saved.monitor = { pipelines: [{ pattern: 'etl-[0-9]*', stall_after: 300_000 }], settle: 5_000 };
+    const store = settingsStore(dir, orchDb);
+    await store.save(saved);
+    const open = (name: string, db: string, demo: boolean) => {
+      const { config, settings } = loadSettings(
+        { config: configFile, demo, poll: 20 },
+        settingsLayers(saved),
+      );
+      const session = SourceSession.open({
+        name,
+        dbPath: db,
+        dataDir: path.join(dir, 'data', name),
+        config,
+        reload: null,
+        settings,
+        channels: { desktop: new FakeDesktop() },
+        log: silentLogger,
+      });
+      cleanup.push(() => session.stop());
+      return { name, db, demo, session };
+    };
+    const service = api([open('demo', demoDb, true), open('orch', orchDb, false)], {
+      store,
+      sourcesReadOnly: false,
+      applied: () => {},
+      appliesAtOnce: ['channels', 'quiet_hours', 'start_at_login'],
+    });
+
+    const view = await call(service, 'getSettings');
+    const [demo, orch] = view.in_force;
+    expect(demo?.source).toBe('demo');
+    expect(demo?.config_file).toBe(configFile);
+    expect(demo?.thresholds.stall_after).toEqual({
+      value_ms: 20_000,
+      origin: 'demo',
+      layers: { default: 1_800_000, demo: 20_000 },
+    });
+    expect(orch?.thresholds.stall_after).toEqual({
+      value_ms: 1_800_000,
+      origin: 'default',
+      layers: { default: 1_800_000 },
+    });
+    expect(orch?.thresholds.source_grace).toMatchObject({ value_ms: 120_000, origin: 'config' });
+    expect(orch?.thresholds.settle).toMatchObject({ value_ms: 5_000, origin: 'settings' });
+    expect(orch?.thresholds.poll).toEqual({
+      value_ms: 20,
+      origin: 'flag',
+      layers: { default: 100, flag: 20 },
+    });
+    expect(orch?.pipelines).toEqual([
+      { pattern: 'etl-[0-9]*', stall_after_ms: 300_000, max_duration_ms: null, origin: 'settings' },
+      {
+        pattern: 'train-*',
+        stall_after_ms: 10_800_000,
+        max_duration_ms: 43_200_000,
+        origin: 'config',
+      },
+    ]);
+    expect(view.applies.now).toEqual(['quiet_hours', 'start_at_login', 'channels']);
+    expect(view.applies.at_restart).toEqual(
+      expect.arrayContaining(['sources', 'monitor', 'archive', 'alerts_config']),
+    );
+    expect(view.applies.at_restart).not.toContain('channels');
+  });
+});
+
+describe('a refused save, over the API', () => {
+  it('names each problem at its field, a bad header name as a name', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'orchestration.db');
+    const service = api([], {
+      store: settingsStore(dir, db),
+      sourcesReadOnly: false,
+      applied: () => {},
+      appliesAtOnce: [],
+    });
+    const reply = await service.handle({
+      name: 'saveSettings',
+      params: {
+        settings: {
+          sources: [{ name: 'orch', db }],
+          monitor: { pipelines: [{ pattern: 'etl-[a-', stall_after: 60_000 }] },
+          channels: {
+            hook: {
+              type: 'webhook',
+              url: 'https://ops.example.com/hook',
+              headers: { 'X Api Key': 'k' },
+            },
+          },
+        },
+      },
+    });
+    expect(reply.ok ? null : reply.error).toEqual({
+      code: 'invalid',
+      message: expect.stringMatching(
+        /^saveSettings: monitor\.pipelines\[0\]\.pattern: /,
+      ) as unknown as string,
+      issues: [
+        {
+          path: ['monitor', 'pipelines', 0, 'pattern'],
+          message:
+            'the [ at character 5 is never closed: end the set with ], or write [[] for a [ itself',
+        },
+        {
+          path: ['channels', 'hook', 'headers', 'X Api Key'],
+          message:
+            'bad name: a header name is letters, digits and - only (no spaces, colons or quotes)',
+          key: true,
+        },
+      ],
+    });
+    expect(fs.existsSync(path.join(dir, 'settings.json'))).toBe(false);
   });
 });

@@ -254,6 +254,70 @@ describe('archive and report jobs', () => {
     expect(secondReport.archive?.files).toBe(5);
   });
 
+  it('a run retried in place and finished again while stopped is its next attempt, once', async () => {
+    const { dir, orch, start } = setup();
+    const artifacts = path.join(dir, 'a');
+    makeArtifacts(artifacts);
+    orch.insertRun({
+      runId: 'again',
+      artifactsDir: artifacts,
+      steps: [{ stepId: 's', status: 'running', startedAt: isoNow(-5_000) }],
+    });
+    const dataDir = path.join(dir, 'data');
+    const first = start(dataDir);
+    await first.waitFor('run_started', 'again');
+    orch.finishRun('again', 'failed', 'failed');
+    await first.waitFor('report_written', 'again');
+    await first.stop();
+    harnesses.splice(harnesses.indexOf(first), 1);
+
+    // Retried in place, and finished again, while nothing watched.
+    orch.setRun('again', { status: 'running', started_at: isoNow(), finished_at: null });
+    orch.setStep('again', 's', { status: 'running', started_at: isoNow(), finished_at: null });
+    fs.writeFileSync(path.join(artifacts, 'attempt2.txt'), 'second');
+    orch.finishRun('again', 'succeeded');
+
+    const second = start(dataDir);
+    await second.waitFor('report_written', 'again');
+    expect(typesOf(second.events, 'again')).toEqual([
+      'run_completed',
+      'run_archived',
+      'report_written',
+    ]);
+    expect(second.of('run_completed', 'again')[0]).toMatchObject({
+      attempt: 2,
+      outcome: 'succeeded',
+    });
+    const archive = path.join(dataDir, 'archive');
+    expect(fs.readdirSync(archive).sort()).toEqual(['again.zip', 'again@2.zip']);
+    expect(fs.readdirSync(path.join(dataDir, 'reports')).sort()).toEqual([
+      'again@2_summary.json',
+      'again_summary.json',
+    ]);
+    const report = readReport(path.join(dataDir, 'reports', 'again@2_summary.json'));
+    expect(report).toMatchObject({ attempt: 2, outcome: 'succeeded' });
+    expect(report.archive?.files).toBe(5);
+    expect(readReport(path.join(dataDir, 'reports', 'again_summary.json'))).toMatchObject({
+      attempt: 1,
+      outcome: 'failed',
+    });
+    const zips = () =>
+      fs.readdirSync(archive).map((name) => fs.statSync(path.join(archive, name)).ino);
+    const inodes = zips();
+    await second.stop();
+    harnesses.splice(harnesses.indexOf(second), 1);
+
+    // Another restart reports nothing again; a mere touch of the row is no new attempt either.
+    const third = start(dataDir);
+    await waitFor(() => third.diagnostics, 'the third first read');
+    orch.setRun('again', { updated_at: isoNow() });
+    orch.insertRun({ runId: 'marker', steps: [{ stepId: 's', status: 'running' }] });
+    await third.waitFor('run_started', 'marker');
+    expect(typesOf(third.events, 'again')).toEqual([]);
+    await third.jobs?.idle();
+    expect(zips()).toEqual(inodes);
+  });
+
   it('lists the stalls of the attempt in its report', async () => {
     const dir = tempDir();
     const orch = new OrchestrationDb(path.join(dir, 'o.db'));

@@ -58,6 +58,12 @@ describe('runwatch demo with runwatch watch', () => {
         .pluck()
         .all();
       expect(indexes.sort()).toEqual(['runs_status', 'runs_updated', 'steps_updated']);
+      // Each failed step says why, as an orchestrator that records it would.
+      const failed = db
+        .prepare(`SELECT name, message FROM steps WHERE status = 'failed' ORDER BY name`)
+        .all() as { name: string; message: string | null }[];
+      expect(failed.length).toBeGreaterThan(0);
+      for (const step of failed) expect(step.message, step.name).toMatch(/\w{4,}/);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       const run = db.prepare(`SELECT * FROM runs WHERE run_id = 'train-model-0004'`).get() as {
         artifacts_dir: string;

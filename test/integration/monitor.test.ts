@@ -121,6 +121,26 @@ describe('monitor on a database written by another connection', () => {
     ]);
   });
 
+  it('says when a run first seen while watching is recorded as stale, and lists it as stale', async () => {
+    const { orch, harness } = setup();
+    harness.start();
+    await waitFor(() => harness.diagnostics, 'the first read');
+    const epoch = '1970-01-01T00:00:00Z';
+    orch.insertRun({
+      runId: 'dated-1970',
+      createdAt: epoch,
+      startedAt: epoch,
+      updatedAt: epoch,
+      steps: [{ stepId: 'a', status: 'running', updatedAt: epoch }],
+    });
+    const line = await harness.waitForLog(/stale_after/);
+    expect(line).toBe(
+      'runwatch: first seen: 1 running run idle for longer than stale_after (1d) recorded as stale, no alerts: dated-1970',
+    );
+    expect(harness.monitor.runViews.get('dated-1970', Date.now())).toMatchObject({ stale: true });
+    expect(harness.events).toEqual([]);
+  });
+
   it('reports a deleted run at once, and one deleted amid other changes by the next sweep', async () => {
     const { orch, harness } = setup({ sweepEveryMs: 1_500 });
     harness.start();
@@ -217,6 +237,35 @@ describe('a first start cut short', () => {
     const completed = second.of('run_completed').map((e) => 'run_id' in e && e.run_id);
     expect(completed.sort()).toEqual(['added', 'live-0']);
     expect(second.of('run_started').length + reported).toBe(450);
+  });
+});
+
+describe('a restart', () => {
+  it('does not read the history it never recorded, even when it shares the newest timestamp', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'orchestration.db');
+    const orch = new OrchestrationDb(file);
+    cleanup.push(() => orch.close());
+    // A bulk load: every row stamped with the same second.
+    const stamp = isoNow(-60_000).replace('T', ' ').slice(0, 19);
+    for (let i = 0; i < 300; i++) {
+      orch.insertRun({
+        runId: `history-${i}`,
+        status: 'succeeded',
+        updatedAt: stamp,
+        steps: [{ stepId: 'a', status: 'succeeded', updatedAt: stamp }],
+      });
+    }
+    const dataDir = path.join(dir, 'data');
+    const first = new MonitorHarness(file, { dataDir }).start();
+    await waitFor(() => first.diagnostics, 'the first start');
+    await first.stop();
+
+    const second = new MonitorHarness(file, { dataDir }).start();
+    cleanup.push(() => second.stop());
+    await waitFor(() => second.diagnostics, 'the restart');
+    expect(second.events).toEqual([]);
+    expect(second.store.getRun('history-0')).toBeNull();
   });
 });
 

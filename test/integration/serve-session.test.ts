@@ -189,6 +189,11 @@ describe('serve: headers, binding and start', () => {
       expect(answer.headers.get('referrer-policy')).toBe('no-referrer');
       expect(answer.headers.get('cache-control')).toBe('no-store');
     }
+    // The build's assets are named by their content: kept, so a page loaded again reuses them.
+    const asset = await fetch(`${base}/assets/view-3f9a1c.js`, { headers: { cookie } });
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('private, max-age=31536000, immutable');
+    expect(asset.headers.get('content-security-policy')).toContain("script-src 'self'");
     const viaLocalhost = await rawRequest(address.port, '/', {
       host: `localhost:${address.port}`,
       cookie,

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { viteBuild } from '../../scripts/vite-build.ts';
 import { ROOT } from '../support/processes.ts';
 import { tempDir } from '../support/orchestration-db.ts';
 
@@ -17,8 +19,46 @@ describe('npm start', () => {
     expect(result.stdout).toBe('');
     const lines = result.stderr.trim().split('\n');
     expect(lines[0]).toMatch(/^runwatch: cannot start the tray app: Electron is missing: /);
-    expect(lines[1]).toContain('npx install-electron');
-    expect(lines[2]).toContain('npx runwatch serve --demo');
+    expect(lines[1]).toContain('npx --no-install install-electron');
+    expect(lines[2]).toContain('npx --no-install runwatch serve --demo');
     expect(lines).toHaveLength(3);
+  });
+});
+
+describe('the builds npm start makes', () => {
+  it('build every environment of a Vite config, as the app (main and preload) needs', async () => {
+    const dir = tempDir('runwatch-vite-build-');
+    const out = path.join(dir, 'out');
+    for (const name of ['main', 'preload']) {
+      fs.writeFileSync(path.join(dir, `${name}.js`), `export const name = '${name}';\n`);
+    }
+    const environment = (name: string) => ({
+      consumer: 'server',
+      build: {
+        outDir: out,
+        emptyOutDir: false,
+        rollupOptions: {
+          input: { [name]: path.join(dir, `${name}.js`) },
+          output: { entryFileNames: '[name].js' },
+        },
+      },
+    });
+    const environments = { main: environment('main'), preload: environment('preload') };
+    // Shaped like vite.app.config.ts: named environments, built in order by its buildApp.
+    fs.writeFileSync(
+      path.join(dir, 'vite.config.mjs'),
+      `export default {
+        root: ${JSON.stringify(dir)},
+        logLevel: 'warn',
+        environments: ${JSON.stringify(environments)},
+        builder: {
+          async buildApp(builder) {
+            for (const name of ['main', 'preload']) await builder.build(builder.environments[name]);
+          },
+        },
+      };\n`,
+    );
+    await viteBuild(path.join(dir, 'vite.config.mjs'));
+    expect(fs.readdirSync(out).sort()).toEqual(['main.js', 'preload.js']);
   });
 });

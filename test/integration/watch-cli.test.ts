@@ -146,25 +146,39 @@ describe('runwatch watch across crashes and restarts', () => {
     ]);
   });
 
-  it('records a run idle past stale_after as stale, without a stall', async () => {
+  it('records runs idle past stale_after as stale, without a stall, and says which', async () => {
     const { file, orch, dataDir, env } = setup();
-    const twoDaysAgo = isoNow(-2 * 86_400_000);
-    orch.insertRun({
-      runId: 'zombie',
-      createdAt: twoDaysAgo,
-      startedAt: twoDaysAgo,
-      updatedAt: twoDaysAgo,
-      steps: [{ stepId: 'a', status: 'running' }],
-    });
+    for (const [runId, at] of [
+      ['zombie', isoNow(-2 * 86_400_000)],
+      ['epoch', '1970-01-01T00:00:00Z'],
+    ] as const) {
+      orch.insertRun({
+        runId,
+        createdAt: at,
+        startedAt: at,
+        updatedAt: at,
+        steps: [{ stepId: 'a', status: 'running' }],
+      });
+    }
+    orch.insertRun({ runId: 'fresh', steps: [{ stepId: 'a', status: 'running' }] });
     const once = runwatch(['watch', '--json', '--once', '--db', file, '--data-dir', dataDir], env);
     expect((await once.exited).code).toBe(0);
-    expect(once.events()).toEqual([]);
+    expect(once.events().map((e) => [e.type, e.run_id])).toEqual([['run_started', 'fresh']]);
+    expect(once.stderr.filter((line) => line.includes('recorded as stale'))).toEqual([
+      'runwatch: first start: 2 running runs idle for longer than stale_after (1d) recorded as stale, no alerts: zombie, epoch',
+    ]);
     const status = runwatch(['status', '--json', '--db', file, '--data-dir', dataDir], env);
     expect((await status.exited).code).toBe(0);
     const report = JSON.parse(status.stdout.join('\n')) as {
       runs: { run_id: string; stale: boolean; stalled_since: string | null }[];
     };
-    expect(report.runs).toMatchObject([{ run_id: 'zombie', stale: true, stalled_since: null }]);
+    expect(report.runs).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ run_id: 'zombie', stale: true, stalled_since: null }),
+        expect.objectContaining({ run_id: 'epoch', stale: true, stalled_since: null }),
+        expect.objectContaining({ run_id: 'fresh', stale: false }),
+      ]),
+    );
   });
 
   it.each(['Asia/Tokyo', 'America/Los_Angeles'])(

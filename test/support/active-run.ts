@@ -2,7 +2,8 @@ import type { ActiveRunStatus } from '../../shared/run-status.ts';
 
 /**
  * An active run as the core reports it: `orders/etl`, running since 2026-01-01 00:00 UTC with
- * none of its four steps done, neither stalled nor overdue. `overrides` sets any field.
+ * none of its four steps done, neither stalled nor overdue, with the default 30 min stall
+ * threshold and no maximum duration. `overrides` sets any field.
  */
 export function activeRun(
   runId: string,
@@ -24,6 +25,8 @@ export function activeRun(
     stalled_since: null,
     overdue_since: null,
     stale: false,
+    stall_after_s: 1_800,
+    max_duration_s: null,
     ...overrides,
   };
 }

@@ -105,7 +105,9 @@ export class OrchestrationDb {
   setStep(
     runId: string,
     stepId: string,
-    fields: Partial<Record<'status' | 'updated_at' | 'finished_at' | 'started_at', unknown>>,
+    fields: Partial<
+      Record<'status' | 'updated_at' | 'finished_at' | 'started_at' | 'message', unknown>
+    >,
   ): void {
     const values = { updated_at: isoNow(), ...fields };
     const sets = Object.keys(values).map((key) => `${key} = @${key}`);

@@ -12,8 +12,9 @@ export class Child {
   readonly stderr: string[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
-    this.process = spawn(process.execPath, args, {
+  /** `command` is the project's Node unless given (`npx`, `npm`, a service's ExecStart). */
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}, command = process.execPath) {
+    this.process = spawn(command, args, {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

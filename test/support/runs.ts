@@ -38,6 +38,7 @@ export function observed(
       startedAt: null,
       updatedAt: iso(T0),
       finishedAt: null,
+      message: null,
       ...step,
     })),
   };

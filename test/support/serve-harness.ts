@@ -82,6 +82,7 @@ export function makeSite(): { dir: string; root: string } {
   onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
   const root = path.join(dir, 'ui');
   fs.mkdirSync(path.join(root, 'nested'), { recursive: true });
+  fs.mkdirSync(path.join(root, 'assets'));
   fs.mkdirSync(path.join(dir, 'private'));
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ secret: SECRET }));
   fs.writeFileSync(path.join(dir, 'private', 'secret.txt'), SECRET);
@@ -90,6 +91,7 @@ export function makeSite(): { dir: string; root: string } {
     '<!doctype html><title>UI</title><script type="module" src="app.js"></script>',
   );
   fs.writeFileSync(path.join(root, 'app.js'), 'console.log("ui");\n');
+  fs.writeFileSync(path.join(root, 'assets', 'view-3f9a1c.js'), 'export const view = 1;\n');
   fs.writeFileSync(path.join(root, 'style.css'), 'body { margin: 0; }\n');
   fs.writeFileSync(path.join(root, 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
   fs.writeFileSync(path.join(root, 'nested', 'data.json'), '{"ok":true}');

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG_FILE, parseConfig } from '../../electron/core/config/config-file.ts';
-import { rulesWithoutActiveChannel } from '../../electron/core/alerts/alert-config.ts';
+import { findRule, rulesWithoutActiveChannel } from '../../electron/core/alerts/alert-config.ts';
+import { describeInactive } from '../../electron/core/alerts/alert-service.ts';
 import { ConfigError, formatProblem } from '../../electron/core/config/yaml-validate.ts';
 
 const FILE = '/etc/runwatch/alerts.yaml';
@@ -255,6 +256,78 @@ describe('alert config errors', () => {
     ].join('\n');
     expect(problems(text)).toEqual([
       `${FILE}:2:43: channels.desktop.min_severity: unknown severity "<MIN_SEVERITY is not set>"; one of info, warning, error, critical`,
+    ]);
+  });
+});
+
+/** `count` rules named r0, r1, … each sending to `channels`. */
+function manyRules(count: number, channels: string): string {
+  return Array.from(
+    { length: count },
+    (_, index) =>
+      `  - { name: r${index}, match: { type: run_completed }, severity: info, channels: ${channels} }`,
+  ).join('\n');
+}
+
+describe('a config with a great many rules', () => {
+  it('names at most ten rules a channel leaves, and one line per silent rule up to twenty', () => {
+    const text = `channels:\n  slack: { type: slack, webhook_url: '\${UNSET_URL}' }\nrules:\n${manyRules(25, '[slack]')}\n`;
+    const { alerts } = parseConfig(text, FILE, { env: {} });
+    const { channels, rules } = describeInactive(alerts);
+    expect(channels).toEqual([
+      'channel slack is inactive: UNSET_URL is not set (rules that lose it: r0, r1, r2, r3, r4, r5, r6, r7, r8, r9 and 15 more)',
+    ]);
+    expect(rules).toHaveLength(21);
+    expect(rules[19]).toBe('rule r19 has no active channel (slack): its alerts reach nobody');
+    expect(rules[20]).toBe('5 more rules have no active channel: r20, r21, r22, r23, r24');
+  });
+
+  it('suggests a channel for the first hundred unknown names, and lists ten channels at most', () => {
+    const channels = Array.from({ length: 120 }, (_, index) => `  c${index}: { type: desktop }`);
+    const rules = Array.from(
+      { length: 120 },
+      (_, index) => `  - { name: r${index}, match: {}, severity: info, channels: [c${index}x] }`,
+    );
+    const found = problems(`channels:\n${channels.join('\n')}\nrules:\n${rules.join('\n')}\n`);
+    expect(found).toHaveLength(120);
+    expect(found[0]).toMatch(/rules\.0\.channels\.0: unknown channel "c0x" \(did you mean c0\?\)$/);
+    expect(found[99]).toMatch(/unknown channel "c99x" \(did you mean c99\?\)$/);
+    expect(found[100]).toMatch(
+      /rules\.100\.channels\.0: unknown channel "c100x" \(channels: c0, c1, c2, c3, c4, c5, c6, c7, c8, c9 and 110 more\)$/,
+    );
+    expect(found.filter((line) => line.includes('did you mean'))).toHaveLength(100);
+  });
+
+  it('finds a rule by name among thousands', () => {
+    const { alerts } = parseConfig(
+      `channels:\n  desktop: { type: desktop }\nrules:\n${manyRules(5_000, '[desktop]')}\n`,
+      FILE,
+      { env: {} },
+    );
+    expect(findRule(alerts, 'r4999')).toBe(alerts.rules[4999]);
+    expect(findRule(alerts, 'r5000')).toBeUndefined();
+  });
+});
+
+describe('webhook headers in the file', () => {
+  it('refuses a header name that is not an HTTP token at the name, a value with a line break, and a repeated name', () => {
+    const text = [
+      'channels:',
+      '  hook:',
+      '    type: webhook',
+      '    url: https://ops.example.com/hook',
+      '    headers:',
+      '      Authorization: Bearer t0ken',
+      '      "X Api Key": a',
+      '      authorization: b',
+      '      X-Multi: "one\\nInjected: yes"',
+      'rules: []',
+      '',
+    ].join('\n');
+    expect(problems(text)).toEqual([
+      `${FILE}:7:7: channels.hook.headers: "X Api Key": a header name is letters, digits and - only (no spaces, colons or quotes)`,
+      `${FILE}:8:22: channels.hook.headers.authorization: another header has this name`,
+      `${FILE}:9:16: channels.hook.headers.X-Multi: a header value is one line, without line breaks`,
     ]);
   });
 });

@@ -7,6 +7,9 @@ import { activeRun } from '../support/active-run.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { FakeImage, FakeMenu, FakeTray } from '../support/fake-electron.ts';
 
+/** Alerts that reach someone: a channel can send. */
+const HEARD = { fired: 0, delivered: 0, channelActive: true };
+
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 function failed(runId: string, now: number): AttentionItem {
@@ -22,7 +25,13 @@ function failed(runId: string, now: number): AttentionItem {
 
 function setUp(platform: NodeJS.Platform = 'linux') {
   const clock = new FakeClock();
-  const source: SourceView = { name: 'etl', reachable: true, runs: [], attention: [] };
+  const source: SourceView = {
+    name: 'etl',
+    reachable: true,
+    runs: [],
+    attention: [],
+    alerts: HEARD,
+  };
   const state = { sources: [source], pausedUntil: null as number | null, startAtLogin: false };
   const actions: TrayAction[] = [];
   let reads = 0;

@@ -83,6 +83,7 @@ describe('parseConfig', () => {
         '  settle: 2s',
         '  stale_after: 2d',
         '  max_alert_age: 1h30m',
+        '  keep_history: 90d',
       ].join('\n'),
       FILE,
     );
@@ -92,7 +93,14 @@ describe('parseConfig', () => {
       settle: 2 * SECOND,
       staleAfter: 48 * HOUR,
       maxAlertAge: 90 * MINUTE,
+      keepHistory: 90 * 24 * HOUR,
     });
+  });
+
+  it('refuses to keep less than an hour of history, at its line and column', () => {
+    const text = ['monitor:', '  keep_history: 10m', ''].join('\n');
+    const { error } = problemsOf(text);
+    expect(error.message).toBe(`${FILE}:2:17: monitor.keep_history: keep at least 1h of history`);
   });
 
   it('keeps pipelines: in file order', () => {
@@ -256,6 +264,120 @@ describe('parseConfig', () => {
     const { problems } = problemsOf(text);
     expect(problems[0]?.message).toMatch(/unique|duplicate/i);
     expect(problems[0]).toMatchObject({ line: 3, col: 1 });
+  });
+});
+
+/** Nine lists of nine, each made of the one before: millions of values from a few lines. */
+function billionLaughs(): string {
+  const lines = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+  const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+  for (let index = 1; index < names.length; index++) {
+    const alias = `*${names[index - 1] as string}`;
+    lines.push(
+      `${names[index] as string}: &${names[index] as string} [${Array(9).fill(alias).join(', ')}]`,
+    );
+  }
+  lines.push('channels: *g', '');
+  return lines.join('\n');
+}
+
+describe('hostile YAML', () => {
+  it('reports aliases that would expand to millions of values at the largest alias', () => {
+    const text = billionLaughs();
+    const { problems } = problemsOf(text);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject(positionOf(text, 'channels:', '*g'));
+    expect(problems[0]?.message).toMatch(
+      /^aliases would add \d+ values to the 80 written in this file \(at most 100000\): \*g alone stands for 5380840$/,
+    );
+  });
+
+  it('reports an alias inside the value it stands for at the alias, instead of looping', () => {
+    const text = 'channels: &x\n  d: *x\n';
+    const { error, problems } = problemsOf(text);
+    expect(problems).toEqual([
+      {
+        file: FILE,
+        line: 2,
+        col: 6,
+        message: 'alias *x stands for a value that holds the alias itself: it would never end',
+      },
+    ]);
+    expect(error.message).toBe(`${FILE}:2:6: ${problems[0]?.message}`);
+  });
+
+  it('reports an alias with no anchor before it', () => {
+    const text = 'channels: {}\nrules: [*missing]\n';
+    expect(problemsOf(text).problems).toEqual([
+      { file: FILE, line: 2, col: 9, message: 'alias *missing has no anchor &missing before it' },
+    ]);
+  });
+
+  it('reports values nested too deep through a chain of aliases', () => {
+    const lines = ['x0: &x0 [1]'];
+    for (let index = 1; index <= 300; index++) lines.push(`x${index}: &x${index} [*x${index - 1}]`);
+    const { problems } = problemsOf(`${lines.join('\n')}\n`);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.message).toMatch(/^values nest more than 256 levels deep through aliases/);
+  });
+
+  it('accepts an anchor used by hundreds of rules, each a copy of its own', () => {
+    const rules = Array.from(
+      { length: 299 },
+      (_, index) => `  - { name: r${index + 1}, match: *failed, severity: error, channels: *to }`,
+    );
+    const text = [
+      'channels:',
+      '  desktop: { type: desktop }',
+      'rules:',
+      '  - name: r0',
+      '    match: &failed { type: run_completed, outcome: failed }',
+      '    severity: error',
+      '    channels: &to [desktop]',
+      ...rules,
+      '',
+    ].join('\n');
+    const config = parseConfig(text, FILE);
+    expect(config.alerts.rules).toHaveLength(300);
+    expect(config.alerts.rules[299]?.match).toEqual({ type: 'run_completed', outcome: 'failed' });
+    expect(config.alerts.rules[299]?.channels).toEqual(['desktop']);
+    expect(config.alerts.rules[0]?.match).not.toBe(config.alerts.rules[1]?.match);
+  });
+});
+
+describe('pipelines: globs', () => {
+  it('reports an unclosed [ or a backwards range at the key', () => {
+    const text = [
+      'pipelines:',
+      "  'train-[a-':",
+      '    stall_after: 1h',
+      "  'etl-[9-0]*':",
+      '    stall_after: 1h',
+      '',
+    ].join('\n');
+    const { problems } = problemsOf(text);
+    expect(problems).toEqual([
+      {
+        file: FILE,
+        line: 2,
+        col: 3,
+        message:
+          'pipelines: "train-[a-": the [ at character 7 is never closed: end the set with ], or write [[] for a [ itself',
+      },
+      {
+        file: FILE,
+        line: 4,
+        col: 3,
+        message: 'pipelines: "etl-[9-0]*": the range 9-0 at character 6 is backwards: write 0-9',
+      },
+    ]);
+  });
+
+  it('takes a set of characters in a key', () => {
+    const config = parseConfig("pipelines:\n  'etl-[0-9]*': { stall_after: 2h }\n", FILE);
+    const settings = resolveMonitorSettings({ config: { pipelines: config.pipelines } });
+    expect(settings.thresholds('etl-1-eu').stallAfter).toBe(2 * HOUR);
+    expect(settings.thresholds('etl-eu').stallAfter).toBe(30 * MINUTE);
   });
 });
 

@@ -103,6 +103,16 @@ describe('defaultDataDir', () => {
     expect(defaultDataDir(path.join(root, 'real', 'pipelines', 'later.db'), env)).toBe(before);
   });
 
+  it('stays the same for a file whose folders do not exist yet once they are created', () => {
+    const future = path.join(root, 'link', 'pipelines', 'next', 'week', 'later.db');
+    const before = defaultDataDir(future, env);
+    const real = path.join(root, 'real', 'pipelines', 'next', 'week', 'later.db');
+    expect(before).toBe(path.join(sources, `later-${sha8(real)}`));
+    fs.mkdirSync(path.dirname(future), { recursive: true });
+    fs.writeFileSync(future, '');
+    expect(defaultDataDir(future, env)).toBe(before);
+  });
+
   it('is the same for a file reached through a symlink to the file itself', () => {
     const target = path.join(root, 'real', 'pipelines', 'orchestration.db');
     const alias = path.join(root, 'alias.db');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoRunPlan } from '../../electron/core/demo/demo-plan.ts';
+import { demoRunPlan, failureMessage } from '../../electron/core/demo/demo-plan.ts';
 
 describe('the demo plan', () => {
   const plans = Array.from({ length: 12 }, (_, index) => demoRunPlan(index));
@@ -22,6 +22,13 @@ describe('the demo plan', () => {
     for (const plan of plans) {
       if (plan.fate === 'stall') expect(plan.pipeline.startsWith('train-')).toBe(false);
       if (plan.at !== null) expect(plan.at).toBeLessThan(plan.steps.length);
+    }
+  });
+
+  it('says why each step it fails failed, in the words of that step', () => {
+    for (const plan of plans.filter((p) => p.fate === 'fail')) {
+      const step = plan.steps[plan.at ?? 0] as string;
+      expect(failureMessage(step)).not.toContain('exited with status');
     }
   });
 });

@@ -56,9 +56,24 @@ describe('demo stall threshold', () => {
       pipelines: [{ pattern: 'train-*', stallAfter: 90_000 }],
     };
     expect(withDemoThresholds(saved)).toEqual({
-      globals: { poll: 250, stallAfter: DEMO_STALL_AFTER },
+      globals: { poll: 250 },
       pipelines: [{ pattern: 'train-*', stallAfter: 90_000 }],
+      demo: { stallAfter: DEMO_STALL_AFTER },
     });
-    expect(withDemoThresholds()).toEqual({ globals: { stallAfter: DEMO_STALL_AFTER } });
+    expect(withDemoThresholds()).toEqual({ demo: { stallAfter: DEMO_STALL_AFTER } });
+  });
+
+  it("says the demo's threshold is the demo's, and what each layer holds", () => {
+    const { settings } = loadSettings(
+      { demo: true },
+      settingsLayers(firstStartSettings(USER_DATA)),
+    );
+    expect(settings.origin.stallAfter).toBe('demo');
+    expect(settings.layers.stallAfter).toEqual({
+      default: 30 * 60_000,
+      config: 30 * 60_000,
+      demo: DEMO_STALL_AFTER,
+    });
+    expect(settings.origin.sourceGrace).toBe('default');
   });
 });

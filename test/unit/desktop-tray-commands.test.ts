@@ -4,6 +4,9 @@ import { runTrayAction, type TrayCommands } from '../../electron/core/desktop/tr
 import { actionOf } from '../../electron/core/tray/menu-actions.ts';
 import { trayMenu } from '../../electron/core/tray/tray-menu.ts';
 
+/** Alerts that reach someone: a channel can send. */
+const HEARD = { fired: 0, delivered: 0, channelActive: true };
+
 function recorder() {
   const calls: unknown[][] = [];
   const record =
@@ -30,10 +33,16 @@ describe('runTrayAction', () => {
     expect(calls).toEqual([['openDashboard', { view: 'run', source: 'etl', run_id: 'run-7' }]]);
   });
 
+  it('leads from alerts that reach nobody to the channel settings', () => {
+    const { calls, commands } = recorder();
+    runTrayAction({ kind: 'alert-channels', source: 'etl' }, commands);
+    expect(calls).toEqual([['openSettings']]);
+  });
+
   it('carries out every item of the menu', () => {
     const { calls, commands } = recorder();
     const menu = trayMenu({
-      sources: [{ name: 'etl', reachable: true, runs: [], attention: [] }],
+      sources: [{ name: 'etl', reachable: true, runs: [], attention: [], alerts: HEARD }],
       pausedUntil: null,
       startAtLogin: false,
       now: Date.UTC(2026, 10, 25, 12),

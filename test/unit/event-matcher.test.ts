@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matchRules } from '../../electron/core/alerts/alert-plan.ts';
-import { compileMatch } from '../../electron/core/alerts/event-matcher.ts';
+import { compileMatch, compileStoredSilences } from '../../electron/core/alerts/event-matcher.ts';
 import { parseConfig } from '../../electron/core/config/config-file.ts';
 
 const failed = {
@@ -78,5 +78,16 @@ describe('matchRules', () => {
         rules.filter((rule) => rule.matches(event)).map((rule) => rule.name),
       );
     }
+  });
+});
+
+describe('compileStoredSilences', () => {
+  it('keeps the silences that compile when a stored one does not, which then silences nothing', () => {
+    const silences = compileStoredSilences([
+      { match: JSON.stringify({ pipeline: { regex: '(' } }), until: 1 },
+      { match: JSON.stringify({ pipeline: 'etl-daily' }), until: 2 },
+    ]);
+    expect(silences.map((silence) => silence.until)).toEqual([2]);
+    expect(silences[0]?.matches(failed)).toBe(true);
   });
 });

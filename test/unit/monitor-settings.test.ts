@@ -21,6 +21,7 @@ describe('resolveMonitorSettings', () => {
       settle: 0,
       staleAfter: 24 * HOUR,
       maxAlertAge: 6 * HOUR,
+      keepHistory: 30 * 24 * HOUR,
     });
     expect(Object.values(settings.origin).every((origin) => origin === 'default')).toBe(true);
     expect(Object.keys(settings.origin).sort()).toEqual(Object.keys(DEFAULT_GLOBALS).sort());
@@ -69,6 +70,7 @@ describe('resolveMonitorSettings', () => {
         settle: 'settings',
         staleAfter: 'config',
         maxAlertAge: 'default',
+        keepHistory: 'default',
       });
     });
 
@@ -195,7 +197,7 @@ describe('resolveMonitorSettings', () => {
     ['a.b', 'a.b', 'axb'],
     ['c++', 'c++', 'ccc'],
     ['(x)+', '(x)+', 'xx'],
-    ['nightly[1]', 'nightly[1]', 'nightly1'],
+    ['nightly[[]1]', 'nightly[1]', 'nightly1'],
     ['a|b', 'a|b', 'a'],
     ['^top$', '^top$', 'top'],
     ['x{2}', 'x{2}', 'xx'],
@@ -205,6 +207,18 @@ describe('resolveMonitorSettings', () => {
     const settings = resolveMonitorSettings(configWith({ pattern, stallAfter: HOUR }));
     expect(settings.thresholds(matches).stallAfter).toBe(HOUR);
     expect(settings.thresholds(doesNotMatch).stallAfter).toBe(30 * MINUTE);
+  });
+
+  it('matches one character of a set with [abc], [a-z] and [!a-z]', () => {
+    const digit = resolveMonitorSettings(configWith({ pattern: 'etl-[0-9]*', stallAfter: HOUR }));
+    expect(digit.thresholds('etl-7-eu').stallAfter).toBe(HOUR);
+    expect(digit.thresholds('etl-eu').stallAfter).toBe(30 * MINUTE);
+    const not = resolveMonitorSettings(configWith({ pattern: 'job-[!ab]', stallAfter: HOUR }));
+    expect(not.thresholds('job-c').stallAfter).toBe(HOUR);
+    expect(not.thresholds('job-a').stallAfter).toBe(30 * MINUTE);
+    const star = resolveMonitorSettings(configWith({ pattern: 'x[*]', stallAfter: HOUR }));
+    expect(star.thresholds('x*').stallAfter).toBe(HOUR);
+    expect(star.thresholds('xy').stallAfter).toBe(30 * MINUTE);
   });
 
   it('gives the same answer when asked again for the same pipeline', () => {

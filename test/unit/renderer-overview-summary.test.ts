@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { AlertsView, SourceView } from '../../shared/api.ts';
 import type { AttentionItem } from '../../shared/attention.ts';
 import type { ActiveRunStatus } from '../../shared/run-status.ts';
+import { countRuns } from '../../shared/run-counts.ts';
 import {
   alertHealth,
   countAttention,
-  countRuns,
   countSources,
+  openStalls,
   orderAttention,
+  runCounts,
 } from '../../renderer/src/views/overview-summary.ts';
 import { activeRun } from '../support/active-run.ts';
 
@@ -25,6 +27,7 @@ const quietAlerts: AlertsView = {
   failing: [],
   inactive_channels: [],
   rules_without_channel: [],
+  reach: { since: '2026-01-01T00:00:00.000Z', fired: 0, delivered: 0, channel_active: true },
 };
 
 describe('overview counts', () => {
@@ -37,7 +40,34 @@ describe('overview counts', () => {
         run({ stalled_since: t }),
         run({ stalled_since: t, overdue_since: t }),
       ]),
-    ).toEqual({ active: 4, pending: 1, stalled: 2, overdue: 1 });
+    ).toEqual({ active: 4, pending: 1, stalled: 2, overdue: 1, stuck: 2 });
+  });
+
+  it('counts the runs of a first screen with those still to come, as the core counted them', () => {
+    const t = '2026-01-01T00:00:00.000Z';
+    const loaded = [run({ stalled_since: t }), run({})];
+    const coming = { active: 9_998, pending: 3, stalled: 0, overdue: 2, stuck: 2 };
+    expect(runCounts({ runs: loaded, more: { cursor: 'c', runs: coming } })).toEqual({
+      active: 10_000,
+      pending: 3,
+      stalled: 1,
+      overdue: 2,
+      stuck: 3,
+    });
+    expect(runCounts({ runs: loaded })).toEqual(countRuns(loaded));
+  });
+
+  it('counts the stalls that need attention from the attention list, each run once', () => {
+    const t = '2026-01-01T00:00:00.000Z';
+    expect(
+      openStalls([
+        item('failed', 'a', t),
+        item('stalled', 'b', t),
+        item('overdue', 'b', t),
+        item('overdue', 'c', t),
+      ]),
+    ).toBe(2);
+    expect(openStalls([item('failed', 'a', t)])).toBe(0);
   });
 
   it('counts attention by kind and sources by state', () => {

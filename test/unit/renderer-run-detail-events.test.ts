@@ -60,7 +60,7 @@ describe('run events in words', () => {
         files: 1,
         sha256: 'f'.repeat(64),
       }),
-    ).toBe('1 file, 2.00 KB → /d/archive/x.zip');
+    ).toBe('1 file, 2.00 KB unzipped → /d/archive/x.zip');
   });
 
   it('says which attempt started, and dates an event by when it happened', () => {

@@ -11,6 +11,7 @@ import {
 const ARCHIVE = {
   path: '/data/archive/etl-0001.zip',
   bytes: 4_404_019,
+  files_bytes: 10_328_474,
   files: 12,
   sha256: 'ab'.repeat(32),
   verified: true,
@@ -56,9 +57,11 @@ describe('archiveState', () => {
 });
 
 describe('archiveSummary', () => {
-  it('gives the size and file count', () => {
-    expect(archiveSummary(ARCHIVE)).toBe('4.20 MB · 12 files');
-    expect(archiveSummary({ ...ARCHIVE, bytes: 812, files: 1 })).toBe('812 B · 1 file');
+  it('names each size: the zip, and its files unzipped', () => {
+    expect(archiveSummary(ARCHIVE)).toBe('zip 4.20 MB · 12 files, 9.85 MB unzipped');
+    expect(archiveSummary({ ...ARCHIVE, bytes: 926, files_bytes: 812, files: 1 })).toBe(
+      'zip 926 B · 1 file, 812 B unzipped',
+    );
   });
 });
 

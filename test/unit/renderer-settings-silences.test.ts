@@ -5,6 +5,7 @@ import {
   appliesText,
   changedSections,
   savedText,
+  type Applies,
 } from '../../renderer/src/views/settings/apply-timing.ts';
 import {
   buildSilence,
@@ -116,20 +117,44 @@ describe('showing silences', () => {
 });
 
 describe('when saved settings apply', () => {
-  it('names what changed and when it takes effect', () => {
+  const app: Applies = {
+    now: ['channels', 'quiet_hours', 'start_at_login'],
+    at_restart: ['sources', 'monitor', 'archive', 'alerts_config'],
+  };
+  const serve: Applies = {
+    now: ['channels', 'quiet_hours'],
+    at_restart: ['sources', 'monitor', 'archive', 'alerts_config', 'start_at_login'],
+  };
+
+  it('names what changed and when it takes effect, as the main side says', () => {
     const before = { sources: [1], monitor: { a: 1 }, channels: {}, quiet_hours: null };
     expect(changedSections(before, { ...before, channels: { x: 1 } })).toEqual(['channels']);
-    expect(savedText(['channels', 'quiet_hours'], 'ipc')).toBe(
+    expect(savedText(['channels', 'quiet_hours'], 'ipc', app)).toBe(
       'Saved. Channels and quiet hours in effect now.',
     );
-    expect(savedText(['monitor', 'channels'], 'serve')).toBe(
+    expect(savedText(['monitor', 'channels'], 'serve', serve)).toBe(
       'Saved. Channels in effect now; thresholds when runwatch serve is next started.',
     );
-    expect(savedText(['sources', 'archive'], 'ipc')).toBe(
+    expect(savedText(['sources', 'archive'], 'ipc', app)).toBe(
       'Saved. Sources and archiving when Runwatch next starts.',
     );
-    expect(appliesText('channels', 'ipc')).toBe('Applies on save');
-    expect(appliesText('monitor', 'serve')).toBe('Applies when serve restarts');
+    expect(savedText(['start_at_login'], 'ipc', app)).toBe('Saved. Start at login in effect now.');
+    expect(savedText(['start_at_login'], 'serve', serve)).toBe(
+      'Saved. Start at login when runwatch serve is next started.',
+    );
+    expect(appliesText('channels', 'ipc', app)).toBe('Applies on save');
+    expect(appliesText('monitor', 'serve', serve)).toBe('Applies when serve restarts');
+    expect(appliesText('monitor', 'ipc', { now: [], at_restart: [] })).toBe('');
+    expect(savedText(['channels', 'monitor'], 'ipc', { now: [], at_restart: [] })).toBe('Saved');
+  });
+
+  it('sees a section the window does not name yet, and says when it applies', () => {
+    const before = { sources: [1], history: { keep_days: 30 } };
+    expect(changedSections(before, { ...before, history: { keep_days: 7 } })).toEqual(['history']);
+    const applies = { ...app, at_restart: [...app.at_restart, 'history'] } as unknown as Applies;
+    expect(savedText(['history'], 'ipc', applies)).toBe(
+      'Saved. History when Runwatch next starts.',
+    );
   });
 });
 
@@ -140,6 +165,7 @@ describe('alerts that reach nobody', () => {
     failing: [],
     inactive_channels: [],
     rules_without_channel: [],
+    reach: { since: '2026-01-01T00:00:00.000Z', fired: 0, delivered: 0, channel_active: true },
     ...patch,
   });
 

@@ -8,6 +8,7 @@ import {
   issueField,
   parseIssue,
   parseSaveError,
+  placeIssues,
   testResultText,
   validateForm,
 } from '../../renderer/src/views/settings/settings-validation.ts';
@@ -66,6 +67,15 @@ describe('validating the form', () => {
     expect(general).toEqual([]);
   });
 
+  it('points out an unclosed [ in a pipeline pattern as it is typed', () => {
+    const form = toForm(settings());
+    form.overrides[0]!.pattern = 'train-[0-9';
+    const { errors } = validateForm(form);
+    expect(errors.get(fieldKey.override(form.overrides[0]!.id, 'pattern'))).toBe(
+      'the [ at character 7 is never closed: end the set with ], or write [[] for a [ itself',
+    );
+  });
+
   it('says a source list cannot be empty', () => {
     const form = toForm(settings());
     form.sources = [];
@@ -106,6 +116,36 @@ describe('validating the form', () => {
     );
     expect(issueField(['channels', 'nope', 'url'], form)).toBeNull();
     expect(issueField(['version'], form)).toBeNull();
+  });
+
+  it('puts a problem with a name on the name field, not its value', () => {
+    const form = toForm(settings());
+    const hook = form.channels[1]!;
+    const errors = new Map<string, string>();
+    const general: string[] = [];
+    placeIssues(
+      [
+        {
+          path: ['channels', 'hook', 'headers', 'Authorization'],
+          message: 'bad name: a header name is letters, digits and - only',
+          key: true,
+        },
+        { path: ['channels', 'slack'], message: 'bad name: a channel needs a name', key: true },
+      ],
+      form,
+      errors,
+      general,
+    );
+    expect(errors).toEqual(
+      new Map([
+        [
+          fieldKey.header(hook.id, hook.headers[0]!.id, 'name'),
+          'bad name: a header name is letters, digits and - only',
+        ],
+        [fieldKey.channel(form.channels[0]!.id, 'name'), 'bad name: a channel needs a name'],
+      ]),
+    );
+    expect(general).toEqual([]);
   });
 });
 

@@ -255,6 +255,100 @@ describe('attempts', () => {
     expect(again.events[0]).toMatchObject({ type: 'run_started', attempt: 2 });
   });
 
+  describe('a finished run read again while still finished', () => {
+    const failedAt = T0 + 10_000;
+    /** r1 failed at `failedAt` after starting at T0; `fields` change that read. */
+    const read = (fields: Parameters<typeof observed>[1] = {}) =>
+      observed('r1', {
+        status: 'failed',
+        startedAt: iso(T0),
+        finishedAt: iso(failedAt),
+        updatedAt: iso(failedAt),
+        steps: [
+          { stepId: 'a', status: 'succeeded', startedAt: iso(T0) },
+          { stepId: 'b', status: 'failed', startedAt: iso(T0 + 5_000) },
+        ],
+        ...fields,
+      });
+    function recorded(): TrackedRun {
+      const t = detect(started(), read(), context(failedAt + 1_000));
+      expect(types(t)).toEqual(['run_completed']);
+      return t.run as TrackedRun;
+    }
+
+    it('that started and finished again meanwhile is its next attempt: run_completed alone', () => {
+      const retried = read({
+        status: 'succeeded',
+        startedAt: iso(T0 + 60_000),
+        finishedAt: iso(T0 + 90_000),
+        updatedAt: iso(T0 + 90_000),
+        steps: [
+          { stepId: 'a', status: 'succeeded', startedAt: iso(T0 + 60_000) },
+          { stepId: 'b', status: 'succeeded', startedAt: iso(T0 + 70_000) },
+        ],
+      });
+      const t = detect(recorded(), retried, context(T0 + 10 * HOUR, { live: false }));
+      expect(types(t)).toEqual(['run_completed']);
+      expect(only(t, 'run_completed')).toMatchObject({
+        attempt: 2,
+        outcome: 'succeeded',
+        duration_s: 30,
+        occurred_at: iso(T0 + 90_000),
+        late: true,
+      });
+      expect(t.resetAck).toBe(true);
+      expect(t.run).toMatchObject({ phase: 'finished', attempt: 2, outcome: 'succeeded' });
+      expect(types(detect(t.run, retried, context(T0 + 11 * HOUR)))).toEqual([]);
+    });
+
+    it('that only had a new finish time written, later, also ran again', () => {
+      const t = detect(
+        recorded(),
+        read({ finishedAt: iso(T0 + 60_000), updatedAt: iso(T0 + 60_000) }),
+        context(T0 + 61_000),
+      );
+      expect(only(t, 'run_completed')).toMatchObject({ attempt: 2, outcome: 'failed' });
+    });
+
+    it.each([
+      ['a touched row', read({ updatedAt: iso(T0 + 60_000) })],
+      [
+        'steps settled after the status',
+        read({
+          updatedAt: iso(T0 + 20_000),
+          steps: [
+            { stepId: 'a', status: 'succeeded', startedAt: iso(T0) },
+            { stepId: 'b', status: 'failed', startedAt: iso(T0 + 5_000) },
+            { stepId: 'c', status: 'skipped', updatedAt: iso(T0 + 20_000) },
+          ],
+        }),
+      ],
+    ])('that shows %s is the same finish', (_name, later) => {
+      const t = detect(recorded(), later, context(T0 + 61_000));
+      expect(types(t)).toEqual([]);
+      expect(t.run?.attempt).toBe(1);
+    });
+
+    it('that had its finish time written after its status is the same finish', () => {
+      const noFinish = detect(started(), read({ finishedAt: null }), context(failedAt + 1_000));
+      expect(types(noFinish)).toEqual(['run_completed']);
+      const t = detect(
+        noFinish.run,
+        read({ finishedAt: iso(T0 + 12_000), updatedAt: iso(T0 + 12_000) }),
+        context(T0 + 13_000),
+      );
+      expect(types(t)).toEqual([]);
+    });
+
+    it('recorded before finishes were marked: the first read is recorded as its finish', () => {
+      const legacy = { ...recorded(), finishMark: null };
+      const first = detect(legacy, read({ updatedAt: iso(T0 + 20_000) }), context(T0 + 21_000));
+      expect(types(first)).toEqual([]);
+      expect(first.persist).toBe(true);
+      expect(first.run?.finishMark).not.toBeNull();
+    });
+  });
+
   it('a run that vanished and comes back counts as a further attempt', () => {
     const run = started();
     const removed = detect(run, null, context(T0 + 1_000));

@@ -120,6 +120,7 @@ describe('the settings layer of monitoring', () => {
         settle: 2 * SECOND,
         stale_after: 12 * HOUR,
         max_alert_age: 3 * HOUR,
+        keep_history: 90 * 24 * HOUR,
       },
     });
     const resolved = resolveMonitorSettings({
@@ -134,6 +135,7 @@ describe('the settings layer of monitoring', () => {
       settle: 2 * SECOND,
       staleAfter: 12 * HOUR,
       maxAlertAge: 3 * HOUR,
+      keepHistory: 90 * 24 * HOUR,
     });
     expect(resolved.origin).toEqual({
       poll: 'flag',
@@ -142,6 +144,7 @@ describe('the settings layer of monitoring', () => {
       settle: 'settings',
       staleAfter: 'settings',
       maxAlertAge: 'settings',
+      keepHistory: 'settings',
     });
   });
 

@@ -140,7 +140,11 @@ describe('every problem at once, each with its field', () => {
           stall_after: 1.5,
           settle: -1,
           stall: 1000,
-          pipelines: [{ pattern: '', max_duration: '12h' }],
+          pipelines: [
+            { pattern: '', max_duration: '12h' },
+            { pattern: 'etl-[a-', stall_after: 60_000 },
+            { pattern: 'ml-[z-a]', stall_after: 60_000 },
+          ],
         },
         archive: { enabled: 'yes', keep_days: 2.5, max_gb: 0 },
         quiet_hours: { from: '24:00', to: '7:00', except: 'fatal' },
@@ -153,7 +157,9 @@ describe('every problem at once, each with its field', () => {
       'monitor.settle: expected a duration in milliseconds, a whole number of 0 or more',
       'monitor.pipelines[0].pattern: a pattern is needed, like "train-*"',
       'monitor.pipelines[0].max_duration: expected a duration in milliseconds, a whole number of at least 1000 (1s)',
-      'monitor: unknown key "stall" (known keys: poll, stall_after, source_grace, settle, stale_after, max_alert_age, pipelines)',
+      'monitor.pipelines[1].pattern: the [ at character 5 is never closed: end the set with ], or write [[] for a [ itself',
+      'monitor.pipelines[2].pattern: the range z-a at character 5 is backwards: write a-z',
+      'monitor: unknown key "stall" (known keys: poll, stall_after, source_grace, settle, stale_after, max_alert_age, keep_history, pipelines)',
       'archive.enabled: expected true or false, got text',
       'archive.keep_days: expected a whole number of days, 0 or more',
       'archive.max_gb: expected a number of GB above 0',
@@ -190,6 +196,47 @@ describe('every problem at once, each with its field', () => {
       'channels.desk: expected an object, got 5',
     ]);
     expect(messages.join('\n')).not.toContain('s3cr3t');
+  });
+
+  it('checks header names as HTTP tokens, values as one line, and names that differ only in case', () => {
+    const checked = checkSettings({
+      sources: [SOURCE],
+      channels: {
+        hook: {
+          type: 'webhook',
+          url: 'https://x.example/h',
+          headers: {
+            Authorization: 'Bearer t0ken',
+            'X Api Key': 'a',
+            'X-Trace:': 'b',
+            authorization: 'c',
+            'X-Multi': 'one\r\nInjected: yes',
+          },
+        },
+      },
+    });
+    expect(checked.ok ? [] : checked.issues).toEqual([
+      {
+        path: ['channels', 'hook', 'headers', 'X Api Key'],
+        message:
+          'bad name: a header name is letters, digits and - only (no spaces, colons or quotes)',
+        key: true,
+      },
+      {
+        path: ['channels', 'hook', 'headers', 'X-Trace:'],
+        message:
+          'bad name: a header name is letters, digits and - only (no spaces, colons or quotes)',
+        key: true,
+      },
+      {
+        path: ['channels', 'hook', 'headers', 'X-Multi'],
+        message: 'a header value is one line, without line breaks',
+      },
+      {
+        path: ['channels', 'hook', 'headers', 'authorization'],
+        message: 'another header has this name',
+      },
+    ]);
   });
 
   it('never echoes text typed into the wrong field', () => {

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { mayBeActive, Sweep } from '../../electron/core/monitor/sweep.ts';
 import type { ScannedRun } from '../../electron/core/source/sqlite-source.ts';
 
-const run = (rowid: number, status: string): ScannedRun => ({ rowid, runId: `r${rowid}`, status });
+const run = (rowid: number, status: string): ScannedRun => ({
+  rowid,
+  runId: `r${rowid}`,
+  status,
+  updatedAt: null,
+});
 
 /** Pages of the run list, counting how many were read. */
 function pages(...list: ScannedRun[][]) {

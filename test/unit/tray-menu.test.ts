@@ -8,6 +8,9 @@ import type { SourceView } from '../../electron/core/tray/source-view.ts';
 import { MENU_RUNS_MAX, trayMenu, type TrayMenuInput } from '../../electron/core/tray/tray-menu.ts';
 import { activeRun } from '../support/active-run.ts';
 
+/** Alerts that reach someone: a channel can send. */
+const HEARD = { fired: 0, delivered: 0, channelActive: true };
+
 const MINUTE = 60_000;
 /** 2026-11-25 14:00 UTC; the tests run under TZ=UTC unless they say otherwise. */
 const NOW = Date.UTC(2026, 10, 25, 14, 0);
@@ -49,7 +52,14 @@ function item(kind: AttentionKind, run_id: string, minutesAgo: number): Attentio
 }
 
 function source(partial: Partial<SourceView> = {}): SourceView {
-  return { name: 'orchestration', reachable: true, runs: [], attention: [], ...partial };
+  return {
+    name: 'orchestration',
+    reachable: true,
+    runs: [],
+    attention: [],
+    alerts: HEARD,
+    ...partial,
+  };
 }
 
 function menu(partial: Partial<TrayMenuInput> = {}): MenuItemModel[] {
@@ -97,6 +107,33 @@ describe('trayMenu', () => {
     ]);
     expect(items[0]).toMatchObject({ id: 'summary', enabled: false });
     expect(actionOf(items[0]?.id as string)).toBeNull();
+  });
+
+  it('says when alerts reach nobody, and leads from there to the channel settings', () => {
+    const unheard = { fired: 5, delivered: 0, channelActive: false };
+    const items = menu({ sources: [source({ runs: [run('run-43')], alerts: unheard })] });
+    expect(labels(items).slice(0, 3)).toEqual([
+      'Alerts reach nobody · 1 running',
+      '⚠ 5 alerts fired, 0 delivered: no active channel…',
+      '---',
+    ]);
+    expect(items[1]?.enabled).toBeUndefined();
+    expect(actionOf(items[1]?.id as string)).toEqual({
+      kind: 'alert-channels',
+      source: 'orchestration',
+    });
+
+    const several = menu({
+      sources: [
+        source({ alerts: { fired: 1, delivered: 1, channelActive: false } }),
+        source({ name: 'ml' }),
+      ],
+    });
+    expect(labels(several).slice(0, 2)).toEqual([
+      'Alerts reach nobody',
+      '⚠ orchestration: 1 alert fired, 1 delivered: no active channel…',
+    ]);
+    expect(labels(menu()).join('\n')).not.toMatch(/reach nobody|no active channel/);
   });
 
   it('opens the run clicked, by source and run id', () => {

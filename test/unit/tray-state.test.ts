@@ -5,6 +5,9 @@ import type { SourceView } from '../../electron/core/tray/source-view.ts';
 import { trayState } from '../../electron/core/tray/tray-state.ts';
 import { activeRun } from '../support/active-run.ts';
 
+/** Alerts that reach someone: a channel can send. */
+const HEARD = { fired: 0, delivered: 0, channelActive: true };
+
 function run(runId: string, change: Partial<ActiveRunStatus> = {}): ActiveRunStatus {
   return activeRun(runId, { source: 'orchestration', ...change });
 }
@@ -21,7 +24,14 @@ function item(kind: AttentionKind, run_id: string): AttentionItem {
 }
 
 function source(partial: Partial<SourceView> = {}): SourceView {
-  return { name: 'orchestration', reachable: true, runs: [], attention: [], ...partial };
+  return {
+    name: 'orchestration',
+    reachable: true,
+    runs: [],
+    attention: [],
+    alerts: HEARD,
+    ...partial,
+  };
 }
 
 describe('trayState', () => {
@@ -57,6 +67,17 @@ describe('trayState', () => {
     const calm = trayState([source({ runs: [run('d')] })]);
     expect(calm.count).toBe(0);
     expect(calm.macTitle).toBe('');
+  });
+
+  it('never sums up alerts that reach nobody as all good', () => {
+    const unheard = { fired: 2, delivered: 0, channelActive: false };
+    expect(trayState([source({ alerts: unheard })]).summary).toBe('Alerts reach nobody');
+    expect(trayState([source({ alerts: unheard, runs: [run('a')] })]).tooltip).toBe(
+      'Runwatch: Alerts reach nobody · 1 running',
+    );
+    expect(trayState([source({ alerts: unheard, attention: [item('failed', 'x')] })]).summary).toBe(
+      '1 failed · alerts reach nobody',
+    );
   });
 
   it('sums it up in one line', () => {

@@ -33,25 +33,28 @@ export const channelSchema = z.discriminatedUnion('type', [
   CHANNEL_SCHEMAS.webhook,
 ]);
 
-type Ctx = z.RefinementCtx;
 type Path = (string | number)[];
 
 const MATCHABLE_TYPES = EVENT_TYPES.filter((type) => !ALERT_EVENT_TYPES.includes(type));
 const TEMPLATE_FIELDS = ['rule', 'severity', ...EVENT_FIELDS];
 const TEMPLATE_FIELD = /\{([^{}]*)\}/g;
 
-function checkMatchValue(value: unknown, field: string, path: Path, ctx: Ctx): void {
+/** A problem in a match, at a path inside it. */
+export interface MatchProblem {
+  path: Path;
+  message: string;
+}
+
+function checkMatchValue(value: unknown, field: string, path: Path, out: MatchProblem[]): void {
   if (Array.isArray(value)) {
-    if (value.length === 0)
-      ctx.addIssue({ code: 'custom', path, message: 'an empty list matches nothing' });
-    value.forEach((item, index) => checkMatchValue(item, field, [...path, index], ctx));
+    if (value.length === 0) out.push({ path, message: 'an empty list matches nothing' });
+    value.forEach((item, index) => checkMatchValue(item, field, [...path, index], out));
     return;
   }
   if (value !== null && typeof value === 'object') {
     const keys = Object.keys(value);
     if (keys.length !== 1 || (keys[0] !== 'regex' && keys[0] !== 'not')) {
-      ctx.addIssue({
-        code: 'custom',
+      out.push({
         path,
         message: `expected a value, a list, { regex: … } or { not: … }; got keys ${keys.join(', ') || '(none)'}${hint(keys[0], ['regex', 'not'])}`,
       });
@@ -59,18 +62,17 @@ function checkMatchValue(value: unknown, field: string, path: Path, ctx: Ctx): v
     }
     const inner = (value as Record<string, unknown>)[keys[0] as string];
     if (keys[0] === 'not') {
-      checkMatchValue(inner, field, [...path, 'not'], ctx);
+      checkMatchValue(inner, field, [...path, 'not'], out);
       return;
     }
     if (typeof inner !== 'string') {
-      ctx.addIssue({ code: 'custom', path: [...path, 'regex'], message: 'a regex is a string' });
+      out.push({ path: [...path, 'regex'], message: 'a regex is a string' });
       return;
     }
     try {
       compileRegex(inner);
     } catch (error) {
-      ctx.addIssue({
-        code: 'custom',
+      out.push({
         path: [...path, 'regex'],
         message: `bad regex ${JSON.stringify(inner)}: ${(error as Error).message.replace(/^Invalid regular expression: \/.*\/\w*: /, '')}`,
       });
@@ -78,8 +80,7 @@ function checkMatchValue(value: unknown, field: string, path: Path, ctx: Ctx): v
     return;
   }
   if (field === 'type' && typeof value === 'string' && !MATCHABLE_TYPES.includes(value as never)) {
-    ctx.addIssue({
-      code: 'custom',
+    out.push({
       path,
       message: ALERT_EVENT_TYPES.includes(value as never)
         ? `rules never match ${value}: an alert about an alert would feed itself`
@@ -88,22 +89,32 @@ function checkMatchValue(value: unknown, field: string, path: Path, ctx: Ctx): v
   }
 }
 
+/**
+ * What is wrong with a match, each at its path: a field no event has, a regex that does not
+ * compile, an event type that does not exist. The config file's rules and silences and the
+ * silences added from the UI are checked alike.
+ */
+export function matchProblems(spec: Readonly<Record<string, unknown>>): MatchProblem[] {
+  const out: MatchProblem[] = [];
+  for (const [field, value] of Object.entries(spec)) {
+    if (!(EVENT_FIELDS as readonly string[]).includes(field)) {
+      out.push({
+        path: [field],
+        message: `no event has a field ${JSON.stringify(field)}${hint(field, EVENT_FIELDS)}`,
+      });
+      continue;
+    }
+    checkMatchValue(value, field, [field], out);
+  }
+  return out;
+}
+
 const matchSchema = z
   .record(z.string(), z.unknown(), {
     error: 'expected a mapping of event fields, like { type: run_completed }',
   })
   .superRefine((spec, ctx) => {
-    for (const [field, value] of Object.entries(spec)) {
-      if (!(EVENT_FIELDS as readonly string[]).includes(field)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [field],
-          message: `no event has a field ${JSON.stringify(field)}${hint(field, EVENT_FIELDS)}`,
-        });
-        continue;
-      }
-      checkMatchValue(value, field, [field], ctx);
-    }
+    for (const problem of matchProblems(spec)) ctx.addIssue({ code: 'custom', ...problem });
   })
   .transform((spec) => spec as MatchSpec);
 

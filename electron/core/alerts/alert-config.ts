@@ -153,9 +153,25 @@ export function channelSecrets(config: ChannelConfig): string[] {
   }
 }
 
+/** Each config's rules by name, made on first use: a config may hold a great many rules. */
+const rulesByName = new WeakMap<AlertConfig, Map<string, Rule>>();
+
 /** The rule of that name, if the config (perhaps reloaded since) still has it. */
 export function findRule(config: AlertConfig, name: string): Rule | undefined {
-  return config.rules.find((rule) => rule.name === name);
+  let byName = rulesByName.get(config);
+  if (!byName) {
+    byName = new Map();
+    // Names are unique in a valid config; the first wins anyway, as a search would find it.
+    for (const rule of config.rules) if (!byName.has(rule.name)) byName.set(rule.name, rule);
+    rulesByName.set(config, byName);
+  }
+  return byName.get(name);
+}
+
+/** Names as a line: all of them up to `max`, else the first few and how many more. */
+export function someNames(names: readonly string[], max = 10): string {
+  if (names.length <= max) return names.join(', ');
+  return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 }
 
 /** Channels that cannot send, why, and the rules that use them. */

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { formatDuration } from '../../../shared/duration.ts';
 import type { EventDraft } from '../../../shared/events.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { RunwatchConfig } from '../config/config-file.ts';
@@ -11,6 +12,7 @@ import type { Clock, TimerHandle } from '../time/clock.ts';
 import {
   inactiveChannels,
   rulesWithoutActiveChannel,
+  someNames,
   type AlertConfig,
   type AlertLayer,
 } from './alert-config.ts';
@@ -46,18 +48,31 @@ export interface AlertServiceOptions {
   source: string;
   stallAfterFor: (pipeline: string) => number;
   healthy: () => boolean;
+  /** How long the alert history is kept (`keep_history`); default `ALERT_HISTORY_MS`. */
+  keepHistory?: number;
 }
+
+/** Rules named one a line, at most this many; the rest in one line. */
+const RULE_LINES = 20;
 
 /** Lines that say which channels cannot send and which rules therefore tell nobody. */
 export function describeInactive(config: AlertConfig): { channels: string[]; rules: string[] } {
   const channels = inactiveChannels(config).map(({ channel, why, rules }) => {
-    const lost = rules.length > 0 ? ` (rules that lose it: ${rules.join(', ')})` : '';
+    const lost = rules.length > 0 ? ` (rules that lose it: ${someNames(rules)})` : '';
     return `channel ${channel} is inactive: ${why}${lost}`;
   });
-  const rules = rulesWithoutActiveChannel(config).map(
-    (rule) =>
-      `rule ${rule.name} has no active channel (${rule.channels.join(', ')}): its alerts reach nobody`,
-  );
+  const silent = rulesWithoutActiveChannel(config);
+  const rules = silent
+    .slice(0, RULE_LINES)
+    .map(
+      (rule) =>
+        `rule ${rule.name} has no active channel (${someNames(rule.channels)}): its alerts reach nobody`,
+    );
+  if (silent.length > RULE_LINES) {
+    rules.push(
+      `${silent.length - RULE_LINES} more rules have no active channel: ${someNames(silent.slice(RULE_LINES).map((rule) => rule.name))}`,
+    );
+  }
   return { channels, rules };
 }
 
@@ -148,7 +163,8 @@ export class AlertService {
    */
   private prune(): void {
     const { store, clock, log } = this.options;
-    const before = clock.now() - ALERT_HISTORY_MS;
+    const keep = this.options.keepHistory ?? ALERT_HISTORY_MS;
+    const before = clock.now() - keep;
     let removed = 0;
     const step = () => {
       if (this.stopped) return;
@@ -159,7 +175,9 @@ export class AlertService {
           setImmediate(step);
           return;
         }
-        if (removed > 0) log.info(`removed ${removed} alert history rows older than 30 days`);
+        if (removed > 0) {
+          log.info(`removed ${removed} alert history rows older than ${formatDuration(keep)}`);
+        }
       } catch (error) {
         log.warn(`alert history could not be pruned: ${errorMessage(error)}`);
       }

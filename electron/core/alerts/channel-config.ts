@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import {
+  headerNameProblem,
+  headerValueProblem,
+  repeatedHeaderNames,
+} from '../../../shared/http-header.ts';
 import { httpUrl } from '../../../shared/http-url.ts';
 import { SEVERITIES } from '../../../shared/severity.ts';
 
@@ -46,10 +51,32 @@ export const emailChannelSchema = z.strictObject({
   ...common,
 });
 
+/** A zod refinement from a check that says what is wrong, or null. */
+function problemOf(check: (value: string) => string | null) {
+  return (value: string, ctx: z.RefinementCtx) => {
+    const problem = check(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  };
+}
+
 export const webhookChannelSchema = z.strictObject({
   type: z.literal('webhook'),
   url: httpUrl,
-  headers: z.record(z.string(), z.string()).default({}),
+  headers: z
+    .record(
+      z.string().superRefine(problemOf(headerNameProblem)),
+      z.string().superRefine(problemOf(headerValueProblem)),
+    )
+    .superRefine(
+      (headers, ctx) => {
+        for (const name of repeatedHeaderNames(Object.keys(headers))) {
+          ctx.addIssue({ code: 'custom', path: [name], message: 'another header has this name' });
+        }
+      },
+      // Also beside a bad name or value: every problem is reported at once.
+      { when: (payload) => payload.value !== null && typeof payload.value === 'object' },
+    )
+    .default({}),
   secret: z.string().default(''),
   ...common,
 });

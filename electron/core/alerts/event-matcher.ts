@@ -57,12 +57,19 @@ export function compileMatch(
   return (event) => tests.every((test) => test(event));
 }
 
-/** Silences kept in state.db (added from the UI), compiled for matching. */
+/**
+ * Silences kept in state.db (added from the UI), compiled for matching. A row whose match no
+ * longer compiles (kept before matches were checked on the way in) silences nothing: better an
+ * alert too many than every alert stopped by one bad row.
+ */
 export function compileStoredSilences(
   rows: readonly { match: string; until: number }[],
 ): { matches: (event: Readonly<Record<string, unknown>>) => boolean; until: number }[] {
-  return rows.map((row) => ({
-    matches: compileMatch(JSON.parse(row.match) as MatchSpec),
-    until: row.until,
-  }));
+  return rows.flatMap((row) => {
+    try {
+      return [{ matches: compileMatch(JSON.parse(row.match) as MatchSpec), until: row.until }];
+    } catch {
+      return [];
+    }
+  });
 }

@@ -3,6 +3,7 @@ import {
   checkRequest,
   invalidParams,
   type ApiError,
+  type ApiIssue,
   type ApiReply,
   type CheckedParams,
   type DeliveryView,
@@ -12,21 +13,28 @@ import {
   type Results,
   type Snapshot,
 } from '../../../shared/api.ts';
+import { orderActiveRuns } from '../../../shared/active-run-order.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
+import { countRuns } from '../../../shared/run-counts.ts';
+import type { ActiveRunStatus } from '../../../shared/run-status.ts';
 import {
   settingsChannelSchema,
   type Settings,
   type SettingsInput,
 } from '../../../shared/settings.ts';
+import { matchProblems } from '../alerts/alert-config-schema.ts';
 import { describeEvent } from '../alerts/alert-text.ts';
 import { createChannelSender, type ChannelDeps } from '../alerts/channels/channel-factory.ts';
 import { sendTestAlert } from '../alerts/test-alert.ts';
 import { ConfigError } from '../config/yaml-validate.ts';
+import { asOf } from '../monitor/run-views.ts';
 import type { Logger } from '../log.ts';
 import { protectionNotice } from '../settings/protection-notice.ts';
 import type { SecretProtection } from '../settings/secret-cipher.ts';
 import { keepSecrets, maskSecrets, unkeptSecrets } from '../settings/secret-mask.ts';
+import { SettingsError } from '../settings/settings-file.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
+import { thresholdsInForce } from '../settings/thresholds-in-force.ts';
 import type { Clock } from '../time/clock.ts';
 import { toIso } from '../time/timestamp.ts';
 import type { ApiEndpoint } from './api-endpoint.ts';
@@ -34,6 +42,7 @@ import { insideDataDir } from './inside-data-dir.ts';
 import { deliveryView } from './delivery-view.ts';
 import { liveSteps } from './live-steps.ts';
 import { mergedPage, type SourcePage } from './merged-pages.ts';
+import { SnapshotRests } from './snapshot-rests.ts';
 import { alertsView, sourceView, type ApiSource } from './source-views.ts';
 
 /** What only the shell can do with a run's files: the app opens them, `serve` offers downloads. */
@@ -67,13 +76,17 @@ export interface SettingsAccess {
   sourcesReadOnly: boolean;
   /** Puts saved settings into effect where they can be now (channels, quiet hours). */
   applied: (settings: Settings) => Promise<void> | void;
+  /** The sections `applied` puts into effect at once; the others wait for the next start. */
+  appliesAtOnce: readonly (keyof Settings)[];
 }
 
 class RequestError extends Error {
   readonly code: ApiError['code'];
-  constructor(code: ApiError['code'], message: string) {
+  readonly issues: ApiIssue[] | undefined;
+  constructor(code: ApiError['code'], message: string, issues?: ApiIssue[]) {
     super(message);
     this.code = code;
+    this.issues = issues;
   }
 }
 
@@ -87,7 +100,6 @@ const ATTENTION_EVENTS = new Set([
   'run_removed',
 ]);
 const SOURCE_EVENTS = new Set(['source_down', 'source_up']);
-const DELIVERY_EVENTS = new Set(['alert_sent', 'alert_failed']);
 /** Where nothing is saved: no secret can be kept. */
 const NO_SETTINGS = {} as Settings;
 /** A channel to test, checked once its kept secrets are filled in. */
@@ -115,6 +127,7 @@ export class ApiService implements ApiEndpoint {
   /** Per source, the last transition whose firing was pushed as an `alert`. */
   private readonly firedSeen = new Map<string, number>();
   private timer: ReturnType<Clock['setTimeout']> | null = null;
+  private readonly rests = new SnapshotRests();
 
   constructor(options: ApiServiceOptions) {
     this.options = options;
@@ -135,12 +148,9 @@ export class ApiService implements ApiEndpoint {
         this.schedule();
       });
       session.bus.onAny((event) => {
-        const source = SOURCE_EVENTS.has(event.type);
-        const attention = ATTENTION_EVENTS.has(event.type);
-        if (!source && !attention && !DELIVERY_EVENTS.has(event.type)) return;
-        this.sourcesChanged ||= source;
-        this.attentionChanged ||= attention;
-        // Any of them can fire or resolve an alert, or change what waits to be delivered.
+        this.sourcesChanged ||= SOURCE_EVENTS.has(event.type);
+        this.attentionChanged ||= ATTENTION_EVENTS.has(event.type);
+        // Any event can fire or resolve an alert, or change what waits to be delivered.
         this.alertsChanged = true;
         this.schedule();
       });
@@ -160,7 +170,8 @@ export class ApiService implements ApiEndpoint {
       return { ok: true, result } as ApiReply<RequestName>;
     } catch (error) {
       if (error instanceof RequestError) {
-        return { ok: false, error: { code: error.code, message: error.message } };
+        const { code, message, issues } = error;
+        return { ok: false, error: { code, message, ...(issues ? { issues } : {}) } };
       }
       this.options.log.error(`API request ${checked.name} failed: ${errorMessage(error)}`);
       return { ok: false, error: { code: 'failed', message: errorMessage(error) } };
@@ -183,7 +194,13 @@ export class ApiService implements ApiEndpoint {
   private async run(name: RequestName, params: unknown): Promise<Results[RequestName]> {
     switch (name) {
       case 'snapshot':
-        return this.snapshot();
+        return this.snapshot(params as CheckedParams<'snapshot'>);
+      case 'snapshotRest': {
+        const { cursor } = params as CheckedParams<'snapshotRest'>;
+        const rest = this.rests.take(cursor, this.options.clock.now());
+        if (!rest) throw new RequestError('not_found', 'that snapshot is gone: ask for a new one');
+        return rest;
+      }
       case 'finishedRuns':
         return this.finishedRuns(params as CheckedParams<'finishedRuns'>);
       case 'runDetail':
@@ -232,20 +249,37 @@ export class ApiService implements ApiEndpoint {
     return name === undefined ? this.options.sources : [this.source(name)];
   }
 
-  /** Pending changes go out first, so the snapshot's `seq` covers everything in it. */
-  private snapshot(): Snapshot {
+  /**
+   * Pending changes go out first, so the snapshot's `seq` covers everything in it. With `first`,
+   * the runs beyond the first screen are kept for `snapshotRest`, as of this `seq`.
+   */
+  private snapshot({ first }: CheckedParams<'snapshot'>): Snapshot {
     this.flush();
     const now = this.options.clock.now();
+    const at = toIso(now);
     const { sources } = this.options;
+    let runs: ActiveRunStatus[];
+    let more: Snapshot['more'];
+    const observed = sources.flatMap((source) => source.session.monitor.runViews.observed());
+    if (first !== undefined && observed.length > first) {
+      // Only the first screen is brought up to now: the rest's times are worked out from `at`.
+      const ordered = orderActiveRuns(observed);
+      const rest = ordered.slice(first);
+      runs = ordered.slice(0, first).map((run) => asOf(run, now));
+      more = { cursor: this.rests.keep(rest, at, now), runs: countRuns(rest) };
+    } else {
+      runs = observed.map((run) => asOf(run, now));
+    }
     return {
       seq: this.seq,
-      at: toIso(now),
+      at,
       transport: this.options.transport,
       sources: sources.map(sourceView),
-      runs: sources.flatMap((source) => source.session.monitor.runViews.all(now)),
+      runs,
       attention: sources.flatMap((source) => source.session.store.attention(source.name)),
       alerts: Object.fromEntries(sources.map((source) => [source.name, alertsView(source)])),
       notifications_paused_until: this.pausedUntil(),
+      ...(more && { more }),
     };
   }
 
@@ -391,6 +425,13 @@ export class ApiService implements ApiEndpoint {
     const until = Date.parse(params.until);
     const now = this.options.clock.now();
     if (until <= now) throw new RequestError('invalid', 'addSilence: until: must be in the future');
+    const problems = matchProblems(params.match);
+    if (problems.length > 0) {
+      const text = problems.map(
+        (problem) => `${['match', ...problem.path].join('.')}: ${problem.message}`,
+      );
+      throw new RequestError('invalid', `addSilence: ${text.join('; ')}`);
+    }
     const id = session.store.alerts.addSilence(
       JSON.stringify(params.match),
       until,
@@ -432,8 +473,16 @@ export class ApiService implements ApiEndpoint {
       if (error instanceof ConfigError) throw new RequestError('unreadable', error.message);
       throw error;
     });
+    const sections = Object.keys(settings) as (keyof Settings)[];
     return {
       settings: maskSecrets(settings),
+      in_force: this.options.sources.map(({ name, session }) =>
+        thresholdsInForce(name, session.configFile, session.settings),
+      ),
+      applies: {
+        now: sections.filter((section) => access.appliesAtOnce.includes(section)),
+        at_restart: sections.filter((section) => !access.appliesAtOnce.includes(section)),
+      },
       protection,
       notice: protectionNotice(protection),
       sources_read_only: access.sourcesReadOnly,
@@ -468,7 +517,15 @@ export class ApiService implements ApiEndpoint {
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       const problems = error.problems.map((problem) => problem.message);
-      throw new RequestError('invalid', `saveSettings: ${problems.join('; ')}`);
+      const issues =
+        error instanceof SettingsError
+          ? error.issues.map(({ path, message, key }) => ({
+              path: path.map((part) => (typeof part === 'number' ? part : String(part))),
+              message,
+              ...(key ? { key } : {}),
+            }))
+          : undefined;
+      throw new RequestError('invalid', `saveSettings: ${problems.join('; ')}`, issues);
     }
     await access.applied(saved);
     // Channels and quiet hours now in effect change which channels are inactive.

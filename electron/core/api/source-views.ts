@@ -27,8 +27,9 @@ export function sourceView(source: ApiSource): SourceView {
 }
 
 export function alertsView(source: ApiSource): AlertsView {
-  const { store, alerts } = source.session;
+  const { store, alerts, reach } = source.session;
   const config = alerts.config;
+  const counts = reach.counts();
   return {
     firing: store.alerts.firingCount(),
     pending_deliveries: store.alerts.pendingCount(),
@@ -39,5 +40,11 @@ export function alertsView(source: ApiSource): AlertsView {
     })),
     inactive_channels: inactiveChannels(config),
     rules_without_channel: rulesWithoutActiveChannel(config).map((rule) => rule.name),
+    reach: {
+      since: toIso(counts.since),
+      fired: counts.fired,
+      delivered: counts.delivered,
+      channel_active: [...config.channels.values()].some((channel) => channel.inactive === null),
+    },
   };
 }

@@ -1,7 +1,7 @@
 import type { AckTarget } from '../../../shared/attention.ts';
 import { StateStore } from '../store/state-store.ts';
 import { EXIT_OK, InputError, UsageError } from './cli-errors.ts';
-import { resolveSourcePaths } from './source-paths.ts';
+import { findSourcePaths } from './source-paths.ts';
 
 export interface AckOptions {
   db?: string;
@@ -24,7 +24,8 @@ function targetOf(options: AckOptions): AckTarget {
 /** Marks what needs attention as seen, in the data dir's state.db (a watch may be running). */
 export function ackCommand(options: AckOptions): number {
   const target = targetOf(options);
-  const paths = resolveSourcePaths(options);
+  const paths = findSourcePaths(options);
+  process.stderr.write(`runwatch: data dir ${paths.dataDir} (${paths.dataDirFrom})\n`);
   if (!StateStore.exists(paths.dataDir)) {
     throw new InputError(
       `nothing is known about ${paths.dbPath} yet (no state in ${paths.dataDir}); start \`runwatch watch --db ${paths.dbPath}\` first`,

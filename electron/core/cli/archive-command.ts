@@ -15,7 +15,7 @@ import type { ArchiveJobResult, Job, JobProgress, ReportJobResult } from '../sto
 import { StateStore } from '../store/state-store.ts';
 import { EXIT_INPUT, EXIT_OK, InputError } from './cli-errors.ts';
 import { progressLine } from './progress-bar.ts';
-import { resolveSourcePaths, type SourcePaths } from './source-paths.ts';
+import { findSourcePaths, type SourcePaths } from './source-paths.ts';
 
 export interface ArchiveOptions {
   db?: string;
@@ -195,7 +195,8 @@ export async function archiveCommand(options: ArchiveOptions): Promise<number> {
   const log = streamLogger((line) => process.stderr.write(line), {
     verbose: options.verbose ?? false,
   });
-  const paths = resolveSourcePaths(options);
+  const paths = findSourcePaths(options);
+  log.info(`data dir ${paths.dataDir} (${paths.dataDirFrom})`);
   let lock: DataDirLock | null = null;
   let holder: number | null = null;
   try {

@@ -1,5 +1,5 @@
 import { formatDuration } from '../../../shared/duration.ts';
-import type { AlertConfig } from '../alerts/alert-config.ts';
+import { someNames, type AlertConfig } from '../alerts/alert-config.ts';
 import { describeInactive } from '../alerts/alert-service.ts';
 import { loadConfigFile, type RunwatchConfig } from '../config/config-file.ts';
 import { ConfigError, formatProblem } from '../config/yaml-validate.ts';
@@ -15,6 +15,7 @@ const MONITOR_NAMES: [keyof MonitorGlobals, string][] = [
   ['settle', 'settle'],
   ['staleAfter', 'stale_after'],
   ['maxAlertAge', 'max_alert_age'],
+  ['keepHistory', 'keep_history'],
 ];
 
 function plural(n: number, one: string): string {
@@ -31,7 +32,7 @@ function alertLines(alerts: AlertConfig): string[] {
   const { defaults } = alerts;
   const lines = [
     `channels: ${channels.length}, ${active} active${channels.length ? ` (${channels.map((c) => `${c.name}: ${c.type}`).join(', ')})` : ''}`,
-    `rules: ${alerts.rules.length}${alerts.rules.length ? ` (${alerts.rules.map((rule) => rule.name).join(', ')})` : ''}`,
+    `rules: ${alerts.rules.length}${alerts.rules.length ? ` (${someNames(alerts.rules.map((rule) => rule.name))})` : ''}`,
     `defaults: throttle ${formatDuration(defaults.throttle)}, group_window ${formatDuration(defaults.group_window)}, dedup_key ${defaults.dedup_key}, send_resolved ${defaults.send_resolved}`,
   ];
   const quiet = alerts.quietHours;

@@ -1,6 +1,7 @@
 import { DemoPipeline } from '../demo/demo-pipeline.ts';
 import { streamLogger } from '../log.ts';
 import { EXIT_OK } from './cli-errors.ts';
+import { whenNpmParentGone } from './stop-request.ts';
 
 export interface DemoCommandOptions {
   db: string;
@@ -20,6 +21,7 @@ export async function demoCommand(options: DemoCommandOptions): Promise<number> 
   const stop = () => demo.stop();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  whenNpmParentGone(stop);
   log.info(
     `demo: writing ${options.runs === 0 ? 'runs without end' : `${options.runs} runs`} to ${options.db} at ${options.speed}× speed`,
   );

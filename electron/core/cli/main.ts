@@ -1,22 +1,9 @@
+import fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError } from '../config/yaml-validate.ts';
-import { ForeignDatabaseError } from '../demo/demo-pipeline.ts';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../serve/serve-defaults.ts';
-import { DataDirBusyError } from '../store/data-dir-lock.ts';
-import { StateSchemaError } from '../store/state-schema.ts';
-import { ackCommand } from './ack-command.ts';
-import { alertsCommand } from './alerts-command.ts';
-import { archiveCommand } from './archive-command.ts';
-import { checkConfigCommand } from './check-config-command.ts';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, InputError, UsageError } from './cli-errors.ts';
 import { portArg, positiveIntArg, positiveNumberArg } from './cli-options.ts';
 import { withWatchOptions } from './watch-options.ts';
-import { demoCommand } from './demo-command.ts';
-import { routeCommand } from './route-command.ts';
-import { statusCommand } from './status-command.ts';
-import { testAlertCommand } from './test-alert-command.ts';
-import { verifyCommand } from './verify-command.ts';
-import { watchCommand } from './watch-command.ts';
 
 const EXAMPLES = `
 Examples:
@@ -37,9 +24,16 @@ function requireOneSource(options: { demo?: boolean; db?: string }): void {
   if (!options.demo && !options.db) throw new UsageError('--db FILE is required (or --demo)');
 }
 
+/** The version in package.json, found beside the sources and beside the bundle alike. */
+function version(): string {
+  const file = new URL('../../../package.json', import.meta.url);
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
 function buildProgram(run: (result: Promise<number> | number) => void): Command {
   const program = new Command('runwatch')
     .description('Watches a pipeline database and tells you when a run finishes, fails or stalls.')
+    .version(version(), '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXAMPLES)
     .exitOverride();
@@ -55,7 +49,7 @@ function buildProgram(run: (result: Promise<number> | number) => void): Command 
     .option('--once', 'read once, report, and exit (1 if the database could not be read)')
     .action((options) => {
       requireOneSource(options);
-      run(watchCommand(options));
+      run(import('./watch-command.ts').then((m) => m.watchCommand(options)));
     });
 
   withWatchOptions(
@@ -73,7 +67,8 @@ function buildProgram(run: (result: Promise<number> | number) => void): Command 
     )
     .action((options) => {
       requireOneSource(options);
-      run(watchCommand(options, { host: options.host, port: options.port }));
+      const listen = { host: options.host, port: options.port };
+      run(import('./watch-command.ts').then((m) => m.watchCommand(options, listen)));
     });
 
   program
@@ -88,7 +83,7 @@ function buildProgram(run: (result: Promise<number> | number) => void): Command 
         .argParser(positiveNumberArg)
         .default(1),
     )
-    .action((options) => run(demoCommand(options)));
+    .action((options) => run(import('./demo-command.ts').then((m) => m.demoCommand(options))));
 
   program
     .command('status')
@@ -97,7 +92,7 @@ function buildProgram(run: (result: Promise<number> | number) => void): Command 
     .option('--data-dir <dir>', 'the data dir of its watch (default: per database)')
     .option('--config <file>', 'monitoring settings (default: the shipped config/alerts.yaml)')
     .option('--json', 'print JSON')
-    .action((options) => run(statusCommand(options)));
+    .action((options) => run(import('./status-command.ts').then((m) => m.statusCommand(options))));
 
   program
     .command('ack')
@@ -107,7 +102,7 @@ function buildProgram(run: (result: Promise<number> | number) => void): Command 
     .option('--pipeline <name>', 'every item of a pipeline')
     .option('--all', 'everything')
     .option('--data-dir <dir>', 'the data dir of its watch (default: per database)')
-    .action((options) => run(ackCommand(options)));
+    .action((options) => run(import('./ack-command.ts').then((m) => m.ackCommand(options))));
 
   program
     .command('archive')
@@ -116,7 +111,9 @@ function buildProgram(run: (result: Promise<number> | number) => void): Command 
     .requiredOption('--run <id>', 'the run')
     .option('--data-dir <dir>', 'the data dir of its watch (default: per database)')
     .option('--verbose', 'log more on stderr')
-    .action((options) => run(archiveCommand(options)));
+    .action((options) =>
+      run(import('./archive-command.ts').then((m) => m.archiveCommand(options))),
+    );
 
   program
     .command('verify')
@@ -124,7 +121,9 @@ function buildProgram(run: (result: Promise<number> | number) => void): Command 
       're-check a zip: every entry read back, CRC-32 and sizes (exit 1 names the first bad one)',
     )
     .argument('<file.zip>', 'the zip')
-    .action((file: string) => run(verifyCommand(file)));
+    .action((file: string) =>
+      run(import('./verify-command.ts').then((m) => m.verifyCommand(file))),
+    );
 
   program
     .command('check-config')
@@ -132,7 +131,9 @@ function buildProgram(run: (result: Promise<number> | number) => void): Command 
       'validate a config file: every problem as file:line:col: message (exit 1); else a summary, and warnings for inactive channels and rules they leave without one',
     )
     .argument('<file>', 'the config file, e.g. config/alerts.yaml')
-    .action((file: string) => run(checkConfigCommand(file)));
+    .action((file: string) =>
+      run(import('./check-config-command.ts').then((m) => m.checkConfigCommand(file))),
+    );
 
   program
     .command('test-alert')
@@ -141,7 +142,9 @@ function buildProgram(run: (result: Promise<number> | number) => void): Command 
     )
     .option('--config <file>', 'the channels (default: the shipped config/alerts.yaml)')
     .option('--channel <name>', 'only this channel')
-    .action((options) => run(testAlertCommand(options)));
+    .action((options) =>
+      run(import('./test-alert-command.ts').then((m) => m.testAlertCommand(options))),
+    );
 
   program
     .command('route')
@@ -156,7 +159,7 @@ function buildProgram(run: (result: Promise<number> | number) => void): Command 
     .option('--db <file>', "use the state of this database's watch (read-only)")
     .option('--data-dir <dir>', 'use the state in this data dir (read-only)')
     .option('--json', 'print JSON')
-    .action((options) => run(routeCommand(options)));
+    .action((options) => run(import('./route-command.ts').then((m) => m.routeCommand(options))));
 
   program
     .command('alerts')
@@ -171,12 +174,16 @@ function buildProgram(run: (result: Promise<number> | number) => void): Command 
         .argParser(positiveIntArg)
         .default(50),
     )
-    .action((options) => run(alertsCommand(options)));
+    .action((options) => run(import('./alerts-command.ts').then((m) => m.alertsCommand(options))));
 
   return program;
 }
 
-function report(error: unknown): number {
+/**
+ * The exit code for what a command threw, with its message. The errors other than the CLI's own
+ * are loaded only here, so that a command loads only what it uses.
+ */
+async function report(error: unknown): Promise<number> {
   if (error instanceof CommanderError) {
     return error.code === 'commander.helpDisplayed' ||
       error.code === 'commander.version' ||
@@ -188,6 +195,13 @@ function report(error: unknown): number {
     process.stderr.write(`runwatch: ${error.message}\n(run with --help for usage)\n`);
     return EXIT_USAGE;
   }
+  const [{ ConfigError }, { ForeignDatabaseError }, { DataDirBusyError }, { StateSchemaError }] =
+    await Promise.all([
+      import('../config/yaml-validate.ts'),
+      import('../demo/demo-pipeline.ts'),
+      import('../store/data-dir-lock.ts'),
+      import('../store/state-schema.ts'),
+    ]);
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
     return EXIT_INPUT;
@@ -217,6 +231,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync([...argv]);
     return await pending;
   } catch (error) {
-    return report(error);
+    return await report(error);
   }
 }

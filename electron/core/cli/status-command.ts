@@ -11,7 +11,7 @@ import type { JobOverview } from '../store/job-table.ts';
 import { StateStore } from '../store/state-store.ts';
 import { EXIT_INPUT, EXIT_OK } from './cli-errors.ts';
 import { loadSettings } from './load-settings.ts';
-import { resolveSourcePaths } from './source-paths.ts';
+import { findSourcePaths } from './source-paths.ts';
 import { indent, textTable } from './text-table.ts';
 
 export interface StatusOptions {
@@ -25,6 +25,8 @@ export interface StatusReport {
   source: string;
   db: string;
   data_dir: string;
+  /** How the data dir was found: given, the default, or that of the process watching the db. */
+  data_dir_from: string;
   /** pid of the `watch` holding the data dir; -1 when it holds it but its pid is unknown. */
   watched_by: number | null;
   /** Why the database cannot be read now, or null. */
@@ -87,9 +89,10 @@ export function renderStatus(report: StatusReport): string {
   lines.push(`source ${report.source}: ${report.db}`);
   lines.push(
     report.watched_by === null
-      ? `not being watched (data dir ${report.data_dir})`
-      : `watched by pid ${report.watched_by === -1 ? '?' : report.watched_by} (data dir ${report.data_dir})`,
+      ? 'not being watched'
+      : `watched by pid ${report.watched_by === -1 ? '?' : report.watched_by}`,
   );
+  lines.push(`data dir ${report.data_dir} (${report.data_dir_from})`);
   if (report.error) lines.push(`cannot read the database: ${report.error}`);
   if (report.source_down_since) lines.push(`SOURCE DOWN since ${time(report.source_down_since)}`);
   const stalled = report.runs.filter((run) => run.stalled_since).length;
@@ -147,7 +150,7 @@ export function renderStatus(report: StatusReport): string {
 }
 
 export function statusCommand(options: StatusOptions): number {
-  const paths = resolveSourcePaths(options);
+  const paths = findSourcePaths(options);
   const { settings, config } = loadSettings(options);
   const alertConfig = activeAlerts(config).alerts;
   const store = StateStore.exists(paths.dataDir)
@@ -158,6 +161,7 @@ export function statusCommand(options: StatusOptions): number {
     source: paths.sourceName,
     db: paths.dbPath,
     data_dir: paths.dataDir,
+    data_dir_from: paths.dataDirFrom,
     watched_by: dataDirHolder(paths.dataDir),
     error: null,
     source_down_since: null,

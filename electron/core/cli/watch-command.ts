@@ -14,6 +14,7 @@ import { loadSettings } from './load-settings.ts';
 import type { ServeListen } from './serve-command.ts';
 import { resolveSourcePaths } from './source-paths.ts';
 import { overrideText } from './override-text.ts';
+import { untilStopRequested } from './stop-request.ts';
 
 export interface WatchOptions {
   db?: string;
@@ -41,12 +42,16 @@ function describeSettings(settings: MonitorSettings): string {
     item('source_grace', 'sourceGrace'),
     item('stale_after', 'staleAfter'),
     item('max_alert_age', 'maxAlertAge'),
+    item('keep_history', 'keepHistory'),
   ].join(', ');
 }
 
 function reportSource(d: SourceDiagnostics, log: Logger): void {
   const runs = `${d.active} active run${d.active === 1 ? '' : 's'}, ${d.finished} finished`;
-  log.info(`journal mode ${d.journalMode}; schema ok; ${runs}`);
+  const optional = d.optionalColumns
+    .map((c) => `${c.table}.${c.column} (optional) ${c.present ? 'read' : 'not present'}`)
+    .join(', ');
+  log.info(`journal mode ${d.journalMode}; schema ok${optional ? `, ${optional}` : ''}; ${runs}`);
   if (d.missingIndexes.length === 0) {
     log.info('indexes ok');
     return;
@@ -56,20 +61,6 @@ function reportSource(d: SourceDiagnostics, log: Logger): void {
     `missing indexes make change checks slower on a large database: ${names}. Add them with:`,
   );
   for (const index of d.missingIndexes) process.stderr.write(`    ${index.statement}\n`);
-}
-
-/** Resolves on SIGINT/SIGTERM; a second signal exits at once. */
-function untilSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    let received = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (received) process.exit(130);
-      received = true;
-      resolve(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
 }
 
 /**
@@ -164,13 +155,14 @@ export async function watchCommand(options: WatchOptions, serve?: ServeListen): 
               settings: {
                 store: windowSettings.store,
                 sourcesReadOnly: true,
+                appliesAtOnce: ['channels', 'quiet_hours'],
                 applied: (saved) => session.alerts.useAlertLayer(settingsLayers(saved).alerts),
               },
             }
           : {}),
       });
     }
-    const reason = await Promise.race([untilSignal(), stopped]);
+    const reason = await Promise.race([untilStopRequested(), stopped]);
     log.info(`stopping (${reason})`);
     return EXIT_OK;
   } finally {

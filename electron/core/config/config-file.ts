@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { globProblem } from '../../../shared/pipeline-glob.ts';
 import type { MonitorGlobals, PipelineOverride } from '../monitor/monitor-settings.ts';
 import { alertKnownKeys, alertSectionsShape } from '../alerts/alert-config-schema.ts';
 import {
   channelSecrets,
+  someNames,
   compileHeartbeat,
   compileQuietHours,
   compileRule,
@@ -30,6 +32,7 @@ const MONITOR_KEYS = {
   settle: 'settle',
   stale_after: 'staleAfter',
   max_alert_age: 'maxAlertAge',
+  keep_history: 'keepHistory',
 } as const satisfies Record<string, keyof MonitorGlobals>;
 
 const monitorSchema = z.strictObject({
@@ -38,6 +41,9 @@ const monitorSchema = z.strictObject({
   settle: duration.optional(),
   stale_after: duration.optional(),
   max_alert_age: duration.optional(),
+  keep_history: duration
+    .refine((ms) => ms >= 3_600_000, { error: 'keep at least 1h of history' })
+    .optional(),
 });
 
 const pipelineSchema = z.strictObject({
@@ -67,26 +73,37 @@ function asRecord(value: unknown): Raw {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Raw) : {};
 }
 
+/** Unknown names given a "did you mean" from every channel; the rest are only named. */
+const GUESSED_NAMES = 100;
+
 /**
  * Checks what the schema cannot see alone: every channel a rule or quiet hours name exists
- * (in the file or the settings layer), and rule names are unique.
+ * (in the file or the settings layer), and rule names are unique. Linear in the file: a "did you
+ * mean" weighs every channel, so only the first unknown names get one.
  */
 function checkReferences(raw: Raw, layerChannels: readonly string[]): Prepared['problems'] {
   const problems: Prepared['problems'] = [];
   const known = [...new Set([...Object.keys(asRecord(raw.channels)), ...layerChannels])];
+  const knownSet = new Set(known);
+  const guesses = new Map<string, string | null>();
   const checkNames = (names: unknown, path: Path) => {
     if (!Array.isArray(names)) return;
     names.forEach((name, index) => {
-      if (typeof name !== 'string' || known.includes(name)) return;
-      const guess = didYouMean(name, known);
+      if (typeof name !== 'string' || knownSet.has(name)) return;
+      let guess = guesses.get(name);
+      if (guess === undefined) {
+        guess = guesses.size < GUESSED_NAMES ? didYouMean(name, known) : null;
+        guesses.set(name, guess);
+      }
       problems.push({
         path: [...path, index],
-        message: `unknown channel ${JSON.stringify(name)}${guess ? ` (did you mean ${guess}?)` : known.length ? ` (channels: ${known.join(', ')})` : ' (no channels are defined)'}`,
+        message: `unknown channel ${JSON.stringify(name)}${guess ? ` (did you mean ${guess}?)` : known.length ? ` (channels: ${someNames(known)})` : ' (no channels are defined)'}`,
       });
     });
   };
   const seen = new Set<string>();
-  (Array.isArray(raw.rules) ? raw.rules : []).forEach((rule, index) => {
+  const rules: unknown[] = Array.isArray(raw.rules) ? raw.rules : [];
+  rules.forEach((rule, index) => {
     const { name, channels } = asRecord(rule);
     checkNames(channels, ['rules', index, 'channels']);
     if (typeof name !== 'string') return;
@@ -97,6 +114,16 @@ function checkReferences(raw: Raw, layerChannels: readonly string[]): Prepared['
   });
   checkNames(asRecord(raw.quiet_hours).channels, ['quiet_hours', 'channels']);
   return problems;
+}
+
+/** Every `pipelines:` key that is not a glob Runwatch can use, at the key. */
+function checkPipelineGlobs(raw: Raw): Prepared['problems'] {
+  return Object.keys(asRecord(raw.pipelines)).flatMap((pattern) => {
+    const problem = globProblem(pattern);
+    return problem
+      ? [{ path: ['pipelines'], key: pattern, message: `${JSON.stringify(pattern)}: ${problem}` }]
+      : [];
+  });
 }
 
 /** A valid stand-in for a value whose variable is unset, so the rest of its section is checked. */
@@ -146,8 +173,13 @@ export function parseConfig(
   const parsed = parseAndValidate(text, file, configSchema, {
     knownKeys,
     prepare: (raw) => {
+      // Prepared again when a file read the fast way turns out to have a problem.
+      unsetBy.clear();
       const substituted = substituteEnv(raw, env);
-      const problems = checkReferences(asRecord(substituted.value), layerChannels);
+      const problems = [
+        ...checkReferences(asRecord(substituted.value), layerChannels),
+        ...checkPipelineGlobs(asRecord(substituted.value)),
+      ];
       const skip: Path[] = [];
       for (const { path, variables } of substituted.unset) {
         const owner =

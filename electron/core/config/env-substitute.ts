@@ -29,20 +29,44 @@ function substituteString(text: string, env: NodeJS.ProcessEnv, unset: string[])
  */
 export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv): Substituted {
   const unsetAll: Substituted['unset'] = [];
-  const walk = (node: unknown, path: (string | number)[]): unknown => {
+  // One path, grown and shrunk as the walk goes: copied only for a value with an unset variable.
+  const path: (string | number)[] = [];
+  const walk = (node: unknown): unknown => {
     if (typeof node === 'string') {
+      if (!node.includes('$')) return node;
       const unset: string[] = [];
       const result = substituteString(node, env, unset);
       if (unset.length > 0) unsetAll.push({ path: [...path], variables: unset });
       return result;
     }
-    if (Array.isArray(node)) return node.map((item, index) => walk(item, [...path, index]));
+    if (Array.isArray(node)) {
+      const out = new Array<unknown>(node.length);
+      for (let index = 0; index < node.length; index++) {
+        path.push(index);
+        out[index] = walk(node[index]);
+        path.pop();
+      }
+      return out;
+    }
     if (node !== null && typeof node === 'object') {
-      return Object.fromEntries(
-        Object.entries(node).map(([key, item]) => [key, walk(item, [...path, key])]),
-      );
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(node)) {
+        path.push(key);
+        const item = walk((node as Record<string, unknown>)[key]);
+        if (key === '__proto__') {
+          // Data like any other key, not the object's prototype.
+          Object.defineProperty(out, key, {
+            value: item,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        } else out[key] = item;
+        path.pop();
+      }
+      return out;
     }
     return node;
   };
-  return { value: walk(value, []), unset: unsetAll };
+  return { value: walk(value), unset: unsetAll };
 }

@@ -1,14 +1,19 @@
 import {
   isMap,
-  isPair,
+  isNode,
   isScalar,
+  isSeq,
   LineCounter,
   parseDocument,
   type Document,
   type Node,
+  type Pair,
+  type YAMLMap,
 } from 'yaml';
 import type { z } from 'zod';
 import { didYouMean } from './did-you-mean.ts';
+import { fastDocumentValue } from './yaml-fast-value.ts';
+import { documentValue } from './yaml-values.ts';
 
 /** One problem in a file, located for `file:line:col: message`. */
 export interface ConfigProblem {
@@ -42,7 +47,8 @@ export type Path = readonly PropertyKey[];
 /** What a caller does between parsing and validating: substitute values, add its own problems. */
 export interface Prepared {
   value: unknown;
-  problems: { path: Path; message: string }[];
+  /** With `key`, the problem is that key of the map at `path`, and is reported where it is written. */
+  problems: { path: Path; key?: string; message: string }[];
   /** Places whose problems are expected (a value with an unset variable), not reported. */
   skip: Path[];
 }
@@ -53,28 +59,54 @@ export interface ValidateOptions {
   prepare?: (value: unknown) => Prepared;
 }
 
+/** Each map's pairs by key as the value has it, made on first use: a map may be huge. */
+const pairsByKey = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+function pairOf(map: YAMLMap, key: string): Pair | undefined {
+  let pairs = pairsByKey.get(map);
+  if (!pairs) {
+    pairs = new Map();
+    for (const pair of map.items) {
+      if (!isScalar(pair.key)) continue;
+      const text = pair.key.value === null ? '' : String(pair.key.value);
+      if (!pairs.has(text)) pairs.set(text, pair);
+    }
+    pairsByKey.set(map, pairs);
+  }
+  return pairs.get(key);
+}
+
+/** The nodes along `path` from the root, as far as the document goes. */
+function nodesAlong(doc: Document, path: Path): Node[] {
+  const nodes: Node[] = [];
+  let node: unknown = doc.contents;
+  for (const part of path) {
+    if (isMap(node)) node = pairOf(node, String(part))?.value;
+    else if (isSeq(node) && typeof part === 'number') node = node.items[part];
+    else break;
+    if (!isNode(node)) break;
+    nodes.push(node);
+  }
+  return nodes;
+}
+
 function locate(doc: Document, lines: LineCounter, path: Path, key?: string) {
-  let node = doc.getIn(path as unknown[], true) as Node | undefined;
+  const along = nodesAlong(doc, path);
+  let node: Node | undefined = along.length === path.length ? along.at(-1) : undefined;
+  if (path.length === 0 && isNode(doc.contents)) node = doc.contents;
   if (key !== undefined && isMap(node)) {
-    const pair = node.items.find(
-      (item) => isPair(item) && isScalar(item.key) && item.key.value === key,
-    );
-    node = (pair?.key as Node | undefined) ?? node;
+    const pair = pairOf(node, key);
+    node = isNode(pair?.key) ? pair.key : node;
   }
-  for (let depth = path.length; !node?.range && depth > 0; depth--) {
-    node = doc.getIn(path.slice(0, depth - 1) as unknown[], true) as Node | undefined;
-  }
-  const offset = node?.range?.[0] ?? 0;
-  return lines.linePos(offset);
+  // A place the document does not have (a missing key): where its nearest parent is.
+  const root = isNode(doc.contents) ? doc.contents : undefined;
+  const found = [node, ...along.reverse(), root].find((candidate) => candidate?.range);
+  return lines.linePos(found?.range?.[0] ?? 0);
 }
 
 function describePath(path: Path, key?: string): string {
   const parts = [...path, ...(key === undefined ? [] : [key])].map(String);
   return parts.join('.');
-}
-
-function startsWith(path: Path, prefix: Path): boolean {
-  return prefix.length <= path.length && prefix.every((part, index) => path[index] === part);
 }
 
 function valueAt(root: unknown, path: Path): unknown {
@@ -111,9 +143,25 @@ function withoutTabIndents(text: string): string {
     .join('\n');
 }
 
+/** The value of a file read the fast way, if it is valid: nothing then needs a position. */
+function validFast<S extends z.ZodType>(
+  text: string,
+  schema: S,
+  options: ValidateOptions,
+): { value: z.output<S> } | null {
+  const fast = fastDocumentValue(text);
+  if (fast === null) return null;
+  const value = fast.value ?? {};
+  const prepared = options.prepare?.(value) ?? { value, problems: [], skip: [] };
+  if (prepared.problems.length > 0) return null;
+  const result = schema.safeParse(prepared.value);
+  return result.success ? { value: result.data } : null;
+}
+
 /**
  * Parses YAML keeping positions and validates it with a zod schema, reporting every problem at
- * once. Unknown keys get a "did you mean" from the keys the schema knows at that place.
+ * once. Unknown keys get a "did you mean" from the keys the schema knows at that place. A valid
+ * file read the fast way is done with; any other is read again, keeping positions.
  */
 export function parseAndValidate<S extends z.ZodType>(
   text: string,
@@ -121,6 +169,8 @@ export function parseAndValidate<S extends z.ZodType>(
   schema: S,
   options: ValidateOptions,
 ): { value: z.output<S> } | { problems: ConfigProblem[] } {
+  const valid = validFast(text, schema, options);
+  if (valid) return valid;
   let { doc, lines } = parse(text);
   const problems: ConfigProblem[] = [];
   const at = (pos: { line: number; col: number } | undefined, message: string) =>
@@ -139,11 +189,19 @@ export function parseAndValidate<S extends z.ZodType>(
     if (!retry || retry.doc.errors.length > 0) return { problems };
     ({ doc, lines } = retry);
   }
-  const parsed: unknown = doc.toJS() ?? {};
+  const read = documentValue(doc);
+  if ('problems' in read) {
+    for (const problem of read.problems) at(lines.linePos(problem.offset), problem.message);
+    return { problems };
+  }
+  const parsed: unknown = read.value ?? {};
   const prepared = options.prepare?.(parsed) ?? { value: parsed, problems: [], skip: [] };
   for (const problem of prepared.problems) {
     const where = describePath(problem.path);
-    at(locate(doc, lines, problem.path), where ? `${where}: ${problem.message}` : problem.message);
+    at(
+      locate(doc, lines, problem.path, problem.key),
+      where ? `${where}: ${problem.message}` : problem.message,
+    );
   }
   const result = schema.safeParse(prepared.value);
   if (result.success && problems.length === 0) return { value: result.data };
@@ -158,7 +216,9 @@ export function parseAndValidate<S extends z.ZodType>(
       if (guess) guessed.add(describePath(issue.path, guess));
     }
   }
-  const skipped = (path: Path) => prepared.skip.some((place) => startsWith(path, place));
+  const skips = new Set(prepared.skip.map((place) => JSON.stringify(place)));
+  const skipped = (path: Path) =>
+    skips.size > 0 && path.some((_, index) => skips.has(JSON.stringify(path.slice(0, index + 1))));
   // When only skipped places fail (an unset variable where a number belongs, say), they are
   // the problem after all: report them rather than nothing.
   const reportSkipped = issues.every((issue) => skipped(issue.path)) && problems.length === 0;
@@ -184,6 +244,17 @@ export function parseAndValidate<S extends z.ZodType>(
                 : ''),
         );
       }
+      continue;
+    }
+    if (issue.code === 'invalid_key') {
+      // A key that is wrong in itself: said with its own words, where the key is written.
+      const parent = issue.path.slice(0, -1);
+      const key = String(issue.path.at(-1));
+      const why = issue.issues.map((inner) => inner.message).join('; ');
+      at(
+        locate(doc, lines, parent, key),
+        `${describePath(parent)}: ${JSON.stringify(key)}: ${why}`,
+      );
       continue;
     }
     const where = describePath(issue.path);

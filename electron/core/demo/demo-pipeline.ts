@@ -7,7 +7,7 @@ import type { Logger } from '../log.ts';
 import { checkSchema } from '../source/schema-check.ts';
 import { toIso } from '../time/timestamp.ts';
 import { createDefaultSchema } from './demo-schema.ts';
-import { demoRunPlan, type DemoRunPlan } from './demo-plan.ts';
+import { demoRunPlan, failureMessage, type DemoRunPlan } from './demo-plan.ts';
 
 export interface DemoOptions {
   dbPath: string;
@@ -39,11 +39,15 @@ export function openDemoDatabase(dbPath: string): Database.Database {
       .pluck()
       .get() as number;
     if (tables === 0) createDefaultSchema(db);
-    const { problems } = checkSchema(db);
+    const { problems, optionalColumns } = checkSchema(db);
     if (problems.length > 0) {
       throw new ForeignDatabaseError(
         `${dbPath} is not a database the demo can write (${problems.join('; ')}); pick a new file`,
       );
+    }
+    // A demo database from before steps said why they failed gets the column.
+    if (optionalColumns.some((column) => column.column === 'message' && !column.present)) {
+      db.exec('ALTER TABLE steps ADD COLUMN message TEXT');
     }
     return db;
   } catch (error) {
@@ -150,7 +154,7 @@ export class DemoPipeline {
         this.db
           .prepare(
             `UPDATE steps SET status = 'pending', started_at = NULL, finished_at = NULL,
-               updated_at = ? WHERE run_id = ?`,
+               message = NULL, updated_at = ? WHERE run_id = ?`,
           )
           .run(t, runId);
       })();
@@ -208,7 +212,12 @@ export class DemoPipeline {
       this.writeArtifacts(runId, plan, position);
       const ended = now();
       if (special === 'fail') {
-        setStep.run('failed', null, ended, ended, runId, stepId);
+        this.db.transaction(() => {
+          setStep.run('failed', null, ended, ended, runId, stepId);
+          this.db
+            .prepare('UPDATE steps SET message = ? WHERE run_id = ? AND step_id = ?')
+            .run(failureMessage(name), runId, stepId);
+        })();
         await this.wait(600);
         finishRun('failed', 'skipped', position + 1);
         return;

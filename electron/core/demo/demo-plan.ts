@@ -16,6 +16,17 @@ export interface DemoRunPlan {
   retry: boolean;
 }
 
+/** Why a step fails, as the demo's orchestrator writes it in `steps.message`. */
+const FAILURES: Record<string, string> = {
+  render: 'template weekly.html not found in templates/ (render needs it for the PDF)',
+  load: 'connection to warehouse.internal:5432 refused after 3 tries',
+  evaluate: 'validation accuracy 0.61 is below the required 0.75',
+};
+
+export function failureMessage(step: string): string {
+  return FAILURES[step] ?? `${step} exited with status 1`;
+}
+
 export const DEMO_PIPELINES: Record<string, readonly string[]> = {
   'etl-daily': ['extract', 'validate', 'transform', 'load', 'publish'],
   'report-weekly': ['query', 'render', 'send'],

@@ -1,6 +1,9 @@
 import type Database from 'better-sqlite3';
 
-/** The default orchestration schema of DESIGN.md §3, with its indexes. */
+/**
+ * The default orchestration schema, with its indexes and the optional `steps.message` (why a
+ * failed step failed), which Runwatch reads where a database has it.
+ */
 export const DEFAULT_SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS runs (
   run_id        TEXT PRIMARY KEY,
@@ -21,6 +24,7 @@ CREATE TABLE IF NOT EXISTS steps (
   started_at  TEXT,
   updated_at  TEXT NOT NULL,
   finished_at TEXT,
+  message     TEXT,
   PRIMARY KEY (run_id, step_id)
 );
 CREATE INDEX IF NOT EXISTS runs_status   ON runs(status);

@@ -38,6 +38,7 @@ export function runTrayAction(action: TrayAction, commands: TrayCommands): void 
       commands.pauseNotifications('resume');
       return;
     case 'settings':
+    case 'alert-channels':
       commands.openSettings();
       return;
     case 'toggle-start-at-login':

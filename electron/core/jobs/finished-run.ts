@@ -11,6 +11,8 @@ export interface FinishedStep {
   started_at: string | null;
   finished_at: string | null;
   duration_s: number | null;
+  /** Why it failed, where the source says (`steps.message`); absent otherwise. */
+  message?: string;
 }
 
 /**
@@ -63,6 +65,7 @@ export function stepsOf(observed: ObservedRun): FinishedStep[] {
       started_at: iso(step.startedAt),
       finished_at: iso(step.finishedAt),
       duration_s: durationS(step.startedAt, step.finishedAt),
+      ...(step.message ? { message: step.message } : {}),
     }));
 }
 

@@ -163,6 +163,14 @@ export class ChangeCursorState {
     };
   }
 
+  /**
+   * The `updated_at` a lookback at `at` would read from (a restart reads runs updated since it),
+   * without counting as a lookback.
+   */
+  reachBack(table: SourceTable, at: number): unknown {
+    return this.updated[table].queryFrom(at, true)?.value ?? null;
+  }
+
   /** The rows not seen before with these values. */
   unseen(rows: readonly ChangedRow[]): ChangedRow[] {
     return rows.filter(

@@ -43,6 +43,11 @@ export class ChangeReader {
     return this.cursor.rowid;
   }
 
+  /** The `updated_at` a lookback would read from now: a restart reads runs updated since. */
+  reachBack(table: SourceTable, at: number): unknown {
+    return this.cursor.reachBack(table, at);
+  }
+
   /** The last check read only from the newest position, and a lookback is due now. */
   lookbackOwed(at: number): boolean {
     return this.cursor.lookbackOwed && this.cursor.lookbackDue(at);

@@ -6,7 +6,7 @@ import { toIso } from '../time/timestamp.ts';
 import { ClockOffset } from './clock-offset.ts';
 import { makeDetectContext } from './detect-context.ts';
 import type { MonitorSettings } from './monitor-settings.ts';
-import { detect } from './run-detector.ts';
+import { detect, type PipelineThresholds } from './run-detector.ts';
 import { isTerminalRunStatus, normalizeStatus, summarizeRun } from './run-summary.ts';
 import type { TrackedRun } from './tracked-run.ts';
 
@@ -18,12 +18,16 @@ function currentStep(observed: ObservedRun): string | null {
   return pending ? pending.name || pending.stepId : null;
 }
 
-/** One active run as the UI and `status` show it, from the monitor's judgement and its rows. */
+/**
+ * One active run as the UI and `status` show it, from the monitor's judgement, its rows and the
+ * thresholds in force for its pipeline.
+ */
 export function activeRunStatus(
   run: TrackedRun,
   observed: ObservedRun,
   source: string,
   now: number,
+  limits: PipelineThresholds,
 ): ActiveRunStatus {
   const { counts } = summarizeRun(observed);
   const done =
@@ -45,6 +49,8 @@ export function activeRunStatus(
     stalled_since: run.stallSince === null ? null : toIso(run.stallSince),
     overdue_since: run.overdueAt === null ? null : toIso(run.overdueAt),
     stale: run.stale,
+    stall_after_s: limits.stallAfter / 1_000,
+    max_duration_s: limits.maxDuration === null ? null : limits.maxDuration / 1_000,
   };
 }
 
@@ -76,7 +82,11 @@ export function readLiveStatus(
     for (const [runId, run] of observed) {
       const previous = known.get(runId) ?? store?.getRun(runId) ?? null;
       const { run: judged } = detect(previous, run, ctx);
-      if (judged?.phase === 'active') rows.push(activeRunStatus(judged, run, sourceName, now));
+      if (judged?.phase === 'active') {
+        rows.push(
+          activeRunStatus(judged, run, sourceName, now, settings.thresholds(judged.pipeline)),
+        );
+      }
     }
   }
   const rank = (row: ActiveRunStatus) => (row.stalled_since ? 0 : row.overdue_since ? 1 : 2);

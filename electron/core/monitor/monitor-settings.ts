@@ -1,3 +1,4 @@
+import { globToRegExp } from '../../../shared/pipeline-glob.ts';
 import type { PipelineThresholds } from './run-detector.ts';
 
 /** Global monitoring settings (DESIGN.md §7 `monitor:`), in milliseconds. */
@@ -8,11 +9,13 @@ export interface MonitorGlobals {
   settle: number;
   staleAfter: number;
   maxAlertAge: number;
+  /** How long state.db keeps history: events, finished runs, alert deliveries. */
+  keepHistory: number;
 }
 
 export type GlobalKey = keyof MonitorGlobals;
 
-/** Per-pipeline overrides, keyed by a glob with `*` and `?`. */
+/** Per-pipeline overrides, keyed by a glob (shared/pipeline-glob.ts). */
 export interface PipelineOverride {
   pattern: string;
   stallAfter?: number;
@@ -22,9 +25,16 @@ export interface PipelineOverride {
 export interface SettingsLayer {
   globals?: Partial<MonitorGlobals>;
   pipelines?: PipelineOverride[];
+  /** A demo source's short thresholds: under what the user saved, over the config file. */
+  demo?: Partial<MonitorGlobals>;
 }
 
-export type SettingOrigin = 'flag' | 'settings' | 'config' | 'default';
+export type SettingOrigin = 'flag' | 'settings' | 'demo' | 'config' | 'default';
+
+/** A per-pipeline override in force, and which layer it is from. */
+export interface ResolvedOverride extends PipelineOverride {
+  origin: 'settings' | 'config';
+}
 
 export const DEFAULT_GLOBALS: MonitorGlobals = {
   poll: 100,
@@ -33,58 +43,63 @@ export const DEFAULT_GLOBALS: MonitorGlobals = {
   settle: 0,
   staleAfter: 24 * 3_600_000,
   maxAlertAge: 6 * 3_600_000,
+  keepHistory: 30 * 86_400_000,
 };
 
 export interface MonitorSettings extends MonitorGlobals {
+  /** Where each value in force comes from. */
   origin: Record<GlobalKey, SettingOrigin>;
+  /** Each value as every layer that sets it has it, the default included. */
+  layers: Record<GlobalKey, Partial<Record<SettingOrigin, number>>>;
   /** Per-pipeline overrides in the order they are tried; each beats the global values. */
-  pipelines: readonly PipelineOverride[];
+  pipelines: readonly ResolvedOverride[];
   thresholds(pipeline: string): PipelineThresholds;
 }
 
-function globToRegExp(glob: string): RegExp {
-  const source = glob
-    .split('')
-    .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`, 's');
-}
-
 /**
- * Precedence (DESIGN.md §6): a per-pipeline value beats a global one. Per pipeline, the settings
- * window's overrides, then the config file's `pipelines:` in file order (each field from the first
- * matching key that sets it). Globally: flag > settings window > config `monitor:` > default.
+ * Precedence: a per-pipeline value beats a global one. Per pipeline, the settings window's
+ * overrides, then the config file's `pipelines:` in file order (each field from the first
+ * matching key that sets it). Globally: flag > settings window > the demo's > config `monitor:` >
+ * default.
  */
 export function resolveMonitorSettings(layers: {
   flags?: Partial<MonitorGlobals>;
   settings?: SettingsLayer;
   config?: SettingsLayer;
 }): MonitorSettings {
+  const keys = Object.keys(DEFAULT_GLOBALS) as GlobalKey[];
   const globals = { ...DEFAULT_GLOBALS };
-  const origin = Object.fromEntries(
-    Object.keys(DEFAULT_GLOBALS).map((key) => [key, 'default']),
-  ) as Record<GlobalKey, SettingOrigin>;
+  const origin = Object.fromEntries(keys.map((key) => [key, 'default'])) as Record<
+    GlobalKey,
+    SettingOrigin
+  >;
+  const byLayer = Object.fromEntries(
+    keys.map((key) => [key, { default: DEFAULT_GLOBALS[key] }]),
+  ) as MonitorSettings['layers'];
   const ordered: [SettingOrigin, Partial<MonitorGlobals> | undefined][] = [
     ['config', layers.config?.globals],
+    ['demo', layers.settings?.demo],
     ['settings', layers.settings?.globals],
     ['flag', layers.flags],
   ];
   for (const [layer, values] of ordered) {
-    for (const key of Object.keys(DEFAULT_GLOBALS) as GlobalKey[]) {
+    for (const key of keys) {
       const value = values?.[key];
       if (value === undefined) continue;
       globals[key] = value;
       origin[key] = layer;
+      byLayer[key][layer] = value;
     }
   }
   const overrides = [
-    ...(layers.settings?.pipelines ?? []),
-    ...(layers.config?.pipelines ?? []),
+    ...(layers.settings?.pipelines ?? []).map((o) => ({ ...o, origin: 'settings' as const })),
+    ...(layers.config?.pipelines ?? []).map((o) => ({ ...o, origin: 'config' as const })),
   ].map((override) => ({ ...override, regexp: globToRegExp(override.pattern) }));
   const cache = new Map<string, PipelineThresholds>();
   return {
     ...globals,
     origin,
+    layers: byLayer,
     pipelines: overrides.map(({ regexp: _regexp, ...override }) => override),
     thresholds(pipeline: string): PipelineThresholds {
       let found = cache.get(pipeline);

@@ -13,6 +13,7 @@ import type { CycleWrite, StateStore } from '../store/state-store.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
 import { DeadlineQueue } from '../time/deadline-queue.ts';
 import { parseTimestamp, toIso } from '../time/timestamp.ts';
+import { compareSqliteValues } from './change-cursor.ts';
 import { ChangeReader } from './change-reader.ts';
 import { ClockOffset } from './clock-offset.ts';
 import { makeDetectContext } from './detect-context.ts';
@@ -28,6 +29,7 @@ import {
   type NewRunOptions,
   type Transition,
 } from './run-detector.ts';
+import { StaleNotice } from './stale-notice.ts';
 import type { TrackedRun } from './tracked-run.ts';
 
 /** Runs read together in one read transaction. */
@@ -56,6 +58,7 @@ export interface MonitorOptions {
 export interface SourceDiagnostics {
   journalMode: string;
   missingIndexes: OpenInfo['missingIndexes'];
+  optionalColumns: OpenInfo['optionalColumns'];
   active: number;
   finished: number;
 }
@@ -83,13 +86,14 @@ export class Monitor {
   private readonly log: Logger;
   private readonly tracked = new Map<string, TrackedRun>();
   /** The active runs as the UI lists them, updated as they are read. */
-  readonly runViews = new RunViews();
+  readonly runViews = new RunViews((pipeline) => this.options.settings.thresholds(pipeline));
   private readonly offset: ClockOffset;
   private readonly health: SourceHealth;
   private readonly queue: DeadlineQueue;
   private readonly changes: ChangeReader;
   private readonly dueRuns = new Set<string>();
   private readonly logged = new Set<string>();
+  private readonly staleNotice = new StaleNotice();
   private historyRowid: number | null;
   /** Where history ends (`history_rowid`) is committed. */
   private historySettled: boolean;
@@ -109,6 +113,7 @@ export class Monitor {
   private announced = false;
   private errorStreak = 0;
   private savedRowid: number | null = null;
+  private savedUpdated: unknown = null;
   private savedOffsetAt = -Infinity;
 
   constructor(options: MonitorOptions) {
@@ -247,7 +252,11 @@ export class Monitor {
         this.failed(missingDatabase(this.source.path).message);
         return false;
       }
-      this.log.info(`${this.source.path} was replaced on disk; reopening it`);
+      if (status === 'rewritten') {
+        this.log.warn(
+          `${this.source.path} was overwritten in place by another database; reopening it`,
+        );
+      } else this.log.info(`${this.source.path} was replaced on disk; reopening it`);
     }
     try {
       this.openInfo = this.source.open();
@@ -317,13 +326,27 @@ export class Monitor {
   }
 
   /**
-   * The runs that may be active: those tracked, those whose status is not final, and those added
-   * after rowid `since` (or all of them, for a first start with --backfill). A page at a time.
+   * The runs that may be active: those tracked, those whose status is not final, those added
+   * after rowid `since` (or all of them, for a first start with --backfill), and runs recorded as
+   * finished but updated at or after `changedSince` (they may have run again meanwhile). A page
+   * at a time.
    */
-  private async candidates(since: number | null, all: boolean): Promise<string[]> {
+  private async candidates(
+    since: number | null,
+    all: boolean,
+    changedSince: unknown = null,
+  ): Promise<string[]> {
     const found = new Set(this.tracked.keys());
     for (const page of this.source.scanAllRuns(SCAN_PAGE)) {
-      for (const row of page) if (mayBeActive(row, since, all)) found.add(row.runId);
+      const changed: string[] = [];
+      for (const row of page) {
+        if (mayBeActive(row, since, all)) found.add(row.runId);
+        else if (changedSince !== null && compareSqliteValues(row.updatedAt, changedSince) >= 0) {
+          changed.push(row.runId);
+        }
+      }
+      // Only a finish Runwatch recorded can be compared: history it never read stays unread.
+      for (const runId of this.options.store.finishedAmong(changed)) found.add(runId);
       await this.breathe();
     }
     return [...found];
@@ -350,7 +373,12 @@ export class Monitor {
     const mark = await this.changes.mark(now);
     this.sweep = null;
     const since = store.getMeta<number>('wm_runs_rowid') ?? this.historyRowid;
-    const candidates = await this.candidates(since, initializing && backfill === true);
+    const changedSince = store.getMeta<unknown>('wm_runs_updated') ?? null;
+    const candidates = await this.candidates(
+      since,
+      initializing && backfill === true,
+      changedSince,
+    );
     store.checkpointInline(true);
     try {
       for (const chunk of chunks(candidates, CHUNK_RUNS)) {
@@ -363,11 +391,17 @@ export class Monitor {
     this.changes.reset(mark, at);
     const meta: Record<string, unknown> = {};
     if (mark.rowid.runs !== null) meta.wm_runs_rowid = mark.rowid.runs;
+    if (mark.newest.runs !== null) meta.wm_runs_updated = mark.newest.runs.value;
     if (initializing) {
       meta.initialized_at = now;
       meta.source_path = path.resolve(source.path);
     }
     this.commit([], meta);
+    this.staleNotice.flush(
+      this.log,
+      this.options.settings.staleAfter,
+      initializing ? 'first start' : 'first seen',
+    );
     this.initialized = true;
     this.lastSweepAt = this.clock.monotonic();
     this.sweepPending = false;
@@ -489,6 +523,7 @@ export class Monitor {
     }
     // The one flush of a judge: it also carries the removals its commit made.
     this.runViews.flush();
+    if (live) this.staleNotice.flush(this.log, this.options.settings.staleAfter, 'first seen');
     return changed;
   }
 
@@ -529,10 +564,12 @@ export class Monitor {
     }
     if (write.meta.wm_runs_rowid !== undefined)
       this.savedRowid = write.meta.wm_runs_rowid as number;
+    if (write.meta.wm_runs_updated !== undefined) this.savedUpdated = write.meta.wm_runs_updated;
     if (write.meta.clock_offset_samples !== undefined) this.savedOffsetAt = now;
     const ctx = this.context(true);
     for (const t of transitions) {
       if (!t.run) continue;
+      if (t.run.stale && !this.tracked.get(t.run.runId)?.stale) this.staleNotice.add(t.run.runId);
       if (t.run.phase === 'active') this.tracked.set(t.run.runId, t.run);
       else {
         this.tracked.delete(t.run.runId);
@@ -547,12 +584,17 @@ export class Monitor {
   }
 
   /**
-   * Rides along with a commit that happens anyway: the rowid watermark when it moved (a restart
-   * reads what was added after it), and the learned clock offset at most once a minute.
+   * Rides along with a commit that happens anyway: the rowid and `updated_at` watermarks when
+   * they moved (a restart reads what was added or updated after them; the latter as it stood a
+   * lookback ago, for commits out of order), and the learned clock offset at most once a minute.
    */
   private addPeriodicMeta(meta: Record<string, unknown>, now: number): void {
     const rowid = this.changes.rowid.runs;
     if (rowid !== null && rowid !== this.savedRowid) meta.wm_runs_rowid ??= rowid;
+    const updated = this.changes.reachBack('runs', this.clock.monotonic());
+    if (updated !== null && updated !== this.savedUpdated) {
+      meta.wm_runs_updated ??= updated;
+    }
     if (now - this.savedOffsetAt >= 60_000) meta.clock_offset_samples = this.offset.toJSON();
   }
 
@@ -617,6 +659,7 @@ export class Monitor {
     const diagnostics: SourceDiagnostics = {
       journalMode: this.openInfo.journalMode,
       missingIndexes: this.openInfo.missingIndexes,
+      optionalColumns: this.openInfo.optionalColumns,
       active: counts.active,
       finished: counts.finished,
     };

@@ -1,6 +1,7 @@
 import type { EventDraft, Outcome } from '../../../shared/events.ts';
 import type { ObservedRun } from '../source/source-rows.ts';
 import { toIso } from '../time/timestamp.ts';
+import { finishMarkOf, ranAgain } from './finish-mark.ts';
 import { isTerminalRunStatus, printsOf, summarizeRun, type RunSummary } from './run-summary.ts';
 import type { StallRecord, TrackedRun } from './tracked-run.ts';
 
@@ -130,7 +131,13 @@ function endStall(run: TrackedRun, d: Detection): void {
   d.persist = true;
 }
 
-function complete(run: TrackedRun, summary: RunSummary, outcome: Outcome, d: Detection): void {
+function complete(
+  run: TrackedRun,
+  observed: ObservedRun,
+  summary: RunSummary,
+  outcome: Outcome,
+  d: Detection,
+): void {
   const { ctx } = d;
   endStall(run, d);
   const finishedAt = dbTime(ctx, summary.dbFinishedAt);
@@ -144,6 +151,7 @@ function complete(run: TrackedRun, summary: RunSummary, outcome: Outcome, d: Det
   run.outcome = outcome;
   run.finishedAt = finishedAt;
   run.stepsDoneSince = null;
+  run.finishMark = finishMarkOf(observed, summary);
   d.emit('run_completed', run, finishedAt, {
     outcome,
     duration_s: duration === null || duration < 0 ? null : seconds(duration),
@@ -241,7 +249,7 @@ function observeActive(
   }
   const outcome = finishOf(run, summary, ctx);
   if (outcome) {
-    complete(run, summary, outcome, d);
+    complete(run, observed, summary, outcome, d);
     return run;
   }
   if (progressed && run.stallSince !== null) {
@@ -256,13 +264,39 @@ function observeActive(
   return run;
 }
 
-/** A finished run read again: it stays finished unless it became active (a new attempt). */
+/**
+ * A finished run read again: it stays finished unless it became active, or finished again since
+ * it was recorded (retried in place while nobody watched): either is a new attempt.
+ */
 function observeFinished(previous: TrackedRun, observed: ObservedRun, d: Detection): TrackedRun {
   const summary = d.summarize(observed);
   const finishedByStatus = isTerminalRunStatus(previous.status);
   const reactivated = !summary.runTerminal && (finishedByStatus || !summary.allStepsTerminal);
-  if (!reactivated) return previous;
-  return startAttempt(observed, summary, previous.attempt + 1, d);
+  if (reactivated) return startAttempt(observed, summary, previous.attempt + 1, d);
+  const mark = finishMarkOf(observed, summary);
+  if (previous.finishMark === null) {
+    // Recorded before finishes were marked: this read is the finish to compare with.
+    d.persist = true;
+    return { ...previous, finishMark: mark };
+  }
+  if (!ranAgain(previous.finishMark, mark)) return previous;
+  return finishedAgain(observed, summary, previous.attempt + 1, d);
+}
+
+/** An attempt that started and finished between two reads: only its completion is reported. */
+function finishedAgain(
+  observed: ObservedRun,
+  summary: RunSummary,
+  attempt: number,
+  d: Detection,
+): TrackedRun {
+  const run = trackedFrom(observed, summary, attempt, d.ctx);
+  if (summary.dbStartedAt !== null) run.startedAt = dbTime(d.ctx, summary.dbStartedAt);
+  run.failedSteps = summary.failedSteps.map((step) => step.stepId);
+  d.resetAck = true;
+  const outcome = summary.runTerminal ? (summary.status as Outcome) : summary.stepsOutcome;
+  complete(run, observed, summary, outcome, d);
+  return run;
 }
 
 /** A run as first read (or read again as a new attempt), before any rule has acted on it. */
@@ -289,6 +323,7 @@ function trackedFrom(
     outcome: null,
     finishedAt: null,
     stepsDoneSince: null,
+    finishMark: null,
   };
 }
 
@@ -339,9 +374,10 @@ function observeNew(observed: ObservedRun, options: NewRunOptions, d: Detection)
         phase: 'finished',
         outcome,
         finishedAt: dbTime(ctx, summary.dbFinishedAt),
+        finishMark: finishMarkOf(observed, summary),
       };
     }
-    complete(draft, summary, outcome, d);
+    complete(draft, observed, summary, outcome, d);
     return draft;
   }
   if (options.historical) {

@@ -1,6 +1,7 @@
 import type { ActiveRunStatus } from '../../../shared/run-status.ts';
 import type { ObservedRun } from '../source/source-rows.ts';
 import { activeRunStatus } from './live-status.ts';
+import type { PipelineThresholds } from './run-detector.ts';
 import type { TrackedRun } from './tracked-run.ts';
 
 export interface RunViewChanges {
@@ -17,7 +18,8 @@ function sameView(a: ActiveRunStatus, b: ActiveRunStatus): boolean {
 const secondsSince = (iso: string, now: number) =>
   Math.max(0, Math.round((now - Date.parse(iso)) / 1_000));
 
-function asOf(view: ActiveRunStatus, now: number): ActiveRunStatus {
+/** A view with its idle and elapsed times as of `now`. */
+export function asOf(view: ActiveRunStatus, now: number): ActiveRunStatus {
   return {
     ...view,
     idle_s: secondsSince(view.last_progress_at, now),
@@ -34,10 +36,16 @@ export class RunViews {
   private readonly upserts = new Map<string, ActiveRunStatus>();
   private readonly removals = new Set<string>();
   private readonly listeners: ((changes: RunViewChanges) => void)[] = [];
+  private readonly thresholds: (pipeline: string) => PipelineThresholds;
+
+  /** `thresholds`: those in force for a pipeline, which each view names. */
+  constructor(thresholds: (pipeline: string) => PipelineThresholds) {
+    this.thresholds = thresholds;
+  }
 
   /** A run read from the database and judged active. */
   observe(run: TrackedRun, observed: ObservedRun, source: string, now: number): void {
-    const view = activeRunStatus(run, observed, source, now);
+    const view = activeRunStatus(run, observed, source, now, this.thresholds(run.pipeline));
     const previous = this.views.get(run.runId);
     if (previous && sameView(previous, view)) return;
     this.views.set(run.runId, view);
@@ -68,6 +76,11 @@ export class RunViews {
   /** Every active run, with its idle and elapsed times as of `now`. */
   all(now: number): ActiveRunStatus[] {
     return [...this.views.values()].map((view) => asOf(view, now));
+  }
+
+  /** Every active run as last observed: its idle and elapsed times as of then, not now. */
+  observed(): ActiveRunStatus[] {
+    return [...this.views.values()];
   }
 
   /** One active run as of `now`, or null when it is not active. */

@@ -27,6 +27,22 @@ export interface TrackedRun {
   finishedAt: number | null;
   /** Since when every step has been final, while waiting out `settle` (memory only). */
   stepsDoneSince: number | null;
+  /** How the source showed the finish of this attempt; null while active (or recorded before). */
+  finishMark: FinishMark | null;
+}
+
+/**
+ * What tells a later read of a finished run that it ran again (retried in place) rather than
+ * had its row touched or its details filled in: its start times changed, or its finish time
+ * changed, and it finished later than before.
+ */
+export interface FinishMark {
+  /** A fingerprint of the run's `started_at` and its steps' `started_at` values. */
+  start: string;
+  /** The run's `finished_at` as the source holds it, as text; null when it has none. */
+  finished: string | null;
+  /** When it finished by the database's clock (ms), as the run summary has it. */
+  finishedAt: number | null;
 }
 
 /** One stall of one attempt, for the report's `stalls[]`. */

@@ -26,6 +26,7 @@ export interface RunReport {
   started_at: string | null;
   finished_at: string | null;
   duration_s: number | null;
+  /** Each with `message`, why it failed, where the source gives one. */
   steps: FinishedStep[];
   steps_total: number;
   steps_succeeded: number;

@@ -13,6 +13,8 @@ import { readClientMessage } from './socket-protocol.ts';
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** How often a browser that fell behind is looked at, until it has read most of its backlog. */
 const CATCH_UP_CHECK_MS = 100;
+/** Runs in the catch-up snapshot itself; the browser asks for the rest, compact. */
+const CATCH_UP_FIRST = 150;
 
 /**
  * One browser's `/api` socket: its requests go to the endpoint and their replies come back by
@@ -40,10 +42,12 @@ export function serveApiConnection(socket: WebSocket, endpoint: ApiEndpoint, log
     if (socket.bufferedAmount > MAX_BUFFERED_BYTES / 4) return;
     stopCatchUpTimer();
     pace = 'resyncing';
-    void answer(endpoint, { name: 'snapshot', params: {} }, log).then((reply) => {
-      pace = 'live';
-      if (reply.ok) send({ push: { type: 'snapshot', snapshot: reply.result as Snapshot } });
-    });
+    void answer(endpoint, { name: 'snapshot', params: { first: CATCH_UP_FIRST } }, log).then(
+      (reply) => {
+        pace = 'live';
+        if (reply.ok) send({ push: { type: 'snapshot', snapshot: reply.result as Snapshot } });
+      },
+    );
   };
   const stopCatchUpTimer = () => {
     if (catchUpTimer !== null) clearInterval(catchUpTimer);

@@ -11,6 +11,9 @@ import { securityHeaders } from './security-headers.ts';
 import type { Sessions } from './sessions.ts';
 import { staticFile } from './static-path.ts';
 
+/** For the build's assets, whose names change with their content. */
+const ASSET_CACHE = 'private, max-age=31536000, immutable';
+
 /** What answering a request needs; fixed once the server listens. */
 export interface ServeContext {
   hosts: HostPolicy;
@@ -76,7 +79,13 @@ export async function answerRequest(
   }
 
   const file = await staticFile(context.root, target.path);
+  // The build names each asset by a hash of its content: a page loaded again reuses it, and its
+  // compiled code, rather than fetching and compiling it afresh.
+  const cache: Record<string, string> = target.path.startsWith('/assets/')
+    ? { 'Cache-Control': ASSET_CACHE }
+    : {};
   const sent =
-    file !== null && (await sendFile(response, file, { 'Content-Type': contentType(file) }));
+    file !== null &&
+    (await sendFile(response, file, { 'Content-Type': contentType(file), ...cache }));
   if (!sent) sendText(response, 404, 'Not found.\n');
 }

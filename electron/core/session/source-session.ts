@@ -1,5 +1,6 @@
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { AlertLayer } from '../alerts/alert-config.ts';
+import { AlertReach } from '../alerts/alert-reach.ts';
 import { AlertService } from '../alerts/alert-service.ts';
 import type { ChannelDeps } from '../alerts/channels/channel-factory.ts';
 import type { RunwatchConfig } from '../config/config-file.ts';
@@ -10,6 +11,7 @@ import { Monitor } from '../monitor/monitor.ts';
 import type { MonitorSettings } from '../monitor/monitor-settings.ts';
 import type { RetentionPolicy } from '../archive/retention.ts';
 import { acquireDataDirLock, type DataDirLock } from '../store/data-dir-lock.ts';
+import { HistoryRetention } from '../store/history-retention.ts';
 import { StateStore } from '../store/state-store.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
 
@@ -47,6 +49,13 @@ export class SourceSession {
   readonly monitor: Monitor;
   readonly jobs: JobRunner;
   readonly alerts: AlertService;
+  /** The monitoring settings it was started with, and where each comes from. */
+  readonly settings: MonitorSettings;
+  /** The config file it was started with. */
+  readonly configFile: string;
+  readonly retention: HistoryRetention;
+  /** How many alerts fired since the start, and how many reached anyone. */
+  readonly reach: AlertReach;
   private readonly lock: DataDirLock;
   private stopped = false;
 
@@ -54,6 +63,8 @@ export class SourceSession {
     const { log } = options;
     this.name = options.name;
     this.dataDir = options.dataDir;
+    this.settings = options.settings;
+    this.configFile = options.config.file;
     this.lock = lock;
     this.store = store;
     this.bus = new EventBus((error, event) =>
@@ -90,12 +101,25 @@ export class SourceSession {
       source: options.name,
       stallAfterFor: (pipeline) => options.settings.thresholds(pipeline).stallAfter,
       healthy: () => this.monitor.healthy,
+      keepHistory: options.settings.keepHistory,
     });
+    this.retention = new HistoryRetention({
+      store,
+      clock: options.clock ?? systemClock,
+      log,
+      keepMs: options.settings.keepHistory,
+    });
+    this.reach = new AlertReach(
+      () => store.alertHistory,
+      (options.clock ?? systemClock).now(),
+      store.alerts.lastLogId(),
+    );
+    this.bus.on('alert_sent', (event) => this.reach.sent(event.delivery_id));
   }
 
   /** Takes the data dir (a second watcher fails here, naming the holder) and opens state.db. */
   static open(options: SourceSessionOptions): SourceSession {
-    const lock = acquireDataDirLock(options.dataDir);
+    const lock = acquireDataDirLock(options.dataDir, { db: options.dbPath, source: options.name });
     try {
       return new SourceSession(options, lock, StateStore.open(options.dataDir));
     } catch (error) {
@@ -108,6 +132,7 @@ export class SourceSession {
   startServices(): void {
     this.alerts.start();
     this.jobs.start();
+    this.retention.start();
   }
 
   start(): void {
@@ -131,6 +156,7 @@ export class SourceSession {
       await this.monitor.stop();
       await this.jobs.stop();
       await this.alerts.stop();
+      await this.retention.stop();
     } finally {
       this.store.close();
       this.lock.release();

@@ -2,20 +2,30 @@ import { formatSettingsPath, type SettingsIssue } from '../../../shared/settings
 import { ConfigError, type ConfigProblem } from '../config/yaml-validate.ts';
 import type { StoredSettings } from './settings-migrations.ts';
 
-/** Problems with settings.json, all at once, each as `file: field.path: message`. */
+/** Problems with settings, each as `file: field.path: message`, and each at its field. */
+export class SettingsError extends ConfigError {
+  readonly issues: readonly SettingsIssue[];
+
+  constructor(file: string, issues: readonly SettingsIssue[]) {
+    super(
+      file,
+      issues.map((issue) => {
+        const where = formatSettingsPath(issue.path);
+        return {
+          file,
+          line: null,
+          col: null,
+          message: where ? `${where}: ${issue.message}` : issue.message,
+        };
+      }),
+    );
+    this.issues = issues;
+  }
+}
+
+/** Problems with settings.json, all at once. */
 export function settingsError(file: string, issues: readonly SettingsIssue[]): ConfigError {
-  return new ConfigError(
-    file,
-    issues.map((issue) => {
-      const where = formatSettingsPath(issue.path);
-      return {
-        file,
-        line: null,
-        col: null,
-        message: where ? `${where}: ${issue.message}` : issue.message,
-      };
-    }),
-  );
+  return new SettingsError(file, issues);
 }
 
 /** A JSON syntax error where V8 locates it, as `file:line:col: not valid JSON: …`. */

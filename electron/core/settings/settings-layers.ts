@@ -11,13 +11,14 @@ import type {
 } from '../monitor/monitor-settings.ts';
 
 /** Each monitor global and its key in settings (the same as alerts.yaml's `monitor:`). */
-const GLOBAL_KEYS = {
+export const GLOBAL_KEYS = {
   poll: 'poll',
   stallAfter: 'stall_after',
   sourceGrace: 'source_grace',
   settle: 'settle',
   staleAfter: 'stale_after',
   maxAlertAge: 'max_alert_age',
+  keepHistory: 'keep_history',
 } as const satisfies Record<GlobalKey, keyof SettingsMonitor>;
 
 const GB = 1024 ** 3;

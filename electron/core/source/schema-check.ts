@@ -26,6 +26,15 @@ export const REQUIRED_COLUMNS = {
 
 export type SourceTable = keyof typeof REQUIRED_COLUMNS;
 
+/** Read where the table has them, never required: `steps.message`, why a failed step failed. */
+export const OPTIONAL_COLUMNS: readonly [SourceTable, string][] = [['steps', 'message']];
+
+export interface OptionalColumn {
+  table: SourceTable;
+  column: string;
+  present: boolean;
+}
+
 /** Indexes that keep change queries cheap: `[table, leading column, name to suggest]`. */
 const WANTED_INDEXES: readonly [SourceTable, string, string][] = [
   ['runs', 'status', 'runs_status'],
@@ -44,6 +53,8 @@ export interface SchemaReport {
   /** Missing tables and columns, each named; empty when the schema is usable. */
   problems: string[];
   missingIndexes: MissingIndex[];
+  /** Each optional column, and whether the table has it: its absence is never a problem. */
+  optionalColumns: OptionalColumn[];
   /** Whether each table has a rowid (a `WITHOUT ROWID` table has none). */
   rowid: Record<SourceTable, boolean>;
 }
@@ -78,8 +89,14 @@ export function checkSchema(db: Database.Database): SchemaReport {
   const problems: string[] = [];
   const rowid = { runs: false, steps: false };
   const present: SourceTable[] = [];
+  const optionalColumns: OptionalColumn[] = [];
   for (const table of Object.keys(REQUIRED_COLUMNS) as SourceTable[]) {
     const columns = columnsOf(db, table);
+    for (const [optionalTable, column] of OPTIONAL_COLUMNS) {
+      if (optionalTable === table && columns.length > 0) {
+        optionalColumns.push({ table, column, present: columns.includes(column) });
+      }
+    }
     if (columns.length === 0) {
       problems.push(`table ${table} is missing`);
       continue;
@@ -100,5 +117,5 @@ export function checkSchema(db: Database.Database): SchemaReport {
       statement: `CREATE INDEX ${name} ON ${table}(${column});`,
     });
   }
-  return { problems, missingIndexes, rowid };
+  return { problems, missingIndexes, optionalColumns, rowid };
 }

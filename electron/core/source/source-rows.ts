@@ -20,6 +20,8 @@ export interface StepRow {
   startedAt: unknown;
   updatedAt: unknown;
   finishedAt: unknown;
+  /** Why it failed, from the optional `steps.message` column; null where there is none. */
+  message: string | null;
 }
 
 export interface ObservedRun extends RunRow {

@@ -1,12 +1,19 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
+import { FileIntegrity, sameContent, type FileCheck } from './file-integrity.ts';
 import { classifySourceError, missingDatabase, SourceError } from './source-error.ts';
-import { checkSchema, type MissingIndex, type SourceTable } from './schema-check.ts';
+import {
+  checkSchema,
+  type MissingIndex,
+  type OptionalColumn,
+  type SourceTable,
+} from './schema-check.ts';
 import type { ObservedRun, StepRow } from './source-rows.ts';
 
 export interface OpenInfo {
   journalMode: string;
   missingIndexes: MissingIndex[];
+  optionalColumns: OptionalColumn[];
 }
 
 /** A row that a change query returned: enough to tell whether it differs from the last look. */
@@ -49,16 +56,19 @@ export interface ScannedRun {
   rowid: number | null;
   runId: string;
   status: string;
+  updatedAt: unknown;
 }
 
 /** Columns read straight into the shapes of source-rows.ts, text where text is expected. */
 const RUN_COLUMNS = `CAST(run_id AS TEXT) AS runId, coalesce(CAST(pipeline AS TEXT), '') AS pipeline,
   coalesce(CAST(status AS TEXT), '') AS status, created_at AS createdAt, started_at AS startedAt,
   updated_at AS updatedAt, finished_at AS finishedAt, CAST(artifacts_dir AS TEXT) AS artifactsDir`;
-const STEP_COLUMNS = `CAST(run_id AS TEXT) AS runId, CAST(step_id AS TEXT) AS stepId,
-  coalesce(CAST(name AS TEXT), '') AS name, CAST(coalesce(position, 0) AS INTEGER) AS position,
-  coalesce(CAST(status AS TEXT), '') AS status, started_at AS startedAt, updated_at AS updatedAt,
-  finished_at AS finishedAt`;
+/** The step columns, the optional `message` read only where the table has it. */
+const stepColumns = (message: boolean) => `CAST(run_id AS TEXT) AS runId,
+  CAST(step_id AS TEXT) AS stepId, coalesce(CAST(name AS TEXT), '') AS name,
+  CAST(coalesce(position, 0) AS INTEGER) AS position, coalesce(CAST(status AS TEXT), '') AS status,
+  started_at AS startedAt, updated_at AS updatedAt, finished_at AS finishedAt,
+  ${message ? `nullif(trim(CAST(message AS TEXT)), '')` : 'NULL'} AS message`;
 const TERMINAL_SQL = `lower(trim(status)) IN ('succeeded', 'failed', 'cancelled')`;
 
 /** Most rows one change query returns; past it the monitor falls back to a sweep. */
@@ -99,11 +109,20 @@ export class SqliteSource {
   private identity: { dev: number; ino: number } | null = null;
   private rowid: Record<SourceTable, boolean> = { runs: true, steps: true };
   private updatedIndexed: Record<SourceTable, boolean> = { runs: true, steps: true };
+  private stepMessage = false;
   private statements: ReturnType<SqliteSource['prepare']> | null = null;
   private readCount = 0;
+  private readonly integrity: FileIntegrity;
+  private wal = false;
+  /** Whether this connection reads what a fresh one reads (asked only when the file moved). */
+  private readonly sameContent = (): boolean => {
+    const tables = (['runs', 'steps'] as const).filter((table) => this.rowid[table]);
+    return this.db !== null && sameContent(this.db, this.path, tables);
+  };
 
   constructor(path: string) {
     this.path = path;
+    this.integrity = new FileIntegrity(path);
   }
 
   /** Rows the change queries (`readNewRows`, `readUpdatedRows`) have returned, for measuring. */
@@ -123,6 +142,8 @@ export class SqliteSource {
     if (!stat.isFile()) throw new SourceError('unreadable', `${this.path} is not a file`);
     let db: Database.Database | null = null;
     try {
+      const problem = this.integrity.problemBeforeOpen(stat);
+      if (problem !== null) throw new SourceError('not_sqlite', problem);
       db = new Database(this.path, { readonly: true, fileMustExist: true, timeout: 20 });
       // A small page cache: reads are by key or by index range, and after another connection
       // commits SQLite drops this cache on the next read, which for a large one blocks for ~100 ms.
@@ -140,8 +161,15 @@ export class SqliteSource {
         runs: !schema.missingIndexes.some((i) => i.table === 'runs' && i.column === 'updated_at'),
         steps: !schema.missingIndexes.some((i) => i.table === 'steps' && i.column === 'updated_at'),
       };
+      this.stepMessage = schema.optionalColumns.some((c) => c.column === 'message' && c.present);
       this.statements = this.prepare(db);
-      return { journalMode, missingIndexes: schema.missingIndexes };
+      this.wal = journalMode.toLowerCase() === 'wal';
+      this.integrity.opened(stat);
+      return {
+        journalMode,
+        missingIndexes: schema.missingIndexes,
+        optionalColumns: schema.optionalColumns,
+      };
     } catch (error) {
       db?.close();
       this.db = null;
@@ -156,12 +184,27 @@ export class SqliteSource {
     this.identity = null;
   }
 
-  /** Whether the file on disk is still the one this connection has open. */
-  fileStatus(): 'same' | 'replaced' | 'missing' {
+  /**
+   * Whether the file on disk is still the one this connection has open: another file
+   * (`replaced`), the same file holding another database (`rewritten`), or none. A file
+   * overwritten with what is not a database closes the connection and throws a SourceError.
+   */
+  fileStatus(): FileCheck | 'replaced' | 'missing' {
     const stat = fs.statSync(this.path, { throwIfNoEntry: false });
     if (!stat) return 'missing';
-    if (!this.identity) return 'replaced';
-    return stat.ino === this.identity.ino && stat.dev === this.identity.dev ? 'same' : 'replaced';
+    if (!this.identity || stat.ino !== this.identity.ino || stat.dev !== this.identity.dev) {
+      return 'replaced';
+    }
+    let check: ReturnType<FileIntegrity['check']>;
+    try {
+      check = this.integrity.check(stat, this.wal ? this.sameContent : null);
+    } catch (error) {
+      this.close();
+      throw classifySourceError(error, this.path);
+    }
+    if (typeof check === 'string') return check;
+    this.close();
+    throw new SourceError('not_sqlite', check.damaged);
   }
 
   /** Changes whenever another connection commits (about 6 µs). */
@@ -321,6 +364,7 @@ export class SqliteSource {
         rowid: typeof row.rowid === 'number' ? row.rowid : null,
         runId: asText(row.run_id),
         status: asText(row.status),
+        updatedAt: row.updated_at,
       }));
     });
   }
@@ -459,15 +503,17 @@ export class SqliteSource {
         `SELECT run_id FROM runs WHERE run_id IN (SELECT value FROM json_each(?))`,
       ),
       stepsByKey: db.prepare(
-        `SELECT ${STEP_COLUMNS} FROM steps WHERE run_id IN (SELECT value FROM json_each(?))`,
+        `SELECT ${stepColumns(this.stepMessage)} FROM steps
+         WHERE run_id IN (SELECT value FROM json_each(?))`,
       ),
       scanByRowid: rowid.runs
         ? db.prepare(
-            `SELECT rowid, run_id, status FROM runs WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+            `SELECT rowid, run_id, status, updated_at FROM runs WHERE rowid > ? ORDER BY rowid LIMIT ?`,
           )
         : null,
       scanById: db.prepare(
-        `SELECT NULL AS rowid, run_id, status FROM runs WHERE run_id > ? ORDER BY run_id LIMIT ?`,
+        `SELECT NULL AS rowid, run_id, status, updated_at FROM runs
+         WHERE run_id > ? ORDER BY run_id LIMIT ?`,
       ),
       newestRunsUpdated: db.prepare(`SELECT updated_at FROM runs ORDER BY updated_at DESC LIMIT ?`),
       newestRunsWindow: rowid.runs

@@ -171,7 +171,29 @@ export class AlertHistory {
           GROUP BY outbox_id, run_id, pipeline, attempt`,
       ),
       failing: db.prepare(FAILING_CHANNELS),
+      firedAfter: db.prepare(
+        `SELECT coalesce(sum(transition = 'fired'), 0) AS fired, max(id) AS lastId
+           FROM alert_log WHERE id > ?`,
+      ),
+      firingsOf: db.prepare(
+        `SELECT rule, dedup_key AS dedupKey, fired_at AS firedAt FROM outbox_members
+          WHERE outbox_id = ? AND status = 'firing'`,
+      ),
     };
+  }
+
+  /** Alerts that fired after the transition `afterId`, and the last transition's id (if any). */
+  firedAfter(afterId: number): { fired: number; lastId: number | null } {
+    return this.sql.firedAfter.get(afterId) as { fired: number; lastId: number | null };
+  }
+
+  /** The firings a delivery carried (not its resolves). */
+  firingsOf(deliveryId: number): { rule: string; dedupKey: string; firedAt: number }[] {
+    return this.sql.firingsOf.all(deliveryId) as {
+      rule: string;
+      dedupKey: string;
+      firedAt: number;
+    }[];
   }
 
   /** Opens a data dir's state.db read-only; it must exist and have this Runwatch's schema. */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { registerWatcher } from './watcher-registry.ts';
 
 const LOCK_FILE = 'watch.lock';
 const PID_FILE = 'watch.pid';
@@ -54,9 +55,14 @@ function readPid(dataDir: string): number | null {
 /**
  * One process per data dir, with an OS-level lock that dies with its process: SQLite's own file
  * lock on `watch.lock`, held in exclusive locking mode for as long as the connection is open
- * (fcntl on Unix, LockFileEx on Windows; both released by the OS when the process ends).
+ * (fcntl on Unix, LockFileEx on Windows; both released by the OS when the process ends). A
+ * process that takes it to watch a database (`watched`) is listed in the watcher registry while
+ * it holds it.
  */
-export function acquireDataDirLock(dataDir: string): DataDirLock {
+export function acquireDataDirLock(
+  dataDir: string,
+  watched?: { db: string; source: string },
+): DataDirLock {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, LOCK_FILE);
   const db = new Database(file, { timeout: 0 });
@@ -74,11 +80,13 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
   }
   const pidFile = path.join(dataDir, PID_FILE);
   fs.writeFileSync(pidFile, `${process.pid}\n`);
+  const unregister = watched ? registerWatcher({ ...watched, dataDir }) : () => {};
   let released = false;
   return {
     release() {
       if (released) return;
       released = true;
+      unregister();
       try {
         if (readPid(dataDir) === process.pid) fs.rmSync(pidFile, { force: true });
       } finally {

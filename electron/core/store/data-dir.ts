@@ -17,16 +17,19 @@ export function appDataDir(
   return env.XDG_CONFIG_HOME || path.join(home, '.config');
 }
 
-/** The real path of a file that may not exist yet: its folder resolved, its name kept. */
+/**
+ * The real path of a file that may not exist yet, nor its folders: its nearest existing folder
+ * resolved, the rest kept, so the path stays the same once they are created.
+ */
 export function realPathOf(file: string): string {
   const absolute = path.resolve(file);
-  try {
-    return fs.realpathSync(absolute);
-  } catch {
+  const rest: string[] = [];
+  for (let dir = absolute; ; dir = path.dirname(dir)) {
     try {
-      return path.join(fs.realpathSync(path.dirname(absolute)), path.basename(absolute));
+      return path.join(fs.realpathSync(dir), ...rest);
     } catch {
-      return absolute;
+      if (path.dirname(dir) === dir) return absolute;
+      rest.unshift(path.basename(dir));
     }
   }
 }

@@ -42,6 +42,7 @@ function finishedView(row: FinishedRow): FinishedRunView {
     archived = {
       path: archive.path,
       bytes: archive.zip_bytes,
+      files_bytes: archive.bytes,
       files: archive.files,
       sha256: archive.sha256,
       verified: true,

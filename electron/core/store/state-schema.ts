@@ -174,6 +174,10 @@ const MIGRATIONS: readonly string[] = [
      comment    TEXT,
      created_at INTEGER NOT NULL
    );`,
+  // How each finished run's finish looked, to tell a retry in place from a touched row.
+  `ALTER TABLE runs ADD COLUMN finish_mark TEXT;`,
+  // A pipeline's latest finished runs (its chart, and what retention keeps of it) by index.
+  `CREATE INDEX completions_pipeline ON completions(json_extract(run, '$.pipeline'));`,
 ];
 
 export const STATE_SCHEMA_VERSION = MIGRATIONS.length;

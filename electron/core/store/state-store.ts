@@ -5,10 +5,11 @@ import Database from 'better-sqlite3';
 import type { AckTarget, AttentionItem } from '../../../shared/attention.ts';
 import type { EventDraft, RunwatchEvent } from '../../../shared/events.ts';
 import type { FinishedRun } from '../jobs/finished-run.ts';
-import type { StallRecord, TrackedRun } from '../monitor/tracked-run.ts';
+import type { FinishMark, StallRecord, TrackedRun } from '../monitor/tracked-run.ts';
 import { toIso } from '../time/timestamp.ts';
 import { AlertHistory } from './alert-history.ts';
 import { AlertTable } from './alert-table.ts';
+import { HistoryPrune } from './history-prune.ts';
 import { JobTable } from './job-table.ts';
 import { RunHistory } from './run-history.ts';
 import { migrate, STATE_SCHEMA_VERSION, StateSchemaError } from './state-schema.ts';
@@ -52,6 +53,7 @@ interface RunRowDb {
   failed_steps: string;
   outcome: TrackedRun['outcome'];
   finished_at: number | null;
+  finish_mark: string | null;
 }
 
 function fromDb(row: RunRowDb): TrackedRun {
@@ -72,6 +74,7 @@ function fromDb(row: RunRowDb): TrackedRun {
     outcome: row.outcome,
     finishedAt: row.finished_at,
     stepsDoneSince: null,
+    finishMark: row.finish_mark === null ? null : (JSON.parse(row.finish_mark) as FinishMark),
   };
 }
 
@@ -86,6 +89,7 @@ export class StateStore {
   readonly history: RunHistory;
   /** The alert history, made on first use: only the API reads it, here on this connection. */
   private cachedAlertHistory: AlertHistory | null = null;
+  private cachedHistoryPrune: HistoryPrune | null = null;
   private readonly db: Database.Database;
   private readonly sql;
   private dataVersion: number | null = null;
@@ -109,20 +113,27 @@ export class StateStore {
       deleteMeta: db.prepare('DELETE FROM meta WHERE key = ?'),
       getRun: db.prepare('SELECT * FROM runs WHERE run_id = ?'),
       activeRuns: db.prepare(`SELECT * FROM runs WHERE phase = 'active'`),
+      finishedAmong: db
+        .prepare(
+          `SELECT run_id FROM runs
+            WHERE phase = 'finished' AND run_id IN (SELECT value FROM json_each(?))`,
+        )
+        .pluck(),
       upsertRun: db.prepare(
         `INSERT INTO runs (run_id, pipeline, attempt, phase, status, stale, print, attempt_print,
            last_progress_at, started_at, stall_since, overdue_at, failed_steps, outcome, finished_at,
-           updated_at)
+           finish_mark, updated_at)
          VALUES (@run_id, @pipeline, @attempt, @phase, @status, @stale, @print, @attempt_print,
            @last_progress_at, @started_at, @stall_since, @overdue_at, @failed_steps, @outcome,
-           @finished_at, @updated_at)
+           @finished_at, @finish_mark, @updated_at)
          ON CONFLICT (run_id) DO UPDATE SET pipeline = excluded.pipeline, attempt = excluded.attempt,
            phase = excluded.phase, status = excluded.status, stale = excluded.stale,
            print = excluded.print, attempt_print = excluded.attempt_print,
            last_progress_at = excluded.last_progress_at, started_at = excluded.started_at,
            stall_since = excluded.stall_since, overdue_at = excluded.overdue_at,
            failed_steps = excluded.failed_steps, outcome = excluded.outcome,
-           finished_at = excluded.finished_at, updated_at = excluded.updated_at`,
+           finished_at = excluded.finished_at, finish_mark = excluded.finish_mark,
+           updated_at = excluded.updated_at`,
       ),
       resetAck: db.prepare('UPDATE runs SET attention_acked_at = NULL WHERE run_id = ?'),
       upsertStall: db.prepare(
@@ -209,6 +220,12 @@ export class StateStore {
     return this.cachedAlertHistory;
   }
 
+  /** The run history's retention, made on first use: only the watcher prunes. */
+  get historyPrune(): HistoryPrune {
+    this.cachedHistoryPrune ??= new HistoryPrune(this.db);
+    return this.cachedHistoryPrune;
+  }
+
   /** Whether a data dir already has a state.db (readers must not create one). */
   static exists(dataDir: string): boolean {
     return fs.existsSync(path.join(dataDir, STATE_DB));
@@ -286,6 +303,12 @@ export class StateStore {
 
   activeRuns(): TrackedRun[] {
     return (this.sql.activeRuns.all() as RunRowDb[]).map(fromDb);
+  }
+
+  /** Which of these runs are recorded as finished. */
+  finishedAmong(runIds: readonly string[]): string[] {
+    if (runIds.length === 0) return [];
+    return this.sql.finishedAmong.all(JSON.stringify(runIds)) as string[];
   }
 
   /** Writes one cycle atomically and returns its events with their ids, ready to publish. */
@@ -461,6 +484,7 @@ function toDb(run: TrackedRun, now: number): Record<string, unknown> {
     failed_steps: JSON.stringify(run.failedSteps),
     outcome: run.outcome,
     finished_at: run.finishedAt === null ? null : Math.round(run.finishedAt),
+    finish_mark: run.finishMark === null ? null : JSON.stringify(run.finishMark),
     updated_at: now,
   };
 }

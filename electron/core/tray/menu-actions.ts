@@ -5,6 +5,8 @@ export type TrayAction =
   | { kind: 'open-dashboard' }
   | { kind: 'acknowledge-all' }
   | { kind: 'open-archive'; source: string }
+  /** A source's alerts reach nobody: to the channel settings. */
+  | { kind: 'alert-channels'; source: string }
   | { kind: 'pause-hour' }
   | { kind: 'pause-tomorrow' }
   | { kind: 'resume' }
@@ -12,7 +14,7 @@ export type TrayAction =
   | { kind: 'toggle-start-at-login' }
   | { kind: 'quit' };
 
-type PlainAction = Exclude<TrayAction, { kind: 'open-run' | 'open-archive' }>;
+type PlainAction = Exclude<TrayAction, { kind: 'open-run' | 'open-archive' | 'alert-channels' }>;
 
 const PLAIN: ReadonlySet<string> = new Set<PlainAction['kind']>([
   'show-all-runs',
@@ -35,7 +37,8 @@ export function actionId(action: TrayAction): string {
     case 'open-run':
       return `open-run:${JSON.stringify([action.source, action.run_id])}`;
     case 'open-archive':
-      return `open-archive:${JSON.stringify(action.source)}`;
+    case 'alert-channels':
+      return `${action.kind}:${JSON.stringify(action.source)}`;
     default:
       return action.kind;
   }
@@ -62,6 +65,8 @@ export function actionOf(id: string): TrayAction | null {
       return { kind, source, run_id: runId };
     }
   }
-  if (kind === 'open-archive' && typeof value === 'string') return { kind, source: value };
+  if ((kind === 'open-archive' || kind === 'alert-channels') && typeof value === 'string') {
+    return { kind, source: value };
+  }
   return null;
 }

@@ -7,6 +7,8 @@ export interface SourceView {
   /** False while the source is down (`source_down` until `source_up`). */
   reachable: boolean;
   runs: readonly ActiveRunStatus[];
-  /** Not acknowledged: acknowledged items are no longer in this list (DESIGN.md §3). */
+  /** Not acknowledged: acknowledged items are no longer in this list. */
   attention: readonly AttentionItem[];
+  /** Whether alerts reach anyone: fired and delivered since the start, and any channel active. */
+  alerts: { fired: number; delivered: number; channelActive: boolean };
 }

@@ -6,6 +6,7 @@ import { tomorrowMorning } from './notification-pause.ts';
 import { runLabel } from './run-label.ts';
 import type { SourceView } from './source-view.ts';
 import { trayState } from './tray-state.ts';
+import { unheardSources, unheardText } from './unheard-alerts.ts';
 
 /** Runs listed in the menu; the dashboard has the rest. */
 export const MENU_RUNS_MAX = 10;
@@ -47,6 +48,14 @@ function runItems({ sources, now }: TrayMenuInput): MenuItemModel[] {
   return items;
 }
 
+/** One item per source whose alerts reach nobody, each opening the channel settings. */
+function unheardItems(sources: readonly SourceView[]): MenuItemModel[] {
+  const named = sources.length > 1;
+  return unheardSources(sources).map((source) =>
+    item({ kind: 'alert-channels', source: source.name }, `⚠ ${unheardText(source, named)}…`),
+  );
+}
+
 /** One source opens its folder; several choose theirs in a submenu. */
 function archiveItem(sources: readonly SourceView[]): MenuItemModel {
   const label = 'Open archive folder';
@@ -81,15 +90,16 @@ function pauseItem({ pausedUntil, now }: TrayMenuInput): MenuItemModel {
 }
 
 /**
- * The tray's context menu: the summary, the runs that matter most (each opens the run), then
- * the app's commands. Rebuilt from scratch on each change; `menusDiffer` tells whether the new
- * one needs setting.
+ * The tray's context menu: the summary, alerts that reach nobody (each leads to the channel
+ * settings), the runs that matter most (each opens the run), then the app's commands. Rebuilt
+ * from scratch on each change; `menusDiffer` tells whether the new one needs setting.
  */
 export function trayMenu(input: TrayMenuInput): MenuItemModel[] {
   const state = trayState(input.sources);
   const runs = runItems(input);
   return [
     { id: 'summary', label: state.summary, type: 'normal', enabled: false },
+    ...unheardItems(input.sources),
     separator('summary'),
     ...(runs.length > 0 ? [...runs, separator('runs')] : []),
     item({ kind: 'open-dashboard' }, 'Open dashboard'),

@@ -1,5 +1,6 @@
 import type { AttentionKind } from '../../../shared/attention.ts';
 import type { SourceView } from './source-view.ts';
+import { unheardSources } from './unheard-alerts.ts';
 
 /** Unreachable sources named one by one up to this many; more are counted. */
 const NAMED_SOURCES = 2;
@@ -25,8 +26,9 @@ function unreachablePart(sources: readonly SourceView[]): string {
 
 /**
  * One line for the top of the menu and the tooltip: what needs attention, which sources are
- * unreachable, how many runs are active — `2 failed, 1 stalled · 5 running`,
- * `All good · 3 running`, `orchestration unreachable`.
+ * unreachable, whether alerts reach nobody, how many runs are active —
+ * `2 failed, 1 stalled · 5 running`, `All good · 3 running`, `orchestration unreachable`,
+ * `Alerts reach nobody · 3 running`. Alerts that reach nobody are never "all good".
  */
 export function summaryLine(sources: readonly SourceView[]): string {
   if (sources.length === 0) return 'No sources watched';
@@ -34,6 +36,9 @@ export function summaryLine(sources: readonly SourceView[]): string {
   const unreachable = unreachablePart(sources);
   const active = sources.reduce((sum, source) => sum + source.runs.length, 0);
   const parts = [attention, unreachable].filter((part) => part !== '');
+  if (unheardSources(sources).length > 0) {
+    parts.push(parts.length === 0 ? 'Alerts reach nobody' : 'alerts reach nobody');
+  }
   if (parts.length === 0) parts.push('All good');
   if (active > 0) parts.push(`${active} running`);
   return parts.join(' · ');

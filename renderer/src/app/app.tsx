@@ -1,23 +1,35 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useDashboard } from '../state/dashboard-store.ts';
+import type { Route } from '../state/route.ts';
 import { ActiveRunsView } from '../views/active-runs.tsx';
 import { AlertsView } from '../views/alerts.tsx';
 import { FinishedView } from '../views/finished.tsx';
 import { OverviewView } from '../views/overview.tsx';
-import { PipelinesView } from '../views/pipelines.tsx';
-import { RunDetailView } from '../views/run-detail.tsx';
-import { SettingsView } from '../views/settings.tsx';
 import { StallsView } from '../views/stalls.tsx';
 import { Banners } from './banners.tsx';
 import { Nav } from './nav.tsx';
 import { NoticeLine } from './notice-line.tsx';
+import { ShortcutSheet } from './shortcut-sheet.tsx';
+
+// Loaded when first shown: the first screen does not wait for charts, timelines and forms.
+const PipelinesView = lazy(() =>
+  import('../views/pipelines.tsx').then((module) => ({ default: module.PipelinesView })),
+);
+const RunDetailView = lazy(() =>
+  import('../views/run-detail.tsx').then((module) => ({ default: module.RunDetailView })),
+);
+const SettingsView = lazy(() =>
+  import('../views/settings.tsx').then((module) => ({ default: module.SettingsView })),
+);
 
 /** The dashboard: views on the left, what needs saying on top, the current view below. */
 export function App() {
   const route = useDashboard((state) => state.route);
   const connection = useDashboard((state) => state.connection);
   const loaded = useDashboard((state) => state.snapshot !== null);
-  useKeyboard();
+  const [shortcuts, setShortcuts] = useState(false);
+  const showShortcuts = useCallback(() => setShortcuts(true), []);
+  useKeyboard(showShortcuts);
 
   return (
     <div className="app">
@@ -34,7 +46,8 @@ export function App() {
               : 'Offline'}
         </span>
       </header>
-      <Nav />
+      <Nav onShortcuts={showShortcuts} />
+      <ShortcutSheet open={shortcuts} onClose={() => setShortcuts(false)} />
       <main className="main" aria-busy={!loaded}>
         <Banners />
         <NoticeLine />
@@ -42,30 +55,47 @@ export function App() {
           <p className="loading" role="status">
             Loading runs…
           </p>
-        ) : route.view === 'overview' ? (
-          <OverviewView />
-        ) : route.view === 'active' ? (
-          <ActiveRunsView />
-        ) : route.view === 'stalls' ? (
-          <StallsView />
-        ) : route.view === 'alerts' ? (
-          <AlertsView />
-        ) : route.view === 'finished' ? (
-          <FinishedView />
-        ) : route.view === 'pipelines' ? (
-          <PipelinesView route={route} />
-        ) : route.view === 'run' ? (
-          <RunDetailView route={route} />
         ) : (
-          <SettingsView />
+          <Suspense
+            fallback={
+              <p className="loading" role="status">
+                Loading…
+              </p>
+            }
+          >
+            <CurrentView route={route} />
+          </Suspense>
         )}
       </main>
     </div>
   );
 }
 
-/** `/` focuses the search box; `g` then a view's first letter goes there, as in GitHub. */
-function useKeyboard(): void {
+function CurrentView({ route }: { route: Route }) {
+  return route.view === 'overview' ? (
+    <OverviewView />
+  ) : route.view === 'active' ? (
+    <ActiveRunsView />
+  ) : route.view === 'stalls' ? (
+    <StallsView />
+  ) : route.view === 'alerts' ? (
+    <AlertsView />
+  ) : route.view === 'finished' ? (
+    <FinishedView />
+  ) : route.view === 'pipelines' ? (
+    <PipelinesView route={route} />
+  ) : route.view === 'run' ? (
+    <RunDetailView route={route} />
+  ) : (
+    <SettingsView />
+  );
+}
+
+/**
+ * `/` focuses the search box; `g` then a view's first letter goes there, as in GitHub; `?` shows
+ * every shortcut.
+ */
+function useKeyboard(showShortcuts: () => void): void {
   const navigate = useDashboard((state) => state.navigate);
   useEffect(() => {
     let leader = false;
@@ -73,6 +103,12 @@ function useKeyboard(): void {
       const target = event.target as HTMLElement | null;
       if (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
       if (event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.key === '?') {
+        event.preventDefault();
+        leader = false;
+        showShortcuts();
+        return;
+      }
       if (event.key === '/') {
         const search = document.getElementById('search');
         if (search) {
@@ -100,5 +136,5 @@ function useKeyboard(): void {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [navigate]);
+  }, [navigate, showShortcuts]);
 }

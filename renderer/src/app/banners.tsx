@@ -1,9 +1,12 @@
 import { useDashboard } from '../state/dashboard-store.ts';
 import { TickingTime } from '../components/ticking-time.tsx';
+import { clockText } from '../format/time-text.ts';
+import { unheardHeadline, unheardSources, unheardWhy } from '../views/unheard-alerts.ts';
 
 /**
  * What the user must know before anything else, in plain words: the connection is lost, a
- * source cannot be read, a channel is failing to deliver, or this is the demo.
+ * source cannot be read, alerts reach nobody, a channel is failing to deliver, or this is the
+ * demo.
  */
 export function Banners() {
   const connection = useDashboard((state) => state.connection);
@@ -14,6 +17,8 @@ export function Banners() {
   const failing = Object.entries(snapshot?.alerts ?? {}).flatMap(([source, view]) =>
     view.failing.map((failure) => ({ source, ...failure })),
   );
+  const unheard = unheardSources(snapshot?.alerts ?? {});
+  const manySources = (snapshot?.sources.length ?? 0) > 1;
   const demo = snapshot?.sources.some((source) => source.demo) ?? false;
   const serve = snapshot?.transport === 'serve';
 
@@ -40,6 +45,23 @@ export function Banners() {
             </>
           )}
           : {source.error ?? 'unknown error'}. Runs there are not being watched until it is back.
+        </div>
+      ))}
+      {unheard.map((entry) => (
+        <div key={entry.source} className="banner banner--error" role="alert">
+          <strong>
+            {manySources && `${entry.source}: `}
+            {unheardHeadline(entry)}.
+          </strong>{' '}
+          No channel can send, so every alert reaches nobody ({unheardWhy(entry)}). Counted since
+          Runwatch started watching, at {clockText(entry.since)}.{' '}
+          <button
+            type="button"
+            className="link"
+            onClick={() => navigate({ view: 'settings', section: 'channels' })}
+          >
+            Set up a channel
+          </button>
         </div>
       ))}
       {failing.map((failure) => (

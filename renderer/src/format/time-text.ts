@@ -19,35 +19,49 @@ export function durationText(seconds: number | null): string {
   return formatDuration(seconds < 1 ? seconds * 1_000 : Math.round(seconds) * 1_000);
 }
 
-const dateAndClock = new Intl.DateTimeFormat(undefined, {
-  month: 'short',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
+/**
+ * The formats, made on first use, or early by `prepareTimeFormats`: the first locale-aware
+ * format a page makes loads the locale's data, which takes a while.
+ */
+let formats: { dateAndClock: Intl.DateTimeFormat; clock: Intl.DateTimeFormat } | null = null;
 
-const clock = new Intl.DateTimeFormat(undefined, {
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
+export function prepareTimeFormats(): void {
+  formats ??= {
+    dateAndClock: new Intl.DateTimeFormat(undefined, {
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    }),
+    clock: new Intl.DateTimeFormat(undefined, {
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    }),
+  };
+}
+
+function timeFormats(): NonNullable<typeof formats> {
+  prepareTimeFormats();
+  return formats as NonNullable<typeof formats>;
+}
 
 /** A moment (ISO) in `format`: a dash for none, the text itself when it is not a moment. */
-function momentText(iso: string | null, format: Intl.DateTimeFormat): string {
+function momentText(iso: string | null, format: 'dateAndClock' | 'clock'): string {
   if (iso === null) return '–';
   const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? iso : format.format(ms);
+  return Number.isNaN(ms) ? iso : timeFormats()[format].format(ms);
 }
 
 /** A moment in the user's local time: `Nov 26, 14:03:12`. */
 export function localText(iso: string | null): string {
-  return momentText(iso, dateAndClock);
+  return momentText(iso, 'dateAndClock');
 }
 
 /** The time of day of a moment in the user's local time (`14:03:12`), for lists where the date is plain. */
 export function clockText(iso: string | null): string {
-  return momentText(iso, clock);
+  return momentText(iso, 'clock');
 }
 
 /** Time left until `at`: `in 12s`, `in 3m 5s`, or `now` once due. */

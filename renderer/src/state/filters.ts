@@ -1,3 +1,4 @@
+import { isStuck } from '../../../shared/active-run-order.ts';
 import type { ActiveRunStatus } from '../../../shared/run-status.ts';
 
 /** What the lists are narrowed to; the same filters hold across views. */
@@ -11,10 +12,6 @@ export interface Filters {
 }
 
 export const NO_FILTERS: Filters = { search: '', source: null, pipeline: null, status: 'all' };
-
-export function isStuck(run: ActiveRunStatus): boolean {
-  return run.stalled_since !== null || run.overdue_since !== null;
-}
 
 export function matchesText(search: string, ...fields: string[]): boolean {
   const needle = search.trim().toLowerCase();

@@ -10,11 +10,12 @@ export type Route =
   | { view: 'finished' }
   | { view: 'pipelines'; source?: string; pipeline?: string }
   | { view: 'run'; source: string; run_id: string; attempt?: number }
-  | { view: 'settings' };
+  /** `section`: the part of the settings to show first (`channels`). */
+  | { view: 'settings'; section?: string };
 
 export type ViewName = Route['view'];
 
-const SIMPLE: ViewName[] = ['overview', 'active', 'stalls', 'alerts', 'finished', 'settings'];
+const SIMPLE: ViewName[] = ['overview', 'active', 'stalls', 'alerts', 'finished'];
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -37,6 +38,7 @@ export function parseRoute(hash: string): Route {
   if (view === 'pipelines') {
     return a && b ? { view: 'pipelines', source: a, pipeline: b } : { view: 'pipelines' };
   }
+  if (view === 'settings') return a ? { view: 'settings', section: a } : { view: 'settings' };
   const simple = SIMPLE.find((name) => name === view);
   return simple ? ({ view: simple } as Route) : { view: 'overview' };
 }
@@ -52,6 +54,8 @@ export function routeHash(route: Route): string {
       return route.source && route.pipeline
         ? path('pipelines', route.source, route.pipeline)
         : path('pipelines');
+    case 'settings':
+      return route.section ? path('settings', route.section) : path('settings');
     default:
       return path(route.view);
   }

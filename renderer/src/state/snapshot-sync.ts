@@ -1,8 +1,13 @@
 import type { Patch, PushMessage, RunwatchApi, Snapshot } from '../../../shared/api.ts';
+import type { ActiveRunStatus } from '../../../shared/run-status.ts';
+import { decodeRuns } from '../../../shared/run-table.ts';
 import { applyPatch } from './apply-patch.ts';
 
 export interface SyncListener {
-  /** The snapshot as it now stands, after a fresh one or a patch. */
+  /**
+   * The snapshot as it now stands, after a fresh one or a patch. While runs are still to come
+   * (`more`), it is the first screen: the top of the Active list, with every count whole.
+   */
   state(snapshot: Snapshot): void;
   /** Asking for a snapshot failed; the next `resync` tries again. */
   error(error: unknown): void;
@@ -10,26 +15,36 @@ export interface SyncListener {
   push?(message: PushMessage): void;
 }
 
+type SyncApi = Pick<RunwatchApi, 'snapshot' | 'snapshotRest' | 'subscribe'>;
+
 /**
  * Keeps one snapshot current from pushed patches, in order. A patch that skips a sequence
  * number means one was missed (the server drops patches for a reader that falls behind, and a
  * reconnect starts afresh): the snapshot is asked for again, and patches that arrive meanwhile
  * are held and applied on top of it.
+ *
+ * With `first`, a snapshot comes in two parts: the first screen of runs, shown at once, then the
+ * rest as of the same `seq`; patches are held until both are in.
  */
 export class SnapshotSync {
   private snapshot: Snapshot | null = null;
+  /** A snapshot, or the rest of one, is on its way: patches wait. */
   private asking = false;
   private held: Patch[] = [];
+  /** Bumped by each snapshot taken, so the rest of an older one is dropped. */
+  private generation = 0;
   private unsubscribe: (() => void) | null = null;
   /** How many fresh snapshots a gap made necessary. */
   resyncs = 0;
 
-  private readonly api: Pick<RunwatchApi, 'snapshot' | 'subscribe'>;
+  private readonly api: SyncApi;
   private readonly listener: SyncListener;
+  private readonly first: number | undefined;
 
-  constructor(api: Pick<RunwatchApi, 'snapshot' | 'subscribe'>, listener: SyncListener) {
+  constructor(api: SyncApi, listener: SyncListener, options: { first?: number } = {}) {
     this.api = api;
     this.listener = listener;
+    this.first = options.first;
   }
 
   /** Listens to pushes and asks for the first snapshot. */
@@ -53,20 +68,46 @@ export class SnapshotSync {
     this.held = [];
     let fresh: Snapshot;
     try {
-      fresh = await this.api.snapshot({});
+      fresh = await this.api.snapshot(this.first === undefined ? {} : { first: this.first });
     } catch (error) {
       this.asking = false;
       this.listener.error(error);
       return;
     }
-    this.asking = false;
-    this.take(fresh);
+    await this.load(fresh);
   }
 
   private onPush(message: PushMessage): void {
-    if (message.type === 'snapshot') this.take(message.snapshot);
+    if (message.type === 'snapshot') void this.load(message.snapshot);
     else if (message.type === 'patch') this.onPatch(message.patch);
     else this.listener.push?.(message);
+  }
+
+  /** Takes a fresh snapshot: at once when whole, else its first screen, then its rest. */
+  private async load(fresh: Snapshot): Promise<void> {
+    const generation = ++this.generation;
+    const { more, ...whole } = fresh;
+    if (more === undefined) {
+      this.asking = false;
+      this.take(fresh);
+      return;
+    }
+    this.asking = true;
+    this.snapshot = fresh;
+    this.listener.state(fresh);
+    let rest: ActiveRunStatus[];
+    try {
+      rest = decodeRuns(await this.api.snapshotRest({ cursor: more.cursor }));
+    } catch (error) {
+      if (generation !== this.generation) return;
+      // The first screen stays; the next patch finds it incomplete and asks again.
+      this.asking = false;
+      this.listener.error(error);
+      return;
+    }
+    if (generation !== this.generation) return;
+    this.asking = false;
+    this.take({ ...whole, runs: [...fresh.runs, ...rest] });
   }
 
   private take(fresh: Snapshot): void {
@@ -92,7 +133,7 @@ export class SnapshotSync {
       return;
     }
     if (patch.seq <= this.snapshot.seq) return;
-    if (patch.seq !== this.snapshot.seq + 1) {
+    if (patch.seq !== this.snapshot.seq + 1 || this.snapshot.more !== undefined) {
       this.gap();
       return;
     }

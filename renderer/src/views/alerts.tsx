@@ -17,6 +17,7 @@ import { clockText, localText } from '../format/time-text.ts';
 import { useApi, useDashboard } from '../state/dashboard-store.ts';
 import type { Route } from '../state/route.ts';
 import { attemptError, deliveryMatches, deliveryRun, deliveryStatus } from './alerts-status.ts';
+import { unheardHeadline, unheardSources, unheardWhy } from './unheard-alerts.ts';
 import './alerts.css';
 
 const keyOf = (delivery: DeliveryView) => `${delivery.source}:${delivery.id}`;
@@ -44,6 +45,8 @@ export function AlertsView() {
   const filters = useDashboard((state) => state.filters);
   const alertsVersion = useDashboard((state) => state.alertsVersion);
   const sources = useDashboard((state) => state.snapshot?.sources);
+  const alerts = useDashboard((state) => state.snapshot?.alerts);
+  const navigate = useDashboard((state) => state.navigate);
   const [severity, setSeverity] = useState<Severity | ''>('');
   const [poll, setPoll] = useState(0);
   const query = {
@@ -70,6 +73,8 @@ export function AlertsView() {
   }, [firstDue, poll]);
 
   const narrowed = filters.search.trim() !== '' || filters.source !== null || severity !== '';
+  const unheard = unheardSources(alerts ?? {});
+  const multiSource = (sources?.length ?? 0) > 1;
 
   return (
     <section className="alerts-view" aria-labelledby="alerts-title">
@@ -111,6 +116,24 @@ export function AlertsView() {
           <p className="loading" role="status">
             Loading alert history…
           </p>
+        ) : shown.length === 0 && !narrowed && unheard.length > 0 ? (
+          <EmptyState
+            title={unheard
+              .map((entry) => `${multiSource ? `${entry.source}: ` : ''}${unheardHeadline(entry)}`)
+              .join(' · ')}
+          >
+            <p>
+              No channel can send, so alerts reach nobody and nothing is listed here (
+              {unheard.map(unheardWhy).join('; ')}).{' '}
+              <button
+                type="button"
+                className="link"
+                onClick={() => navigate({ view: 'settings', section: 'channels' })}
+              >
+                Set up a channel
+              </button>
+            </p>
+          </EmptyState>
         ) : shown.length === 0 ? (
           <EmptyState title={narrowed ? 'No deliveries match' : 'No alerts sent yet'}>
             <p>
@@ -143,7 +166,7 @@ export function AlertsView() {
                   <DeliveryRow
                     key={keyOf(delivery)}
                     delivery={delivery}
-                    multiSource={(sources?.length ?? 0) > 1}
+                    multiSource={multiSource}
                   />
                 ))}
               </tbody>

@@ -76,7 +76,7 @@ export function Gantt({ layout, label }: { layout: GanttLayout; label: string })
                     style={{ left: pct(bar.left), width: pct(bar.width) }}
                     title={`${name}: ${bar.step.status}, ${duration}\n${localText(bar.step.started_at)} → ${
                       bar.open ? 'now' : localText(bar.step.finished_at)
-                    }`}
+                    }${bar.step.message ? `\n${bar.step.message}` : ''}`}
                   />
                 ) : (
                   <span className="gantt-unstarted">{bar.step.status.toLowerCase()}</span>

@@ -1,42 +1,34 @@
-import type { AlertsView, SourceView } from '../../../shared/api.ts';
+import type { AlertsView, Snapshot, SourceView } from '../../../shared/api.ts';
 import type { AttentionItem, AttentionKind } from '../../../shared/attention.ts';
+import { addRunCounts, countRuns, type RunCounts } from '../../../shared/run-counts.ts';
 import type { ActiveRunStatus } from '../../../shared/run-status.ts';
-import { isStuck } from '../state/filters.ts';
-
-export interface RunCounts {
-  /** Every active run, pending ones included. */
-  active: number;
-  pending: number;
-  stalled: number;
-  overdue: number;
-}
 
 /** Counted once per list of runs, however many views and the nav ask: a patch makes a new list. */
 const counted = new WeakMap<readonly ActiveRunStatus[], RunCounts>();
-const stuckCounted = new WeakMap<readonly ActiveRunStatus[], number>();
 
-/** Active runs by state, in one pass (a run both stalled and overdue counts in both). */
-export function countRuns(runs: readonly ActiveRunStatus[]): RunCounts {
-  const known = counted.get(runs);
-  if (known) return known;
-  const counts: RunCounts = { active: runs.length, pending: 0, stalled: 0, overdue: 0 };
-  for (const run of runs) {
-    if (run.status.toLowerCase() === 'pending') counts.pending += 1;
-    if (run.stalled_since !== null) counts.stalled += 1;
-    if (run.overdue_since !== null) counts.overdue += 1;
+/**
+ * Active runs by state: those loaded, and those of a snapshot still to come, which the core
+ * counted — so the counts are whole from the first screen on.
+ */
+export function runCounts(snapshot: Pick<Snapshot, 'runs' | 'more'>): RunCounts {
+  let loaded = counted.get(snapshot.runs);
+  if (!loaded) {
+    loaded = countRuns(snapshot.runs);
+    counted.set(snapshot.runs, loaded);
   }
-  counted.set(runs, counts);
-  return counts;
+  return snapshot.more ? addRunCounts(loaded, snapshot.more.runs) : loaded;
 }
 
-/** Runs stalled or overdue (or both): what the Stalls view lists. */
-export function countStuck(runs: readonly ActiveRunStatus[]): number {
-  let stuck = stuckCounted.get(runs);
-  if (stuck === undefined) {
-    stuck = runs.reduce((n, run) => n + (isStuck(run) ? 1 : 0), 0);
-    stuckCounted.set(runs, stuck);
+/**
+ * Stalled or overdue runs that still need attention: from the same list the Overview counts, so
+ * acknowledging a stall takes it off both at once.
+ */
+export function openStalls(items: readonly AttentionItem[]): number {
+  const runs = new Set<string>();
+  for (const item of items) {
+    if (item.kind !== 'failed') runs.add(`${item.source}\u0000${item.run_id}`);
   }
-  return stuck;
+  return runs.size;
 }
 
 export function countAttention(items: readonly AttentionItem[]): Record<AttentionKind, number> {

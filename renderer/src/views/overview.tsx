@@ -3,17 +3,18 @@ import type { AlertsView, Results, SourceView } from '../../../shared/api.ts';
 import type { AttentionItem } from '../../../shared/attention.ts';
 import type { ActiveRunStatus } from '../../../shared/run-status.ts';
 import { EmptyState } from '../components/empty-state.tsx';
+import { StuckTime } from '../components/stuck-time.tsx';
 import { TickingTime } from '../components/ticking-time.tsx';
 import { useAction } from '../components/use-action.ts';
 import { useApi, useDashboard, type AlertPush } from '../state/dashboard-store.ts';
-import { isStuck } from '../state/filters.ts';
+import { isStuck } from '../../../shared/active-run-order.ts';
 import { routeHash, type Route } from '../state/route.ts';
 import {
   alertHealth,
   countAttention,
-  countRuns,
   countSources,
   orderAttention,
+  runCounts,
 } from './overview-summary.ts';
 import { AcknowledgeButton } from './run-row-actions.tsx';
 import { runRoute, runRowKey } from './run-row-key.ts';
@@ -32,13 +33,14 @@ const KIND_LABEL = { failed: 'Failed', stalled: 'Stalled', overdue: 'Overdue' } 
 /** The first view: how things stand in numbers, then what needs attention, then alerting. */
 export function OverviewView() {
   const runs = useDashboard((state) => state.snapshot?.runs) ?? NO_RUNS;
+  const more = useDashboard((state) => state.snapshot?.more);
   const attention = useDashboard((state) => state.snapshot?.attention) ?? NO_ATTENTION;
   const sources = useDashboard((state) => state.snapshot?.sources) ?? NO_SOURCES;
   const alerts = useDashboard((state) => state.snapshot?.alerts) ?? NO_ALERTS;
   const recentAlerts = useDashboard((state) => state.recentAlerts);
   const navigate = useDashboard((state) => state.navigate);
 
-  const runCounts = useMemo(() => countRuns(runs), [runs]);
+  const counts = runCounts({ runs, more });
   const attentionCounts = useMemo(() => countAttention(attention), [attention]);
   const sourceCounts = useMemo(() => countSources(sources), [sources]);
   const ordered = useMemo(() => orderAttention(attention), [attention]);
@@ -67,25 +69,25 @@ export function OverviewView() {
       <ul className="ov-stats" aria-label="Counts">
         <Stat
           label="Running"
-          value={runCounts.active}
-          detail={runCounts.pending > 0 ? `${runCounts.pending} pending` : 'active runs'}
-          tone={runCounts.active > 0 ? 'running' : 'calm'}
+          value={counts.active}
+          detail={counts.pending > 0 ? `${counts.pending} pending` : 'active runs'}
+          tone={counts.active > 0 ? 'running' : 'calm'}
           route={{ view: 'active' }}
           navigate={navigate}
         />
         <Stat
           label="Stalled"
-          value={runCounts.stalled}
+          value={counts.stalled}
           detail="no progress"
-          tone={runCounts.stalled > 0 ? 'stalled' : 'calm'}
+          tone={counts.stalled > 0 ? 'stalled' : 'calm'}
           route={{ view: 'stalls' }}
           navigate={navigate}
         />
         <Stat
           label="Overdue"
-          value={runCounts.overdue}
+          value={counts.overdue}
           detail="past max duration"
-          tone={runCounts.overdue > 0 ? 'overdue' : 'calm'}
+          tone={counts.overdue > 0 ? 'overdue' : 'calm'}
           route={{ view: 'stalls' }}
           navigate={navigate}
         />
@@ -119,7 +121,7 @@ export function OverviewView() {
       <AttentionPanel
         items={ordered}
         activeByKey={activeByKey}
-        runningCount={runCounts.active}
+        runningCount={counts.active}
         multiSource={multiSource}
         navigate={navigate}
       />
@@ -294,7 +296,13 @@ const AttentionRow = memo(function AttentionRow({
           </>
         ) : (
           <>
-            {item.kind} for <TickingTime iso={item.since} format="since" />
+            {active !== null ? (
+              <StuckTime run={active} />
+            ) : (
+              <>
+                {item.kind} for <TickingTime iso={item.since} format="since" />
+              </>
+            )}
             {active?.current_step && <> · at {active.current_step}</>}
           </>
         )}

@@ -94,7 +94,7 @@ export function eventDetail(event: RunwatchEvent): string {
     case 'run_removed':
       return 'the run is no longer in the orchestration database';
     case 'run_archived':
-      return `${event.files} file${event.files === 1 ? '' : 's'}, ${formatBytes(event.bytes)} → ${event.path}`;
+      return `${event.files} file${event.files === 1 ? '' : 's'}, ${formatBytes(event.bytes)} unzipped → ${event.path}`;
     case 'archive_failed':
       return event.reason;
     case 'report_written':

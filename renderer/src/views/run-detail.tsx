@@ -9,6 +9,7 @@ import { EmptyState } from '../components/empty-state.tsx';
 import { ProgressBar } from '../components/progress-bar.tsx';
 import { RouteLink } from '../components/route-link.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
+import { StuckTime } from '../components/stuck-time.tsx';
 import { TickingTime } from '../components/ticking-time.tsx';
 import type { Tone } from '../components/tone.ts';
 import { useNow } from '../components/use-now.ts';
@@ -205,6 +206,8 @@ function RunStory({
   const latest = Math.max(detail.attempt, live?.attempt ?? 0);
   const attempts = Array.from({ length: latest }, (_, index) => index + 1);
   const events = allEvents ? detail.events : detail.events.slice(-EVENTS_SHOWN);
+  // Where the source says why a step failed, it is said here, not only where.
+  const failures = detail.steps.filter((step) => step.message !== undefined);
 
   return (
     <section className="rd-view" aria-labelledby="run-title">
@@ -315,15 +318,13 @@ function RunStory({
                 </>
               )}{' '}
               last progress <TickingTime iso={active.last_progress_at} />.
-              {active.stalled_since !== null && (
+              {(active.stalled_since !== null || active.overdue_since !== null) && (
                 <span className="rd-warn">
                   {' '}
-                  Stalled since {localText(active.stalled_since)}: no progress for{' '}
-                  <TickingTime iso={active.last_progress_at} format="since" />.
+                  {active.stalled_since !== null ? 'Stalled' : 'Overdue'} since{' '}
+                  {localText(active.stalled_since ?? active.overdue_since)}:{' '}
+                  <StuckTime run={active} />.
                 </span>
-              )}
-              {active.overdue_since !== null && (
-                <span className="rd-warn"> Overdue since {localText(active.overdue_since)}.</span>
               )}
             </p>
           </div>
@@ -343,6 +344,16 @@ function RunStory({
           </p>
         ) : (
           <Gantt layout={layout} label={`Steps of ${detail.run_id} on a timeline`} />
+        )}
+        {failures.length > 0 && (
+          <ul className="rd-failures" aria-label="Why steps failed">
+            {failures.map((step) => (
+              <li key={step.step_id}>
+                <StatusBadge tone="failed">{step.status.toLowerCase()}</StatusBadge>{' '}
+                <strong>{step.name || step.step_id}</strong>: {step.message}
+              </li>
+            ))}
+          </ul>
         )}
         {detail.stalls.length > 0 && (
           <ul className="rd-stalls" aria-label="Stalls">

@@ -27,9 +27,13 @@ export function archiveState(run: ArchiveFields): ArchiveState {
   return run.report === null ? { kind: 'pending' } : { kind: 'none' };
 }
 
-/** The zip in brief: `4.2 MB · 12 files`. */
+/**
+ * The zip in brief, each size named, since the zip is smaller than its files (or, with files
+ * that do not compress, a little larger): `zip 4.20 MB · 12 files, 9.85 MB unzipped`.
+ */
 export function archiveSummary(archive: ArchiveView): string {
-  return `${formatBytes(archive.bytes)} · ${archive.files} file${archive.files === 1 ? '' : 's'}`;
+  const files = `${archive.files} file${archive.files === 1 ? '' : 's'}`;
+  return `zip ${formatBytes(archive.bytes)} · ${files}, ${formatBytes(archive.files_bytes)} unzipped`;
 }
 
 /** Whether a list holds a run whose archive or report is still to come (worth asking again). */

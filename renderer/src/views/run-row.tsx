@@ -1,8 +1,9 @@
 import { memo } from 'react';
 import type { ActiveRunStatus } from '../../../shared/run-status.ts';
 import { ProgressBar } from '../components/progress-bar.tsx';
+import { StuckTime } from '../components/stuck-time.tsx';
 import { TickingTime } from '../components/ticking-time.tsx';
-import { isStuck } from '../state/filters.ts';
+import { isStuck } from '../../../shared/active-run-order.ts';
 import { runRowKey } from './run-row-key.ts';
 
 /** Where a run stands, as one short coloured word: stalled or overdue stand out, the rest not. */
@@ -103,10 +104,16 @@ export const ActiveRunRow = memo(function ActiveRunRow({
       </div>
       <div role="cell" className="ar-cell ar-state">
         <RunStateBadge run={run} />
-        {(stuck || run.stale) && (
+        {stuck ? (
           <span className="ar-idle">
-            idle <TickingTime iso={run.last_progress_at} format="since" />
+            <StuckTime run={run} />
           </span>
+        ) : (
+          run.stale && (
+            <span className="ar-idle">
+              idle <TickingTime iso={run.last_progress_at} format="since" />
+            </span>
+          )
         )}
       </div>
     </div>

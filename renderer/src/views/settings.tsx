@@ -3,9 +3,10 @@
  * hours, archiving and start at login, edited as one form and saved in one piece with the same
  * schema the store checks; and silences, which apply at once.
  */
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { AlertsView } from '../../../shared/api.ts';
 import { useDashboard } from '../state/dashboard-store.ts';
+import { AppliesContext } from './settings/applies-context.ts';
 import { ChannelsSection } from './settings/channels-section.tsx';
 import { GeneralSection } from './settings/general-section.tsx';
 import { QuietHoursSection } from './settings/quiet-hours-section.tsx';
@@ -104,6 +105,16 @@ export function SettingsView() {
   const live = sources ?? [];
   const sourceNames = useMemo(() => (sources ?? []).map((source) => source.name), [sources]);
   const session = editor.session;
+  const section = useDashboard((state) =>
+    state.route.view === 'settings' ? state.route.section : undefined,
+  );
+  const ready = session !== null;
+  // Asked for a part of the settings (the channels, when alerts reach nobody): shown first.
+  useEffect(() => {
+    if (ready && section !== undefined) {
+      document.getElementById(`settings-${section}`)?.scrollIntoView({ block: 'start' });
+    }
+  }, [ready, section]);
 
   return (
     <div className="set-view">
@@ -149,7 +160,7 @@ export function SettingsView() {
       )}
 
       {session && (
-        <>
+        <AppliesContext value={session.view.applies}>
           <SaveBar editor={editor} transport={transport} />
           <form
             className="set-form"
@@ -176,7 +187,7 @@ export function SettingsView() {
             <QuietHoursSection editor={editor} transport={transport} />
             <GeneralSection editor={editor} transport={transport} />
           </form>
-        </>
+        </AppliesContext>
       )}
       <SilencesSection sources={sourceNames} transport={transport} />
     </div>

@@ -1,7 +1,8 @@
 import type { AttentionItem } from '../../../shared/attention.ts';
 import type { ActiveRunStatus } from '../../../shared/run-status.ts';
 import { runKey } from '../state/apply-patch.ts';
-import { isStuck, matchesRun, type Filters } from '../state/filters.ts';
+import { isStuck } from '../../../shared/active-run-order.ts';
+import { matchesRun, type Filters } from '../state/filters.ts';
 
 export interface StuckRun {
   run: ActiveRunStatus;

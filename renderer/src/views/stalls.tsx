@@ -1,14 +1,15 @@
-import { memo, useMemo } from 'react';
+import { memo, useMemo, useRef } from 'react';
 import type { ActiveRunStatus } from '../../../shared/run-status.ts';
 import { FilterBar } from '../app/filter-bar.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { RouteLink } from '../components/route-link.tsx';
-import { TickingTime } from '../components/ticking-time.tsx';
+import { StuckTime } from '../components/stuck-time.tsx';
+import { useRowKeys } from '../components/use-row-keys.ts';
 import { localText } from '../format/time-text.ts';
 import { useDashboard } from '../state/dashboard-store.ts';
 import { filtersActive, NO_FILTERS } from '../state/filters.ts';
 import type { Route } from '../state/route.ts';
-import { countRuns } from './overview-summary.ts';
+import { runCounts } from './overview-summary.ts';
 import { AcknowledgeButton } from './run-row-actions.tsx';
 import { runRoute, runRowKey } from './run-row-key.ts';
 import { SnoozeMenu } from './snooze-menu.tsx';
@@ -20,6 +21,7 @@ const NO_RUNS: ActiveRunStatus[] = [];
 /** Runs that stopped making progress or run too long: how long, where, and what to do. */
 export function StallsView() {
   const runs = useDashboard((state) => state.snapshot?.runs) ?? NO_RUNS;
+  const more = useDashboard((state) => state.snapshot?.more);
   const attention = useDashboard((state) => state.snapshot?.attention);
   const filters = useDashboard((state) => state.filters);
   const setFilters = useDashboard((state) => state.setFilters);
@@ -30,10 +32,15 @@ export function StallsView() {
     () => stuckRuns(runs, attention ?? [], { ...filters, status: 'all' }),
     [runs, attention, filters],
   );
-  const counts = useMemo(() => countRuns(runs), [runs]);
+  const counts = runCounts({ runs, more });
   const total = counts.stalled + counts.overdue;
   const unacknowledged = stuck.filter((entry) => entry.needsAck).length;
   const narrowed = filtersActive({ ...filters, status: 'all' });
+  const body = useRef<HTMLTableSectionElement>(null);
+  const { active, onKeyDown } = useRowKeys(body, stuck.length, (index) => {
+    const run = stuck[index]?.run;
+    if (run) navigate(runRoute({ source: run.source, run_id: run.run_id }));
+  });
 
   return (
     <section className="stalls" aria-labelledby="stalls-title">
@@ -47,25 +54,37 @@ export function StallsView() {
       <FilterBar />
       {stuck.length > 0 ? (
         <div className="panel st-panel">
-          <table className="table st-table" aria-label="Stalled and overdue runs">
+          <table
+            className="table st-table"
+            aria-label="Stalled and overdue runs"
+            onKeyDown={onKeyDown}
+          >
+            {/* Fixed widths: a row acknowledged changes no column's width. */}
+            <colgroup>
+              <col className="st-col-run" />
+              <col className="st-col-problem" />
+              <col className="st-col-time" />
+              <col className="st-col-step" />
+              <col className="st-col-actions" />
+            </colgroup>
             <thead>
               <tr>
                 <th scope="col">Run</th>
                 <th scope="col">Problem</th>
-                <th scope="col">Stuck for</th>
+                <th scope="col">How long</th>
                 <th scope="col">Stuck at step</th>
-                <th scope="col">Idle</th>
                 <th scope="col">
                   <span className="visually-hidden">Actions</span>
                 </th>
               </tr>
             </thead>
-            <tbody>
-              {stuck.map((entry) => (
+            <tbody ref={body}>
+              {stuck.map((entry, index) => (
                 <StallRow
                   key={runRowKey(entry.run)}
                   run={entry.run}
-                  since={entry.since}
+                  index={index}
+                  tabbable={index === Math.min(active, stuck.length - 1)}
                   needsAck={entry.needsAck}
                   showSource={showSource}
                   navigate={navigate}
@@ -102,13 +121,16 @@ export function StallsView() {
 
 const StallRow = memo(function StallRow({
   run,
-  since,
+  index,
+  tabbable,
   needsAck,
   showSource,
   navigate,
 }: {
   run: ActiveRunStatus;
-  since: string;
+  index: number;
+  /** The one row Tab lands on; the arrow keys move between the rows. */
+  tabbable: boolean;
   needsAck: boolean;
   showSource: boolean;
   navigate: (route: Route) => void;
@@ -116,7 +138,12 @@ const StallRow = memo(function StallRow({
   const route = runRoute({ source: run.source, run_id: run.run_id });
   const open = () => navigate(route);
   return (
-    <tr data-run-key={runRowKey(run)} className={needsAck ? 'st-row--open' : undefined}>
+    <tr
+      data-run-key={runRowKey(run)}
+      data-row={index}
+      tabIndex={tabbable ? 0 : -1}
+      className={needsAck ? 'st-row--open' : undefined}
+    >
       <td className="st-run">
         <span className="st-pipeline">
           {run.pipeline === '' ? <span className="muted">(no pipeline)</span> : run.pipeline}
@@ -134,17 +161,14 @@ const StallRow = memo(function StallRow({
           {!needsAck && <span className="st-acked">acknowledged</span>}
         </span>
       </td>
-      <td className="st-num">
-        <TickingTime iso={since} format="since" />
+      <td className="st-num st-time" title={`Last progress ${localText(run.last_progress_at)}`}>
+        <StuckTime run={run} />
       </td>
       <td className="st-step">
         {run.current_step ?? <span className="muted">–</span>}{' '}
         <span className="muted st-steps">
           {run.steps_done}/{run.steps_total}
         </span>
-      </td>
-      <td className="st-num" title={`Last progress ${localText(run.last_progress_at)}`}>
-        <TickingTime iso={run.last_progress_at} format="since" />
       </td>
       <td>
         <div className="actions st-actions">

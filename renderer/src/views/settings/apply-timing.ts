@@ -1,11 +1,11 @@
 /**
- * What a save changed, and when each part takes effect. The main side applies channels, quiet
- * hours and start at login as soon as they are saved; the rest when Runwatch next starts (the
- * app's `applied`, and `serve`'s). The API does not say so: this mirrors electron/app/main.ts
- * and the serve command.
+ * What a save changed, and when each part takes effect, as the main side says in `getSettings`
+ * (`applies`): the app and `runwatch serve` each know what they put into effect at once.
  */
+import type { SettingsView } from '../../../../shared/api.ts';
 
 type Json = Record<string, unknown>;
+export type Applies = SettingsView['applies'];
 
 const NAMES: Record<string, string> = {
   sources: 'sources',
@@ -17,18 +17,14 @@ const NAMES: Record<string, string> = {
   start_at_login: 'start at login',
 };
 
-/** Sections that apply at once. */
-export const LIVE_SECTIONS: readonly string[] = ['channels', 'quiet_hours', 'start_at_login'];
-
 /** The top-level settings that differ between two values sent to `saveSettings`. */
 export function changedSections(before: Json, after: Json): string[] {
-  return Object.keys(NAMES).filter(
-    (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
-  );
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
 }
 
 function words(keys: readonly string[]): string {
-  const names = keys.map((key) => NAMES[key] ?? key);
+  const names = keys.map((key) => NAMES[key] ?? key.replaceAll('_', ' '));
   if (names.length <= 1) return names.join('');
   return `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`;
 }
@@ -37,10 +33,18 @@ function capitalized(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** What the notice line says after a save. */
-export function savedText(changed: readonly string[], transport: 'ipc' | 'serve'): string {
-  const live = changed.filter((key) => LIVE_SECTIONS.includes(key));
-  const later = changed.filter((key) => !LIVE_SECTIONS.includes(key));
+const isNow = (applies: Applies, key: string) => applies.now.some((section) => section === key);
+const isLater = (applies: Applies, key: string) =>
+  applies.at_restart.some((section) => section === key);
+
+/** What the notice line says after a save; a section the main side has not placed goes unsaid. */
+export function savedText(
+  changed: readonly string[],
+  transport: 'ipc' | 'serve',
+  applies: Applies,
+): string {
+  const live = changed.filter((key) => isNow(applies, key));
+  const later = changed.filter((key) => isLater(applies, key));
   const next =
     transport === 'serve' ? 'when runwatch serve is next started' : 'when Runwatch next starts';
   const parts = [
@@ -50,8 +54,9 @@ export function savedText(changed: readonly string[], transport: 'ipc' | 'serve'
   return parts.length === 0 ? 'Saved' : `Saved. ${capitalized(parts.join('; '))}.`;
 }
 
-/** A panel's note on when its settings apply. */
-export function appliesText(section: string, transport: 'ipc' | 'serve'): string {
-  if (LIVE_SECTIONS.includes(section)) return 'Applies on save';
+/** A panel's note on when its settings apply; nothing where the main side has not said. */
+export function appliesText(section: string, transport: 'ipc' | 'serve', applies: Applies): string {
+  if (isNow(applies, section)) return 'Applies on save';
+  if (!isLater(applies, section)) return '';
   return transport === 'serve' ? 'Applies when serve restarts' : 'Applies at next start';
 }

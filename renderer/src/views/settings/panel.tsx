@@ -1,4 +1,5 @@
-import type { ReactNode } from 'react';
+import { useContext, type ReactNode } from 'react';
+import { AppliesContext } from './applies-context.ts';
 import { appliesText } from './apply-timing.ts';
 import type { SettingsEditor } from './use-settings-editor.ts';
 
@@ -23,6 +24,8 @@ export function Panel({
   transport: 'ipc' | 'serve';
   children: ReactNode;
 }) {
+  const applies = useContext(AppliesContext);
+  const when = section !== undefined && applies ? appliesText(section, transport, applies) : '';
   return (
     <section
       className="panel set-panel"
@@ -31,9 +34,7 @@ export function Panel({
     >
       <h2 id={`settings-${id}-title`}>
         <span>{title}</span>
-        {section !== undefined && (
-          <span className="set-when">{appliesText(section, transport)}</span>
-        )}
+        {when !== '' && <span className="set-when">{when}</span>}
       </h2>
       <div className="set-body">{children}</div>
     </section>

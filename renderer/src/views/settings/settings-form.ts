@@ -5,6 +5,7 @@
  * takes, with the problems found on the way (text that is not a duration, a number, a name).
  */
 import { SECRET_KEPT } from '../../../../shared/api.ts';
+import { headerNameProblem } from '../../../../shared/http-header.ts';
 import type { Settings } from '../../../../shared/settings.ts';
 import type { Severity } from '../../../../shared/severity.ts';
 import { fieldKey, type FieldKey } from './field-keys.ts';
@@ -84,6 +85,7 @@ export const MONITOR_KEYS = [
   'max_alert_age',
   'settle',
   'poll',
+  'keep_history',
 ] as const;
 export type MonitorKey = (typeof MONITOR_KEYS)[number];
 
@@ -284,12 +286,9 @@ export function buildChannel(channel: ChannelForm, errors: FieldErrors = new Map
       for (const header of channel.headers) {
         const name = header.name.trim();
         const nameKey = fieldKey.header(channel.id, header.id, 'name');
-        if (name === '') {
-          errors.set(nameKey, 'a header needs a name');
-          continue;
-        }
-        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-          errors.set(nameKey, 'a header name is letters, digits and - only');
+        const problem = headerNameProblem(name);
+        if (problem) {
+          errors.set(nameKey, problem);
           continue;
         }
         if (seen.has(name.toLowerCase())) {

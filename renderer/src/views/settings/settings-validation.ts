@@ -45,8 +45,11 @@ function channelOf(form: SettingsForm, name: unknown): ChannelForm | undefined {
     : undefined;
 }
 
-/** The field a problem at `path` of the settings is about, or null when none on the form is. */
-export function issueField(path: Path, form: SettingsForm): FieldKey | null {
+/**
+ * The field a problem at `path` of the settings is about, or null when none on the form is.
+ * With `key`, the problem is the name at the end of the path (a channel's, a header's).
+ */
+export function issueField(path: Path, form: SettingsForm, key = false): FieldKey | null {
   const [section, a, b, c] = path;
   switch (section) {
     case 'sources': {
@@ -79,12 +82,12 @@ export function issueField(path: Path, form: SettingsForm): FieldKey | null {
     case 'channels': {
       const channel = channelOf(form, a);
       if (!channel) return null;
-      if (b === undefined) return fieldKey.channel(channel.id, 'type');
+      if (b === undefined) return fieldKey.channel(channel.id, key ? 'name' : 'type');
       if (b === 'headers') {
         const header =
           typeof c === 'string' ? channel.headers.find((row) => row.name.trim() === c) : undefined;
         return header
-          ? fieldKey.header(channel.id, header.id, 'value')
+          ? fieldKey.header(channel.id, header.id, key ? 'name' : 'value')
           : fieldKey.channel(channel.id, 'headers');
       }
       return fieldKey.channel(channel.id, String(b));
@@ -115,7 +118,7 @@ export function placeIssues(
   general: string[],
 ): void {
   for (const issue of issues) {
-    const key = issueField(issue.path, form);
+    const key = issueField(issue.path, form, issue.key === true);
     if (key === null) {
       const where = formatSettingsPath(issue.path);
       general.push(where ? `${where}: ${issue.message}` : issue.message);

@@ -5,6 +5,7 @@
 import { useState } from 'react';
 import { TextField } from './fields.tsx';
 import { fieldKey } from './field-keys.ts';
+import { emptyFieldValue, inForceLines, overridesInForce } from './in-force.ts';
 import {
   MONITOR_KEYS,
   moveRow,
@@ -16,40 +17,35 @@ import {
 import { Panel, type SectionProps } from './panel.tsx';
 import { RemoveButton } from './remove-button.tsx';
 
-/**
- * Each threshold's label, what it does, and the built-in default (electron/core/monitor's
- * DEFAULT_GLOBALS; the API does not give the values in effect).
- */
-const THRESHOLDS: Record<MonitorKey, { label: string; hint: string; fallback: string }> = {
+/** Each threshold's label and what it does. */
+const THRESHOLDS: Record<MonitorKey, { label: string; hint: string }> = {
   stall_after: {
     label: 'Stalled after',
     hint: 'A running run with no progress this long is stalled.',
-    fallback: '30m',
   },
   source_grace: {
     label: 'Database down after',
     hint: 'How long the database may be unreadable before a source_down alert.',
-    fallback: '1m',
   },
   stale_after: {
     label: 'Stale after',
     hint: 'A run first seen idle this long is recorded as stale, without alerts.',
-    fallback: '24h',
   },
   max_alert_age: {
     label: 'Late after',
     hint: 'Events found this long after they happened are marked late.',
-    fallback: '6h',
   },
   settle: {
     label: 'Settle for',
     hint: 'Wait this long before finishing a run on its steps alone.',
-    fallback: '0s',
   },
   poll: {
     label: 'Check every',
     hint: 'How often the database is read while runs are moving.',
-    fallback: '100ms',
+  },
+  keep_history: {
+    label: 'Keep history for',
+    hint: 'Events, finished runs and alert deliveries older than this are removed.',
   },
 };
 
@@ -57,6 +53,8 @@ export function ThresholdsSection({ editor, transport }: SectionProps) {
   const [added, setAdded] = useState<string | null>(null);
   const form = editor.session?.form;
   if (!form) return null;
+  const inForce = editor.session?.view.in_force ?? [];
+  const overridesNow = overridesInForce(inForce);
 
   const setOverride = (
     row: OverrideRow,
@@ -77,7 +75,8 @@ export function ThresholdsSection({ editor, transport }: SectionProps) {
     <Panel id="thresholds" title="Thresholds" section="monitor" transport={transport}>
       <p className="set-lead">
         Durations like <code>45s</code>, <code>30m</code> or <code>1h 30m</code>. An empty field
-        uses the <code>monitor:</code> section of alerts.yaml, else the default shown in grey.
+        takes the value shown in grey: the demo’s, else the <code>monitor:</code> section of
+        alerts.yaml’s, else the built-in default. Under each field, the value in force now.
         {transport === 'serve' && (
           <>
             {' '}
@@ -88,14 +87,24 @@ export function ThresholdsSection({ editor, transport }: SectionProps) {
       <div className="set-grid">
         {MONITOR_KEYS.map((key) => {
           const info = THRESHOLDS[key];
+          const now = inForceLines(key, inForce);
           return (
             <TextField
               key={key}
               fieldKey={fieldKey.monitor(key)}
               label={info.label}
-              hint={info.hint}
+              hint={
+                <>
+                  {info.hint}
+                  {now.length > 0 && (
+                    <span className="set-in-force" data-threshold={key}>
+                      In force: {now.join('; ')}
+                    </span>
+                  )}
+                </>
+              }
               value={form.monitor[key]}
-              placeholder={info.fallback}
+              placeholder={emptyFieldValue(key, inForce)}
               error={editor.error(fieldKey.monitor(key))}
               onChange={(value) =>
                 editor.change(fieldKey.monitor(key), (current) => ({
@@ -110,9 +119,9 @@ export function ThresholdsSection({ editor, transport }: SectionProps) {
 
       <h3 className="set-subhead">Per pipeline</h3>
       <p className="set-lead">
-        Pipelines by name, with <code>*</code> for any characters and <code>?</code> for one. For
-        each pipeline the first row that matches and sets a value wins; these rows come before
-        alerts.yaml’s <code>pipelines:</code>.
+        Pipelines by name, with <code>*</code> for any characters, <code>?</code> for one and{' '}
+        <code>[a-z]</code> for one of a set. For each pipeline the first row that matches and sets a
+        value wins; these rows come before alerts.yaml’s <code>pipelines:</code>.
       </p>
       {form.overrides.length > 0 && (
         <table className="table set-table">
@@ -203,6 +212,16 @@ export function ThresholdsSection({ editor, transport }: SectionProps) {
             })}
           </tbody>
         </table>
+      )}
+      {overridesNow.length > 0 && (
+        <div className="set-in-force-list">
+          <h4 className="set-in-force-title">In force now, in the order tried</h4>
+          <ul aria-label="Per-pipeline overrides in force">
+            {overridesNow.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </div>
       )}
       <div className="set-footer">
         <button

@@ -209,11 +209,15 @@ export function useSettingsEditor(transport: 'ipc' | 'serve'): SettingsEditor {
     try {
       await api.saveSettings({ settings: validation.value });
       const changed = changedSections(buildSettings(session.initial).value, validation.value);
-      say({ text: savedText(changed, transport), tone: 'ok' });
+      say({ text: savedText(changed, transport, session.view.applies), tone: 'ok' });
       // Loaded again as saved; which channels now send comes with the next patch.
       setLoads((count) => count + 1);
     } catch (failure) {
-      const { issues, other } = parseSaveError(errorMessage(failure));
+      // Each problem at its field where the main side says so; else read from the message.
+      const { issues, other } =
+        failure instanceof ApiRequestError && failure.issues
+          ? { issues: failure.issues, other: [] }
+          : parseSaveError(errorMessage(failure));
       const errors = new Map<FieldKey, string>();
       const general = [...other];
       placeIssues(issues, session.form, errors, general);
@@ -249,6 +253,9 @@ export function useSettingsEditor(transport: 'ipc' | 'serve'): SettingsEditor {
     setSession({
       view: {
         settings: buildSettings(form).value as unknown as SettingsView['settings'],
+        // Not known until the settings load: no panel claims when its settings apply.
+        in_force: [],
+        applies: { now: [], at_restart: [] },
         protection: 'none',
         notice: '',
         sources_read_only: on === 'serve',

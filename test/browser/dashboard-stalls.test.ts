@@ -1,0 +1,82 @@
+/**
+ * The Stalls view as a user works through it, in real Chromium against `runwatch serve`: each
+ * stuck run says how long against its limit, acknowledging moves no column, and the nav's Stalls
+ * badge counts what still needs attention exactly as the Overview does.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { browserPerFile } from '../support/browser.ts';
+import { startDashboardServer } from '../support/dashboard-server.ts';
+
+const openPage = browserPerFile();
+
+/** A nav item's badge: its count, and whether it is red. */
+async function badge(page: Page, view: string): Promise<{ count: string; urgent: boolean }> {
+  const link = page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: view });
+  const count = link.locator('.count');
+  if ((await count.count()) === 0) return { count: '', urgent: false };
+  return {
+    count: await count.innerText(),
+    urgent: (await count.getAttribute('class'))?.includes('count--urgent') ?? false,
+  };
+}
+
+/** Each column's left edge and width, in pixels. */
+function columns(page: Page): Promise<number[][]> {
+  return page
+    .getByRole('table', { name: 'Stalled and overdue runs' })
+    .locator('thead th')
+    .evaluateAll((cells) =>
+      cells.map((cell) => {
+        const box = cell.getBoundingClientRect();
+        return [Math.round(box.left), Math.round(box.width)];
+      }),
+    );
+}
+
+describe('the Stalls view', () => {
+  it('says how long against the limit, keeps its columns, and counts as Overview does', async () => {
+    const server = await startDashboardServer({ args: ['--stall-after', '2s'] });
+    onTestFinished(() => server.stop());
+    for (const runId of ['etl-0001', 'etl-0002']) {
+      server.db.insertRun({
+        runId,
+        pipeline: 'etl-nightly',
+        steps: [{ stepId: 'fit', status: 'running', startedAt: new Date().toISOString() }],
+      });
+    }
+    const page = await openPage(server.url);
+    await page.goto(new URL('#/stalls', page.url()).href);
+    const rows = page.getByRole('table', { name: 'Stalled and overdue runs' }).locator('tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(2);
+    await expect.poll(() => badge(page, 'Stalls')).toEqual({ count: '2', urgent: true });
+    expect(await badge(page, 'Overview')).toEqual({ count: '2', urgent: true });
+
+    const first = rows.first();
+    expect(await first.innerText()).toMatch(/idle \d+s \(limit 2s\)/);
+    expect(await page.locator('main').innerText()).not.toMatch(/stuck for/i);
+
+    // Entering the view gave the list the focus: the keys work at once.
+    expect(await first.evaluate((row) => row === document.activeElement)).toBe(true);
+    await page.keyboard.press('ArrowDown');
+    expect(await rows.nth(1).evaluate((row) => row === document.activeElement)).toBe(true);
+
+    const before = await columns(page);
+    await first.getByRole('button', { name: /acknowledge/i }).click();
+    await expect.poll(() => rows.last().innerText()).toContain('acknowledged');
+    // What the click did is said above the list; the list is settled below it.
+    await expect.poll(() => page.locator('.notice-line').innerText()).toMatch(/Acknowledged/);
+    expect(await columns(page)).toEqual(before);
+    await expect.poll(() => badge(page, 'Overview')).toEqual({ count: '1', urgent: true });
+    expect(await badge(page, 'Stalls')).toEqual({ count: '1', urgent: true });
+
+    await rows
+      .first()
+      .getByRole('button', { name: /acknowledge/i })
+      .click();
+    await expect.poll(() => badge(page, 'Overview')).toEqual({ count: '', urgent: false });
+    // Both runs are still stuck, and listed: counted, no longer red.
+    expect(await badge(page, 'Stalls')).toEqual({ count: '2', urgent: false });
+    expect(await columns(page)).toEqual(before);
+  });
+});

@@ -1,0 +1,171 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../support/orchestration-db.ts';
+import { BIN, ROOT } from '../support/processes.ts';
+
+const CLI_DIR = path.join(ROOT, 'dist', 'cli');
+
+/** Records, from inside the process, every file URL Node loads as a module, one per line. */
+const LOGGED_LOADS =
+  'data:text/javascript,import { registerHooks } from "node:module"; import fs from "node:fs";' +
+  'registerHooks({ load(url, context, next) {' +
+  ' if (url.startsWith("file:")) fs.appendFileSync(process.env.RUNWATCH_LOADS, url + "\\n");' +
+  ' return next(url, context); } });';
+
+function run(
+  node: string[],
+  env: NodeJS.ProcessEnv = {},
+): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, node, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('the bundled command line', () => {
+  it('is what bin/runwatch.js runs after a build: no TypeScript is loaded', () => {
+    const loads = path.join(tempDir(), 'loads');
+    const result = run(['--import', LOGGED_LOADS, BIN, '--version'], { RUNWATCH_LOADS: loads });
+    const version = (
+      JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+        version: string;
+      }
+    ).version;
+    expect(result).toMatchObject({ status: 0, stdout: `${version}\n` });
+    const loaded = fs.readFileSync(loads, 'utf8').trim().split('\n');
+    expect(loaded).toContain(`file://${path.join(CLI_DIR, 'runwatch.js')}`);
+    expect(loaded.filter((url) => url.endsWith('.ts'))).toEqual([]);
+  });
+
+  it('keeps its worker threads beside it, and only better-sqlite3 and node-notifier outside', () => {
+    const files = fs.readdirSync(CLI_DIR);
+    expect(files).toEqual(
+      expect.arrayContaining(['runwatch.js', 'archive-worker.js', 'wal-checkpoint-worker.js']),
+    );
+    const imported = new Set<string>();
+    const code = [CLI_DIR, path.join(CLI_DIR, 'chunks')]
+      .flatMap((dir) => fs.readdirSync(dir).map((name) => path.join(dir, name)))
+      .filter((file) => file.endsWith('.js'))
+      .map((file) => fs.readFileSync(file, 'utf8'));
+    for (const text of code) {
+      for (const match of text.matchAll(/^import .*?from "([^"]+)";$/gm)) {
+        const id = match[1] as string;
+        if (!id.startsWith('.') && !id.startsWith('node:')) imported.add(id);
+      }
+    }
+    const builtins = new Set(['fs', 'path', 'zlib', 'util', 'events', 'stream', 'buffer']);
+    expect([...imported].filter((id) => !builtins.has(id)).sort()).toEqual([
+      'better-sqlite3',
+      'node-notifier',
+    ]);
+  });
+
+  it('starts its WAL-checkpoint worker from beside it (the archive worker zips in every archive test)', async () => {
+    const file = path.join(tempDir(), 'state.db');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('CREATE TABLE t (x TEXT)');
+    const insert = db.prepare('INSERT INTO t VALUES (?)');
+    for (let i = 0; i < 200; i++) insert.run('x'.repeat(1_000));
+    const worker = new Worker(path.join(CLI_DIR, 'wal-checkpoint-worker.js'), {
+      workerData: { file },
+    });
+    try {
+      const reply = await new Promise((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.postMessage('checkpoint');
+      });
+      expect(reply).toMatchObject({ ok: true, checkpoints: expect.any(Number) });
+      expect(fs.statSync(`${file}-wal`).size).toBe(0);
+    } finally {
+      worker.postMessage('close');
+      await new Promise((resolve) => worker.once('exit', resolve));
+      db.close();
+    }
+  });
+
+  it('lists what it was built from: its sources, its workers, each bundled package', () => {
+    const { files } = JSON.parse(fs.readFileSync(path.join(CLI_DIR, 'inputs.json'), 'utf8')) as {
+      files: Record<string, [number, number]>;
+    };
+    expect(Object.keys(files)).toEqual(
+      expect.arrayContaining([
+        'electron/core/cli/main.ts',
+        'electron/core/archive/archive-worker.ts',
+        'electron/core/store/wal-checkpoint-worker.ts',
+        'shared/duration.ts',
+        'node_modules/commander/package.json',
+        'vite.cli.config.ts',
+      ]),
+    );
+    const main = fs.statSync(path.join(ROOT, 'electron/core/cli/main.ts'));
+    expect(files['electron/core/cli/main.ts']).toEqual([main.size, main.mtimeMs]);
+  });
+});
+
+describe('bin/runwatch.js in a checkout', () => {
+  /** A checkout in miniature: the real bin, a bundle and sources that say which one ran. */
+  function checkout(): { root: string; bin: string; source: string } {
+    const root = tempDir('runwatch-checkout-');
+    const write = (file: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      fs.writeFileSync(path.join(root, file), text);
+    };
+    write('package.json', '{ "type": "module" }\n');
+    fs.cpSync(BIN, path.join(root, 'bin', 'runwatch.js'));
+    write('electron/core/cli/run-cli.ts', "process.stdout.write('sources\\n');\n");
+    write('electron/core/cli/main.ts', 'export {};\n');
+    write('dist/cli/runwatch.js', "process.stdout.write('bundle\\n');\n");
+    const source = path.join(root, 'electron/core/cli/main.ts');
+    const stat = fs.statSync(source);
+    write(
+      'dist/cli/inputs.json',
+      JSON.stringify({
+        files: {
+          'electron/core/cli/main.ts': [stat.size, stat.mtimeMs],
+          'node_modules/commander/package.json': [1234, 1_700_000_000_000],
+        },
+      }),
+    );
+    return { root, bin: path.join(root, 'bin', 'runwatch.js'), source };
+  }
+
+  it('runs the bundle while every file it was built from is as it was', () => {
+    const { bin } = checkout();
+    expect(run([bin]).stdout).toBe('bundle\n');
+  });
+
+  it('runs the sources once one of them is edited, even to the same size', () => {
+    const { bin, source } = checkout();
+    const built = fs.statSync(source);
+    fs.writeFileSync(source, 'export{};\n\n');
+    expect(fs.statSync(source).size).toBe(built.size);
+    // Set apart from the build's time on any file system, however coarse its clock.
+    const edited = new Date(built.mtimeMs + 5_000);
+    fs.utimesSync(source, edited, edited);
+    expect(run([bin]).stdout).toBe('sources\n');
+  });
+
+  it('runs the sources when the bundle is unfinished (no list of inputs) or missing', () => {
+    const { root, bin } = checkout();
+    fs.rmSync(path.join(root, 'dist/cli/inputs.json'));
+    expect(run([bin]).stdout).toBe('sources\n');
+    fs.rmSync(path.join(root, 'dist'), { recursive: true });
+    expect(run([bin]).stdout).toBe('sources\n');
+  });
+
+  it('runs the bundle where the sources are not shipped beside it', () => {
+    const { root, bin } = checkout();
+    fs.rmSync(path.join(root, 'electron/core/cli/main.ts'));
+    expect(run([bin]).stdout).toBe('bundle\n');
+  });
+});
