@@ -18,6 +18,8 @@ import {
 import { sleep } from './stats.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/runwatch.js');
+/** The command line's TypeScript sources, run on Node's type stripping as before the bundle. */
+export const CLI_SOURCES = path.resolve(import.meta.dirname, '../../electron/core/cli/run-cli.ts');
 const READY_TIMEOUT_MS = 120_000;
 /**
  * After the first load V8 finishes its background work (concurrent marking, sweeping, compiling)
@@ -33,6 +35,8 @@ export interface CliConfig {
   dbPath: string;
   /** Extra `watch` arguments, e.g. `--poll 1s`. */
   args: string[];
+  /** The script Node runs: `bin/runwatch.js` (the bundle, as users run it) unless given. */
+  entry?: string;
 }
 
 export interface CliRun {
@@ -91,7 +95,7 @@ async function startCli(config: CliConfig, workDir: string, index: number): Prom
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    [BIN, 'watch', '--db', config.dbPath, '--data-dir', dataDir, ...config.args],
+    [config.entry ?? BIN, 'watch', '--db', config.dbPath, '--data-dir', dataDir, ...config.args],
     {
       // Its 10,000 first-start events go to stdout; nothing here needs them.
       stdio: ['ignore', 'ignore', 'pipe'],

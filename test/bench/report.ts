@@ -141,6 +141,14 @@ function cycleSection(r: BenchResults): string {
       'first change after the first read',
       (v) => `${ms(v.oneChange.first.ms)} (${int(v.oneChange.first.rows)} rows)`,
     ),
+    row('old change query from the tie (baseline)', (v) =>
+      v.tieReread
+        ? `${ms(v.tieReread.ms.median)} (${int(v.tieReread.rows)} rows${v.tieReread.truncated ? ', limit hit: + a sweep' : ''})`
+        : '–',
+    ),
+    row('  old / readChanges per change', (v) =>
+      v.tieReread ? times(v.tieReread.ms.median / v.oneChange.readChangesMs.median) : '–',
+    ),
     row('one run + steps by key (readRuns)', (v) => us(v.oneChange.readOneRunUs)),
     row(
       'one change: monitor cycle CPU',
@@ -222,7 +230,7 @@ function cliSection(r: BenchResults): string {
     row('exit code after SIGTERM', (c) => String(c.exitCode), '0 expected'),
   ];
   return [
-    '4. The CLI, `runwatch watch` as child processes, idle on the database with indexes (and, as the floor, on one of a single run)',
+    '4. The CLI, `runwatch watch` as child processes from the bundle as users run it, idle on the database with indexes (baselines: the TypeScript sources on the same database, and the bundle on a database of a single run)',
     textTable(['', ...runs.map((c) => c.label), 'target'], rows),
     `Same window, timer-only Node processes: ${floors
       .map(

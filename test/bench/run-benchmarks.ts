@@ -22,7 +22,7 @@ import { formatDashboardReport } from './dashboard-report.ts';
 import { formatArchiveReport } from './archive-report.ts';
 import { ensureArtifactTree } from './artifact-tree.ts';
 import { benchConfigFile, formatConfigReport } from './config-bench.ts';
-import { measureCliIdle } from './cli-idle-bench.ts';
+import { CLI_SOURCES, measureCliIdle } from './cli-idle-bench.ts';
 import { benchCliStart, buildCliBundle } from './cli-start-bench.ts';
 import { formatCliStartReport } from './cli-start-report.ts';
 import { cacheRoot, ensureBenchDbs, oneRunDb, workingCopy } from './generate-db.ts';
@@ -139,7 +139,13 @@ async function main(): Promise<void> {
         spaced: true,
       },
       { slug: 'plain', label: 'without indexes', file: generation.withoutIndexes, stamp: 'iso' },
-      { slug: 'tied', label: 'tied timestamps', file: generation.tied, stamp: 'seconds' },
+      {
+        slug: 'tied',
+        label: 'tied timestamps',
+        file: generation.tied,
+        stamp: 'seconds',
+        tieBaseline: true,
+      },
     ];
     const reports = [];
     for (const variant of variants) {
@@ -150,7 +156,7 @@ async function main(): Promise<void> {
     // The CLI as users run it: bin/runwatch.js runs the bundle when it is current.
     await buildCliBundle();
     progress(
-      `CLI: runwatch watch (poll 100ms, and 1s to compare), then ${config.cliIdleMs / 1_000} s idle`,
+      `CLI: runwatch watch (poll 100ms, 1s, from the sources, and on one run), then ${config.cliIdleMs / 1_000} s idle`,
     );
     const stallAfter = ['--stall-after', `${config.stallAfterMs / 3_600_000}h`];
     const cli = await measureCliIdle({
@@ -164,6 +170,12 @@ async function main(): Promise<void> {
           label: 'poll 1s',
           dbPath: workingCopy(generation.withIndexes, workDir, 'cli-poll-1s'),
           args: [...stallAfter, '--poll', '1s'],
+        },
+        {
+          label: 'sources, not bundled',
+          dbPath: workingCopy(generation.withIndexes, workDir, 'cli-sources'),
+          args: stallAfter,
+          entry: CLI_SOURCES,
         },
         { label: 'one run (floor)', dbPath: oneRunDb(workDir), args: stallAfter },
       ],

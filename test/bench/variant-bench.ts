@@ -16,6 +16,7 @@ import { measureLatency, type LatencyResult } from './latency-bench.ts';
 import { MonitorHarness } from './monitor-harness.ts';
 import { measureMonitorIdle, type MonitorIdleResult } from './monitor-idle.ts';
 import { measureNaive, type NaiveResult } from './naive-poller.ts';
+import { measureTieReread, type TieRereadResult } from './tie-reread.ts';
 import type { WriterArgs } from './writer-protocol.ts';
 
 /** The monitor runs at its default poll (100 ms); the idle floor is measured at the same rate. */
@@ -38,6 +39,8 @@ export interface VariantResult {
   changeCheck: ChangeCheckResult;
   oneChange: OneChangeResult;
   naive: NaiveResult;
+  /** The change query before keyset reads, from the tied stamp (the tied database only). */
+  tieReread: TieRereadResult | null;
   /** Warnings and errors the monitor logged (none expected). */
   log: string[];
 }
@@ -50,6 +53,8 @@ export interface Variant {
   stamp: WriterArgs['stamp'];
   /** Also measure changes far apart (one database is enough). */
   spaced?: boolean;
+  /** Also measure the old change query's re-read of the tie (the tied database). */
+  tieBaseline?: boolean;
 }
 
 type Progress = (message: string) => void;
@@ -156,6 +161,7 @@ export async function benchVariant(
   // The naive read goes before the one-change loop, which finishes some of the active runs.
   const changeCheck = measureChangeCheck(dbPath, CHANGE_CHECK_CALLS);
   const naive = measureNaive(dbPath, config.repeatBudgetMs);
+  const tieReread = variant.tieBaseline ? measureTieReread(dbPath, config.repeatBudgetMs) : null;
   const oneChange = measureOneChange(dbPath, config.repeatBudgetMs, variant.stamp);
 
   return {
@@ -167,6 +173,7 @@ export async function benchVariant(
     changeCheck,
     oneChange,
     naive,
+    tieReread,
     log,
   };
 }
