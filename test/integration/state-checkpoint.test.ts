@@ -51,6 +51,27 @@ describe('state.db checkpoints', () => {
     expect(reader.prepare('SELECT count(*) FROM events').pluck().get()).toBe(12_000);
   });
 
+  it('after a burst, leaves a small WAL for reuse rather than take the writer’s lock to empty it', async () => {
+    const dataDir = tempDir();
+    const store = StateStore.open(dataDir);
+    cleanup.push(() => store.close());
+    const file = path.join(dataDir, STATE_DB);
+    for (let batch = 0; batch < 60; batch++) {
+      store.record((insert) => insert(drafts(200, batch * 200)));
+    }
+    await store.checkpointed();
+    const afterBurst = store.workerCheckpoints;
+
+    // The worker still runs; emptying the WAL now would hold up the watcher's next commit.
+    store.record((insert) => insert(drafts(10, 20_000)));
+    await store.checkpointed();
+    expect(store.workerCheckpoints).toBeGreaterThan(afterBurst);
+    expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(0);
+    const reader = new Database(file, { readonly: true });
+    cleanup.push(() => reader.close());
+    expect(reader.prepare('SELECT count(*) FROM events').pluck().get()).toBe(12_010);
+  });
+
   it('checkpoints a first read on its own connection, starting no worker, and then empties the WAL', async () => {
     const dataDir = tempDir();
     const store = StateStore.open(dataDir);
