@@ -1,15 +1,17 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
-type Collect = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
+type Collect = (options: { type: 'major'; execution: 'async' }) => Promise<void>;
 
 let collect: Collect | null | undefined;
 
 /**
- * After a burst of allocation (the first read of a large database) V8 keeps the young
- * generation it grew for the burst, some 30 MB, for as long as the process then stays idle.
- * A memory-reducing collection gives it back. Node offers it only through `gc`, which this
- * exposes once, for this one call; if that is not possible, nothing happens.
+ * After a burst of allocation (the first read of a large database) most of what V8's heap grew
+ * to is garbage. A full collection, marked in the background and in small steps (a synchronous,
+ * memory-reducing one held the thread for about half a second after a 10,000-run read), frees
+ * it; V8's memory reducer then gives the pages back some seconds later. Node offers it only
+ * through `gc`, which this exposes once, for this one call; if that is not possible, nothing
+ * happens.
  */
 export function releaseMemory(): void {
   if (collect === undefined) {
@@ -20,5 +22,5 @@ export function releaseMemory(): void {
       collect = null;
     }
   }
-  collect?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+  void collect?.({ type: 'major', execution: 'async' });
 }

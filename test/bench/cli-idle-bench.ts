@@ -18,18 +18,25 @@ import {
 import { sleep } from './stats.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/runwatch.js');
+/** The command line's TypeScript sources, run on Node's type stripping as before the bundle. */
+export const CLI_SOURCES = path.resolve(import.meta.dirname, '../../electron/core/cli/run-cli.ts');
 const READY_TIMEOUT_MS = 120_000;
 /**
  * After the first load V8 finishes its background work (concurrent marking, sweeping, compiling)
  * for some ten seconds: idle is measured once that has settled.
  */
 const SETTLE_MS = 15_000;
+/** The early window, from 10 s after the process started: a quiet source right after start. */
+const EARLY_FROM_MS = 10_000;
+const EARLY_FOR_MS = 20_000;
 
 export interface CliConfig {
   label: string;
   dbPath: string;
   /** Extra `watch` arguments, e.g. `--poll 1s`. */
   args: string[];
+  /** The script Node runs: `bin/runwatch.js` (the bundle, as users run it) unless given. */
+  entry?: string;
 }
 
 export interface CliRun {
@@ -37,6 +44,8 @@ export interface CliRun {
   args: string[];
   /** From spawn to the "schema ok" line: Node start, module load and the first complete read. */
   firstLoadMs: number;
+  /** Share of a core from `EARLY_FROM_MS` after spawn, for `EARLY_FOR_MS` (schedstat). */
+  earlyCpuPercent: number | null;
   cpuMs: number;
   cpuPercent: number;
   /** The same from schedstat, where the kernel keeps it (finer than clock ticks). */
@@ -65,6 +74,18 @@ interface Started {
   stderr: string[];
   firstLoadMs: number;
   peakAfterLoadMb: number;
+  /** Resolves with the early window's CPU share, sampled on timers from spawn. */
+  early: Promise<number | null>;
+}
+
+/** CPU share of `pid` from `from` ms after `spawnedAt` for `span` ms, from schedstat. */
+async function windowCpu(pid: number, spawnedAt: number, from: number, span: number) {
+  await sleep(Math.max(0, spawnedAt + from - performance.now()));
+  const cpu0 = processSchedMs(pid);
+  const t0 = performance.now();
+  await sleep(span);
+  const cpu1 = processSchedMs(pid);
+  return cpu0 === null || cpu1 === null ? null : ((cpu1 - cpu0) / (performance.now() - t0)) * 100;
 }
 
 async function startCli(config: CliConfig, workDir: string, index: number): Promise<Started> {
@@ -74,7 +95,7 @@ async function startCli(config: CliConfig, workDir: string, index: number): Prom
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    [BIN, 'watch', '--db', config.dbPath, '--data-dir', dataDir, ...config.args],
+    [config.entry ?? BIN, 'watch', '--db', config.dbPath, '--data-dir', dataDir, ...config.args],
     {
       // Its 10,000 first-start events go to stdout; nothing here needs them.
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -104,6 +125,7 @@ async function startCli(config: CliConfig, workDir: string, index: number): Prom
     ).unref();
   });
   const pid = child.pid as number;
+  const early = windowCpu(pid, started, EARLY_FROM_MS, EARLY_FOR_MS).catch(() => null);
   try {
     await ready;
   } catch (error) {
@@ -118,6 +140,7 @@ async function startCli(config: CliConfig, workDir: string, index: number): Prom
     stderr,
     firstLoadMs: performance.now() - started,
     peakAfterLoadMb: processMemoryMb(pid).peak,
+    early,
   };
 }
 
@@ -140,6 +163,7 @@ export async function measureCliIdle(options: {
     }
     for (const pollMs of options.floorPollsMs) floors.push(new PlatformFloor(pollMs));
     await sleep(SETTLE_MS);
+    const early = await Promise.all(started.map((s) => s.early));
     for (const floor of floors) floor.begin();
     const before = started.map((s) => ({ cpu: processCpuMs(s.pid), sched: processSchedMs(s.pid) }));
     const rssMax = started.map(() => 0);
@@ -166,6 +190,7 @@ export async function measureCliIdle(options: {
         label: s.config.label,
         args: s.config.args,
         firstLoadMs: s.firstLoadMs,
+        earlyCpuPercent: early[i] ?? null,
         cpuMs: cpu,
         cpuPercent: (cpu / wall) * 100,
         schedCpuMs,

@@ -1,15 +1,25 @@
 /**
  * Cost of one monitor cycle, measured on the source alone: the idle change check
  * (`PRAGMA data_version` + the file stat), and the incremental read after one run changed
- * (`readChanges` from a cursor at the previous change, then `readRuns` of the changed run).
+ * (`readChanges` with the monitor's own cursor, then `readRuns` of the changed run), the first
+ * of them from where the first complete read leaves the cursor.
  */
 import Database from 'better-sqlite3';
+import {
+  ChangeCursorState,
+  plausibleNewest,
+  TIE_REREAD_MAX,
+  type KeysetPosition,
+} from '../../electron/core/monitor/change-cursor.ts';
+import type { SourceTable } from '../../electron/core/source/schema-check.ts';
 import {
   SqliteSource,
   type ChangeCursor,
   type ChangedRow,
 } from '../../electron/core/source/sqlite-source.ts';
+import { secondStamp } from './generate-db.ts';
 import { distribution, repeatTimed, seededRandom, type Distribution } from './stats.ts';
+import type { WriterArgs } from './writer-protocol.ts';
 
 export interface ChangeCheckResult {
   dataVersionUs: number;
@@ -24,7 +34,10 @@ export interface OneChangeResult {
   readRunsMs: Distribution;
   /** readRuns([runId]) alone on an unchanged database: one run and its steps by key. */
   readOneRunUs: number;
+  /** Rows the change queries returned per change (median). */
   rowsPerChange: number;
+  /** The first change after the first read, from where that read left the cursor. */
+  first: { ms: number; rows: number };
 }
 
 function perCallUs(fn: () => void, calls: number): number {
@@ -50,7 +63,11 @@ export function measureChangeCheck(dbPath: string, calls: number): ChangeCheckRe
   }
 }
 
-export function measureOneChange(dbPath: string, budgetMs: number): OneChangeResult {
+export function measureOneChange(
+  dbPath: string,
+  budgetMs: number,
+  stamp: WriterArgs['stamp'],
+): OneChangeResult {
   const source = new SqliteSource(dbPath);
   source.open();
   const writer = new Database(dbPath, { timeout: 5_000 });
@@ -75,30 +92,33 @@ export function measureOneChange(dbPath: string, budgetMs: number): OneChangeRes
 
     const readOneRunUs = perCallUs(() => source.readRuns([active[0] as string]), 2_000);
 
-    // The cursor stands where the monitor's would after accepting the previous change.
-    const newest = (table: 'runs' | 'steps') => [...source.newestUpdated(table, 1)].flat()[0];
-    const cursor: ChangeCursor = {
-      rowid: { runs: source.maxRowid('runs'), steps: source.maxRowid('steps') },
-      updated: { runs: newest('runs'), steps: newest('steps') },
-    };
+    // The cursor the monitor keeps, from where its first complete read leaves it.
+    const cursor = new ChangeCursorState();
+    cursor.reset(
+      { runs: source.maxRowid('runs'), steps: source.maxRowid('steps') },
+      { runs: startPosition(source, 'runs'), steps: startPosition(source, 'steps') },
+      performance.now(),
+    );
     const readChanges: number[] = [];
     const readRuns: number[] = [];
-    let rows = 0;
+    const rows: number[] = [];
     // Only the reads are timed; the writer's commit before them is not.
-    const repeats = repeatTimed(
+    repeatTimed(
       () => {
-        const at = new Date().toISOString();
+        const at = stamp === 'seconds' ? secondStamp(Date.now()) : new Date().toISOString();
         complete.immediate(pick(), at);
+        const rows0 = source.rowsRead;
         const t0 = performance.now();
         source.dataVersion();
-        const changes = readAllChanges(source, cursor);
+        const query = cursor.query(t0, false);
+        const changes = readAllChanges(source, query);
         const t1 = performance.now();
-        const dirty = [...new Set(changes.map((row) => row.runId))];
+        const dirty = [...new Set([...changes.runs, ...changes.steps].map((row) => row.runId))];
         source.readRuns(dirty);
         readChanges.push(t1 - t0);
         readRuns.push(performance.now() - t1);
-        rows += changes.length;
-        cursor.updated = { runs: at, steps: at };
+        rows.push(source.rowsRead - rows0);
+        cursor.accept(changes, query, Date.now(), t0);
       },
       { budgetMs, minRepeats: 5, maxRepeats: 200 },
     );
@@ -108,7 +128,8 @@ export function measureOneChange(dbPath: string, budgetMs: number): OneChangeRes
       readChangesMs: distribution(readChanges),
       readRunsMs: distribution(readRuns),
       readOneRunUs,
-      rowsPerChange: rows / repeats.length,
+      rowsPerChange: distribution(rows).median,
+      first: { ms: cycle[0] ?? Number.NaN, rows: rows[0] ?? Number.NaN },
     };
   } finally {
     writer.close();
@@ -116,12 +137,29 @@ export function measureOneChange(dbPath: string, budgetMs: number): OneChangeRes
   }
 }
 
+/** Where the monitor's checks start after its first read of the database, as it works it out. */
+function startPosition(source: SqliteSource, table: SourceTable): KeysetPosition | null {
+  const value = plausibleNewest([...source.newestUpdated(table, 100)].flat(), Date.now());
+  if (value === null) return null;
+  const tie = [...source.tieAt(table, value, TIE_REREAD_MAX)].pop() ?? { rows: 0, rowid: null };
+  return { value, rowid: tie.rowid, tie: tie.rows > TIE_REREAD_MAX ? null : tie.rows };
+}
+
 /** The monitor's change check: new rows by rowid, then updated rows of each table. */
-function readAllChanges(source: SqliteSource, cursor: ChangeCursor): ChangedRow[] {
-  const rows = [...source.readNewRows(cursor.rowid).rows];
+function readAllChanges(
+  source: SqliteSource,
+  cursor: ChangeCursor,
+): { runs: ChangedRow[]; steps: ChangedRow[] } {
+  const added = source.readNewRows(cursor.rowid).rows;
+  const rows = {
+    runs: added.filter((row) => row.table === 'runs'),
+    steps: added.filter((row) => row.table === 'steps'),
+  };
   for (const table of ['runs', 'steps'] as const) {
-    for (const part of source.readUpdatedRows(table, cursor.updated[table], cursor.rowid[table])) {
-      rows.push(...part.rows);
+    const from = cursor.updated[table];
+    if (from === null) continue;
+    for (const part of source.readUpdatedRows(table, from, cursor.rowid[table])) {
+      rows[table].push(...part.rows);
     }
   }
   return rows;

@@ -1,7 +1,9 @@
 /**
- * Builds the benchmark's orchestration databases (DESIGN.md §3 schema, WAL): active runs with
- * steps plus a large finished history, once with the recommended indexes and once without.
- * They are cached by size under the OS temp dir, so a rerun starts at once.
+ * Builds the benchmark's orchestration databases (the default schema, WAL): active runs with
+ * steps plus a large finished history, once with the recommended indexes, once without, and once
+ * with the indexes and every row stamped with one `updated_at` (a bulk load, a backfill, or a
+ * writer with second-precision timestamps). They are cached by size under the OS temp dir, so a
+ * rerun starts at once.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,7 +14,7 @@ import type { BenchSizes } from './bench-config.ts';
 import { seededRandom } from './stats.ts';
 
 /** Bump when the generated data changes shape, so stale caches are not reused. */
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 /**
  * Active runs' timestamps lie within the hour before generation; a cache is rebuilt long before
  * they would approach `stale_after` (24 h) and stop counting as active.
@@ -25,15 +27,23 @@ const DAY = 24 * HOUR;
 export interface BenchDbs {
   withIndexes: string;
   withoutIndexes: string;
+  /** With the indexes, every row's `updated_at` the same whole second (`tiedStamp`). */
+  tied: string;
+  tiedStamp: string;
   cached: boolean;
   generatedAt: string;
   /** Loading the tables (the index-less file), then copying it and adding the indexes. */
-  generateMs: { tables: number; indexes: number };
-  bytes: { withoutIndexes: number; withIndexes: number };
+  generateMs: { tables: number; indexes: number; tied: number };
+  bytes: { withoutIndexes: number; withIndexes: number; tied: number };
 }
 
-interface CacheMeta extends Omit<BenchDbs, 'withIndexes' | 'withoutIndexes' | 'cached'> {
+interface CacheMeta extends Omit<BenchDbs, 'withIndexes' | 'withoutIndexes' | 'tied' | 'cached'> {
   generatedAtMs: number;
+}
+
+/** `CURRENT_TIMESTAMP`'s format: UTC, whole seconds, a space between date and time. */
+export function secondStamp(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 }
 
 export const INDEX_STATEMENTS = DEFAULT_SCHEMA_SQL.split(';')
@@ -173,6 +183,25 @@ function addIndexes(file: string): void {
   }
 }
 
+/** A copy of the indexed file whose rows all hold `stamp`, written as one bulk update would. */
+function buildTied(withIndexes: string, file: string, stamp: string): void {
+  fs.copyFileSync(withIndexes, file);
+  const db = new Database(file);
+  try {
+    db.pragma('cache_size = -262144');
+    db.transaction(() => {
+      // Rebuilding the indexes once is faster than updating them row by row.
+      db.exec('DROP INDEX runs_updated; DROP INDEX steps_updated');
+      db.prepare('UPDATE runs SET updated_at = ?').run(stamp);
+      db.prepare('UPDATE steps SET updated_at = ?').run(stamp);
+      for (const statement of INDEX_STATEMENTS) db.exec(statement);
+    })();
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
+}
+
 function timed(fn: () => void): number {
   const start = performance.now();
   fn();
@@ -185,11 +214,13 @@ export function ensureBenchDbs(sizes: BenchSizes): BenchDbs {
   const dir = path.join(cacheRoot(), 'dbs', key);
   const withoutIndexes = path.join(dir, 'without-indexes.db');
   const withIndexes = path.join(dir, 'with-indexes.db');
+  const tied = path.join(dir, 'tied.db');
   const metaFile = path.join(dir, 'meta.json');
-  if (fs.existsSync(metaFile) && fs.existsSync(withoutIndexes) && fs.existsSync(withIndexes)) {
+  const files = [withoutIndexes, withIndexes, tied];
+  if (fs.existsSync(metaFile) && files.every((file) => fs.existsSync(file))) {
     const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as CacheMeta;
     if (Date.now() - meta.generatedAtMs < CACHE_MAX_AGE_MS) {
-      return { withIndexes, withoutIndexes, cached: true, ...meta };
+      return { withIndexes, withoutIndexes, tied, cached: true, ...meta };
     }
   }
   fs.mkdirSync(dir, { recursive: true });
@@ -204,17 +235,23 @@ export function ensureBenchDbs(sizes: BenchSizes): BenchDbs {
     addIndexes(indexing);
   });
   fs.renameSync(indexing, withIndexes);
+  const tiedStamp = secondStamp(now);
+  const tying = `${tied}.tmp`;
+  const tiedMs = timed(() => buildTied(withIndexes, tying, tiedStamp));
+  fs.renameSync(tying, tied);
   const meta: CacheMeta = {
     generatedAt: iso(now),
     generatedAtMs: now,
-    generateMs: { tables: noIndexMs, indexes: indexMs },
+    tiedStamp,
+    generateMs: { tables: noIndexMs, indexes: indexMs, tied: tiedMs },
     bytes: {
       withoutIndexes: fs.statSync(withoutIndexes).size,
       withIndexes: fs.statSync(withIndexes).size,
+      tied: fs.statSync(tied).size,
     },
   };
   fs.writeFileSync(metaFile, JSON.stringify(meta, null, 2));
-  return { withIndexes, withoutIndexes, cached: false, ...meta };
+  return { withIndexes, withoutIndexes, tied, cached: false, ...meta };
 }
 
 /** A private, writable copy of a cached database for one scenario (the writer changes it). */
@@ -224,5 +261,22 @@ export function workingCopy(source: string, workDir: string, name: string): stri
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'orchestration.db');
   fs.copyFileSync(source, file);
+  return file;
+}
+
+/** A database of one running run with its steps: what `watch` costs before any large read. */
+export function oneRunDb(workDir: string): string {
+  const dir = path.join(workDir, 'one-run');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'orchestration.db');
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.exec(DEFAULT_SCHEMA_SQL);
+    const now = Date.now();
+    insertAll(db, { activeRuns: 1, stepsPerRun: 20, historyRuns: 0 }, now);
+  } finally {
+    db.close();
+  }
   return file;
 }

@@ -1,13 +1,14 @@
 /**
  * Detection latency: a writer child commits changes; the in-process monitor publishes events.
- * Latency is the event's publish time minus the writer's post-COMMIT time (same wall clock).
+ * Latency is the event's publish time minus the writer's post-COMMIT time, both on the machine's
+ * monotonic clock.
  * Also measures the monitor's CPU per detected change while it runs.
  */
 import { fork } from 'node:child_process';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { CallTiming, MonitorHarness } from './monitor-harness.ts';
-import { cpuMs, distribution, sleep, wallNow, type Distribution } from './stats.ts';
+import { cpuMs, distribution, sleep, machineNow, type Distribution } from './stats.ts';
 import {
   changeKey,
   type ParentMessage,
@@ -18,6 +19,10 @@ import {
 const WRITER = path.join(import.meta.dirname, 'writer-process.ts');
 /** How long to wait after the last commit for its event before calling the rest missed. */
 const DRAIN_MS = 5_000;
+/** Changes slower than this are counted and, where they overlapped one, put down to a cause. */
+export const SLOW_MS = 100;
+/** A garbage collection pause this long counts as a cause of a slow change. */
+const GC_PAUSE_MS = 20;
 
 export interface LatencyResult {
   latencyMs: Distribution;
@@ -25,8 +30,18 @@ export interface LatencyResult {
   missed: number;
   /** Events other than the expected ones (a stall here would be a bug: stall_after is 24 h). */
   unexpected: Record<string, number>;
-  /** Changes slower than 250 ms, and how many of them overlapped a periodic sweep. */
-  slow: { count: number; duringSweep: number; worst: { kind: string; ms: number }[] };
+  /**
+   * Changes slower than `SLOW_MS`, and how many of them overlapped a periodic sweep or a
+   * garbage collection pause of `GC_PAUSE_MS` or more.
+   */
+  slow: {
+    count: number;
+    duringSweep: number;
+    duringGc: number;
+    worst: { kind: string; ms: number }[];
+  };
+  /** Garbage collection pauses of `GC_PAUSE_MS` or more while the writer ran, longest first. */
+  gcPausesMs: number[];
   /** Periodic sweeps while the writer ran: each one's cycle (wall) and its time in reads. */
   sweeps: { count: number; cycleMs: number[]; readMs: number[] };
   /** Longest main-thread block seen while the writer ran (DESIGN §2: ≤ 50 ms in the app). */
@@ -59,7 +74,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
   let listening = false;
   const unsubscribe = harness.onEvent((event) => {
     if (!listening) return;
-    const at = wallNow();
+    const at = machineNow();
     const cycleCpuMs = cpuMs() - harness.lastPollCpu;
     if ((event.type === 'run_started' || event.type === 'run_completed') && 'run_id' in event) {
       const key = changeKey(event.type, event.run_id);
@@ -90,6 +105,20 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
   await Promise.race([isReady, exited.then(() => Promise.reject(new Error('writer exited')))]);
 
   const sweepsBefore = harness.sweeps.length;
+  // GC entries are timed on this process's performance clock: moved to the machine's.
+  const gcs: { start: number; end: number }[] = [];
+  const offset = machineNow() - performance.now();
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.duration >= GC_PAUSE_MS) {
+        gcs.push({
+          start: entry.startTime + offset,
+          end: entry.startTime + entry.duration + offset,
+        });
+      }
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   const delay = monitorEventLoopDelay({ resolution: 10 });
   listening = true;
   harness.samplePollCpu = true;
@@ -108,6 +137,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
   const wallTotal = performance.now() - wall0;
   const polls = harness.polls - polls0;
   delay.disable();
+  gcObserver.disconnect();
   harness.samplePollCpu = false;
   listening = false;
   unsubscribe();
@@ -117,7 +147,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
   const sweeps = harness.sweeps.slice(sweepsBefore);
   const latencies: number[] = [];
   const cycleCpu: number[] = [];
-  const slow: { kind: string; ms: number; duringSweep: boolean }[] = [];
+  const slow: { kind: string; ms: number; duringSweep: boolean; duringGc: boolean }[] = [];
   let missed = 0;
   for (const [key, commit] of commits) {
     const event = events.get(key);
@@ -128,11 +158,12 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
     const ms = event.at - commit.at;
     latencies.push(ms);
     cycleCpu.push(event.cycleCpuMs);
-    if (ms > 250) {
+    if (ms > SLOW_MS) {
       const duringSweep = sweeps.some(
         (sweep) => sweep.startedAt <= event.at && (sweep.endedAt ?? Infinity) >= commit.at,
       );
-      slow.push({ kind: commit.kind, ms, duringSweep });
+      const duringGc = gcs.some((gc) => gc.start <= event.at && gc.end >= commit.at);
+      slow.push({ kind: commit.kind, ms, duringSweep, duringGc });
     }
   }
   const cycles = distribution(cycleCpu);
@@ -144,6 +175,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
     slow: {
       count: slow.length,
       duringSweep: slow.filter((item) => item.duringSweep).length,
+      duringGc: slow.filter((item) => item.duringGc).length,
       worst: slow
         .sort((a, b) => b.ms - a.ms)
         .slice(0, 5)
@@ -151,9 +183,10 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
     },
     sweeps: {
       count: sweeps.length,
-      cycleMs: sweeps.map((sweep) => (sweep.endedAt ?? wallNow()) - sweep.startedAt),
+      cycleMs: sweeps.map((sweep) => (sweep.endedAt ?? machineNow()) - sweep.startedAt),
       readMs: sweeps.map((sweep) => sweep.readMs),
     },
+    gcPausesMs: gcs.map((gc) => gc.end - gc.start).sort((a, b) => b - a),
     maxBlockMs: delay.max / 1e6,
     calls: structuredClone(harness.timings),
     cpu: {

@@ -23,10 +23,10 @@ import { formatDashboardReport } from './dashboard-report.ts';
 import { formatArchiveReport } from './archive-report.ts';
 import { ensureArtifactTree } from './artifact-tree.ts';
 import { benchConfigFile, formatConfigReport } from './config-bench.ts';
-import { measureCliIdle } from './cli-idle-bench.ts';
+import { CLI_SOURCES, measureCliIdle } from './cli-idle-bench.ts';
 import { benchCliStart, buildCliBundle } from './cli-start-bench.ts';
 import { formatCliStartReport } from './cli-start-report.ts';
-import { cacheRoot, ensureBenchDbs, workingCopy } from './generate-db.ts';
+import { cacheRoot, ensureBenchDbs, oneRunDb, workingCopy } from './generate-db.ts';
 import { formatReport } from './report.ts';
 import { benchVariant, type Variant } from './variant-bench.ts';
 
@@ -153,8 +153,21 @@ async function main(): Promise<void> {
         : `databases built: tables ${(generation.generateMs.tables / 1_000).toFixed(1)} s, indexes ${(generation.generateMs.indexes / 1_000).toFixed(1)} s`,
     );
     const variants: Variant[] = [
-      { slug: 'indexed', label: 'with indexes', file: generation.withIndexes },
-      { slug: 'plain', label: 'without indexes', file: generation.withoutIndexes },
+      {
+        slug: 'indexed',
+        label: 'with indexes',
+        file: generation.withIndexes,
+        stamp: 'iso',
+        spaced: true,
+      },
+      { slug: 'plain', label: 'without indexes', file: generation.withoutIndexes, stamp: 'iso' },
+      {
+        slug: 'tied',
+        label: 'tied timestamps',
+        file: generation.tied,
+        stamp: 'seconds',
+        tieBaseline: true,
+      },
     ];
     const reports = [];
     for (const variant of variants) {
@@ -165,7 +178,7 @@ async function main(): Promise<void> {
     // The CLI as users run it: bin/runwatch.js runs the bundle when it is current.
     await buildCliBundle();
     progress(
-      `CLI: runwatch watch (poll 100ms, and 1s to compare), then ${config.cliIdleMs / 1_000} s idle`,
+      `CLI: runwatch watch (poll 100ms, 1s, from the sources, and on one run), then ${config.cliIdleMs / 1_000} s idle`,
     );
     const stallAfter = ['--stall-after', `${config.stallAfterMs / 3_600_000}h`];
     const cli = await measureCliIdle({
@@ -180,6 +193,13 @@ async function main(): Promise<void> {
           dbPath: workingCopy(generation.withIndexes, workDir, 'cli-poll-1s'),
           args: [...stallAfter, '--poll', '1s'],
         },
+        {
+          label: 'sources, not bundled',
+          dbPath: workingCopy(generation.withIndexes, workDir, 'cli-sources'),
+          args: stallAfter,
+          entry: CLI_SOURCES,
+        },
+        { label: 'one run (floor)', dbPath: oneRunDb(workDir), args: stallAfter },
       ],
       workDir,
       idleMs: config.cliIdleMs,

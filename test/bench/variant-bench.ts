@@ -1,5 +1,5 @@
 /**
- * Every in-process measurement for one database (with or without the indexes): the monitor's
+ * Every in-process measurement for one database (with or without the indexes, or tied): the monitor's
  * first load, its idle cost, detection latency with and without the folder hint, the cycle
  * costs on the source alone, and the naive baseline — all on private copies of the file.
  */
@@ -16,6 +16,8 @@ import { measureLatency, type LatencyResult } from './latency-bench.ts';
 import { MonitorHarness } from './monitor-harness.ts';
 import { measureMonitorIdle, type MonitorIdleResult } from './monitor-idle.ts';
 import { measureNaive, type NaiveResult } from './naive-poller.ts';
+import { measureTieReread, type TieRereadResult } from './tie-reread.ts';
+import type { WriterArgs } from './writer-protocol.ts';
 
 /** The monitor runs at its default poll (100 ms); the idle floor is measured at the same rate. */
 const POLL_MS = 100;
@@ -32,10 +34,13 @@ export interface VariantResult {
   missingIndexes: string[];
   firstLoad: FirstLoad;
   idle: MonitorIdleResult;
-  latency: { hint: LatencyResult; noHint: LatencyResult };
+  /** `spaced`: changes far apart, so the monitor's idle checks space out between them. */
+  latency: { hint: LatencyResult; noHint: LatencyResult; spaced: LatencyResult | null };
   changeCheck: ChangeCheckResult;
   oneChange: OneChangeResult;
   naive: NaiveResult;
+  /** The change query before keyset reads, from the tied stamp (the tied database only). */
+  tieReread: TieRereadResult | null;
   /** Warnings and errors the monitor logged (none expected). */
   log: string[];
 }
@@ -44,6 +49,12 @@ export interface Variant {
   slug: string;
   label: string;
   file: string;
+  /** How the writer stamps `updated_at`. */
+  stamp: WriterArgs['stamp'];
+  /** Also measure changes far apart (one database is enough). */
+  spaced?: boolean;
+  /** Also measure the old change query's re-read of the tie (the tied database). */
+  tieBaseline?: boolean;
 }
 
 type Progress = (message: string) => void;
@@ -77,19 +88,27 @@ export async function benchVariant(
   progress: Progress,
 ): Promise<VariantResult> {
   const log: string[] = [];
-  const writer = (dbPath: string, changes: number, seed: number, prefix: string) => ({
+  const writer = (
+    dbPath: string,
+    changes: number,
+    seed: number,
+    prefix: string,
+    gapMs = config.gapMs,
+  ) => ({
     dbPath,
     changes,
-    gapMs: config.gapMs,
+    gapMs,
     seed,
     newRunPrefix: prefix,
     stepsPerRun: config.sizes.stepsPerRun,
+    stamp: variant.stamp,
   });
 
   // With the folder hint (the default): first load, idle cost, then latency.
   const hinted = await startHarness(variant, workDir, 'hint', true, config);
   let idle: MonitorIdleResult;
   let hint: LatencyResult;
+  let spaced: LatencyResult | null = null;
   try {
     progress(
       `${variant.label}: first load ${(hinted.harness.loadMs / 1_000).toFixed(1)} s; idling`,
@@ -101,6 +120,17 @@ export async function benchVariant(
       writer: writer(hinted.dbPath, config.changes, 1, 'bench-new-hint-'),
       idleCpuShare: idle.cpuPercent / 100,
     });
+    if (variant.spaced) {
+      const [low, high] = config.spacedGapMs;
+      progress(
+        `${variant.label}: latency, ${config.spacedChanges} changes ${low / 1_000}–${high / 1_000} s apart`,
+      );
+      spaced = await measureLatency({
+        harness: hinted.harness,
+        writer: writer(hinted.dbPath, config.spacedChanges, 3, 'bench-spaced-', config.spacedGapMs),
+        idleCpuShare: idle.cpuPercent / 100,
+      });
+    }
   } finally {
     await hinted.harness.stop();
   }
@@ -124,22 +154,26 @@ export async function benchVariant(
   }
   log.push(...plain.harness.logLines.filter((line) => !line.startsWith('info:')));
 
-  // The source alone, and the naive baseline, on the copy the hinted monitor watched.
+  // The source alone, and the naive baseline, on a fresh copy: the first change after the
+  // first read then meets the database as generated (every row tied, in the tied one).
   progress(`${variant.label}: cycle costs and the naive baseline`);
+  const dbPath = workingCopy(variant.file, workDir, `${variant.slug}-cycle`);
   // The naive read goes before the one-change loop, which finishes some of the active runs.
-  const changeCheck = measureChangeCheck(hinted.dbPath, CHANGE_CHECK_CALLS);
-  const naive = measureNaive(hinted.dbPath, config.repeatBudgetMs);
-  const oneChange = measureOneChange(hinted.dbPath, config.repeatBudgetMs);
+  const changeCheck = measureChangeCheck(dbPath, CHANGE_CHECK_CALLS);
+  const naive = measureNaive(dbPath, config.repeatBudgetMs);
+  const tieReread = variant.tieBaseline ? measureTieReread(dbPath, config.repeatBudgetMs) : null;
+  const oneChange = measureOneChange(dbPath, config.repeatBudgetMs, variant.stamp);
 
   return {
     label: variant.label,
     missingIndexes,
     firstLoad: firstLoadOf(hinted.harness),
     idle,
-    latency: { hint, noHint },
+    latency: { hint, noHint, spaced },
     changeCheck,
     oneChange,
     naive,
+    tieReread,
     log,
   };
 }

@@ -5,7 +5,8 @@
  * the parent the wall-clock time right after COMMIT.
  */
 import Database from 'better-sqlite3';
-import { seededRandom, sleep, wallNow } from './stats.ts';
+import { secondStamp } from './generate-db.ts';
+import { seededRandom, sleep, machineNow } from './stats.ts';
 import type { ChangeKind, ParentMessage, WriterArgs, WriterMessage } from './writer-protocol.ts';
 
 const args = JSON.parse(process.argv[2] ?? '{}') as WriterArgs;
@@ -69,10 +70,10 @@ async function main(): Promise<void> {
     const wantComplete = random() < 0.5 && candidates.length > 0;
     const kind: ChangeKind = wantComplete ? 'run_completed' : 'run_started';
     const runId = wantComplete ? (candidates.pop() as string) : `${args.newRunPrefix}${started++}`;
-    const at = new Date().toISOString();
+    const at = args.stamp === 'seconds' ? secondStamp(Date.now()) : new Date().toISOString();
     if (kind === 'run_completed') completeRun.immediate(runId, at);
     else startRun.immediate(runId, at);
-    const commitAt = wallNow();
+    const commitAt = machineNow();
     send({ type: 'commit', kind, runId, commitAt });
   }
   send({ type: 'done' });

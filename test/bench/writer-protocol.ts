@@ -8,6 +8,8 @@ export interface WriterArgs {
   /** Ids of runs the writer inserts, unique per scenario. */
   newRunPrefix: string;
   stepsPerRun: number;
+  /** `iso`: milliseconds (`toISOString`); `seconds`: whole seconds, as `CURRENT_TIMESTAMP`. */
+  stamp: 'iso' | 'seconds';
 }
 
 export type ChangeKind = 'run_started' | 'run_completed';
@@ -18,7 +20,7 @@ export type WriterMessage =
       type: 'commit';
       kind: ChangeKind;
       runId: string;
-      /** Wall clock (performance.timeOrigin + performance.now()) right after COMMIT. */
+      /** The machine's monotonic clock (`machineNow`) right after COMMIT. */
       commitAt: number;
     }
   | { type: 'done' };

@@ -269,50 +269,6 @@ describe('a restart', () => {
   });
 });
 
-describe('polling', () => {
-  function countPolls(harness: MonitorHarness): () => number {
-    const source = harness.monitor.source;
-    const dataVersion = source.dataVersion.bind(source);
-    let polls = 0;
-    source.dataVersion = () => {
-      polls++;
-      return dataVersion();
-    };
-    return () => polls;
-  }
-
-  it('spaces out idle polls while the folder watch reports writes, and still sees the next change', async () => {
-    const { orch, harness } = setup();
-    orch.insertRun({ runId: 'quiet', steps: steps('a', 'b') });
-    const polls = countPolls(harness);
-    harness.start();
-    await harness.waitFor('run_started', 'quiet');
-    await sleep(3_000);
-    const before = polls();
-    await sleep(3_000);
-    expect(polls() - before).toBeLessThan(10);
-    orch.setStep('quiet', 'a', { status: 'failed' });
-    await harness.waitFor('step_failed', 'quiet');
-  });
-
-  it('polls at --poll without a folder watch to rely on', async () => {
-    const dir = tempDir();
-    const file = path.join(dir, 'orchestration.db');
-    const orch = new OrchestrationDb(file);
-    const harness = new MonitorHarness(file, { folderHint: false });
-    cleanup.push(
-      () => orch.close(),
-      () => harness.stop(),
-    );
-    const polls = countPolls(harness);
-    harness.start();
-    await waitFor(() => harness.diagnostics, 'the first read');
-    const before = polls();
-    await sleep(3_000);
-    expect(polls() - before).toBeGreaterThan(20);
-  });
-});
-
 describe('a database that is missing, not SQLite, or incomplete', () => {
   it('is a condition: one message, source_down after the grace, source_up once it is usable', async () => {
     const dir = tempDir();

@@ -41,6 +41,7 @@ describe('state.db checkpoints', () => {
     expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(5_000_000);
 
     await store.checkpointed();
+    expect(store.workerCheckpoints).toBeGreaterThan(0);
     expect(fs.statSync(file).size).toBeGreaterThan(before + 5_000_000);
     // Once the writes stop, the WAL file is emptied rather than left at its peak size.
     expect(fs.statSync(`${file}-wal`).size).toBe(0);
@@ -48,6 +49,54 @@ describe('state.db checkpoints', () => {
     const reader = new Database(file, { readonly: true });
     cleanup.push(() => reader.close());
     expect(reader.prepare('SELECT count(*) FROM events').pluck().get()).toBe(12_000);
+  });
+
+  it('after a burst, leaves a small WAL for reuse rather than take the writer’s lock to empty it', async () => {
+    const dataDir = tempDir();
+    const store = StateStore.open(dataDir);
+    cleanup.push(() => store.close());
+    const file = path.join(dataDir, STATE_DB);
+    for (let batch = 0; batch < 60; batch++) {
+      store.record((insert) => insert(drafts(200, batch * 200)));
+    }
+    await store.checkpointed();
+    const afterBurst = store.workerCheckpoints;
+
+    // The worker still runs; emptying the WAL now would hold up the watcher's next commit.
+    store.record((insert) => insert(drafts(10, 20_000)));
+    await store.checkpointed();
+    expect(store.workerCheckpoints).toBeGreaterThan(afterBurst);
+    expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(0);
+    const reader = new Database(file, { readonly: true });
+    cleanup.push(() => reader.close());
+    expect(reader.prepare('SELECT count(*) FROM events').pluck().get()).toBe(12_010);
+  });
+
+  it('checkpoints a first read on its own connection, starting no worker, and then empties the WAL', async () => {
+    const dataDir = tempDir();
+    const store = StateStore.open(dataDir);
+    cleanup.push(() => store.close());
+    const file = path.join(dataDir, STATE_DB);
+
+    store.checkpointInline(true);
+    for (let batch = 0; batch < 60; batch++) {
+      store.record((insert) => insert(drafts(200, batch * 200)));
+    }
+    store.checkpointInline(false);
+    await store.checkpointed();
+
+    expect(store.workerCheckpoints).toBe(0);
+    expect(fs.statSync(`${file}-wal`).size).toBe(0);
+    const reader = new Database(file, { readonly: true });
+    cleanup.push(() => reader.close());
+    expect(reader.prepare('SELECT count(*) FROM events').pluck().get()).toBe(12_000);
+
+    // Afterwards a burst goes to the worker again.
+    for (let batch = 60; batch < 120; batch++) {
+      store.record((insert) => insert(drafts(200, batch * 200)));
+    }
+    await store.checkpointed();
+    expect(store.workerCheckpoints).toBeGreaterThan(0);
   });
 
   it('starts no worker for a quiet source whose WAL stays small', async () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FolderHint } from '../../electron/core/source/folder-hint.ts';
 import { tempDir } from '../support/orchestration-db.ts';
-import { sleep } from '../support/wait.ts';
+import { waitFor } from '../support/wait.ts';
 
 const hints: FolderHint[] = [];
 afterEach(() => {
@@ -22,16 +22,24 @@ function watch(): { dir: string; hint: FolderHint; calls: () => number } {
 describe('FolderHint', () => {
   it('reports writes to the database and its WAL, not to other files in the folder', async () => {
     const { dir, hint, calls } = watch();
-    fs.writeFileSync(path.join(dir, 'notes.txt'), 'x');
-    fs.mkdirSync(path.join(dir, 'artifacts'));
-    await sleep(100);
-    expect(calls()).toBe(0);
-    expect(hint.take()).toBe(false);
-    fs.writeFileSync(path.join(dir, 'orch.db-wal'), 'x');
-    await sleep(100);
-    expect(calls()).toBeGreaterThan(0);
-    expect(hint.take()).toBe(true);
-    expect(hint.take()).toBe(false);
+    // A second watch on the folder sees every event: the hint has had each one by then.
+    const seen = new Set<string>();
+    const all = fs.watch(dir, (_kind, name) => {
+      if (name !== null) seen.add(String(name));
+    });
+    try {
+      fs.writeFileSync(path.join(dir, 'notes.txt'), 'x');
+      fs.mkdirSync(path.join(dir, 'artifacts'));
+      await waitFor(() => seen.has('notes.txt') && seen.has('artifacts'), 'the folder events');
+      expect(calls()).toBe(0);
+      expect(hint.take()).toBe(false);
+      fs.writeFileSync(path.join(dir, 'orch.db-wal'), 'x');
+      await waitFor(() => calls() > 0, 'the event for the WAL');
+      expect(hint.take()).toBe(true);
+      expect(hint.take()).toBe(false);
+    } finally {
+      all.close();
+    }
   });
 
   it('is trusted on a local folder until a change arrives without it, and again after five hinted ones', () => {

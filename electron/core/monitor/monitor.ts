@@ -8,22 +8,19 @@ import { missingDatabase, SourceError } from '../source/source-error.ts';
 import { FolderHint } from '../source/folder-hint.ts';
 import { SourceHealth, type HealthChange } from '../source/source-health.ts';
 import type { ObservedRun } from '../source/source-rows.ts';
-import type { SourceTable } from '../source/schema-check.ts';
 import { SqliteSource, type OpenInfo } from '../source/sqlite-source.ts';
 import type { CycleWrite, StateStore } from '../store/state-store.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
 import { DeadlineQueue } from '../time/deadline-queue.ts';
 import { parseTimestamp, toIso } from '../time/timestamp.ts';
-import {
-  ChangeCursorState,
-  compareSqliteValues,
-  LOOKBACK_EVERY_MS,
-  plausibleNewest,
-} from './change-cursor.ts';
+import { compareSqliteValues } from './change-cursor.ts';
+import { ChangeReader } from './change-reader.ts';
 import { ClockOffset } from './clock-offset.ts';
 import { makeDetectContext } from './detect-context.ts';
 import type { MonitorSettings } from './monitor-settings.ts';
 import { PollLoop } from './poll-loop.ts';
+import { PollPacer } from './poll-pacer.ts';
+import { mayBeActive, Sweep } from './sweep.ts';
 import { RunViews } from './run-views.ts';
 import {
   detect,
@@ -32,18 +29,13 @@ import {
   type NewRunOptions,
   type Transition,
 } from './run-detector.ts';
-import { isTerminalRunStatus, normalizeStatus } from './run-summary.ts';
 import { StaleNotice } from './stale-notice.ts';
 import type { TrackedRun } from './tracked-run.ts';
 
 /** Runs read together in one read transaction. */
-const CHUNK_RUNS = 200;
+const CHUNK_RUNS = 50;
 /** Runs listed per page while scanning the whole table. */
 const SCAN_PAGE = 5_000;
-/** Longest wait between idle polls while the folder hint is trusted. */
-const IDLE_POLL_MAX_MS = 2_000;
-/** Longest wait between attempts to read a database that is missing, locked or broken. */
-const FAILING_POLL_MAX_MS = 1_000;
 /** A sweep of every active run, at most this often while anything changes. */
 const SWEEP_EVERY_MS = 60_000;
 
@@ -98,7 +90,7 @@ export class Monitor {
   private readonly offset: ClockOffset;
   private readonly health: SourceHealth;
   private readonly queue: DeadlineQueue;
-  private readonly cursor = new ChangeCursorState();
+  private readonly changes: ChangeReader;
   private readonly dueRuns = new Set<string>();
   private readonly logged = new Set<string>();
   private readonly staleNotice = new StaleNotice();
@@ -111,15 +103,11 @@ export class Monitor {
   private needsBaseline = true;
   /** Something changed since the last sweep: one is due once a minute has passed. */
   private sweepPending = false;
-  private sweep: { runIds: string[]; next: number } | null = null;
+  private sweep: Sweep | null = null;
   private lastSweepAt = -Infinity;
-  private lastLookbackAt = -Infinity;
   private readonly hint: FolderHint | null;
+  private readonly pacer: PollPacer;
   private readonly loop: PollLoop;
-  /** The current poll interval: `--poll` while anything moves, longer while idle. */
-  private interval: number;
-  /** Whether the last cycle found work (a change, a sweep chunk, a baseline). */
-  private busy = true;
   private openInfo: OpenInfo | null = null;
   private readyListeners: ((diagnostics: SourceDiagnostics) => void)[] = [];
   private announced = false;
@@ -133,6 +121,7 @@ export class Monitor {
     this.clock = options.clock ?? systemClock;
     this.log = options.log;
     this.source = new SqliteSource(options.dbPath);
+    this.changes = new ChangeReader(this.source, () => this.breathe());
     const { store } = options;
     for (const run of store.activeRuns()) this.tracked.set(run.runId, run);
     this.offset = new ClockOffset(store.getMeta<number[]>('clock_offset_samples') ?? []);
@@ -151,12 +140,6 @@ export class Monitor {
       onClockJump: (delta) => this.clockJumped(delta),
     });
     this.queue.pause();
-    this.interval = options.settings.poll;
-    this.loop = new PollLoop(
-      this.clock,
-      () => this.cycle(),
-      (woken) => this.nextDelay(woken),
-    );
     // Opening the database (which failing polls repeat) touches its WAL, which the hint would
     // report: hints count only while a connection is open.
     this.hint =
@@ -165,6 +148,15 @@ export class Monitor {
         : new FolderHint(options.dbPath, () => {
             if (this.source.isOpen) this.wake();
           });
+    this.pacer = new PollPacer(options.settings.poll, this.hint, () => this.clock.monotonic());
+    this.loop = new PollLoop(
+      this.clock,
+      () => this.cycle(),
+      (woken) => {
+        const failing = !this.source.isOpen || this.health.isFailing;
+        return this.pacer.next(woken, failing, this.errorStreak);
+      },
+    );
   }
 
   /** Called once, after the first complete read of the database. */
@@ -201,26 +193,8 @@ export class Monitor {
     this.loop.wake();
   }
 
-  /**
-   * `--poll` while anything moves. While idle, and only when the folder hint is trusted to
-   * report every write, polls space out up to `IDLE_POLL_MAX_MS` (a hint still wakes the monitor
-   * at once). An unreadable database is retried at least every `FAILING_POLL_MAX_MS`; a failing
-   * state.db (a full disk, say) with a longer backoff.
-   */
-  private nextDelay(woken: boolean): number {
-    const { poll } = this.options.settings;
-    if (this.errorStreak > 0) return Math.min(30_000, poll * 2 ** this.errorStreak);
-    if (woken) return 0;
-    const failing = !this.source.isOpen || this.health.isFailing;
-    const longest = failing ? FAILING_POLL_MAX_MS : this.hint?.trusted ? IDLE_POLL_MAX_MS : poll;
-    this.interval = this.busy ? poll : Math.min(Math.max(poll, longest), this.interval * 2);
-    return this.interval;
-  }
-
   private async cycle(): Promise<void> {
-    const hinted = this.hint?.take() ?? false;
-    const spacedOut = this.interval > this.options.settings.poll;
-    this.busy = false;
+    this.pacer.begin();
     try {
       this.queue.checkClock();
       if (!this.ensureOpen()) return;
@@ -230,24 +204,25 @@ export class Monitor {
         this.needsBaseline = true;
       }
       if (this.needsBaseline) {
-        this.busy = true;
+        this.pacer.worked();
         await this.baseline();
         this.lastDataVersion = version;
       } else if (version !== this.lastDataVersion) {
-        this.busy = true;
-        if (hinted || spacedOut) this.hint?.changeSeen(hinted || (this.hint?.take() ?? false));
-        await this.readChanges();
+        this.pacer.changed();
+        await this.readChanges(true);
         this.lastDataVersion = version;
         this.sweepPending = true;
+      } else if (this.changes.lookbackOwed(this.clock.monotonic())) {
+        await this.readChanges(false);
       }
       if (this.sweep) {
-        this.busy = true;
+        this.pacer.worked();
         this.sweepStep();
       } else if (
         this.sweepPending &&
         this.clock.monotonic() - this.lastSweepAt >= (this.options.sweepEveryMs ?? SWEEP_EVERY_MS)
       ) {
-        await this.startSweep();
+        this.startSweep();
       }
       if (this.dueRuns.size > 0) await this.readDue();
       this.errorStreak = 0;
@@ -365,9 +340,7 @@ export class Monitor {
     for (const page of this.source.scanAllRuns(SCAN_PAGE)) {
       const changed: string[] = [];
       for (const row of page) {
-        const active = !isTerminalRunStatus(normalizeStatus(row.status));
-        const added = row.rowid !== null && since !== null && row.rowid > since;
-        if (active || added || all) found.add(row.runId);
+        if (mayBeActive(row, since, all)) found.add(row.runId);
         else if (changedSince !== null && compareSqliteValues(row.updatedAt, changedSince) >= 0) {
           changed.push(row.runId);
         }
@@ -397,8 +370,7 @@ export class Monitor {
     }
     const now = this.clock.now();
     const at = this.clock.monotonic();
-    const rowids = { runs: source.maxRowid('runs'), steps: source.maxRowid('steps') };
-    const newest = { runs: await this.newest('runs', now), steps: await this.newest('steps', now) };
+    const mark = await this.changes.mark(now);
     this.sweep = null;
     const since = store.getMeta<number>('wm_runs_rowid') ?? this.historyRowid;
     const changedSince = store.getMeta<unknown>('wm_runs_updated') ?? null;
@@ -407,14 +379,19 @@ export class Monitor {
       initializing && backfill === true,
       changedSince,
     );
-    for (const chunk of chunks(candidates, CHUNK_RUNS)) {
-      this.judge(chunk, false, initializing);
-      await this.breathe();
+    store.checkpointInline(true);
+    try {
+      for (const chunk of chunks(candidates, CHUNK_RUNS)) {
+        this.judge(chunk, false, initializing);
+        await this.breathe();
+      }
+    } finally {
+      store.checkpointInline(false);
     }
-    this.cursor.reset(rowids, newest, at);
+    this.changes.reset(mark, at);
     const meta: Record<string, unknown> = {};
-    if (rowids.runs !== null) meta.wm_runs_rowid = rowids.runs;
-    if (newest.runs !== null) meta.wm_runs_updated = newest.runs;
+    if (mark.rowid.runs !== null) meta.wm_runs_rowid = mark.rowid.runs;
+    if (mark.newest.runs !== null) meta.wm_runs_updated = mark.newest.runs.value;
     if (initializing) {
       meta.initialized_at = now;
       meta.source_path = path.resolve(source.path);
@@ -435,61 +412,32 @@ export class Monitor {
 
   /**
    * The periodic sweep re-reads every active run, to catch rows written with an old or odd
-   * timestamp and deletions hidden among other changes. It reads one chunk per poll, after that
-   * poll's change check, so it never delays a change.
+   * timestamp and deletions hidden among other changes. It lists the runs a page per poll, then
+   * reads them a chunk per poll, after that poll's change check, so it never delays a change.
    */
-  private async startSweep(): Promise<void> {
+  private startSweep(): void {
     this.lastSweepAt = this.clock.monotonic();
     this.sweepPending = false;
-    this.sweep = { runIds: await this.candidates(this.cursor.rowid.runs, false), next: 0 };
+    const pages = this.source.scanAllRuns(SCAN_PAGE);
+    this.sweep = new Sweep(pages, this.tracked.keys(), this.changes.rowid.runs, CHUNK_RUNS);
     this.sweepStep();
   }
 
   private sweepStep(): void {
-    const sweep = this.sweep;
-    if (!sweep) return;
-    const chunk = sweep.runIds.slice(sweep.next, sweep.next + CHUNK_RUNS);
-    this.judge(chunk, true);
-    sweep.next += CHUNK_RUNS;
-    if (sweep.next >= sweep.runIds.length) this.sweep = null;
+    const runIds = this.sweep?.step() ?? null;
+    if (runIds === null) this.sweep = null;
+    else if (runIds.length > 0) this.judge(runIds, true);
   }
 
-  /** The newest plausible `updated_at` of a table, where change checks start after a full read. */
-  private async newest(table: SourceTable, now: number): Promise<unknown> {
-    let best: unknown = null;
-    for (const values of this.source.newestUpdated(table, 100)) {
-      best = plausibleNewest(best === null ? values : [best, ...values], now);
-      if (this.source.indexed(table)) break;
-      await this.breathe();
-    }
-    return best;
-  }
-
-  /** What changed since the last look: new rows by rowid, updated rows by `updated_at`. */
-  private async readChanges(): Promise<void> {
-    const source = this.source;
-    const at = this.clock.monotonic();
+  /**
+   * What changed since the last look: new rows by rowid, updated rows by `updated_at`. After a
+   * commit (`committed`) that changed nothing it can see, it looks for deleted runs.
+   */
+  private async readChanges(committed: boolean): Promise<void> {
     const now = this.clock.now();
-    const lookback = at - this.lastLookbackAt >= LOOKBACK_EVERY_MS;
-    if (lookback) this.lastLookbackAt = at;
-    const query = this.cursor.query(at, lookback);
-    const added = source.readNewRows(query.rowid);
-    const result = {
-      runs: added.rows.filter((row) => row.table === 'runs'),
-      steps: added.rows.filter((row) => row.table === 'steps'),
-    };
-    let truncated = added.truncated;
-    for (const table of ['runs', 'steps'] as const) {
-      const since = query.updated[table];
-      if (since === null || since === undefined) continue;
-      for (const part of source.readUpdatedRows(table, since, query.rowid[table])) {
-        result[table].push(...part.rows);
-        truncated ||= part.truncated;
-        if (!source.indexed(table)) await this.breathe();
-      }
-    }
-    if (truncated) this.lastSweepAt = -Infinity;
-    const fresh = [...this.cursor.unseen(result.runs), ...this.cursor.unseen(result.steps)];
+    const batch = await this.changes.read(committed, this.clock.monotonic(), now);
+    if (batch.truncated) this.lastSweepAt = -Infinity;
+    const fresh = batch.fresh;
     if (fresh.length > 0) {
       let newest: number | null = null;
       for (const row of fresh) {
@@ -502,12 +450,12 @@ export class Monitor {
         explained = this.judge(chunk, true) || explained;
         if (dirty.length > CHUNK_RUNS) await this.breathe();
       }
-      if (!explained) await this.findRemoved();
+      if (!explained && committed) await this.findRemoved();
       else if (newest !== null) this.offset.add(now - newest);
-    } else {
+    } else if (committed) {
       await this.findRemoved();
     }
-    this.cursor.accept(result, now, at);
+    batch.accept();
   }
 
   /**
@@ -516,8 +464,7 @@ export class Monitor {
    */
   private async findRemoved(): Promise<void> {
     // Deleted rows at the top of a table let SQLite hand out their rowids again.
-    this.cursor.lowerRowid('runs', this.source.maxRowid('runs'));
-    this.cursor.lowerRowid('steps', this.source.maxRowid('steps'));
+    this.changes.lowerRowids();
     const ids = [...this.tracked.keys()];
     for (let i = 0; i < ids.length; i += SCAN_PAGE) {
       const page = ids.slice(i, i + SCAN_PAGE);
@@ -642,9 +589,9 @@ export class Monitor {
    * lookback ago, for commits out of order), and the learned clock offset at most once a minute.
    */
   private addPeriodicMeta(meta: Record<string, unknown>, now: number): void {
-    const rowid = this.cursor.rowid.runs;
+    const rowid = this.changes.rowid.runs;
     if (rowid !== null && rowid !== this.savedRowid) meta.wm_runs_rowid ??= rowid;
-    const updated = this.cursor.query(this.clock.monotonic(), true).updated.runs;
+    const updated = this.changes.reachBack('runs', this.clock.monotonic());
     if (updated !== null && updated !== this.savedUpdated) {
       meta.wm_runs_updated ??= updated;
     }

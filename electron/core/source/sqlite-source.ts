@@ -29,11 +29,27 @@ export interface ChangedRow {
 
 export type PerTable<T> = Record<SourceTable, T>;
 
+/**
+ * Where a read of updated rows starts in `(updated_at, rowid)` order: rows with `updated_at` above
+ * `value` (a raw value, compared by SQLite), and those holding `value` itself with a rowid above
+ * `afterRowid`, or all of them when it is null.
+ */
+export interface UpdatedFrom {
+  value: unknown;
+  afterRowid: number | null;
+}
+
 export interface ChangeCursor {
   /** Rows with a rowid above these are new. */
   rowid: PerTable<number | null>;
-  /** Rows with `updated_at` at or above these were updated (raw values, compared by SQLite). */
-  updated: PerTable<unknown>;
+  /** Where updated rows are read from; null reads none. */
+  updated: PerTable<UpdatedFrom | null>;
+}
+
+/** The rows holding one `updated_at` value: how many (up to a limit) and the greatest rowid. */
+export interface TieCount {
+  rows: number;
+  rowid: number | null;
 }
 
 export interface ScannedRun {
@@ -73,6 +89,11 @@ function changedRow(table: SourceTable, row: Record<string, unknown>): ChangedRo
   };
 }
 
+function tieCount(row: unknown): TieCount {
+  const { rows, rowid } = row as { rows: number; rowid: unknown };
+  return { rows, rowid: typeof rowid === 'number' ? rowid : null };
+}
+
 function asText(value: unknown): string {
   return value === null || value === undefined ? '' : String(value);
 }
@@ -90,6 +111,7 @@ export class SqliteSource {
   private updatedIndexed: Record<SourceTable, boolean> = { runs: true, steps: true };
   private stepMessage = false;
   private statements: ReturnType<SqliteSource['prepare']> | null = null;
+  private readCount = 0;
   private readonly integrity: FileIntegrity;
   private wal = false;
   /** Whether this connection reads what a fresh one reads (asked only when the file moved). */
@@ -101,6 +123,11 @@ export class SqliteSource {
   constructor(path: string) {
     this.path = path;
     this.integrity = new FileIntegrity(path);
+  }
+
+  /** Rows the change queries (`readNewRows`, `readUpdatedRows`) have returned, for measuring. */
+  get rowsRead(): number {
+    return this.readCount;
   }
 
   get isOpen(): boolean {
@@ -201,6 +228,7 @@ export class SqliteSource {
           const after = rowid[table];
           if (!statement || after === null) continue;
           const found = statement.all(after, CHANGE_LIMIT) as Record<string, unknown>[];
+          this.readCount += found.length;
           if (found.length >= CHANGE_LIMIT) truncated = true;
           for (const row of found) rows.push(changedRow(table, row));
         }
@@ -210,37 +238,80 @@ export class SqliteSource {
   }
 
   /**
-   * Rows whose `updated_at` is at or above `since` and whose rowid is at most `upTo` (newer rows
-   * come from `readNewRows`). One indexed range read; without the index, one read per window of
-   * rowids, so no single read blocks for long.
+   * Rows after `from` in `(updated_at, rowid)` order whose rowid is at most `upTo` (newer rows come
+   * from `readNewRows`). Two indexed range reads, so rows that share `from.value` and were passed
+   * are never read again; without the index, one read per window of rowids, so no single read
+   * blocks for long.
    */
   *readUpdatedRows(
     table: SourceTable,
-    since: unknown,
+    from: UpdatedFrom,
     upTo: number | null,
   ): Generator<{ rows: ChangedRow[]; truncated: boolean }> {
     const s = this.statements;
     if (!s) throw new SourceError('unreadable', `${this.path} is not open`);
     const limit = upTo ?? Number.MAX_SAFE_INTEGER;
+    const after = from.afterRowid ?? -Infinity;
     const windowed = table === 'runs' ? s.updatedRunsWindow : s.updatedStepsWindow;
     if (this.updatedIndexed[table] || !windowed) {
-      const statement = table === 'runs' ? s.updatedRuns : s.updatedSteps;
-      const found = this.run(() =>
-        this.rowid[table]
-          ? (statement.all(since, limit, CHANGE_LIMIT) as Record<string, unknown>[])
-          : (statement.all(since, CHANGE_LIMIT) as Record<string, unknown>[]),
+      const tie = table === 'runs' ? s.tiedRuns : s.tiedSteps;
+      const above = table === 'runs' ? s.updatedRuns : s.updatedSteps;
+      const hasRowid = this.rowid[table];
+      const found = this.run((_, db) =>
+        db.transaction(() => {
+          const tied = (
+            hasRowid
+              ? tie.all(from.value, after, limit, CHANGE_LIMIT)
+              : tie.all(from.value, CHANGE_LIMIT)
+          ) as Record<string, unknown>[];
+          const newer = (
+            hasRowid
+              ? above.all(from.value, limit, CHANGE_LIMIT)
+              : above.all(from.value, CHANGE_LIMIT)
+          ) as Record<string, unknown>[];
+          return { tied, newer };
+        })(),
       );
+      const rows = [...found.tied, ...found.newer];
+      this.readCount += rows.length;
       yield {
-        rows: found.map((row) => changedRow(table, row)),
-        truncated: found.length >= CHANGE_LIMIT,
+        rows: rows.map((row) => changedRow(table, row)),
+        truncated: found.tied.length >= CHANGE_LIMIT || found.newer.length >= CHANGE_LIMIT,
       };
       return;
     }
     const top = Math.min(limit, this.maxRowid(table) ?? 0);
-    for (let from = 0; from < top; from += SCAN_WINDOW) {
-      const to = Math.min(top, from + SCAN_WINDOW);
-      const found = this.run(() => windowed.all(from, to, since) as Record<string, unknown>[]);
+    for (let low = 0; low < top; low += SCAN_WINDOW) {
+      const high = Math.min(top, low + SCAN_WINDOW);
+      const found = this.run(
+        () => windowed.all(low, high, from.value, from.value, after) as Record<string, unknown>[],
+      );
+      this.readCount += found.length;
       yield { rows: found.map((row) => changedRow(table, row)), truncated: false };
+    }
+  }
+
+  /**
+   * How many rows hold `value` (counted up to `limit` + 1) and the greatest rowid among them:
+   * where the change checks start after a complete read. Without the index, a running count
+   * after each window of rowids, from the top.
+   */
+  *tieAt(table: SourceTable, value: unknown, limit: number): Generator<TieCount> {
+    const s = this.statements;
+    if (!s) throw new SourceError('unreadable', `${this.path} is not open`);
+    const windowed = table === 'runs' ? s.tieRunsWindow : s.tieStepsWindow;
+    if (this.updatedIndexed[table] || !windowed) {
+      const statement = table === 'runs' ? s.tieRuns : s.tieSteps;
+      yield this.run(() => tieCount(statement.get(value, limit + 1)));
+      return;
+    }
+    const total: TieCount = { rows: 0, rowid: null };
+    const top = this.maxRowid(table) ?? 0;
+    for (let high = top; high > 0 && total.rows <= limit; high -= SCAN_WINDOW) {
+      const found = this.run(() => tieCount(windowed.get(high - SCAN_WINDOW, high, value)));
+      total.rows += found.rows;
+      total.rowid ??= found.rowid;
+      yield { ...total };
     }
   }
 
@@ -354,17 +425,36 @@ export class SqliteSource {
             `SELECT rowid, run_id, status, updated_at FROM runs WHERE rowid > ? ORDER BY rowid LIMIT ?`,
           )
         : null,
+      tiedRuns: db.prepare(
+        rowid.runs
+          ? `SELECT rowid, run_id, status, updated_at FROM runs
+             WHERE updated_at = ? AND rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?`
+          : `SELECT run_id, status, updated_at FROM runs WHERE updated_at = ? LIMIT ?`,
+      ),
       updatedRuns: db.prepare(
         rowid.runs
           ? `SELECT rowid, run_id, status, updated_at FROM runs
-             WHERE updated_at >= ? AND rowid <= ? ORDER BY updated_at LIMIT ?`
+             WHERE updated_at > ? AND rowid <= ? ORDER BY updated_at, rowid LIMIT ?`
           : `SELECT run_id, status, updated_at FROM runs
-             WHERE updated_at >= ? ORDER BY updated_at LIMIT ?`,
+             WHERE updated_at > ? ORDER BY updated_at LIMIT ?`,
       ),
       updatedRunsWindow: rowid.runs
         ? db.prepare(
             `SELECT rowid, run_id, status, updated_at FROM runs
-             WHERE rowid > ? AND rowid <= ? AND updated_at >= ?`,
+             WHERE rowid > ? AND rowid <= ? AND (updated_at > ? OR (updated_at = ? AND rowid > ?))`,
+          )
+        : null,
+      tieRuns: db.prepare(
+        rowid.runs
+          ? `SELECT count(*) AS rows, max(r) AS rowid FROM
+             (SELECT rowid AS r FROM runs WHERE updated_at = ? ORDER BY rowid DESC LIMIT ?)`
+          : `SELECT count(*) AS rows, NULL AS rowid FROM
+             (SELECT 1 FROM runs WHERE updated_at = ? LIMIT ?)`,
+      ),
+      tieRunsWindow: rowid.runs
+        ? db.prepare(
+            `SELECT count(*) AS rows, max(rowid) AS rowid FROM runs
+             WHERE rowid > ? AND rowid <= ? AND updated_at = ?`,
           )
         : null,
       newSteps: rowid.steps
@@ -373,17 +463,36 @@ export class SqliteSource {
              WHERE rowid > ? ORDER BY rowid LIMIT ?`,
           )
         : null,
+      tiedSteps: db.prepare(
+        rowid.steps
+          ? `SELECT rowid, run_id, step_id, status, updated_at FROM steps
+             WHERE updated_at = ? AND rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?`
+          : `SELECT run_id, step_id, status, updated_at FROM steps WHERE updated_at = ? LIMIT ?`,
+      ),
       updatedSteps: db.prepare(
         rowid.steps
           ? `SELECT rowid, run_id, step_id, status, updated_at FROM steps
-             WHERE updated_at >= ? AND rowid <= ? ORDER BY updated_at LIMIT ?`
+             WHERE updated_at > ? AND rowid <= ? ORDER BY updated_at, rowid LIMIT ?`
           : `SELECT run_id, step_id, status, updated_at FROM steps
-             WHERE updated_at >= ? ORDER BY updated_at LIMIT ?`,
+             WHERE updated_at > ? ORDER BY updated_at LIMIT ?`,
       ),
       updatedStepsWindow: rowid.steps
         ? db.prepare(
             `SELECT rowid, run_id, step_id, status, updated_at FROM steps
-             WHERE rowid > ? AND rowid <= ? AND updated_at >= ?`,
+             WHERE rowid > ? AND rowid <= ? AND (updated_at > ? OR (updated_at = ? AND rowid > ?))`,
+          )
+        : null,
+      tieSteps: db.prepare(
+        rowid.steps
+          ? `SELECT count(*) AS rows, max(r) AS rowid FROM
+             (SELECT rowid AS r FROM steps WHERE updated_at = ? ORDER BY rowid DESC LIMIT ?)`
+          : `SELECT count(*) AS rows, NULL AS rowid FROM
+             (SELECT 1 FROM steps WHERE updated_at = ? LIMIT ?)`,
+      ),
+      tieStepsWindow: rowid.steps
+        ? db.prepare(
+            `SELECT count(*) AS rows, max(rowid) AS rowid FROM steps
+             WHERE rowid > ? AND rowid <= ? AND updated_at = ?`,
           )
         : null,
       runsByKey: db.prepare(

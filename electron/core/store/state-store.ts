@@ -95,6 +95,8 @@ export class StateStore {
   private dataVersion: number | null = null;
   private recorded: ((events: readonly RunwatchEvent[]) => void) | null = null;
   private readonly checkpointer: WalCheckpointer | null;
+  /** Checkpoints are the connection's own for now (`checkpointInline`). */
+  private inline = false;
 
   private constructor(file: string, db: Database.Database, checkpointer: WalCheckpointer | null) {
     this.file = file;
@@ -243,6 +245,42 @@ export class StateStore {
     this.db.close();
   }
 
+  /**
+   * While a complete read of a large source records its runs (thousands of rows, in chunks that
+   * block the thread anyway), this connection checkpoints on its own thread as SQLite would,
+   * some tens of milliseconds per 4 MB, rather than start the checkpoint worker, whose memory the
+   * process keeps after it ends. Turned off, it empties a WAL large enough to start the worker,
+   * if no reader is in the way, and hands checkpoints back to the worker.
+   */
+  checkpointInline(on: boolean): void {
+    const checkpointer = this.checkpointer;
+    if (!checkpointer?.available || on === this.inline) return;
+    this.inline = on;
+    this.db.pragma(`wal_autocheckpoint = ${on ? AUTOCHECKPOINT_PAGES : FALLBACK_CHECKPOINT_PAGES}`);
+    if (on) return;
+    if (checkpointer.wouldStart()) {
+      const timeout = this.db.pragma('busy_timeout', { simple: true }) as number;
+      this.db.pragma('busy_timeout = 0');
+      try {
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch {
+        // Busy: the worker takes what is left.
+      } finally {
+        this.db.pragma(`busy_timeout = ${timeout}`);
+      }
+    }
+    checkpointer.requested();
+  }
+
+  private committed(): void {
+    if (!this.inline) this.checkpointer?.requested();
+  }
+
+  /** Checkpoints the worker thread has done, for measuring. */
+  get workerCheckpoints(): number {
+    return this.checkpointer?.completed ?? 0;
+  }
+
   /** Resolves when the background checkpoint asked for by the last commit is done. */
   checkpointed(): Promise<void> {
     return this.checkpointer?.idle() ?? Promise.resolve();
@@ -300,7 +338,7 @@ export class StateStore {
         return events;
       })
       .immediate();
-    this.checkpointer?.requested();
+    this.committed();
     return events;
   }
 
@@ -317,7 +355,7 @@ export class StateStore {
         return events;
       })
       .immediate();
-    this.checkpointer?.requested();
+    this.committed();
     return recorded;
   }
 
@@ -337,7 +375,7 @@ export class StateStore {
   /** Runs `write` in one immediate transaction. */
   transaction<T>(write: () => T): T {
     const result = this.db.transaction(write).immediate();
-    this.checkpointer?.requested();
+    this.committed();
     return result;
   }
 

@@ -45,6 +45,11 @@ export class WalCheckpointer {
     this.workerUrl = options.workerUrl ?? WORKER_URL;
   }
 
+  /** A request now would start the worker: none runs, and the WAL holds `startAtBytes`. */
+  wouldStart(): boolean {
+    return !this.failed && !this.worker && this.walBytes() >= this.startAtBytes;
+  }
+
   /** After a commit: the WAL grew. */
   requested(): void {
     if (this.failed) return;
@@ -55,6 +60,11 @@ export class WalCheckpointer {
     }
     this.send('checkpoint');
     this.running = true;
+  }
+
+  /** The worker can still run (it has not failed, nor been closed). */
+  get available(): boolean {
+    return !this.failed;
   }
 
   /** Checkpoints completed so far. */
