@@ -6,7 +6,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 /**
- * The layers of DESIGN.md §1, enforced the way VS Code enforces its own: each folder may import
+ * The layers of ARCHITECTURE.md §1, enforced the way VS Code enforces its own: each folder may import
  * only what its layer allows.
  */
 const layer = (files, patterns, paths = []) => ({

@@ -1,5 +1,5 @@
 /**
- * What each key of the config file means (DESIGN.md §7), shown by editors from
+ * What each key of the config file means (ARCHITECTURE.md §7), shown by editors from
  * `config/alerts.schema.json`. Keyed by the key's JSON pointer in the file, `*` standing for any
  * name or index. Every key the schema knows needs an entry, and every entry a key.
  */

@@ -1,5 +1,5 @@
 /**
- * The one contract between the UI and the main side (DESIGN.md §1): every request with its
+ * The one contract between the UI and the main side (ARCHITECTURE.md §1): every request with its
  * parameters and result, and every message pushed to the UI. The Electron preload and the
  * `runwatch serve` WebSocket both carry exactly this; the main side validates each request's
  * parameters with the schemas here before anything runs.

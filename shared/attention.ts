@@ -1,5 +1,5 @@
 /**
- * What needs the user's attention (DESIGN.md §3): a stalled or overdue run, or a pipeline whose
+ * What needs the user's attention (ARCHITECTURE.md §3): a stalled or overdue run, or a pipeline whose
  * latest finished run failed, until acknowledged or a later run of that pipeline succeeds. The
  * tray badge, the Overview and `runwatch status` all come from this one definition.
  */

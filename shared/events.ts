@@ -1,5 +1,5 @@
 /**
- * The events Runwatch emits (DESIGN.md §4, a contract): what `watch --json` prints, what the
+ * The events Runwatch emits (ARCHITECTURE.md §4, a contract): what `watch --json` prints, what the
  * alert engine matches and what the UI shows.
  */
 

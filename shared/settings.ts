@@ -1,7 +1,7 @@
 /**
  * The app's settings as the settings window edits them and `settings.json` stores them: the
  * sources watched, monitoring thresholds, archiving, and the channels and quiet hours layered over
- * alerts.yaml (DESIGN.md §2, §6, §7). Durations are milliseconds. The window checks a value with
+ * alerts.yaml (ARCHITECTURE.md §2, §6, §7). Durations are milliseconds. The window checks a value with
  * the same schema as the store, so what one accepts the other does.
  */
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-/** Alert severities, ordered (DESIGN.md §7): info < warning < error < critical. */
+/** Alert severities, ordered (ARCHITECTURE.md §7): info < warning < error < critical. */
 export const SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
 
 export type Severity = (typeof SEVERITIES)[number];

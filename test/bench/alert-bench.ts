@@ -36,7 +36,7 @@ const CHILD = path.join(import.meta.dirname, 'alert-memory-process.ts');
 export const ALERT_TARGETS = {
   /** So alerting is never the bottleneck of a monitor cycle. */
   eventsPerSecond: 20_000,
-  /** DESIGN.md §2: nothing blocks the main thread longer; a transaction does, all of it. */
+  /** ARCHITECTURE.md §2: nothing blocks the main thread longer; a transaction does, all of it. */
   longestTransactionMs: 50,
 } as const;
 

@@ -44,7 +44,7 @@ export interface LatencyResult {
   gcPausesMs: number[];
   /** Periodic sweeps while the writer ran: each one's cycle (wall) and its time in reads. */
   sweeps: { count: number; cycleMs: number[]; readMs: number[] };
-  /** Longest main-thread block seen while the writer ran (DESIGN §2: ≤ 50 ms in the app). */
+  /** Longest main-thread block seen while the writer ran (ARCHITECTURE.md §2: ≤ 50 ms in the app). */
   maxBlockMs: number;
   /** Wall time of the monitor's source reads and state.db commits while the writer ran. */
   calls: Record<string, CallTiming>;

@@ -214,7 +214,7 @@ function slack(url = hookUrl(SECRET_PATH)): SlackChannelConfig {
 // ---------------------------------------------------------------- webhook
 
 describe('webhook channel', () => {
-  it('POSTs the DESIGN §7 body with its headers and a signature the receiver can verify', async () => {
+  it('POSTs the ARCHITECTURE.md §7 body with its headers and a signature the receiver can verify', async () => {
     const secret = 'whsec-1f2e3d';
     const channel = sender(
       webhook({ secret, headers: { Authorization: 'Bearer ops-token', 'X-Team': 'data' } }),

@@ -15,7 +15,7 @@ import { readZip } from '../support/zip-contents.ts';
 
 /*
  * Artifacts folders and run ids that try to make the archive job write, read or hang where it
- * must not (DESIGN.md §5): each case runs the real Monitor and JobRunner on a real SQLite file
+ * must not (ARCHITECTURE.md §5): each case runs the real Monitor and JobRunner on a real SQLite file
  * and reads the zips and reports back as a user would.
  */
 

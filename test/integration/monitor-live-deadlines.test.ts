@@ -176,7 +176,7 @@ describe('runwatch watch --stall-after on a run that starts while it watches', (
     );
     expect(stalled).toMatchObject({ pipeline: 'etl', attempt: 1 });
     expect(writes(orch)).toBe(written);
-    // Per-pipeline beats global (DESIGN.md §6): config/alerts.yaml gives 'train-*' stall_after 3h,
+    // Per-pipeline beats global (ARCHITECTURE.md §6): config/alerts.yaml gives 'train-*' stall_after 3h,
     // which --stall-after does not override. Its deadline, were it 2 s, came first.
     expect(of(watcher, 'run_started', 'train-0007')).toHaveLength(1);
     expect(of(watcher, 'run_stalled', 'train-0007')).toEqual([]);

@@ -29,7 +29,7 @@ function problems(text: string, env: NodeJS.ProcessEnv = {}): string[] {
 }
 
 describe('alerts in the shipped config', () => {
-  it('has the five rules of DESIGN §7 with their defaults filled in', () => {
+  it('has the five rules of ARCHITECTURE.md §7 with their defaults filled in', () => {
     const { alerts } = parseConfig(SHIPPED, DEFAULT_CONFIG_FILE, { env: FULL_ENV });
     expect(alerts.rules.map((rule) => [rule.name, rule.severity, rule.channels.length])).toEqual([
       ['run-failed', 'critical', 4],

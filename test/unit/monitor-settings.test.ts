@@ -12,7 +12,7 @@ const HOUR = 60 * MINUTE;
 const configWith = (...pipelines: PipelineOverride[]) => ({ config: { pipelines } });
 
 describe('resolveMonitorSettings', () => {
-  it('uses the built-in defaults of DESIGN.md §7 when nothing is set', () => {
+  it('uses the built-in defaults of ARCHITECTURE.md §7 when nothing is set', () => {
     const settings = resolveMonitorSettings({});
     expect(settings).toMatchObject({
       poll: 100,

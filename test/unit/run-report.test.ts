@@ -74,7 +74,7 @@ const failedArchive: ArchiveJobResult = {
   skipped,
 };
 
-/** DESIGN.md §5: what `reports/<safe-id>_summary.json` holds. */
+/** ARCHITECTURE.md §5: what `reports/<safe-id>_summary.json` holds. */
 const CONTRACT_FIELDS = [
   'run_id',
   'source',

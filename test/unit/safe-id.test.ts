@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { attemptStem, safeId } from '../../electron/core/archive/safe-id.ts';
 
-/** DESIGN.md §5: the run id itself is used only when it matches this, among other conditions. */
+/** ARCHITECTURE.md §5: the run id itself is used only when it matches this, among other conditions. */
 const PLAIN = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 /** Every result: a lower-case start, then the plain alphabet plus `~` (before the hash). */
 const SAFE = /^[a-z0-9][a-z0-9._~-]*$/;

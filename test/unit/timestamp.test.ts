@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clampToNow, parseTimestamp, toIso } from '../../electron/core/time/timestamp.ts';
 
 /**
- * DESIGN.md §3: timestamps are parsed by Runwatch's own parser; zone-less values are UTC, whatever
+ * ARCHITECTURE.md §3: timestamps are parsed by Runwatch's own parser; zone-less values are UTC, whatever
  * the zone of the machine running Runwatch. So every case runs under several process zones.
  */
 

@@ -196,7 +196,7 @@ export const heartbeatSchema = z.strictObject({
   every: atLeast(duration, 1_000).default(5 * 60_000),
 });
 
-/** The alert sections of the config file (DESIGN.md §7); channel references are checked after. */
+/** The alert sections of the config file (ARCHITECTURE.md §7); channel references are checked after. */
 export const alertSectionsShape = {
   channels: z.record(z.string(), channelSchema).default({}),
   rules: z.array(ruleSchema).default([]),

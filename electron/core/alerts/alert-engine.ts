@@ -35,7 +35,7 @@ function describeVerdict(channel: string, verdict: ChannelVerdict): string {
 }
 
 /**
- * The state machine per (rule, dedup key) of DESIGN.md §7 and the outbox rows it causes. Every
+ * The state machine per (rule, dedup key) of ARCHITECTURE.md §7 and the outbox rows it causes. Every
  * method runs inside the state.db transaction that records the events, so an alert is queued
  * exactly when its event is committed.
  */

@@ -23,7 +23,7 @@ export class ArchiveAborted extends Error {
 
 /**
  * Runs one archive task in a worker thread, so that listing, deflating, hashing and verifying
- * never block the thread that watches the database (DESIGN.md §2).
+ * never block the thread that watches the database (ARCHITECTURE.md §2).
  */
 export function runArchiveTask(
   task: ArchiveTask,

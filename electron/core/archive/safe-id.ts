@@ -7,7 +7,7 @@ const DEVICE_NAME = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/;
 const PREFIX_MAX = 60;
 
 /**
- * The file name stem for a run id (DESIGN.md §5): the id itself when it is plainly safe on every
+ * The file name stem for a run id (ARCHITECTURE.md §5): the id itself when it is plainly safe on every
  * file system, otherwise a sanitized prefix, `~`, and 10 hex digits of the id's SHA-256. Ids
  * that differ only in case never share a name, since only lower-case ids pass unchanged.
  */

@@ -169,7 +169,7 @@ function inflateError(entry: CentralEntry, error: unknown): BadEntry {
 }
 
 /**
- * Reads every entry of a zip back and checks it (DESIGN.md §5): the CRC-32 recomputed over the
+ * Reads every entry of a zip back and checks it (ARCHITECTURE.md §5): the CRC-32 recomputed over the
  * decompressed bytes, each size, and — given the listing taken before zipping — the same names,
  * count and total bytes. The central directory is read in one piece and the entries front to
  * back; entries of some size are inflated on the thread pool, several at once, while small ones

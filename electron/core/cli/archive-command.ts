@@ -216,7 +216,7 @@ function printResult(jobs: readonly Job[], runId: string): number {
 
 /**
  * `runwatch archive`: (re)archives one finished run now. With a watch holding the data dir, the
- * job is queued in its state.db and this waits for it (DESIGN.md §2); otherwise it runs here.
+ * job is queued in its state.db and this waits for it (ARCHITECTURE.md §2); otherwise it runs here.
  */
 export async function archiveCommand(options: ArchiveOptions): Promise<number> {
   const log = streamLogger((line) => process.stderr.write(line), {

@@ -8,7 +8,7 @@ import { activeAlerts } from './active-alerts.ts';
 import { overrideText } from './override-text.ts';
 import { EXIT_INPUT, EXIT_OK } from './cli-errors.ts';
 
-/** The file's names for the monitor settings, in the order DESIGN.md §7 lists them. */
+/** The file's names for the monitor settings, in the order ARCHITECTURE.md §7 lists them. */
 const MONITOR_NAMES: [keyof MonitorGlobals, string][] = [
   ['stallAfter', 'stall_after'],
   ['sourceGrace', 'source_grace'],

@@ -1,4 +1,4 @@
-/** Exit codes (DESIGN.md §6): 0 ok, 1 bad input or config, 2 usage. */
+/** Exit codes (ARCHITECTURE.md §6): 0 ok, 1 bad input or config, 2 usage. */
 export const EXIT_OK = 0;
 export const EXIT_INPUT = 1;
 export const EXIT_USAGE = 2;

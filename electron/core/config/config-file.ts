@@ -51,7 +51,7 @@ const pipelineSchema = z.strictObject({
   max_duration: duration.optional(),
 });
 
-/** The whole file: who to tell (DESIGN.md §7) and the optional monitoring settings. */
+/** The whole file: who to tell (ARCHITECTURE.md §7) and the optional monitoring settings. */
 export const configSchema = z.strictObject({
   ...alertSectionsShape,
   monitor: monitorSchema.nullish(),

@@ -1,6 +1,6 @@
 import type { SettingsLayer } from '../monitor/monitor-settings.ts';
 
-/** What `--demo` means for thresholds (DESIGN.md §6): the demo's stall shows within a minute. */
+/** What `--demo` means for thresholds (ARCHITECTURE.md §6): the demo's stall shows within a minute. */
 export const DEMO_STALL_AFTER = 20_000;
 
 /**

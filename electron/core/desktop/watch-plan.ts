@@ -9,7 +9,7 @@ import { withDemoThresholds } from '../demo/demo-thresholds.ts';
 
 export const DEMO_SOURCE_NAME = 'demo';
 
-/** One source's data dir in the app: `<userData>/sources/<name>/` (DESIGN.md §2). */
+/** One source's data dir in the app: `<userData>/sources/<name>/` (ARCHITECTURE.md §2). */
 export function sourceDataDir(userData: string, name: string): string {
   return path.join(userData, 'sources', name);
 }

@@ -41,7 +41,7 @@ function loadAlertsConfig(plan: WatchPlan, log: Logger): { config: RunwatchConfi
 }
 
 /**
- * Every source the app watches (DESIGN.md §2: in effect several `watch`es in one process), each
+ * Every source the app watches (ARCHITECTURE.md §2: in effect several `watch`es in one process), each
  * a `SourceSession` with its data dir under userData, and the demo pipeline where the demo is
  * watched. A source that cannot be opened is reported and the others are watched.
  */

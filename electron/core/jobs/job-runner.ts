@@ -52,7 +52,7 @@ export interface JobRunnerOptions {
 }
 
 /**
- * Runs the archive and report jobs that state.db holds (DESIGN.md §2 and §5), at most one per
+ * Runs the archive and report jobs that state.db holds (ARCHITECTURE.md §2 and §5), at most one per
  * run at a time, each result committed with its event before the event is published. A job
  * interrupted by a crash is still pending at the next start and runs again; a zip it left
  * under its final name is adopted if it verifies.

@@ -1,7 +1,7 @@
 import { globToRegExp } from '../../../shared/pipeline-glob.ts';
 import type { PipelineThresholds } from './run-detector.ts';
 
-/** Global monitoring settings (DESIGN.md §7 `monitor:`), in milliseconds. */
+/** Global monitoring settings (ARCHITECTURE.md §7 `monitor:`), in milliseconds. */
 export interface MonitorGlobals {
   poll: number;
   stallAfter: number;

@@ -75,7 +75,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 /**
- * Watches one orchestration database (DESIGN.md §2–4): cheap change detection on
+ * Watches one orchestration database (ARCHITECTURE.md §2–4): cheap change detection on
  * `PRAGMA data_version`, reads of what changed, the run rules, stall deadlines, and the source's
  * health. Every cycle commits its run states and events to state.db before publishing them.
  */

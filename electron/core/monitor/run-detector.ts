@@ -399,7 +399,7 @@ function observeNew(observed: ObservedRun, options: NewRunOptions, d: Detection)
 }
 
 /**
- * The rules of DESIGN.md §3: what one fresh read of a run means, given what was known.
+ * The rules of ARCHITECTURE.md §3: what one fresh read of a run means, given what was known.
  * Pure: the monitor supplies the clock, the thresholds and the writer's clock offset.
  */
 export function detect(

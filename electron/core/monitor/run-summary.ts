@@ -8,7 +8,7 @@ const TERMINAL_STEP = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
 const KNOWN_RUN = new Set(['pending', 'running', ...TERMINAL_RUN]);
 const KNOWN_STEP = new Set(['pending', 'running', ...TERMINAL_STEP]);
 
-/** Status values match case-insensitively (DESIGN.md §3). */
+/** Status values match case-insensitively (ARCHITECTURE.md §3). */
 export function normalizeStatus(status: string): string {
   return status.trim().toLowerCase();
 }

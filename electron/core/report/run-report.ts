@@ -15,7 +15,7 @@ export interface ReportStall {
   idle_s: number;
 }
 
-/** `reports/<safe-id>_summary.json` (DESIGN.md §5, a contract). */
+/** `reports/<safe-id>_summary.json` (ARCHITECTURE.md §5, a contract). */
 export interface RunReport {
   run_id: string;
   source: string;

@@ -44,7 +44,7 @@ export interface SourceSessionOptions {
 }
 
 /**
- * Everything that watches one source (DESIGN.md §2): the data dir's lock, its state.db, the
+ * Everything that watches one source (ARCHITECTURE.md §2): the data dir's lock, its state.db, the
  * monitor, the archive and report jobs, and the alert engine, on one event bus. `runwatch watch`
  * runs one; the app runs one per source; each stops cleanly and resumes its work next start.
  */

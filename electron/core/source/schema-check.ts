@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 
-/** The default orchestration schema (DESIGN.md §3): the columns Runwatch reads. */
+/** The default orchestration schema (ARCHITECTURE.md §3): the columns Runwatch reads. */
 export const REQUIRED_COLUMNS = {
   runs: [
     'run_id',

@@ -1,5 +1,5 @@
 /**
- * Whether the watched database is readable, with the grace DESIGN.md §2 asks for: a failure
+ * Whether the watched database is readable, with the grace ARCHITECTURE.md §2 asks for: a failure
  * becomes `source_down` only after `source_grace`, and `source_up` follows only a `source_down`.
  */
 

@@ -1,4 +1,4 @@
-/** Rows of the default orchestration schema (DESIGN.md §3) as read, values still raw. */
+/** Rows of the default orchestration schema (ARCHITECTURE.md §3) as read, values still raw. */
 
 export interface RunRow {
   rowid: number | null;

@@ -35,7 +35,7 @@ export function realPathOf(file: string): string {
 }
 
 /**
- * A database's default data dir (DESIGN.md §2):
+ * A database's default data dir (ARCHITECTURE.md §2):
  * `<app-data>/runwatch/sources/<db-stem>-<first 8 hex of sha256(real path)>/`.
  */
 export function defaultDataDir(dbPath: string, env: NodeJS.ProcessEnv = process.env): string {

@@ -93,7 +93,7 @@ function fromDb(row: JobRowDb): Job {
   };
 }
 
-/** The jobs and finished-run snapshots in state.db (DESIGN.md §2): the runner's durable queue. */
+/** The jobs and finished-run snapshots in state.db (ARCHITECTURE.md §2): the runner's durable queue. */
 export class JobTable {
   private readonly db: Database.Database;
   private readonly sql;

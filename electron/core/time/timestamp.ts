@@ -1,5 +1,5 @@
 /**
- * Timestamps as pipelines write them (DESIGN.md §3). Never `new Date(string)`: V8 reads
+ * Timestamps as pipelines write them (ARCHITECTURE.md §3). Never `new Date(string)`: V8 reads
  * `2026-11-25 16:22:28` as local time, while a zone-less timestamp here means UTC.
  */
 
@@ -142,7 +142,7 @@ export function parseTimestamp(value: unknown): number | null {
   return fromIso(text);
 }
 
-/** Future timestamps count as now (DESIGN.md §3). */
+/** Future timestamps count as now (ARCHITECTURE.md §3). */
 export function clampToNow(ms: number, now: number): number {
   return ms > now ? now : ms;
 }

@@ -57,7 +57,7 @@ function ms(iso: string): number {
 }
 
 /**
- * What needs attention in the order DESIGN.md §3 gives: failed, then stalled, then overdue;
+ * What needs attention in the order ARCHITECTURE.md §3 gives: failed, then stalled, then overdue;
  * within a kind the newest first.
  */
 export function orderAttention(items: readonly AttentionItem[]): AttentionItem[] {

@@ -4,7 +4,7 @@ import type { WebhookChannelConfig } from '../channel-config.ts';
 import type { ChannelSender } from './channel.ts';
 import { httpPost } from './http-post.ts';
 
-/** The body DESIGN.md §7 promises receivers; `title` and each alert's `status` are extras. */
+/** The body ARCHITECTURE.md §7 promises receivers; `title` and each alert's `status` are extras. */
 export interface WebhookBody {
   version: 1;
   status: AlertMessage['status'];
