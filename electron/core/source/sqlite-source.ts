@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { FileIntegrity, sameContent, type FileCheck } from './file-integrity.ts';
+import { prepareChangeStatements, type ChangeStatements } from './change-statements.ts';
 import { classifySourceError, missingDatabase, SourceError } from './source-error.ts';
 import {
   checkSchema,
@@ -224,7 +225,7 @@ export class SqliteSource {
         const rows: ChangedRow[] = [];
         let truncated = false;
         for (const table of ['runs', 'steps'] as const) {
-          const statement = table === 'runs' ? s.newRuns : s.newSteps;
+          const statement = s.changes[table].newRows;
           const after = rowid[table];
           if (!statement || after === null) continue;
           const found = statement.all(after, CHANGE_LIMIT) as Record<string, unknown>[];
@@ -252,10 +253,8 @@ export class SqliteSource {
     if (!s) throw new SourceError('unreadable', `${this.path} is not open`);
     const limit = upTo ?? Number.MAX_SAFE_INTEGER;
     const after = from.afterRowid ?? -Infinity;
-    const windowed = table === 'runs' ? s.updatedRunsWindow : s.updatedStepsWindow;
+    const { updatedWindow: windowed, tied: tie, updated: above } = s.changes[table];
     if (this.updatedIndexed[table] || !windowed) {
-      const tie = table === 'runs' ? s.tiedRuns : s.tiedSteps;
-      const above = table === 'runs' ? s.updatedRuns : s.updatedSteps;
       const hasRowid = this.rowid[table];
       const found = this.run((_, db) =>
         db.transaction(() => {
@@ -299,9 +298,8 @@ export class SqliteSource {
   *tieAt(table: SourceTable, value: unknown, limit: number): Generator<TieCount> {
     const s = this.statements;
     if (!s) throw new SourceError('unreadable', `${this.path} is not open`);
-    const windowed = table === 'runs' ? s.tieRunsWindow : s.tieStepsWindow;
+    const { tieCountWindow: windowed, tieCount: statement } = s.changes[table];
     if (this.updatedIndexed[table] || !windowed) {
-      const statement = table === 'runs' ? s.tieRuns : s.tieSteps;
       yield this.run(() => tieCount(statement.get(value, limit + 1)));
       return;
     }
@@ -356,8 +354,8 @@ export class SqliteSource {
   private scanRuns(after: number | string | null, limit: number): ScannedRun[] {
     return this.run((s) => {
       const rows = (
-        s.scanByRowid
-          ? s.scanByRowid.all(typeof after === 'number' ? after : -Infinity, limit)
+        s.changes.runs.newRows
+          ? s.changes.runs.newRows.all(typeof after === 'number' ? after : -Infinity, limit)
           : s.scanById.all(typeof after === 'string' ? after : '', limit)
       ) as Record<string, unknown>[];
       return rows.map((row) => ({
@@ -376,9 +374,8 @@ export class SqliteSource {
   *newestUpdated(table: SourceTable, limit: number): Generator<unknown[]> {
     const s = this.statements;
     if (!s) throw new SourceError('unreadable', `${this.path} is not open`);
-    const windowed = table === 'runs' ? s.newestRunsWindow : s.newestStepsWindow;
+    const { newestUpdatedWindow: windowed, newestUpdated: statement } = s.changes[table];
     if (this.updatedIndexed[table] || !windowed) {
-      const statement = table === 'runs' ? s.newestRunsUpdated : s.newestStepsUpdated;
       yield this.run(() => statement.pluck().all(limit));
       return;
     }
@@ -391,7 +388,7 @@ export class SqliteSource {
   maxRowid(table: SourceTable): number | null {
     if (!this.rowid[table]) return null;
     return this.run((s) => {
-      const value = (table === 'runs' ? s.maxRunsRowid : s.maxStepsRowid).pluck().get();
+      const value = s.changes[table].maxRowid.pluck().get();
       return typeof value === 'number' ? value : 0;
     });
   }
@@ -420,81 +417,10 @@ export class SqliteSource {
     const rowid = this.rowid;
     return {
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
-      newRuns: rowid.runs
-        ? db.prepare(
-            `SELECT rowid, run_id, status, updated_at FROM runs WHERE rowid > ? ORDER BY rowid LIMIT ?`,
-          )
-        : null,
-      tiedRuns: db.prepare(
-        rowid.runs
-          ? `SELECT rowid, run_id, status, updated_at FROM runs
-             WHERE updated_at = ? AND rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?`
-          : `SELECT run_id, status, updated_at FROM runs WHERE updated_at = ? LIMIT ?`,
-      ),
-      updatedRuns: db.prepare(
-        rowid.runs
-          ? `SELECT rowid, run_id, status, updated_at FROM runs
-             WHERE updated_at > ? AND rowid <= ? ORDER BY updated_at, rowid LIMIT ?`
-          : `SELECT run_id, status, updated_at FROM runs
-             WHERE updated_at > ? ORDER BY updated_at LIMIT ?`,
-      ),
-      updatedRunsWindow: rowid.runs
-        ? db.prepare(
-            `SELECT rowid, run_id, status, updated_at FROM runs
-             WHERE rowid > ? AND rowid <= ? AND (updated_at > ? OR (updated_at = ? AND rowid > ?))`,
-          )
-        : null,
-      tieRuns: db.prepare(
-        rowid.runs
-          ? `SELECT count(*) AS rows, max(r) AS rowid FROM
-             (SELECT rowid AS r FROM runs WHERE updated_at = ? ORDER BY rowid DESC LIMIT ?)`
-          : `SELECT count(*) AS rows, NULL AS rowid FROM
-             (SELECT 1 FROM runs WHERE updated_at = ? LIMIT ?)`,
-      ),
-      tieRunsWindow: rowid.runs
-        ? db.prepare(
-            `SELECT count(*) AS rows, max(rowid) AS rowid FROM runs
-             WHERE rowid > ? AND rowid <= ? AND updated_at = ?`,
-          )
-        : null,
-      newSteps: rowid.steps
-        ? db.prepare(
-            `SELECT rowid, run_id, step_id, status, updated_at FROM steps
-             WHERE rowid > ? ORDER BY rowid LIMIT ?`,
-          )
-        : null,
-      tiedSteps: db.prepare(
-        rowid.steps
-          ? `SELECT rowid, run_id, step_id, status, updated_at FROM steps
-             WHERE updated_at = ? AND rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?`
-          : `SELECT run_id, step_id, status, updated_at FROM steps WHERE updated_at = ? LIMIT ?`,
-      ),
-      updatedSteps: db.prepare(
-        rowid.steps
-          ? `SELECT rowid, run_id, step_id, status, updated_at FROM steps
-             WHERE updated_at > ? AND rowid <= ? ORDER BY updated_at, rowid LIMIT ?`
-          : `SELECT run_id, step_id, status, updated_at FROM steps
-             WHERE updated_at > ? ORDER BY updated_at LIMIT ?`,
-      ),
-      updatedStepsWindow: rowid.steps
-        ? db.prepare(
-            `SELECT rowid, run_id, step_id, status, updated_at FROM steps
-             WHERE rowid > ? AND rowid <= ? AND (updated_at > ? OR (updated_at = ? AND rowid > ?))`,
-          )
-        : null,
-      tieSteps: db.prepare(
-        rowid.steps
-          ? `SELECT count(*) AS rows, max(r) AS rowid FROM
-             (SELECT rowid AS r FROM steps WHERE updated_at = ? ORDER BY rowid DESC LIMIT ?)`
-          : `SELECT count(*) AS rows, NULL AS rowid FROM
-             (SELECT 1 FROM steps WHERE updated_at = ? LIMIT ?)`,
-      ),
-      tieStepsWindow: rowid.steps
-        ? db.prepare(
-            `SELECT count(*) AS rows, max(rowid) AS rowid FROM steps
-             WHERE rowid > ? AND rowid <= ? AND updated_at = ?`,
-          )
-        : null,
+      changes: {
+        runs: prepareChangeStatements(db, 'runs', rowid.runs),
+        steps: prepareChangeStatements(db, 'steps', rowid.steps),
+      } satisfies PerTable<ChangeStatements>,
       runsByKey: db.prepare(
         `SELECT ${rowid.runs ? 'rowid' : 'NULL'} AS rowid, ${RUN_COLUMNS} FROM runs
          WHERE run_id IN (SELECT value FROM json_each(?))`,
@@ -506,33 +432,10 @@ export class SqliteSource {
         `SELECT ${stepColumns(this.stepMessage)} FROM steps
          WHERE run_id IN (SELECT value FROM json_each(?))`,
       ),
-      scanByRowid: rowid.runs
-        ? db.prepare(
-            `SELECT rowid, run_id, status, updated_at FROM runs WHERE rowid > ? ORDER BY rowid LIMIT ?`,
-          )
-        : null,
       scanById: db.prepare(
         `SELECT NULL AS rowid, run_id, status, updated_at FROM runs
          WHERE run_id > ? ORDER BY run_id LIMIT ?`,
       ),
-      newestRunsUpdated: db.prepare(`SELECT updated_at FROM runs ORDER BY updated_at DESC LIMIT ?`),
-      newestRunsWindow: rowid.runs
-        ? db.prepare(
-            `SELECT updated_at FROM runs WHERE rowid > ? AND rowid <= ?
-             ORDER BY updated_at DESC LIMIT ?`,
-          )
-        : null,
-      newestStepsUpdated: db.prepare(
-        `SELECT updated_at FROM steps ORDER BY updated_at DESC LIMIT ?`,
-      ),
-      newestStepsWindow: rowid.steps
-        ? db.prepare(
-            `SELECT updated_at FROM steps WHERE rowid > ? AND rowid <= ?
-             ORDER BY updated_at DESC LIMIT ?`,
-          )
-        : null,
-      maxRunsRowid: db.prepare(rowid.runs ? `SELECT max(rowid) FROM runs` : `SELECT 0`),
-      maxStepsRowid: db.prepare(rowid.steps ? `SELECT max(rowid) FROM steps` : `SELECT 0`),
       counts: db.prepare(`SELECT count(*) AS total, sum(${TERMINAL_SQL}) AS finished FROM runs`),
     };
   }
