@@ -5,13 +5,14 @@ import Database from 'better-sqlite3';
 import type { AckTarget, AttentionItem } from '../../../shared/attention.ts';
 import type { EventDraft, RunwatchEvent } from '../../../shared/events.ts';
 import type { FinishedRun } from '../jobs/finished-run.ts';
-import type { FinishMark, StallRecord, TrackedRun } from '../monitor/tracked-run.ts';
-import { toIso } from '../time/timestamp.ts';
+import type { StallRecord, TrackedRun } from '../monitor/tracked-run.ts';
 import { AlertHistory } from './alert-history.ts';
 import { AlertTable } from './alert-table.ts';
+import { AttentionTable } from './attention-table.ts';
 import { HistoryPrune } from './history-prune.ts';
 import { JobTable } from './job-table.ts';
 import { RunHistory } from './run-history.ts';
+import { fromDb, toDb, type RunRowDb } from './tracked-run-row.ts';
 import { migrate, STATE_SCHEMA_VERSION, StateSchemaError } from './state-schema.ts';
 import { WalCheckpointer } from './wal-checkpointer.ts';
 
@@ -37,47 +38,6 @@ export interface CycleWrite {
   meta: Record<string, unknown>;
 }
 
-interface RunRowDb {
-  run_id: string;
-  pipeline: string;
-  attempt: number;
-  phase: TrackedRun['phase'];
-  status: string;
-  stale: number;
-  print: string;
-  attempt_print: string | null;
-  last_progress_at: number;
-  started_at: number | null;
-  stall_since: number | null;
-  overdue_at: number | null;
-  failed_steps: string;
-  outcome: TrackedRun['outcome'];
-  finished_at: number | null;
-  finish_mark: string | null;
-}
-
-function fromDb(row: RunRowDb): TrackedRun {
-  return {
-    runId: row.run_id,
-    pipeline: row.pipeline,
-    attempt: row.attempt,
-    phase: row.phase,
-    status: row.status,
-    stale: row.stale === 1,
-    print: row.print,
-    attemptPrint: row.attempt_print,
-    lastProgressAt: row.last_progress_at,
-    startedAt: row.started_at,
-    stallSince: row.stall_since,
-    overdueAt: row.overdue_at,
-    failedSteps: JSON.parse(row.failed_steps) as string[],
-    outcome: row.outcome,
-    finishedAt: row.finished_at,
-    stepsDoneSince: null,
-    finishMark: row.finish_mark === null ? null : (JSON.parse(row.finish_mark) as FinishMark),
-  };
-}
-
 /**
  * The source's own state database in its data dir: run states, the event history and (later)
  * jobs and the alert outbox. WAL, so `status` and `alerts` read while `watch` writes.
@@ -87,6 +47,7 @@ export class StateStore {
   readonly jobs: JobTable;
   readonly alerts: AlertTable;
   readonly history: RunHistory;
+  private readonly attentionTable: AttentionTable;
   /** The alert history, made on first use: only the API reads it, here on this connection. */
   private cachedAlertHistory: AlertHistory | null = null;
   private cachedHistoryPrune: HistoryPrune | null = null;
@@ -105,6 +66,7 @@ export class StateStore {
     this.jobs = new JobTable(db);
     this.alerts = new AlertTable(db);
     this.history = new RunHistory(db);
+    this.attentionTable = new AttentionTable(db);
     this.sql = {
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
       setMeta: db.prepare(
@@ -149,43 +111,6 @@ export class StateStore {
            last_attempt = excluded.last_attempt, last_outcome = excluded.last_outcome,
            last_finished_at = excluded.last_finished_at, failure_acked_at = NULL
          WHERE excluded.last_finished_at >= pipelines.last_finished_at`,
-      ),
-      attention: db.prepare(
-        `SELECT CASE WHEN stall_since IS NOT NULL THEN 'stalled' ELSE 'overdue' END AS kind,
-                pipeline, run_id, attempt, coalesce(stall_since, overdue_at) AS since
-           FROM runs
-          WHERE phase = 'active' AND (stall_since IS NOT NULL OR overdue_at IS NOT NULL)
-            AND attention_acked_at IS NULL
-         UNION ALL
-         SELECT 'failed', pipeline, last_run_id, last_attempt, last_finished_at
-           FROM pipelines WHERE last_outcome = 'failed' AND failure_acked_at IS NULL
-         ORDER BY since`,
-      ),
-      ackRun: db.prepare(
-        `UPDATE runs SET attention_acked_at = @now
-          WHERE run_id = @run AND attention_acked_at IS NULL
-            AND (stall_since IS NOT NULL OR overdue_at IS NOT NULL)`,
-      ),
-      ackRunFailure: db.prepare(
-        `UPDATE pipelines SET failure_acked_at = @now
-          WHERE last_run_id = @run AND last_outcome = 'failed' AND failure_acked_at IS NULL`,
-      ),
-      ackPipelineRuns: db.prepare(
-        `UPDATE runs SET attention_acked_at = @now
-          WHERE pipeline = @pipeline AND attention_acked_at IS NULL
-            AND (stall_since IS NOT NULL OR overdue_at IS NOT NULL)`,
-      ),
-      ackPipelineFailure: db.prepare(
-        `UPDATE pipelines SET failure_acked_at = @now
-          WHERE pipeline = @pipeline AND last_outcome = 'failed' AND failure_acked_at IS NULL`,
-      ),
-      ackAllRuns: db.prepare(
-        `UPDATE runs SET attention_acked_at = @now
-          WHERE attention_acked_at IS NULL AND (stall_since IS NOT NULL OR overdue_at IS NOT NULL)`,
-      ),
-      ackAllFailures: db.prepare(
-        `UPDATE pipelines SET failure_acked_at = @now
-          WHERE last_outcome = 'failed' AND failure_acked_at IS NULL`,
       ),
     };
   }
@@ -426,67 +351,13 @@ export class StateStore {
   }
 
   attention(source: string): AttentionItem[] {
-    return (
-      this.sql.attention.all() as {
-        kind: AttentionItem['kind'];
-        pipeline: string;
-        run_id: string;
-        attempt: number;
-        since: number;
-      }[]
-    ).map((row) => ({
-      kind: row.kind,
-      source,
-      pipeline: row.pipeline,
-      run_id: row.run_id,
-      attempt: row.attempt,
-      since: toIso(row.since),
-    }));
+    return this.attentionTable.list(source);
   }
 
   /** Marks what needs attention as seen; returns how many items it covered. */
   acknowledge(target: AckTarget, now: number): number {
-    return this.db
-      .transaction(() => {
-        if ('run' in target) {
-          const params = { now, run: target.run };
-          return this.sql.ackRun.run(params).changes + this.sql.ackRunFailure.run(params).changes;
-        }
-        if ('pipeline' in target) {
-          const params = { now, pipeline: target.pipeline };
-          return (
-            this.sql.ackPipelineRuns.run(params).changes +
-            this.sql.ackPipelineFailure.run(params).changes
-          );
-        }
-        return (
-          this.sql.ackAllRuns.run({ now }).changes + this.sql.ackAllFailures.run({ now }).changes
-        );
-      })
-      .immediate();
+    return this.attentionTable.acknowledge(target, now);
   }
-}
-
-function toDb(run: TrackedRun, now: number): Record<string, unknown> {
-  return {
-    run_id: run.runId,
-    pipeline: run.pipeline,
-    attempt: run.attempt,
-    phase: run.phase,
-    status: run.status,
-    stale: run.stale ? 1 : 0,
-    print: run.print,
-    attempt_print: run.attemptPrint,
-    last_progress_at: Math.round(run.lastProgressAt),
-    started_at: run.startedAt === null ? null : Math.round(run.startedAt),
-    stall_since: run.stallSince === null ? null : Math.round(run.stallSince),
-    overdue_at: run.overdueAt === null ? null : Math.round(run.overdueAt),
-    failed_steps: JSON.stringify(run.failedSteps),
-    outcome: run.outcome,
-    finished_at: run.finishedAt === null ? null : Math.round(run.finishedAt),
-    finish_mark: run.finishMark === null ? null : JSON.stringify(run.finishMark),
-    updated_at: now,
-  };
 }
 
 /**
