@@ -1,7 +1,8 @@
 /**
  * The Stalls view as a user works through it, in real Chromium against `runwatch serve`: each
- * stuck run says how long against its limit, acknowledging moves no column, and the nav's Stalls
- * badge counts what still needs attention exactly as the Overview does.
+ * stuck run shows its id whole and says how long against its limit, acknowledging moves no
+ * column, and the nav's Stalls badge counts what still needs attention exactly as the Overview
+ * does.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -38,7 +39,7 @@ describe('the Stalls view', () => {
   it('says how long against the limit, keeps its columns, and counts as Overview does', async () => {
     const server = await startDashboardServer({ args: ['--stall-after', '2s'] });
     onTestFinished(() => server.stop());
-    for (const runId of ['etl-0001', 'etl-0002']) {
+    for (const runId of ['etl-nightly-0001', 'etl-nightly-0002']) {
       server.db.insertRun({
         runId,
         pipeline: 'etl-nightly',
@@ -54,6 +55,10 @@ describe('the Stalls view', () => {
 
     const first = rows.first();
     expect(await first.innerText()).toMatch(/idle \d+s \(limit 2s\)/);
+    // The run's id is shown whole at the default window width, not cut to 'etl-nightly-…'.
+    const runCell = first.locator('td').first();
+    expect(await runCell.innerText()).toMatch(/etl-nightly-000\d/);
+    expect(await runCell.evaluate((cell) => cell.scrollWidth <= cell.clientWidth)).toBe(true);
     expect(await page.locator('main').innerText()).not.toMatch(/stuck for/i);
 
     // Entering the view gave the list the focus: the keys work at once.
