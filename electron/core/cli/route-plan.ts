@@ -11,7 +11,7 @@ import {
   type ChannelVerdict,
   type FireVerdict,
 } from '../alerts/alert-plan.ts';
-import type { AlertRow } from '../store/alert-table.ts';
+import type { AlertRow } from '../store/alert-rows.ts';
 
 /** What the engine would read from state.db; empty when there is none. */
 export interface RouteState {

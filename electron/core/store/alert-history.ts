@@ -1,12 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { Severity } from '../../../shared/severity.ts';
 import type { MessageKind } from '../alerts/alert-message.ts';
-import {
-  FAILING_CHANNELS,
-  type DeliveryAttempt,
-  type HeldBy,
-  type OutboxState,
-} from './alert-table.ts';
+import type { HeldBy, OutboxState } from './alert-outbox.ts';
+import { FAILING_CHANNELS } from './channel-state.ts';
+import type { DeliveryAttempt } from './delivery-log.ts';
 import { openStateDbReadonly } from './state-store.ts';
 
 export interface FiringAlert {
