@@ -119,6 +119,10 @@ export type RequestName = keyof typeof REQUESTS;
 export type RequestParams<K extends RequestName> = z.input<(typeof REQUESTS)[K]>;
 /** What the main side works with once the parameters are checked. */
 export type CheckedParams<K extends RequestName> = z.output<(typeof REQUESTS)[K]>;
+/** A checked request: its parameters are known to be its own name's. */
+export type CheckedRequest = {
+  [K in RequestName]: { name: K; params: CheckedParams<K> };
+}[RequestName];
 
 /** One watched source as the UI shows it. */
 export interface SourceView {
@@ -436,7 +440,7 @@ export type RunwatchApi = {
  */
 export function checkRequest(
   request: unknown,
-): { ok: true; name: RequestName; params: unknown } | { ok: false; error: ApiError } {
+): ({ ok: true } & CheckedRequest) | { ok: false; error: ApiError } {
   const envelope = z
     .object({ name: z.string(), params: z.unknown().optional() })
     .safeParse(request);
@@ -453,7 +457,8 @@ export function checkRequest(
   const known = requestName as RequestName;
   const parsed = REQUESTS[known].safeParse(envelope.data.params ?? {});
   if (!parsed.success) return { ok: false, error: invalidParams(known, parsed.error) };
-  return { ok: true, name: known, params: parsed.data };
+  // The schema just checked is the one of `known`: what TypeScript cannot follow through the union.
+  return { ok: true, ...({ name: known, params: parsed.data } as CheckedRequest) };
 }
 
 /** Parameters that do not fit, as `request: field.path: what is wrong` (the first problem). */

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiService, type RunFiles } from '../../electron/core/api/api-service.ts';
+import type { RunFiles } from '../../electron/core/api/api-options.ts';
+import { ApiService } from '../../electron/core/api/api-service.ts';
 import { silentLogger } from '../../electron/core/log.ts';
 import { systemClock } from '../../electron/core/time/clock.ts';
 import { FakeDesktop } from '../support/alert-harness.ts';

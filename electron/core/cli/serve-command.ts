@@ -1,7 +1,8 @@
 import { errorMessage } from '../../../shared/error-message.ts';
 import path from 'node:path';
 import { defaultSettings, type Settings } from '../../../shared/settings.ts';
-import { ApiService, type SettingsAccess } from '../api/api-service.ts';
+import type { SettingsAccess } from '../api/api-options.ts';
+import { ApiService } from '../api/api-service.ts';
 import type { ChannelDeps } from '../alerts/channels/channel-factory.ts';
 import type { Logger } from '../log.ts';
 import { DownloadRegistry } from '../serve/download-registry.ts';

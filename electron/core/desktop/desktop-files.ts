@@ -1,4 +1,4 @@
-import type { RunFiles } from '../api/api-service.ts';
+import type { RunFiles } from '../api/api-options.ts';
 import { insideDataDir } from '../api/inside-data-dir.ts';
 
 /** What the app's shell does with files: Electron's `shell`. */
