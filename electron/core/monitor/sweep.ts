@@ -49,3 +49,62 @@ export class Sweep {
     return runIds.length > 0 ? runIds : null;
   }
 }
+
+/** A sweep of every active run, at most this often while anything changes. */
+export const SWEEP_EVERY_MS = 60_000;
+
+/**
+ * When the periodic sweep runs. It re-reads every active run, to catch rows written with an old
+ * or odd timestamp and deletions hidden among other changes: once something changed and
+ * `everyMs` has passed since the last sweep or complete read, a step per poll, after that poll's
+ * change check, so it never delays a change.
+ */
+export class SweepSchedule {
+  private readonly everyMs: number;
+  private readonly now: () => number;
+  private readonly begin: () => Sweep;
+  private sweep: Sweep | null = null;
+  /** Something changed since the last sweep began. */
+  private pending = false;
+  private lastAt = -Infinity;
+
+  constructor(everyMs: number, now: () => number, begin: () => Sweep) {
+    this.everyMs = everyMs;
+    this.now = now;
+    this.begin = begin;
+  }
+
+  get underWay(): boolean {
+    return this.sweep !== null;
+  }
+
+  /** A commit was read: a sweep is due once `everyMs` has passed. */
+  changed(): void {
+    this.pending = true;
+  }
+
+  /** A change read hit its limit: the sweep that finds what it left need not wait `everyMs`. */
+  hurry(): void {
+    this.lastAt = -Infinity;
+  }
+
+  /** A complete read just read what a sweep would: the one under way ends, the next waits. */
+  restart(): void {
+    this.sweep = null;
+    this.lastAt = this.now();
+    this.pending = false;
+  }
+
+  /** The runs to read this poll: the next step of the sweep under way, or of one due now. */
+  step(): string[] {
+    if (!this.sweep) {
+      if (!this.pending || this.now() - this.lastAt < this.everyMs) return [];
+      this.lastAt = this.now();
+      this.pending = false;
+      this.sweep = this.begin();
+    }
+    const runIds = this.sweep.step();
+    if (runIds === null) this.sweep = null;
+    return runIds ?? [];
+  }
+}
