@@ -9,12 +9,12 @@ import {
   readDuration,
   readNumber,
 } from '../../renderer/src/views/settings/form-values.ts';
+import { moveRow } from '../../renderer/src/views/settings/form-rows.ts';
 import {
   buildSettings,
   clockText,
   freeChannelName,
   freshForm,
-  moveRow,
   newChannel,
   toForm,
 } from '../../renderer/src/views/settings/settings-form.ts';

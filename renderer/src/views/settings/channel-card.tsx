@@ -12,10 +12,9 @@ import { useApi } from '../../state/dashboard-store.ts';
 import { SecretInput, SelectField, TextField } from './fields.tsx';
 import { fieldKey } from './field-keys.ts';
 import { RemoveButton } from './remove-button.tsx';
+import { patchRow, rowId } from './form-rows.ts';
 import {
   CHANNEL_TYPES,
-  patchRow,
-  rowId,
   type ChannelForm,
   type ChannelType,
   keptSecrets,

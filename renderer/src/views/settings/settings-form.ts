@@ -9,6 +9,7 @@ import { headerNameProblem } from '../../../../shared/http-header.ts';
 import type { Settings } from '../../../../shared/settings.ts';
 import type { Severity } from '../../../../shared/severity.ts';
 import { fieldKey, type FieldKey } from './field-keys.ts';
+import { rowId } from './form-rows.ts';
 import {
   listItems,
   numberText,
@@ -133,14 +134,6 @@ export interface SettingsForm {
   quiet: QuietForm;
   start_at_login: boolean;
   channels: ChannelForm[];
-}
-
-let nextId = 0;
-
-/** An id for a new row, unique on the page. */
-export function rowId(prefix: string): string {
-  nextId += 1;
-  return `${prefix}${nextId}`;
 }
 
 const NO_SECRET: SecretField = { kept: false, value: '', stored: false };
@@ -467,22 +460,6 @@ export function buildSettings(form: SettingsForm): Built {
     },
     errors,
   };
-}
-
-/** The form with a row of `list` changed. */
-export function patchRow<T extends { id: string }>(list: T[], id: string, patch: Partial<T>): T[] {
-  return list.map((row) => (row.id === id ? { ...row, ...patch } : row));
-}
-
-/** The list with row `id` moved by `by` places. */
-export function moveRow<T extends { id: string }>(list: T[], id: string, by: number): T[] {
-  const from = list.findIndex((row) => row.id === id);
-  const to = from + by;
-  if (from < 0 || to < 0 || to >= list.length) return list;
-  const copy = [...list];
-  const [row] = copy.splice(from, 1);
-  copy.splice(to, 0, row as T);
-  return copy;
 }
 
 /** A name not yet taken by a channel: `base`, else `base-2`, `base-3`… */

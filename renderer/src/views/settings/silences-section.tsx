@@ -14,7 +14,7 @@ import { inputId } from './field-keys.ts';
 import { FieldError, SelectField, TextField } from './fields.tsx';
 import { Panel } from './panel.tsx';
 import { RemoveButton } from './remove-button.tsx';
-import { patchRow, rowId } from './settings-form.ts';
+import { patchRow, rowId } from './form-rows.ts';
 import {
   buildSilence,
   matchText,

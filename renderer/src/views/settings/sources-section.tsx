@@ -9,7 +9,8 @@ import { useAction } from '../../components/use-action.ts';
 import { useApi } from '../../state/dashboard-store.ts';
 import { FieldError, TextField } from './fields.tsx';
 import { fieldKey } from './field-keys.ts';
-import { patchRow, rowId, type SourceRow } from './settings-form.ts';
+import { patchRow, rowId } from './form-rows.ts';
+import { type SourceRow } from './settings-form.ts';
 import { Panel, type SectionProps } from './panel.tsx';
 import { suggestSourceName } from './source-name.ts';
 

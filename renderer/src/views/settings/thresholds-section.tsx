@@ -6,14 +6,8 @@ import { useState } from 'react';
 import { TextField } from './fields.tsx';
 import { fieldKey } from './field-keys.ts';
 import { emptyFieldValue, inForceLines, overridesInForce } from './in-force.ts';
-import {
-  MONITOR_KEYS,
-  moveRow,
-  patchRow,
-  rowId,
-  type MonitorKey,
-  type OverrideRow,
-} from './settings-form.ts';
+import { moveRow, patchRow, rowId } from './form-rows.ts';
+import { MONITOR_KEYS, type MonitorKey, type OverrideRow } from './settings-form.ts';
 import { Panel, type SectionProps } from './panel.tsx';
 import { RemoveButton } from './remove-button.tsx';
 
