@@ -53,18 +53,22 @@ export function deliverDue({ store, engine, clock }: AlertBench): number {
   let delivered = 0;
   store.transaction(() => {
     engine.queueRepeats();
-    for (let rows = table.dueRows(clock.now); rows.length > 0; rows = table.dueRows(clock.now)) {
+    for (
+      let rows = table.outbox.dueRows(clock.now);
+      rows.length > 0;
+      rows = table.outbox.dueRows(clock.now)
+    ) {
       for (const row of rows) {
-        const firing = table.members(row.id).filter((member) => member.status === 'firing');
+        const firing = table.members.members(row.id).filter((member) => member.status === 'firing');
         for (const member of firing)
-          table.markNotified(member.rule, member.dedupKey, member.firedAt, row.channel);
+          table.alerts.markNotified(member.rule, member.dedupKey, member.firedAt, row.channel);
         if (row.kind === 'group') {
-          table.setWindow(row.channel, clock.now + config.defaults.group_window);
+          table.channels.setWindow(row.channel, clock.now + config.defaults.group_window);
         }
-        table.endRow(row.id, 'sent', clock.now, null);
+        table.outbox.endRow(row.id, 'sent', clock.now, null);
         for (const member of firing) {
           const rule = config.rules.find((candidate) => candidate.name === member.rule);
-          if (rule?.repeatEvery) table.markSent(member, clock.now, rule.repeatEvery);
+          if (rule?.repeatEvery) table.alerts.markSent(member, clock.now, rule.repeatEvery);
         }
         delivered++;
       }

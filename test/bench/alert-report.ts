@@ -85,7 +85,7 @@ function breakdownSection(r: AlertBenchResult): string {
   const inTable = b.calls.reduce((total, call) => total + call.totalMs, 0);
   const rest = b.calls.slice(8).reduce((total, call) => total + call.totalMs, 0);
   const rows = shown.map((call) => [
-    `AlertTable.${call.method}`,
+    call.method,
     (call.calls / b.events).toFixed(2),
     us((call.totalMs * 1_000) / call.calls),
     int(call.totalMs),
@@ -175,7 +175,7 @@ function notes(r: AlertBenchResult): string[] {
   const top = b.calls[0];
   if (top && top.totalMs > b.wallMs / 3) {
     out.push(
-      `AlertTable.${top.method} takes ${pct(top.totalMs, b.wallMs)} of the engine's time (${us((top.totalMs * 1_000) / top.calls)} per call)`,
+      `${top.method} takes ${pct(top.totalMs, b.wallMs)} of the engine's time (${us((top.totalMs * 1_000) / top.calls)} per call)`,
     );
   }
   return out;

@@ -159,9 +159,9 @@ describe('delivery', () => {
     const notices = h.desktop.shown.filter((notice) => notice.title.includes('failing'));
     expect(notices).toHaveLength(1);
     expect(notices[0]?.title).toContain('alerts to ops-hook are failing: HTTP 502');
-    expect(h.store.alerts.failingChannels()).toMatchObject([{ channel: 'ops-hook' }]);
+    expect(h.store.alerts.channels.failingChannels()).toMatchObject([{ channel: 'ops-hook' }]);
     await h.advance(60_000, 2_000);
-    expect(h.store.alerts.failingChannels()).toEqual([]);
+    expect(h.store.alerts.channels.failingChannels()).toEqual([]);
   });
 
   it('never writes a secret URL path into errors, history or logs', async () => {
@@ -245,7 +245,7 @@ describe('noise control', () => {
 
   it('holds alerts matching a silence added from the UI (kept in state.db)', async () => {
     const h = start();
-    h.store.alerts.addSilence(
+    h.store.alerts.silences.addSilence(
       JSON.stringify({ run_id: { regex: 'noisy-.*' } }),
       h.clock.now() + 120_000,
       'flaky runs',
@@ -473,8 +473,10 @@ describe('history', () => {
       () => h.logs.some((line) => /removed \d+ alert history rows older than 30d/.test(line)),
       'the prune',
     );
-    expect(h.store.alerts.getAlert('run-failed', 'run-failed:old-1')).toBeNull();
-    expect(h.store.alerts.getAlert('run-stalled', 'run-stalled:old-2')?.state).toBe('firing');
+    expect(h.store.alerts.alerts.getAlert('run-failed', 'run-failed:old-1')).toBeNull();
+    expect(h.store.alerts.alerts.getAlert('run-stalled', 'run-stalled:old-2')?.state).toBe(
+      'firing',
+    );
     await h.emit(h.recovered('old-2'));
     await h.advance(11_000);
     expect(JSON.stringify(server.to('/hook').at(-1)?.json)).toContain('"status":"resolved"');
@@ -528,6 +530,6 @@ describe('order and noise after trouble', () => {
     expect(h.desktop.shown.map((notice) => notice.title)).toEqual([
       expect.stringContaining('alerts to ops-hook are failing: HTTP 404'),
     ]);
-    expect(h.store.alerts.failingChannels()).toMatchObject([{ channel: 'ops-hook' }]);
+    expect(h.store.alerts.channels.failingChannels()).toMatchObject([{ channel: 'ops-hook' }]);
   });
 });

@@ -265,13 +265,13 @@ describe('a fault in the rules', () => {
   it('is logged and undone alone: the event is still recorded and published', async () => {
     const h = start();
     h.service.engine.handle = () => {
-      h.store.alerts.setWindow('slack', 1);
+      h.store.alerts.channels.setWindow('slack', 1);
       throw new Error('rule engine bug');
     };
     const [event] = await h.emit(h.failed('etl-13'));
     expect(event?.id).toBeGreaterThan(0);
     expect(h.eventsOf('run_completed')).toHaveLength(1);
     expect(h.logs.join('\n')).toContain('alert rules failed on run_completed: rule engine bug');
-    expect(h.store.alerts.windowUntil('slack')).toBeNull();
+    expect(h.store.alerts.channels.windowUntil('slack')).toBeNull();
   });
 });

@@ -114,13 +114,13 @@ export class AlertDispatcher {
    * of their window: `watch --once` exits when it has reported.
    */
   flushGroups(): void {
-    this.options.table.flushGroups(this.options.clock.now());
+    this.options.table.outbox.flushGroups(this.options.clock.now());
     this.wake();
   }
 
   /** Rows held by a silence or quiet hours are looked at again now (a reload may end them). */
   recheckHolds(): void {
-    this.options.table.recheckHolds(this.options.clock.now());
+    this.options.table.outbox.recheckHolds(this.options.clock.now());
     this.wake();
   }
 
@@ -161,7 +161,7 @@ export class AlertDispatcher {
 
   private settle(): void {
     if (this.inFlight.size > 0) return;
-    const next = this.options.table.nextDue();
+    const next = this.options.table.outbox.nextDue();
     if (next !== null && next <= this.options.clock.now() && this.running) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
@@ -174,7 +174,7 @@ export class AlertDispatcher {
     const now = this.options.clock.now();
     // A busy channel's row waits for its send to end, which wakes the dispatcher anyway.
     const candidates = [
-      this.options.table.nextDue(this.busy),
+      this.options.table.outbox.nextDue(this.busy),
       this.options.engine.nextRepeat(),
     ].filter((at): at is number => at !== null);
     const next = candidates.length ? Math.min(...candidates) : now + MAX_TIMER;
@@ -194,13 +194,13 @@ export class AlertDispatcher {
       const ready: Prepared[] = [];
       const claimed = new Set(this.busy);
       engine.queueRepeats();
-      for (const row of table.expiredRows(now)) {
+      for (const row of table.outbox.expiredRows(now)) {
         if (!claimed.has(row.channel)) this.expire(row, now);
       }
       // A channel with a message already attempted sends it before anything newer, so a
       // recovery never arrives before the failure it resolves.
-      const first = table.oldestFrozen();
-      for (const row of table.dueRows(now)) {
+      const first = table.outbox.oldestFrozen();
+      for (const row of table.outbox.dueRows(now)) {
         if (claimed.has(row.channel)) continue;
         const blocker = first.get(row.channel);
         if (blocker !== undefined && blocker !== row.id) continue;
@@ -242,7 +242,7 @@ export class AlertDispatcher {
   private current(members: StoredMember[], now: number): StoredMember[] {
     const { table } = this.options;
     // One query for a whole grouped message, however many members it has.
-    const states = table.alertStates(
+    const states = table.alerts.alertStates(
       members
         .filter((member) => member.status !== 'firing' || isCondition(member.event.type))
         .map((member) => [member.rule, member.dedupKey]),
@@ -253,8 +253,8 @@ export class AlertDispatcher {
       const state = member.status === 'firing' ? 'firing' : 'resolved';
       const keep = alert !== undefined && alert.state === state && alert.firedAt === member.firedAt;
       if (!keep) {
-        table.deleteMember(member, now);
-        table.log(
+        table.outbox.deleteMember(member, now);
+        table.transitions.log(
           now,
           member,
           'dropped',
@@ -277,11 +277,11 @@ export class AlertDispatcher {
       const why = !entry
         ? `channel ${row.channel} is no longer configured`
         : `channel ${row.channel} is inactive: ${entry.inactive ?? 'no sender'}`;
-      this.fail(row, table.members(row.id), why, now);
+      this.fail(row, table.members.members(row.id), why, now);
       return null;
     }
-    if (row.message === null) table.splitRow(row.id, MAX_MESSAGE_MEMBERS, now);
-    const stored = table.members(row.id);
+    if (row.message === null) table.outbox.splitRow(row.id, MAX_MESSAGE_MEMBERS, now);
+    const stored = table.members.members(row.id);
     if (row.message !== null && row.body !== null) {
       return { row, body: row.body, members: stored, sender };
     }
@@ -297,22 +297,23 @@ export class AlertDispatcher {
         const until = Math.max(
           ...holds.map((verdict) => ('until' in verdict ? verdict.until : now)),
         );
-        table.hold(row.id, holds[0]?.kind === 'silenced' ? 'silence' : 'quiet_hours', until);
+        table.outbox.hold(row.id, holds[0]?.kind === 'silenced' ? 'silence' : 'quiet_hours', until);
         return null;
       }
     }
     const bucket = this.bucket(row.channel, entry.config.rate_limit, now);
     if (bucket.nextAt(now) > now) {
-      table.hold(row.id, 'rate_limit', bucket.nextAt(now));
+      table.outbox.hold(row.id, 'rate_limit', bucket.nextAt(now));
       return null;
     }
     const merged =
-      row.heldBy === 'rate_limit' ? table.mergeRateLimited(row.channel, row.id, now) : 0;
-    if (merged > 0) table.splitRow(row.id, MAX_MESSAGE_MEMBERS, now);
+      row.heldBy === 'rate_limit' ? table.outbox.mergeRateLimited(row.channel, row.id, now) : 0;
+    if (merged > 0) table.outbox.splitRow(row.id, MAX_MESSAGE_MEMBERS, now);
     // A merge brings in other rows' members; otherwise the ones read above are all there is.
-    const members = this.current(merged > 0 ? table.members(row.id) : stored, now);
+    const members = this.current(merged > 0 ? table.members.members(row.id) : stored, now);
     if (members.length === 0) {
-      if (table.getRow(row.id)?.state === 'pending') table.endRow(row.id, 'dropped', now, null);
+      if (table.outbox.getRow(row.id)?.state === 'pending')
+        table.outbox.endRow(row.id, 'dropped', now, null);
       return null;
     }
     bucket.take(now);
@@ -324,12 +325,13 @@ export class AlertDispatcher {
       members: members.map(toMember),
     });
     const body = sender.render(message);
-    table.freeze(row.id, message, body);
+    table.outbox.freeze(row.id, message, body);
     for (const member of members) {
       if (member.status === 'firing')
-        table.markNotified(member.rule, member.dedupKey, member.firedAt, row.channel);
+        table.alerts.markNotified(member.rule, member.dedupKey, member.firedAt, row.channel);
     }
-    if (row.kind === 'group') table.setWindow(row.channel, now + config.defaults.group_window);
+    if (row.kind === 'group')
+      table.channels.setWindow(row.channel, now + config.defaults.group_window);
     return { row: { ...row, kind, message, body }, body, members, sender };
   }
 
@@ -352,7 +354,7 @@ export class AlertDispatcher {
     this.commit(() => {
       const { table } = this.options;
       const attempt = ready.row.attempts + 1;
-      table.recordAttempt({
+      table.attempts.recordAttempt({
         outboxId: ready.row.id,
         attempt,
         at: now,
@@ -362,21 +364,21 @@ export class AlertDispatcher {
         error,
       });
       if (result.ok) {
-        table.attempted(ready.row.id, now, null);
-        table.endRow(ready.row.id, 'sent', now, null);
+        table.outbox.attempted(ready.row.id, now, null);
+        table.outbox.endRow(ready.row.id, 'sent', now, null);
         this.sent(ready, attempt, now);
         return;
       }
       const reason = error as string;
       if (!result.retry) {
-        table.attempted(ready.row.id, now, reason);
+        table.outbox.attempted(ready.row.id, now, reason);
         this.fail(ready.row, ready.members, reason, now);
         this.raiseFailing(ready.row.channel, reason, now);
         return;
       }
       const schedule = this.options.engine.currentConfig.defaults.retry;
       const delay = retryDelay(schedule, attempt, result.retryAfterMs, this.options.random);
-      table.attempted(ready.row.id, now + delay, reason);
+      table.outbox.attempted(ready.row.id, now + delay, reason);
       this.options.log.warn(
         `alert to ${ready.row.channel} failed (attempt ${attempt}): ${reason}; retrying in ${formatDuration(delay)}`,
       );
@@ -391,27 +393,27 @@ export class AlertDispatcher {
     for (const member of ready.members) {
       if (member.status !== 'firing') continue;
       const rule = findRule(engine.currentConfig, member.rule);
-      if (rule?.repeatEvery) table.markSent(member, now, rule.repeatEvery);
+      if (rule?.repeatEvery) table.alerts.markSent(member, now, rule.repeatEvery);
     }
-    const failing = table.failing(ready.row.channel);
+    const failing = table.channels.failing(ready.row.channel);
     if (failing.since !== null || failing.notice) {
-      table.setFailing(ready.row.channel, null, null, false);
+      table.channels.setFailing(ready.row.channel, null, null, false);
       this.options.log.info(`alerts to ${ready.row.channel} are delivered again`);
     }
     this.emit([this.deliveryEvent('alert_sent', ready.row, ready.members, now, { attempts })]);
   }
 
   private fail(row: OutboxRow, members: StoredMember[], reason: string, now: number): void {
-    this.options.table.endRow(row.id, 'failed', now, reason);
+    this.options.table.outbox.endRow(row.id, 'failed', now, reason);
     this.options.log.error(`alert to ${row.channel} not delivered: ${reason}`);
     this.emit([this.deliveryEvent('alert_failed', row, members, now, { reason })]);
   }
 
   private expire(row: OutboxRow, now: number): void {
-    const members = this.options.table.members(row.id);
+    const members = this.options.table.members.members(row.id);
     const age = formatDuration(now - row.createdAt);
     const reason = `not delivered within max_age (${age})${row.lastError ? `: ${row.lastError}` : ''}`;
-    this.options.table.endRow(row.id, 'expired', now, reason);
+    this.options.table.outbox.endRow(row.id, 'expired', now, reason);
     this.options.log.error(`alert to ${row.channel} expired: ${reason}`);
     this.raiseFailing(row.channel, reason, now);
     this.emit([this.deliveryEvent('alert_failed', row, members, now, { reason })]);
@@ -420,20 +422,20 @@ export class AlertDispatcher {
   /** One "delivery failing" notice per failing spell of a channel, on the desktop. */
   private raiseFailing(channel: string, reason: string, now: number): void {
     const { table, engine } = this.options;
-    const failing = table.failing(channel);
-    table.setFailing(channel, failing.since ?? now, reason, true);
+    const failing = table.channels.failing(channel);
+    table.channels.setFailing(channel, failing.since ?? now, reason, true);
     if (failing.notice) return;
     const desktop = [...engine.currentConfig.channels.values()].find(
       (entry) => entry.type === 'desktop' && entry.inactive === null && entry.name !== channel,
     );
     if (!desktop) return;
-    const id = table.rowFor(
+    const id = table.outbox.rowFor(
       { channel: desktop.name, kind: 'failing', heldBy: null, sendAfter: now, join: false },
       'error',
       now,
       engine.currentConfig.defaults.max_age,
     );
-    table.addMember(
+    table.outbox.addMember(
       id,
       {
         rule: 'delivery-failing',

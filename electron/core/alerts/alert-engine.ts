@@ -64,7 +64,7 @@ export class AlertEngine {
   /** Silences added from the UI; re-read at most once a second. */
   private silences(now: number) {
     if (now - this.silencesLoadedAt >= 1_000) {
-      this.storedSilences = compileStoredSilences(this.options.table.storedSilences(now));
+      this.storedSilences = compileStoredSilences(this.options.table.silences.storedSilences(now));
       this.silencesLoadedAt = now;
     }
     return this.storedSilences;
@@ -80,7 +80,7 @@ export class AlertEngine {
       config: this.config,
       now,
       storedSilences: this.silences(now),
-      windowUntil: (channel) => this.options.table.windowUntil(channel),
+      windowUntil: (channel) => this.options.table.channels.windowUntil(channel),
     };
   }
 
@@ -110,10 +110,10 @@ export class AlertEngine {
     now: number,
   ): void {
     const table = this.options.table;
-    for (const member of table.unsentMembersOfRun(runId)) {
+    for (const member of table.members.unsentMembersOfRun(runId)) {
       if (!INHIBITED_BY_FAILURE.includes(member.type) || !channels.has(member.channel)) continue;
-      table.deleteMember(member, now);
-      table.log(now, member, 'inhibited', eventId, `${member.channel}: the run failed`);
+      table.outbox.deleteMember(member, now);
+      table.transitions.log(now, member, 'inhibited', eventId, `${member.channel}: the run failed`);
     }
   }
 
@@ -125,18 +125,23 @@ export class AlertEngine {
     const resolves = resolvesOf(event);
     if (!resolves) return;
     const table = this.options.table;
-    for (const condition of table.conditionsOf(resolves.subject)) {
+    for (const condition of table.alerts.conditionsOf(resolves.subject)) {
       if (!resolves.types.includes(condition.type)) continue;
-      table.removeCondition(resolves.subject, condition.type, condition.rule, condition.dedupKey);
-      if (table.conditionCount(condition.rule, condition.dedupKey) > 0) continue;
-      const alert = table.getAlert(condition.rule, condition.dedupKey);
+      table.alerts.removeCondition(
+        resolves.subject,
+        condition.type,
+        condition.rule,
+        condition.dedupKey,
+      );
+      if (table.alerts.conditionCount(condition.rule, condition.dedupKey) > 0) continue;
+      const alert = table.alerts.getAlert(condition.rule, condition.dedupKey);
       if (!alert || alert.state !== 'firing') continue;
-      table.putAlert({ ...alert, state: 'resolved', resolvedAt: now, repeatAt: null }, now);
+      table.alerts.putAlert({ ...alert, state: 'resolved', resolvedAt: now, repeatAt: null }, now);
       const rule = findRule(this.config, alert.rule);
       const details: string[] = [];
-      const unsent = table.unsentMembersOfAlert(alert.rule, alert.dedupKey);
+      const unsent = table.members.unsentMembersOfAlert(alert.rule, alert.dedupKey);
       if (!alert.notified) {
-        for (const member of unsent) table.deleteMember(member, now);
+        for (const member of unsent) table.outbox.deleteMember(member, now);
         details.push('its firing was never sent, so neither is this');
       } else if (!rule) {
         details.push('its rule is gone from the config');
@@ -162,12 +167,12 @@ export class AlertEngine {
         });
         for (const member of unsent) {
           if (member.status === 'firing' && member.firedAt === alert.firedAt) {
-            table.deleteMember(member, now);
+            table.outbox.deleteMember(member, now);
           }
         }
         details.push(...this.enqueue(member, channels, event, now));
       }
-      table.log(now, alert, 'resolved', event.id, details.join('; ') || null);
+      table.transitions.log(now, alert, 'resolved', event.id, details.join('; ') || null);
     }
   }
 
@@ -178,26 +183,26 @@ export class AlertEngine {
     now: number,
   ): void {
     const table = this.options.table;
-    const row = table.getAlert(rule.name, dedupKey);
+    const row = table.alerts.getAlert(rule.name, dedupKey);
     const condition = isCondition(event.type);
     const stallAfter =
       event.type === 'run_stalled' ? this.options.stallAfterFor(String(event.pipeline)) : 0;
     const verdict = fireVerdict(row, rule, event, now, stallAfter);
     const key = { rule: rule.name, dedupKey, severity: rule.severity };
     if (condition)
-      table.addCondition(conditionSubject(event), String(event.type), rule.name, dedupKey);
+      table.alerts.addCondition(conditionSubject(event), String(event.type), rule.name, dedupKey);
     // A collapse changes nothing, so it writes nothing: a burst of re-firings costs reads only.
     if (verdict.kind === 'collapse') return;
     if (verdict.kind === 'reopen' && row) {
       // Back soon after resolving: silent only when nobody was told it had ended — its resolve
       // was still unsent (withdrawn now: the flap is never seen) or is not sent at all. Once a
       // recovery was announced, or the firing itself never went out, it fires anew.
-      const unsentResolves = table
+      const unsentResolves = table.members
         .unsentMembersOfAlert(rule.name, dedupKey)
         .filter((member) => member.status === 'resolved' && member.firedAt === row.firedAt);
-      for (const member of unsentResolves) table.deleteMember(member, now);
+      for (const member of unsentResolves) table.outbox.deleteMember(member, now);
       if (row.notified && (unsentResolves.length > 0 || !rule.sendResolved)) {
-        table.putAlert(
+        table.alerts.putAlert(
           {
             ...row,
             state: 'firing',
@@ -206,7 +211,7 @@ export class AlertEngine {
           },
           now,
         );
-        table.log(now, key, 'reopened', event.id, verdict.why);
+        table.transitions.log(now, key, 'reopened', event.id, verdict.why);
         return;
       }
     }
@@ -223,7 +228,7 @@ export class AlertEngine {
       lastSentAt: row?.lastSentAt ?? null,
       repeatAt: condition && rule.repeatEvery !== null ? now + rule.repeatEvery : null,
     };
-    table.putAlert(alert, now);
+    table.alerts.putAlert(alert, now);
     const member: Member = {
       rule: rule.name,
       dedupKey,
@@ -233,7 +238,7 @@ export class AlertEngine {
       runId: typeof event.run_id === 'string' ? event.run_id : null,
       event,
     };
-    table.log(
+    table.transitions.log(
       now,
       key,
       'fired',
@@ -286,16 +291,16 @@ export class AlertEngine {
         break;
       case 'now':
         spec = { kind, heldBy: null, sendAfter: now, join: false };
-        if (window > 0 && kind === 'alert') table.setWindow(channel, now + window);
+        if (window > 0 && kind === 'alert') table.channels.setWindow(channel, now + window);
         break;
     }
-    const id = table.rowFor(
+    const id = table.outbox.rowFor(
       { channel, ...spec },
       member.severity,
       now,
       this.config.defaults.max_age,
     );
-    table.addMember(id, member, severityRank);
+    table.outbox.addMember(id, member, severityRank);
   }
 
   /** Due repeats of firing alerts, one "still stalled: N runs" message per channel. */
@@ -303,23 +308,23 @@ export class AlertEngine {
     const table = this.options.table;
     const now = this.options.now();
     table.forget();
-    if (table.dueRepeats(now).length === 0) return;
+    if (table.alerts.dueRepeats(now).length === 0) return;
     // Repeats falling due within a group window of each other go out together, so alerts fired
     // in one burst keep repeating as one message.
-    const due = table.dueRepeats(now + this.config.defaults.group_window);
+    const due = table.alerts.dueRepeats(now + this.config.defaults.group_window);
     const context = this.channelContext(now);
-    const stuck = new Set(table.oldestFrozen().keys());
+    const stuck = new Set(table.outbox.oldestFrozen().keys());
     const byChannel = new Map<string, { member: Member; verdict: ChannelVerdict }[]>();
     for (const alert of due) {
       const rule = findRule(this.config, alert.rule);
       if (!rule || rule.repeatEvery === null) {
-        table.setRepeatAt(alert.rule, alert.dedupKey, null);
+        table.alerts.setRepeatAt(alert.rule, alert.dedupKey, null);
         continue;
       }
-      table.setRepeatAt(alert.rule, alert.dedupKey, now + rule.repeatEvery);
+      table.alerts.setRepeatAt(alert.rule, alert.dedupKey, now + rule.repeatEvery);
       // A repeat reminds a channel of what it was told, and only once that went out: not while
       // the firing still waits (held, grouped) or the channel is failing to deliver.
-      const waiting = table.pendingChannelsOf(alert.rule, alert.dedupKey);
+      const waiting = table.members.pendingChannelsOf(alert.rule, alert.dedupKey);
       const channels = rule.channels.filter(
         (channel) =>
           alert.notifiedChannels.includes(channel) && !waiting.has(channel) && !stuck.has(channel),
@@ -342,19 +347,19 @@ export class AlertEngine {
         list.push({ member, verdict: verdict.kind === 'group' ? { kind: 'now' } : verdict });
         byChannel.set(channel, list);
       }
-      table.log(now, alert, 'repeat', null, details.join('; '));
+      table.transitions.log(now, alert, 'repeat', null, details.join('; '));
     }
     for (const [channel, items] of byChannel) {
       let rowId: number | null = null;
       for (const { member, verdict } of items) {
         if (verdict.kind === 'now') {
-          rowId ??= table.rowFor(
+          rowId ??= table.outbox.rowFor(
             { channel, kind: 'repeat', heldBy: null, sendAfter: now, join: false },
             member.severity,
             now,
             this.config.defaults.max_age,
           );
-          table.addMember(rowId, member, severityRank);
+          table.outbox.addMember(rowId, member, severityRank);
         } else {
           this.place(member, channel, verdict, 'repeat', now);
         }
@@ -364,6 +369,6 @@ export class AlertEngine {
 
   /** When the next repeat falls due. */
   nextRepeat(): number | null {
-    return this.options.table.nextRepeat();
+    return this.options.table.alerts.nextRepeat();
   }
 }

@@ -25,7 +25,7 @@ export const alertHandlers: Handlers<
   listSilences(context) {
     const now = context.options.clock.now();
     return context.options.sources.flatMap((source) =>
-      source.session.store.alerts.storedSilences(now).map((row) => ({
+      source.session.store.alerts.silences.storedSilences(now).map((row) => ({
         source: source.name,
         id: row.id,
         match: JSON.parse(row.match) as Record<string, unknown>,
@@ -47,7 +47,7 @@ export const alertHandlers: Handlers<
       );
       throw new RequestError('invalid', `addSilence: ${text.join('; ')}`);
     }
-    const id = session.store.alerts.addSilence(
+    const id = session.store.alerts.silences.addSilence(
       JSON.stringify(params.match),
       until,
       params.comment ?? null,
@@ -65,7 +65,7 @@ export const alertHandlers: Handlers<
 
   removeSilence(context, { source, id }) {
     const session = context.source(source).session;
-    const removed = session.store.alerts.removeSilence(id);
+    const removed = session.store.alerts.silences.removeSilence(id);
     session.alerts.engine.silencesChanged();
     return { removed };
   },

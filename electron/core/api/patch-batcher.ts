@@ -46,7 +46,7 @@ export class PatchBatcher {
     this.options = options;
     for (const source of options.sources) {
       const { session } = source;
-      this.firedSeen.set(source.name, session.store.alerts.lastLogId());
+      this.firedSeen.set(source.name, session.store.alerts.transitions.lastLogId());
       session.monitor.runViews.onChange((changes) => {
         for (const view of changes.upsert) {
           const key = `${source.name}\n${view.run_id}`;
@@ -141,11 +141,11 @@ export class PatchBatcher {
     for (const source of this.options.sources) {
       const alerts = source.session.store.alerts;
       const seen = this.firedSeen.get(source.name) ?? 0;
-      const fired = alerts.firedSince(seen, ALERT_PUSHES + 1);
+      const fired = alerts.transitions.firedSince(seen, ALERT_PUSHES + 1);
       if (fired.length === 0) continue;
       this.firedSeen.set(
         source.name,
-        fired.length > ALERT_PUSHES ? alerts.lastLogId() : (fired.at(-1)?.id ?? seen),
+        fired.length > ALERT_PUSHES ? alerts.transitions.lastLogId() : (fired.at(-1)?.id ?? seen),
       );
       for (const alert of fired.slice(0, ALERT_PUSHES)) {
         const message: PushMessage = {

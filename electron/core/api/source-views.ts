@@ -31,9 +31,9 @@ export function alertsView(source: ApiSource): AlertsView {
   const config = alerts.config;
   const counts = reach.counts();
   return {
-    firing: store.alerts.firingCount(),
-    pending_deliveries: store.alerts.pendingCount(),
-    failing: store.alerts.failingChannels().map((row) => ({
+    firing: store.alerts.alerts.firingCount(),
+    pending_deliveries: store.alerts.outbox.pendingCount(),
+    failing: store.alerts.channels.failingChannels().map((row) => ({
       channel: row.channel,
       since: toIso(row.since),
       error: row.error,

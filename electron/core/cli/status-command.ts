@@ -182,9 +182,9 @@ export function statusCommand(options: StatusOptions): number {
     report.attention = store?.attention(paths.sourceName) ?? [];
     if (store) {
       report.jobs = store.jobs.overview(FAILED_JOBS_SHOWN);
-      report.alerts.firing = store.alerts.firingCount();
-      report.alerts.pending_deliveries = store.alerts.pendingCount();
-      report.alerts.failing = store.alerts.failingChannels().map((row) => ({
+      report.alerts.firing = store.alerts.alerts.firingCount();
+      report.alerts.pending_deliveries = store.alerts.outbox.pendingCount();
+      report.alerts.failing = store.alerts.channels.failingChannels().map((row) => ({
         channel: row.channel,
         since: new Date(row.since).toISOString(),
         error: row.error,

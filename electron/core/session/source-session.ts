@@ -124,7 +124,7 @@ export class SourceSession {
     this.reach = new AlertReach(
       () => store.alertHistory,
       (options.clock ?? systemClock).now(),
-      store.alerts.lastLogId(),
+      store.alerts.transitions.lastLogId(),
     );
     this.bus.on('alert_sent', (event) => this.reach.sent(event.delivery_id));
   }
