@@ -59,16 +59,16 @@ export function deliverDue({ store, engine, clock }: AlertBench): number {
       rows = table.outbox.dueRows(clock.now)
     ) {
       for (const row of rows) {
-        const firing = table.members.members(row.id).filter((member) => member.status === 'firing');
+        const firing = table.members.ofRow(row.id).filter((member) => member.status === 'firing');
         for (const member of firing)
-          table.alerts.markNotified(member.rule, member.dedupKey, member.firedAt, row.channel);
+          table.rows.markNotified(member.rule, member.dedupKey, member.firedAt, row.channel);
         if (row.kind === 'group') {
           table.channels.setWindow(row.channel, clock.now + config.defaults.group_window);
         }
         table.outbox.endRow(row.id, 'sent', clock.now, null);
         for (const member of firing) {
           const rule = config.rules.find((candidate) => candidate.name === member.rule);
-          if (rule?.repeatEvery) table.alerts.markSent(member, clock.now, rule.repeatEvery);
+          if (rule?.repeatEvery) table.rows.markSent(member, clock.now, rule.repeatEvery);
         }
         delivered++;
       }

@@ -473,10 +473,8 @@ describe('history', () => {
       () => h.logs.some((line) => /removed \d+ alert history rows older than 30d/.test(line)),
       'the prune',
     );
-    expect(h.store.alerts.alerts.getAlert('run-failed', 'run-failed:old-1')).toBeNull();
-    expect(h.store.alerts.alerts.getAlert('run-stalled', 'run-stalled:old-2')?.state).toBe(
-      'firing',
-    );
+    expect(h.store.alerts.rows.getAlert('run-failed', 'run-failed:old-1')).toBeNull();
+    expect(h.store.alerts.rows.getAlert('run-stalled', 'run-stalled:old-2')?.state).toBe('firing');
     await h.emit(h.recovered('old-2'));
     await h.advance(11_000);
     expect(JSON.stringify(server.to('/hook').at(-1)?.json)).toContain('"status":"resolved"');

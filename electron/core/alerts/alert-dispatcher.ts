@@ -242,7 +242,7 @@ export class AlertDispatcher {
   private current(members: StoredMember[], now: number): StoredMember[] {
     const { table } = this.options;
     // One query for a whole grouped message, however many members it has.
-    const states = table.alerts.alertStates(
+    const states = table.rows.alertStates(
       members
         .filter((member) => member.status !== 'firing' || isCondition(member.event.type))
         .map((member) => [member.rule, member.dedupKey]),
@@ -277,11 +277,11 @@ export class AlertDispatcher {
       const why = !entry
         ? `channel ${row.channel} is no longer configured`
         : `channel ${row.channel} is inactive: ${entry.inactive ?? 'no sender'}`;
-      this.fail(row, table.members.members(row.id), why, now);
+      this.fail(row, table.members.ofRow(row.id), why, now);
       return null;
     }
     if (row.message === null) table.outbox.splitRow(row.id, MAX_MESSAGE_MEMBERS, now);
-    const stored = table.members.members(row.id);
+    const stored = table.members.ofRow(row.id);
     if (row.message !== null && row.body !== null) {
       return { row, body: row.body, members: stored, sender };
     }
@@ -310,7 +310,7 @@ export class AlertDispatcher {
       row.heldBy === 'rate_limit' ? table.outbox.mergeRateLimited(row.channel, row.id, now) : 0;
     if (merged > 0) table.outbox.splitRow(row.id, MAX_MESSAGE_MEMBERS, now);
     // A merge brings in other rows' members; otherwise the ones read above are all there is.
-    const members = this.current(merged > 0 ? table.members.members(row.id) : stored, now);
+    const members = this.current(merged > 0 ? table.members.ofRow(row.id) : stored, now);
     if (members.length === 0) {
       if (table.outbox.getRow(row.id)?.state === 'pending')
         table.outbox.endRow(row.id, 'dropped', now, null);
@@ -328,7 +328,7 @@ export class AlertDispatcher {
     table.outbox.freeze(row.id, message, body);
     for (const member of members) {
       if (member.status === 'firing')
-        table.alerts.markNotified(member.rule, member.dedupKey, member.firedAt, row.channel);
+        table.rows.markNotified(member.rule, member.dedupKey, member.firedAt, row.channel);
     }
     if (row.kind === 'group')
       table.channels.setWindow(row.channel, now + config.defaults.group_window);
@@ -393,7 +393,7 @@ export class AlertDispatcher {
     for (const member of ready.members) {
       if (member.status !== 'firing') continue;
       const rule = findRule(engine.currentConfig, member.rule);
-      if (rule?.repeatEvery) table.alerts.markSent(member, now, rule.repeatEvery);
+      if (rule?.repeatEvery) table.rows.markSent(member, now, rule.repeatEvery);
     }
     const failing = table.channels.failing(ready.row.channel);
     if (failing.since !== null || failing.notice) {
@@ -410,7 +410,7 @@ export class AlertDispatcher {
   }
 
   private expire(row: OutboxRow, now: number): void {
-    const members = this.options.table.members.members(row.id);
+    const members = this.options.table.members.ofRow(row.id);
     const age = formatDuration(now - row.createdAt);
     const reason = `not delivered within max_age (${age})${row.lastError ? `: ${row.lastError}` : ''}`;
     this.options.table.outbox.endRow(row.id, 'expired', now, reason);

@@ -125,18 +125,18 @@ export class AlertEngine {
     const resolves = resolvesOf(event);
     if (!resolves) return;
     const table = this.options.table;
-    for (const condition of table.alerts.conditionsOf(resolves.subject)) {
+    for (const condition of table.rows.conditionsOf(resolves.subject)) {
       if (!resolves.types.includes(condition.type)) continue;
-      table.alerts.removeCondition(
+      table.rows.removeCondition(
         resolves.subject,
         condition.type,
         condition.rule,
         condition.dedupKey,
       );
-      if (table.alerts.conditionCount(condition.rule, condition.dedupKey) > 0) continue;
-      const alert = table.alerts.getAlert(condition.rule, condition.dedupKey);
+      if (table.rows.conditionCount(condition.rule, condition.dedupKey) > 0) continue;
+      const alert = table.rows.getAlert(condition.rule, condition.dedupKey);
       if (!alert || alert.state !== 'firing') continue;
-      table.alerts.putAlert({ ...alert, state: 'resolved', resolvedAt: now, repeatAt: null }, now);
+      table.rows.putAlert({ ...alert, state: 'resolved', resolvedAt: now, repeatAt: null }, now);
       const rule = findRule(this.config, alert.rule);
       const details: string[] = [];
       const unsent = table.members.unsentMembersOfAlert(alert.rule, alert.dedupKey);
@@ -183,14 +183,14 @@ export class AlertEngine {
     now: number,
   ): void {
     const table = this.options.table;
-    const row = table.alerts.getAlert(rule.name, dedupKey);
+    const row = table.rows.getAlert(rule.name, dedupKey);
     const condition = isCondition(event.type);
     const stallAfter =
       event.type === 'run_stalled' ? this.options.stallAfterFor(String(event.pipeline)) : 0;
     const verdict = fireVerdict(row, rule, event, now, stallAfter);
     const key = { rule: rule.name, dedupKey, severity: rule.severity };
     if (condition)
-      table.alerts.addCondition(conditionSubject(event), String(event.type), rule.name, dedupKey);
+      table.rows.addCondition(conditionSubject(event), String(event.type), rule.name, dedupKey);
     // A collapse changes nothing, so it writes nothing: a burst of re-firings costs reads only.
     if (verdict.kind === 'collapse') return;
     if (verdict.kind === 'reopen' && row) {
@@ -202,7 +202,7 @@ export class AlertEngine {
         .filter((member) => member.status === 'resolved' && member.firedAt === row.firedAt);
       for (const member of unsentResolves) table.outbox.deleteMember(member, now);
       if (row.notified && (unsentResolves.length > 0 || !rule.sendResolved)) {
-        table.alerts.putAlert(
+        table.rows.putAlert(
           {
             ...row,
             state: 'firing',
@@ -228,7 +228,7 @@ export class AlertEngine {
       lastSentAt: row?.lastSentAt ?? null,
       repeatAt: condition && rule.repeatEvery !== null ? now + rule.repeatEvery : null,
     };
-    table.alerts.putAlert(alert, now);
+    table.rows.putAlert(alert, now);
     const member: Member = {
       rule: rule.name,
       dedupKey,
@@ -308,20 +308,20 @@ export class AlertEngine {
     const table = this.options.table;
     const now = this.options.now();
     table.forget();
-    if (table.alerts.dueRepeats(now).length === 0) return;
+    if (table.rows.dueRepeats(now).length === 0) return;
     // Repeats falling due within a group window of each other go out together, so alerts fired
     // in one burst keep repeating as one message.
-    const due = table.alerts.dueRepeats(now + this.config.defaults.group_window);
+    const due = table.rows.dueRepeats(now + this.config.defaults.group_window);
     const context = this.channelContext(now);
     const stuck = new Set(table.outbox.oldestFrozen().keys());
     const byChannel = new Map<string, { member: Member; verdict: ChannelVerdict }[]>();
     for (const alert of due) {
       const rule = findRule(this.config, alert.rule);
       if (!rule || rule.repeatEvery === null) {
-        table.alerts.setRepeatAt(alert.rule, alert.dedupKey, null);
+        table.rows.setRepeatAt(alert.rule, alert.dedupKey, null);
         continue;
       }
-      table.alerts.setRepeatAt(alert.rule, alert.dedupKey, now + rule.repeatEvery);
+      table.rows.setRepeatAt(alert.rule, alert.dedupKey, now + rule.repeatEvery);
       // A repeat reminds a channel of what it was told, and only once that went out: not while
       // the firing still waits (held, grouped) or the channel is failing to deliver.
       const waiting = table.members.pendingChannelsOf(alert.rule, alert.dedupKey);
@@ -369,6 +369,6 @@ export class AlertEngine {
 
   /** When the next repeat falls due. */
   nextRepeat(): number | null {
-    return this.options.table.alerts.nextRepeat();
+    return this.options.table.rows.nextRepeat();
   }
 }

@@ -31,7 +31,7 @@ export function alertsView(source: ApiSource): AlertsView {
   const config = alerts.config;
   const counts = reach.counts();
   return {
-    firing: store.alerts.alerts.firingCount(),
+    firing: store.alerts.rows.firingCount(),
     pending_deliveries: store.alerts.outbox.pendingCount(),
     failing: store.alerts.channels.failingChannels().map((row) => ({
       channel: row.channel,

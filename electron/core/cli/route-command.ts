@@ -208,12 +208,12 @@ export function routeCommand(options: RouteOptions): number {
   try {
     const state = store
       ? {
-          alert: (rule: string, key: string) => store.alerts.alerts.getAlert(rule, key),
+          alert: (rule: string, key: string) => store.alerts.rows.getAlert(rule, key),
           windowUntil: (channel: string) => store.alerts.channels.windowUntil(channel),
           silences: compileStoredSilences(store.alerts.silences.storedSilences(now)),
-          conditionsOf: (subject: string) => store.alerts.alerts.conditionsOf(subject),
+          conditionsOf: (subject: string) => store.alerts.rows.conditionsOf(subject),
           conditionCount: (rule: string, key: string) =>
-            store.alerts.alerts.conditionCount(rule, key),
+            store.alerts.rows.conditionCount(rule, key),
         }
       : EMPTY_STATE;
     const stateInfo = store

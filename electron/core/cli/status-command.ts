@@ -182,7 +182,7 @@ export function statusCommand(options: StatusOptions): number {
     report.attention = store?.attention(paths.sourceName) ?? [];
     if (store) {
       report.jobs = store.jobs.overview(FAILED_JOBS_SHOWN);
-      report.alerts.firing = store.alerts.alerts.firingCount();
+      report.alerts.firing = store.alerts.rows.firingCount();
       report.alerts.pending_deliveries = store.alerts.outbox.pendingCount();
       report.alerts.failing = store.alerts.channels.failingChannels().map((row) => ({
         channel: row.channel,

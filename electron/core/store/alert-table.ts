@@ -13,7 +13,7 @@ import { TransitionLog } from './transition-log.ts';
  * only what spans parts lives here: dropping a batch's caches, and pruning.
  */
 export class AlertTable {
-  readonly alerts: AlertRows;
+  readonly rows: AlertRows;
   readonly transitions: TransitionLog;
   /** Members change with their row, so writes go through `outbox`; `members` is for reading. */
   readonly outbox: AlertOutbox;
@@ -23,7 +23,7 @@ export class AlertTable {
   readonly silences: SilenceTable;
 
   constructor(db: Database.Database) {
-    this.alerts = new AlertRows(db);
+    this.rows = new AlertRows(db);
     this.transitions = new TransitionLog(db);
     this.members = new OutboxMembers(db);
     this.outbox = new AlertOutbox(db, this.members);
@@ -49,6 +49,6 @@ export class AlertTable {
       this.attempts.deleteOf(id);
       this.outbox.delete(id);
     }
-    return rows.length + this.transitions.prune(before) + this.alerts.prune(before);
+    return rows.length + this.transitions.prune(before) + this.rows.prune(before);
   }
 }

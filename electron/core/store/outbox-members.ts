@@ -142,7 +142,8 @@ export class OutboxMembers {
     );
   }
 
-  members(outboxId: number): StoredMember[] {
+  /** The members of one outbox row, in the order they joined it. */
+  ofRow(outboxId: number): StoredMember[] {
     return (this.sql.members.all(outboxId) as MemberDb[]).map(memberFromDb);
   }
 
