@@ -11,15 +11,20 @@ import { startDashboardServer } from '../support/dashboard-server.ts';
 
 const openPage = browserPerFile();
 
-/** A nav item's badge: its count, and whether it is red. */
-async function badge(page: Page, view: string): Promise<{ count: string; urgent: boolean }> {
-  const link = page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: view });
-  const count = link.locator('.count');
-  if ((await count.count()) === 0) return { count: '', urgent: false };
-  return {
-    count: await count.innerText(),
-    urgent: (await count.getAttribute('class'))?.includes('count--urgent') ?? false,
-  };
+/**
+ * A nav item's badge: its count, and whether it is red. Read in one step in the page: read in
+ * two, a badge that goes away between them would leave the second waiting for it.
+ */
+function badge(page: Page, view: string): Promise<{ count: string; urgent: boolean }> {
+  return page
+    .getByRole('navigation', { name: 'Views' })
+    .getByRole('link', { name: view })
+    .evaluate((link) => {
+      const count = link.querySelector('.count');
+      return count === null
+        ? { count: '', urgent: false }
+        : { count: count.textContent, urgent: count.classList.contains('count--urgent') };
+    });
 }
 
 /** Each column's left edge and width, in pixels. */
