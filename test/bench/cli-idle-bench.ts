@@ -37,6 +37,8 @@ export interface CliConfig {
   args: string[];
   /** The script Node runs: `bin/runwatch.js` (the bundle, as users run it) unless given. */
   entry?: string;
+  /** Node's own flags, before the script. */
+  nodeArgs?: string[];
 }
 
 export interface CliRun {
@@ -95,7 +97,16 @@ async function startCli(config: CliConfig, workDir: string, index: number): Prom
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    [config.entry ?? BIN, 'watch', '--db', config.dbPath, '--data-dir', dataDir, ...config.args],
+    [
+      ...(config.nodeArgs ?? []),
+      config.entry ?? BIN,
+      'watch',
+      '--db',
+      config.dbPath,
+      '--data-dir',
+      dataDir,
+      ...config.args,
+    ],
     {
       // Its 10,000 first-start events go to stdout; nothing here needs them.
       stdio: ['ignore', 'ignore', 'pipe'],

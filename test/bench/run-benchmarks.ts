@@ -178,7 +178,7 @@ async function main(): Promise<void> {
     // The CLI as users run it: bin/runwatch.js runs the bundle when it is current.
     await buildCliBundle();
     progress(
-      `CLI: runwatch watch (poll 100ms, 1s, from the sources, and on one run), then ${config.cliIdleMs / 1_000} s idle`,
+      `CLI: runwatch watch (poll 100ms, 1s, from the sources, with V8's defaults, and on one run), then ${config.cliIdleMs / 1_000} s idle`,
     );
     const stallAfter = ['--stall-after', `${config.stallAfterMs / 3_600_000}h`];
     const cli = await measureCliIdle({
@@ -198,6 +198,13 @@ async function main(): Promise<void> {
           dbPath: workingCopy(generation.withIndexes, workDir, 'cli-sources'),
           args: stallAfter,
           entry: CLI_SOURCES,
+        },
+        {
+          // What the small-heap flags watch sets for itself save, and cost (release-memory.ts).
+          label: "V8's defaults",
+          dbPath: workingCopy(generation.withIndexes, workDir, 'cli-v8-defaults'),
+          args: stallAfter,
+          nodeArgs: ['--turbofan', '--no-optimize-for-size', '--memory-reducer-gc-count=2'],
         },
         { label: 'one run (floor)', dbPath: oneRunDb(workDir), args: stallAfter },
       ],

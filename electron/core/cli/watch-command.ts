@@ -3,7 +3,7 @@ import { nodeNotifier } from '../alerts/channels/desktop-channel.ts';
 import { loadConfigFile } from '../config/config-file.ts';
 import { DemoPipeline } from '../demo/demo-pipeline.ts';
 import { streamLogger, type Logger } from '../log.ts';
-import { releaseMemory } from '../release-memory.ts';
+import { preferSmallHeap, releaseMemory } from '../release-memory.ts';
 import type { SourceDiagnostics } from '../monitor/monitor.ts';
 import type { MonitorSettings } from '../monitor/monitor-settings.ts';
 import { SourceSession } from '../session/source-session.ts';
@@ -69,6 +69,7 @@ function reportSource(d: SourceDiagnostics, log: Logger): void {
  * URL to open printed instead of the events.
  */
 export async function watchCommand(options: WatchOptions, serve?: ServeListen): Promise<number> {
+  preferSmallHeap();
   const log = streamLogger((line) => process.stderr.write(line), {
     verbose: options.verbose ?? false,
   });
