@@ -10,7 +10,6 @@ import { EventBus } from '../../electron/core/events/event-bus.ts';
 import type { Logger } from '../../electron/core/log.ts';
 import { Monitor, type SourceDiagnostics } from '../../electron/core/monitor/monitor.ts';
 import { resolveMonitorSettings } from '../../electron/core/monitor/monitor-settings.ts';
-import { releaseMemory } from '../../electron/core/release-memory.ts';
 import { StateStore } from '../../electron/core/store/state-store.ts';
 import { cpuMs, machineNow, sleep } from './stats.ts';
 
@@ -186,10 +185,7 @@ export class MonitorHarness {
    */
   async start(): Promise<void> {
     const ready = new Promise<SourceDiagnostics>((resolve) =>
-      this.monitor.onReady((diagnostics) => {
-        releaseMemory();
-        resolve(diagnostics);
-      }),
+      this.monitor.onReady((diagnostics) => resolve(diagnostics)),
     );
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();

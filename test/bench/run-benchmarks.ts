@@ -200,7 +200,7 @@ async function main(): Promise<void> {
           entry: CLI_SOURCES,
         },
         {
-          // What the small-heap flags watch sets for itself save, and cost (release-memory.ts).
+          // What the small-heap flags watch sets for itself save, and cost (small-heap.ts).
           label: "V8's defaults",
           dbPath: workingCopy(generation.withIndexes, workDir, 'cli-v8-defaults'),
           args: stallAfter,

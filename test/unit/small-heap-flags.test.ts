@@ -3,7 +3,7 @@
  * stays as the user set it, whichever way and however spelt.
  */
 import { describe, expect, it } from 'vitest';
-import { smallHeapFlags } from '../../electron/core/release-memory.ts';
+import { smallHeapFlags } from '../../electron/core/small-heap.ts';
 
 describe('smallHeapFlags', () => {
   it('sets every flag when node was started without them', () => {

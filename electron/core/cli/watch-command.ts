@@ -3,7 +3,7 @@ import { nodeNotifier } from '../alerts/channels/desktop-channel.ts';
 import { loadConfigFile } from '../config/config-file.ts';
 import { DemoPipeline } from '../demo/demo-pipeline.ts';
 import { streamLogger, type Logger } from '../log.ts';
-import { preferSmallHeap, releaseMemory } from '../release-memory.ts';
+import { preferSmallHeap } from '../small-heap.ts';
 import type { SourceDiagnostics } from '../monitor/monitor.ts';
 import type { MonitorSettings } from '../monitor/monitor-settings.ts';
 import { SourceSession } from '../session/source-session.ts';
@@ -114,10 +114,7 @@ export async function watchCommand(options: WatchOptions, serve?: ServeListen): 
   if (settings.pipelines.length > 0) {
     log.info(`per pipeline, beating those: ${settings.pipelines.map(overrideText).join('; ')}`);
   }
-  session.monitor.onReady((diagnostics) => {
-    releaseMemory();
-    reportSource(diagnostics, log);
-  });
+  session.monitor.onReady((diagnostics) => reportSource(diagnostics, log));
 
   let demo: DemoPipeline | null = null;
   let demoDone: Promise<void> = Promise.resolve();

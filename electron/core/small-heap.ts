@@ -1,9 +1,4 @@
 import v8 from 'node:v8';
-import vm from 'node:vm';
-
-type Collect = (options: { type: 'major'; execution: 'async' }) => Promise<void>;
-
-let collect: Collect | null | undefined;
 
 /** V8's flags for a process that watches for days, and the V8 flag each one sets. */
 const SMALL_HEAP_FLAGS = ['--optimize-for-size', '--no-turbofan', '--memory-reducer-gc-count=1'];
@@ -31,28 +26,9 @@ export function smallHeapFlags(execArgv: readonly string[]): string[] {
  * The work of `watch` and `serve` is mostly SQLite's, in native code: their first read of a
  * 10,000-run database takes about as long, at a fifth less peak memory (ARCHITECTURE.md §2).
  * V8 reads these flags when it uses them, so setting them after start works; a flag given on
- * node's command line is left as given.
+ * node's command line is left as given. With them, no collection needs asking for after the
+ * first read: the one V8 makes when the process goes quiet, some 8 s after, returns its memory.
  */
 export function preferSmallHeap(): void {
   for (const flag of smallHeapFlags(process.execArgv)) v8.setFlagsFromString(flag);
-}
-
-/**
- * After a burst of allocation (the first read of a large database) most of what V8's heap grew
- * to is garbage. A full collection, marked in the background and in small steps (a synchronous,
- * memory-reducing one held the thread for about half a second after a 10,000-run read), frees
- * it; V8's memory reducer then gives the pages back some seconds later. Node offers it only
- * through `gc`, which this exposes once, for this one call; if that is not possible, nothing
- * happens.
- */
-export function releaseMemory(): void {
-  if (collect === undefined) {
-    try {
-      v8.setFlagsFromString('--expose-gc');
-      collect = vm.runInNewContext('gc') as Collect;
-    } catch {
-      collect = null;
-    }
-  }
-  void collect?.({ type: 'major', execution: 'async' });
 }
