@@ -1,4 +1,3 @@
-import notifier from 'node-notifier';
 import { errorMessage } from '../../../../shared/error-message.ts';
 import type { Severity } from '../../../../shared/severity.ts';
 import { notificationTarget, type DashboardTarget } from '../../tray/notification-target.ts';
@@ -87,19 +86,24 @@ export function nodeNotifier({
   env = process.env,
 }: { platform?: NodeJS.Platform; env?: NodeJS.ProcessEnv } = {}): DesktopNotifier {
   const notifySend = platform !== 'darwin' && platform !== 'win32';
+  // Loaded with the first notice: a watch with nothing to show keeps it out of memory.
+  const load = () => import('node-notifier');
+  let loaded: ReturnType<typeof load> | null = null;
   return {
     unavailable: notifierUnavailable(platform, env),
-    notify: (notice) =>
-      new Promise((resolve, reject) => {
-        const options = notifySend
-          ? {
-              title: notice.title,
-              message: escapeMarkup(notice.body),
-              urgency: URGENCY[notice.severity],
-            }
-          : { title: notice.title, message: notice.body };
+    async notify(notice) {
+      const { default: notifier } = await (loaded ??= load());
+      const options = notifySend
+        ? {
+            title: notice.title,
+            message: escapeMarkup(notice.body),
+            urgency: URGENCY[notice.severity],
+          }
+        : { title: notice.title, message: notice.body };
+      await new Promise<void>((resolve, reject) =>
         // notify-send's stderr arrives as a string "error" though the notice was shown.
-        notifier.notify(options, (error) => (error instanceof Error ? reject(error) : resolve()));
-      }),
+        notifier.notify(options, (error) => (error instanceof Error ? reject(error) : resolve())),
+      );
+    },
   };
 }

@@ -1,6 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import nodemailer from 'nodemailer';
-import type { SMTPTransportOptions } from 'nodemailer';
+import type { SMTPTransportOptions, Transporter } from 'nodemailer';
 import type { EmailChannelConfig } from '../channel-config.ts';
 import type { ChannelSender, SendResult } from './channel.ts';
 import { emailContent, type EmailContent } from './email-content.ts';
@@ -51,7 +50,13 @@ export function emailChannel(
   config: EmailChannelConfig,
   options: EmailChannelOptions = {},
 ): ChannelSender {
-  const transport = nodemailer.createTransport(transportOptions(config, options.tls));
+  // Loaded with the first email: nodemailer brings TLS, HTTP/2 and fetch into memory (some 20 MB
+  // of RSS), which a watch that never sends mail should not carry.
+  let transport: Promise<Transporter> | null = null;
+  const connect = () =>
+    (transport ??= import('nodemailer').then((nodemailer) =>
+      nodemailer.default.createTransport(transportOptions(config, options.tls)),
+    ));
   const server = `${config.host}:${config.port}`;
   return {
     render: (message) => JSON.stringify(emailContent(message)),
@@ -62,7 +67,9 @@ export function emailChannel(
       }
       try {
         // Mail is accepted when any recipient is: resending for the rest would duplicate it.
-        await transport.sendMail({
+        await (
+          await connect()
+        ).sendMail({
           from: config.from,
           to: config.to,
           subject: content.subject,
