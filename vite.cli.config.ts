@@ -82,6 +82,32 @@ function recordInputs(): Plugin {
 }
 
 /**
+ * Characters outside Latin-1 written as `\uXXXX` escapes. V8 keeps a module's source for as long
+ * as the process lives, in two bytes per character when any is outside Latin-1: one `…` in a
+ * message doubled the memory of its whole chunk. The escapes mean the same in strings, templates, regular
+ * expressions, identifiers and comments; no bundled code reads a template's raw text, and a
+ * character escaped with a backslash stops the build rather than change meaning.
+ */
+function asciiOutput(): Plugin {
+  return {
+    name: 'runwatch:ascii-output',
+    generateBundle(_options, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (file.type !== 'chunk') continue;
+        // `\é` would become `\\u00e9`, a backslash and text: such code is left to a person.
+        if (/\\[\u0100-\uffff]/.test(file.code)) {
+          this.error(`${file.fileName}: a backslash before a character outside Latin-1`);
+        }
+        file.code = file.code.replace(
+          /[\u0100-\uffff]/g,
+          (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+        );
+      }
+    },
+  };
+}
+
+/**
  * The command line's environment, written to a staging folder beside dist/cli (at the same depth,
  * so that paths from the bundle to the repository hold in both) that `recordInputs` moves.
  */
@@ -112,7 +138,7 @@ function cliEnvironment(): EnvironmentOptions {
 export default defineConfig({
   root: ROOT,
   logLevel: 'warn',
-  plugins: [bundledFileUrls(), recordInputs()],
+  plugins: [bundledFileUrls(), asciiOutput(), recordInputs()],
   environments: { cli: cliEnvironment() },
   builder: {
     async buildApp(builder) {

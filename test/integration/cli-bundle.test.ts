@@ -55,8 +55,9 @@ describe('the bundled command line', () => {
       .filter((file) => file.endsWith('.js'))
       .map((file) => fs.readFileSync(file, 'utf8'));
     for (const text of code) {
-      for (const match of text.matchAll(/^import .*?from "([^"]+)";$/gm)) {
-        const id = match[1] as string;
+      // Static imports, and those loaded on first use (`import("node-notifier")`).
+      for (const match of text.matchAll(/^import .*?from "([^"]+)";$|\bimport\("([^"]+)"\)/gm)) {
+        const id = (match[1] ?? match[2]) as string;
         if (!id.startsWith('.') && !id.startsWith('node:')) imported.add(id);
       }
     }
@@ -65,6 +66,40 @@ describe('the bundled command line', () => {
       'better-sqlite3',
       'node-notifier',
     ]);
+  });
+
+  it('is Latin-1 throughout, so Node keeps its sources at one byte a character', () => {
+    const chunks = path.join(CLI_DIR, 'chunks');
+    const files = [
+      ...fs.readdirSync(CLI_DIR).map((name) => path.join(CLI_DIR, name)),
+      ...fs.readdirSync(chunks).map((name) => path.join(chunks, name)),
+    ].filter((file) => file.endsWith('.js'));
+    const wide = files.filter((file) => /[\u0100-\uffff]/.test(fs.readFileSync(file, 'utf8')));
+    expect(wide).toEqual([]);
+    // The messages that had such characters still say them.
+    const help = run([BIN, 'watch', '--archive-max-files-per-run', '0']);
+    expect(help.stderr).toContain('a whole number \u2265 1');
+  });
+
+  it('loads no mail or notification code into a watch that sends neither', () => {
+    const dir = tempDir();
+    const orch = new OrchestrationDb(path.join(dir, 'o.db'));
+    orch.insertRun({ runId: 'r1', status: 'running' });
+    orch.db.close();
+    const loads = path.join(dir, 'loads');
+    const watched = run(['--import', LOGGED_LOADS, BIN, 'watch', '--once', '--db', orch.file], {
+      RUNWATCH_LOADS: loads,
+      XDG_DATA_HOME: path.join(dir, 'data'),
+      SMTP_HOST: '',
+    });
+    expect(watched).toMatchObject({ status: 0, stdout: expect.stringContaining('r1') });
+    const loaded = fs.readFileSync(loads, 'utf8').trim().split('\n');
+    expect(loaded.filter((url) => url.includes('node-notifier'))).toEqual([]);
+    // nodemailer is bundled: no module loaded holds its SMTP client.
+    const withMail = loaded.filter((url) =>
+      fs.readFileSync(new URL(url), 'utf8').includes('SMTPConnection'),
+    );
+    expect(withMail).toEqual([]);
   });
 
   it('starts its WAL-checkpoint worker from beside it (the archive worker zips in every archive test)', async () => {
