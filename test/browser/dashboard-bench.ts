@@ -15,6 +15,15 @@ import { insertManyRuns } from '../support/many-runs.ts';
 import type { DashboardBenchResult } from '../bench/dashboard-result.ts';
 import { distribution } from '../bench/stats.ts';
 
+declare global {
+  interface Window {
+    /** When the first screen and every row were drawn (ms since navigation). */
+    rendered?: { first?: number; all?: number };
+    /** When the watched row showed the change. */
+    seen?: Promise<number>;
+  }
+}
+
 const PROBES = 8;
 const PROBE_STEPS = 80;
 
@@ -42,7 +51,7 @@ function countFrames(page: Page): { patches: number[]; firstScreens: number[]; r
 async function watchFirstRender(page: Page, runs: number): Promise<void> {
   await page.addInitScript((rowCount) => {
     const seen: { first?: number; all?: number } = {};
-    (window as unknown as { rendered: typeof seen }).rendered = seen;
+    window.rendered = seen;
     const check = () => {
       const table = document.querySelector('[role="table"][aria-label="Active runs"]');
       if (
@@ -66,7 +75,7 @@ async function firstRender(page: Page, url: string): Promise<{ first: number; al
   await page.goto(url);
   const handle = await page.waitForFunction(
     () => {
-      const { rendered } = window as unknown as { rendered?: { first?: number; all?: number } };
+      const { rendered } = window;
       return rendered?.all !== undefined ? rendered : false;
     },
     undefined,
@@ -139,7 +148,7 @@ async function benchDashboard(quick: boolean): Promise<DashboardBenchResult> {
           const row = document.querySelector(`[data-run-key="${key}"]`);
           const bar = row?.querySelector('[role="progressbar"]');
           if (!bar) throw new Error(`row ${key} is not on screen`);
-          (window as unknown as { seen: Promise<number> }).seen = new Promise((resolve) => {
+          window.seen = new Promise((resolve) => {
             const observer = new MutationObserver(() => {
               const now = document.querySelector(`[data-run-key="${key}"] [role="progressbar"]`);
               if (now?.getAttribute('aria-valuenow') === String(done)) {
@@ -157,7 +166,8 @@ async function benchDashboard(quick: boolean): Promise<DashboardBenchResult> {
         server.db.setStep(runId, `step-${done}`, { status: 'succeeded' });
         server.db.setStep(runId, `step-${done + 1}`, { status: 'running' });
       })();
-      const seen = await page.evaluate(() => (window as unknown as { seen: Promise<number> }).seen);
+      const seen = await page.evaluate(() => window.seen);
+      if (seen === undefined) throw new Error(`no watch on row ${key}`);
       latencies.push(seen - written);
     }
     // Let the last patch arrive before counting.

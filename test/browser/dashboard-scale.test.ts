@@ -7,6 +7,13 @@ import { browserPerFile } from '../support/browser.ts';
 import { startDashboardServer } from '../support/dashboard-server.ts';
 import { insertManyRuns } from '../support/many-runs.ts';
 
+declare global {
+  interface Window {
+    /** The rows a change redrew, recorded in the page. */
+    changedRows?: Set<string>;
+  }
+}
+
 const RUNS = 10_000;
 
 const openPage = browserPerFile();
@@ -49,16 +56,14 @@ describe('the Active runs list with 10,000 runs', () => {
         characterData: true,
         attributes: true,
       });
-      (window as unknown as { changedRows: Set<string> }).changedRows = changed;
+      window.changedRows = changed;
     });
 
     server.db.setStep(runId, 'step-1', { status: 'succeeded' });
     server.db.setStep(runId, 'step-2', { status: 'running' });
     const row = table.locator(`[data-run-key="${target}"]`);
     await expect.poll(() => row.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('1');
-    const changed = await page.evaluate(() => [
-      ...(window as unknown as { changedRows: Set<string> }).changedRows,
-    ]);
+    const changed = await page.evaluate(() => [...(window.changedRows ?? [])]);
     expect(changed).toEqual([target]);
 
     // The page scrolls, not a box inside it: the list is as tall as all its rows.

@@ -47,14 +47,17 @@ function start(yaml = config(), env: NodeJS.ProcessEnv = {}): AlertHarness {
   return harness;
 }
 
-function attempts(h: AlertHarness) {
+/** state.db's own connection, which the store keeps to itself: the tests read its rows. */
+function storeDb(h: AlertHarness) {
   return (
     h.store as unknown as {
       db: { prepare: (sql: string) => { all: () => Record<string, unknown>[] } };
     }
-  ).db
-    .prepare('SELECT * FROM delivery_attempts ORDER BY id')
-    .all();
+  ).db;
+}
+
+function attempts(h: AlertHarness) {
+  return storeDb(h).prepare('SELECT * FROM delivery_attempts ORDER BY id').all();
 }
 
 beforeEach(async () => {
@@ -171,11 +174,7 @@ describe('delivery', () => {
     const h = start(yaml, { SLACK_WEBHOOK_URL: `http://127.0.0.1:${port}${SECRET_PATH}` });
     await h.emit(h.failed('etl-7'));
     await h.advance(5_000, 500);
-    const db = (
-      h.store as unknown as {
-        db: { prepare: (sql: string) => { all: () => Record<string, unknown>[] } };
-      }
-    ).db;
+    const db = storeDb(h);
     const everything = JSON.stringify([
       db.prepare('SELECT * FROM delivery_attempts').all(),
       db.prepare('SELECT * FROM outbox').all(),

@@ -150,7 +150,7 @@ describe('the API over real sources', () => {
       type: 'alert',
       source: 'ml',
       severity: 'critical',
-      title: expect.stringMatching(/^train run train-1 failed/) as unknown as string,
+      title: expect.stringMatching(/^train run train-1 failed/),
       run_id: 'train-1',
     });
     // Its delivery names the run, so the Alerts view can link to it.
@@ -506,7 +506,7 @@ describe('the API over real sources', () => {
     const read = await api.handle({ name: 'getSettings', params: {} });
     expect(read.ok ? null : read.error).toEqual({
       code: 'unreadable',
-      message: expect.stringContaining(file) as unknown as string,
+      message: expect.stringContaining(file),
     });
 
     await call(api, 'saveSettings', {

@@ -281,9 +281,7 @@ describe('a refused save, over the API', () => {
     });
     expect(reply.ok ? null : reply.error).toEqual({
       code: 'invalid',
-      message: expect.stringMatching(
-        /^saveSettings: monitor\.pipelines\[0\]\.pattern: /,
-      ) as unknown as string,
+      message: expect.stringMatching(/^saveSettings: monitor\.pipelines\[0\]\.pattern: /),
       issues: [
         {
           path: ['monitor', 'pipelines', 0, 'pattern'],

@@ -88,7 +88,7 @@ describe('WatchedSources', () => {
     expect(second.problems).toEqual([
       {
         source: 'ml',
-        message: expect.stringMatching(/in use by another Runwatch process/) as unknown as string,
+        message: expect.stringMatching(/in use by another Runwatch process/),
       },
     ]);
     expect(lines.join('')).toMatch(/cannot watch source "ml"/);

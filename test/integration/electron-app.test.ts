@@ -32,13 +32,16 @@ const missing = whyNot();
 const binary = electronBinary();
 const executable = 'path' in binary ? binary.path : null;
 
-/** What the dashboard's page sees of its world. */
+/**
+ * What the dashboard's page sees of its world: its globals as the tests read them. This file is typed for Node, so code that runs in
+ * the page reaches them through `globalThis as unknown as PageGlobals`.
+ */
 type PageGlobals = {
   runwatch?: RunwatchApi;
   require?: unknown;
   process?: unknown;
   open(url: string): unknown;
-  location: { href: string };
+  location: { href: string; hash: string };
 };
 
 describe(missing ? `the Electron app (skipped: ${missing})` : 'the Electron app', () => {
@@ -112,7 +115,7 @@ describe(missing ? `the Electron app (skipped: ${missing})` : 'the Electron app'
   it("shows the demo's runs in its dashboard as they start", async ({ skip }) => {
     running(skip);
     await page.evaluate(() => {
-      (globalThis as unknown as { location: { hash: string } }).location.hash = '#/active';
+      (globalThis as unknown as PageGlobals).location.hash = '#/active';
     });
     const rows = page.locator('[role="table"][aria-label="Active runs"] [data-run-key]');
     await expect.poll(() => rows.count(), { timeout: 60_000 }).toBeGreaterThan(0);

@@ -16,7 +16,7 @@ describe('checkRequest', () => {
       ok: false,
       error: {
         code: 'invalid',
-        message: expect.stringMatching(/^runDetail: run_id: /) as unknown as string,
+        message: expect.stringMatching(/^runDetail: run_id: /),
       },
     });
     const silence = checkRequest({

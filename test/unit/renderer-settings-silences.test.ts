@@ -151,6 +151,7 @@ describe('when saved settings apply', () => {
   it('sees a section the window does not name yet, and says when it applies', () => {
     const before = { sources: [1], history: { keep_days: 30 } };
     expect(changedSections(before, { ...before, history: { keep_days: 7 } })).toEqual(['history']);
+    // A section name from a newer server, which this build's type does not list.
     const applies = { ...app, at_restart: [...app.at_restart, 'history'] } as unknown as Applies;
     expect(savedText(['history'], 'ipc', applies)).toBe(
       'Saved. History when Runwatch next starts.',

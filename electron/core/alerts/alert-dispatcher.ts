@@ -364,21 +364,21 @@ export class AlertDispatcher {
         error,
       });
       if (result.ok) {
-        table.outbox.attempted(ready.row.id, now, null);
+        table.outbox.recordAttempt(ready.row.id, now, null);
         table.outbox.endRow(ready.row.id, 'sent', now, null);
         this.sent(ready, attempt, now);
         return;
       }
       const reason = error as string;
       if (!result.retry) {
-        table.outbox.attempted(ready.row.id, now, reason);
+        table.outbox.recordAttempt(ready.row.id, now, reason);
         this.fail(ready.row, ready.members, reason, now);
         this.raiseFailing(ready.row.channel, reason, now);
         return;
       }
       const schedule = this.options.engine.currentConfig.defaults.retry;
       const delay = retryDelay(schedule, attempt, result.retryAfterMs, this.options.random);
-      table.outbox.attempted(ready.row.id, now + delay, reason);
+      table.outbox.recordAttempt(ready.row.id, now + delay, reason);
       this.options.log.warn(
         `alert to ${ready.row.channel} failed (attempt ${attempt}): ${reason}; retrying in ${formatDuration(delay)}`,
       );

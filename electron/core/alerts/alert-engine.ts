@@ -90,6 +90,8 @@ export class AlertEngine {
     this.options.table.forget();
     for (const event of events) {
       if (ALERT_EVENT_TYPES.includes(event.type)) continue;
+      // Rules read an event's fields by name, whatever its type; an event type is an interface,
+      // which TypeScript does not let pass for a record of fields without going through unknown.
       this.handleOne(event as unknown as EventFields & { id: number }, now);
     }
   }

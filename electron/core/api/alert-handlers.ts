@@ -76,7 +76,7 @@ export const alertHandlers: Handlers<
     for (const source of context.sourcesOf(params.source)) {
       acknowledged += source.session.store.acknowledge(params.target, now);
     }
-    context.patches.changed('attention');
+    context.patches.markChanged('attention');
     return { acknowledged };
   },
 };

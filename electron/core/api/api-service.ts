@@ -67,7 +67,7 @@ export class ApiService implements ApiEndpoint {
 
   /** The desktop notifications were paused or resumed: the UI hears it with the next patch. */
   notificationsPauseChanged(): void {
-    this.patches.changed('pause');
+    this.patches.markChanged('pause');
   }
 
   /** Stops pushing; the sessions are the caller's to stop. */

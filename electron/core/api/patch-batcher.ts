@@ -81,7 +81,7 @@ export class PatchBatcher {
   }
 
   /** A part changed that no run view or event tells of: the next patch sends it again. */
-  changed(part: Part): void {
+  markChanged(part: Part): void {
     this.changedParts.add(part);
     this.schedule();
   }

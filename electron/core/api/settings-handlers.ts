@@ -71,7 +71,7 @@ export const settingsHandlers: Handlers<'getSettings' | 'saveSettings' | 'testCh
     }
     await access.applied(saved);
     // Channels and quiet hours now in effect change which channels are inactive.
-    context.patches.changed('alerts');
+    context.patches.markChanged('alerts');
     return { saved: true };
   },
 

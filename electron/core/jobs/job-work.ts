@@ -130,7 +130,7 @@ export class JobWork {
   }
 
   /** A failed try: retried later while tries remain and the cause may pass, else the end. */
-  private failedTry(job: Job, reason: string, transient: boolean, giveUp: () => void): void {
+  private recordFailedTry(job: Job, reason: string, transient: boolean, giveUp: () => void): void {
     // Someone waits at the terminal for a job they asked for: one quick retry, then the answer.
     const { retryDelays } = this.options;
     const delays = job.requestedBy === null ? retryDelays : retryDelays.slice(0, 1);
@@ -200,7 +200,7 @@ export class JobWork {
       );
       if (adopted.ok) {
         log.info(`${final} was written before an interruption and verifies: kept`);
-        this.archived(job, run, final, adopted.outcome);
+        this.recordArchived(job, run, final, adopted.outcome);
         return true;
       }
       log.warn(
@@ -234,7 +234,9 @@ export class JobWork {
     if (!result.ok) {
       removeQuietly(tmp);
       const { reason, transient } = result.failure;
-      this.failedTry(job, reason, transient, () => this.archiveFailed(job, run, reason));
+      this.recordFailedTry(job, reason, transient, () =>
+        this.recordArchiveFailure(job, run, reason),
+      );
       return false;
     }
     const { outcome } = result;
@@ -253,21 +255,21 @@ export class JobWork {
     } catch (error) {
       removeQuietly(tmp);
       const reason = `renaming the zip failed: ${errorMessage(error)}`;
-      this.failedTry(job, reason, true, () => this.archiveFailed(job, run, reason));
+      this.recordFailedTry(job, reason, true, () => this.recordArchiveFailure(job, run, reason));
       return false;
     }
-    this.archived(job, run, final, outcome);
+    this.recordArchived(job, run, final, outcome);
     return true;
   }
 
-  private archiveFailed(job: Job, run: FinishedRun, reason: string): void {
+  private recordArchiveFailure(job: Job, run: FinishedRun, reason: string): void {
     const ended: ArchiveJobResult = { archived: false, reason, skipped: [] };
     const event: EventDraft = { ...this.eventBase(run), type: 'archive_failed', reason };
     this.finish(job, 'failed', ended, [event], reason);
     this.options.log.warn(`archive of ${run.run_id} failed: ${reason}`);
   }
 
-  private archived(job: Job, run: FinishedRun, final: string, outcome: ArchiveOutcome): void {
+  private recordArchived(job: Job, run: FinishedRun, final: string, outcome: ArchiveOutcome): void {
     const ended: ArchiveJobResult = {
       archived: true,
       path: final,
@@ -321,7 +323,7 @@ export class JobWork {
     } catch (error) {
       removeQuietly(tmp);
       const reason = `writing the report failed: ${errorMessage(error)}`;
-      this.failedTry(job, reason, true, () => {
+      this.recordFailedTry(job, reason, true, () => {
         this.finish(job, 'failed', null, [], reason);
         this.options.log.error(`report of ${run.run_id}: ${reason}; giving up`);
       });

@@ -43,11 +43,11 @@ export class HealthReport {
     return this.health.isDown;
   }
 
-  failed(reason: string): void {
+  recordFailure(reason: string): void {
     this.apply(this.health.failure(reason, this.options.clock.now()));
   }
 
-  readable(): void {
+  recordReadable(): void {
     this.apply(this.health.success());
   }
 

@@ -109,7 +109,7 @@ export class Monitor {
         for (const key of keys) this.dueRuns.add(key);
         this.wake();
       },
-      onClockJump: (delta) => this.clockJumped(delta),
+      onClockJump: (delta) => this.onClockJump(delta),
     });
     this.queue.pause();
     const judge = new RunJudge({
@@ -217,7 +217,7 @@ export class Monitor {
       if (!this.ensureOpen()) return;
       const version = this.source.dataVersion();
       if (this.health.isFailing) {
-        this.health.readable();
+        this.health.recordReadable();
         this.needsBaseline = true;
       }
       if (this.needsBaseline) {
@@ -245,7 +245,7 @@ export class Monitor {
     } catch (error) {
       if (error instanceof Stopping) return;
       if (error instanceof SourceError) {
-        this.health.failed(error.message);
+        this.health.recordFailure(error.message);
       } else {
         this.errorStreak++;
         this.needsBaseline = true;
@@ -265,7 +265,7 @@ export class Monitor {
       if (status === 'same') return true;
       this.source.close();
       if (status === 'missing') {
-        this.health.failed(missingDatabase(this.source.path).message);
+        this.health.recordFailure(missingDatabase(this.source.path).message);
         return false;
       }
       if (status === 'rewritten') {
@@ -279,7 +279,7 @@ export class Monitor {
     } catch (error) {
       if (!(error instanceof SourceError)) throw error;
       if (error.kind === 'missing' || error.kind === 'no_runs') this.completeRead.noHistory();
-      this.health.failed(error.message);
+      this.health.recordFailure(error.message);
       return false;
     }
     this.needsBaseline = true;
@@ -308,7 +308,7 @@ export class Monitor {
     }
   }
 
-  private clockJumped(delta: number): void {
+  private onClockJump(delta: number): void {
     const direction = delta > 0 ? 'forward (or the machine slept)' : 'backward';
     this.log.info(
       `the clock moved ${formatDuration(Math.abs(delta))} ${direction}; re-reading before judging stalls`,

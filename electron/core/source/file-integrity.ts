@@ -102,7 +102,7 @@ export class FileIntegrity {
   }
 
   /** A connection opened on the file as `stat` saw it. */
-  opened(stat: fs.Stats): void {
+  recordOpen(stat: fs.Stats): void {
     this.seen = signature(stat);
     this.headerAt = performance.now();
     this.database = { dev: stat.dev, ino: stat.ino };

@@ -165,7 +165,7 @@ export class SqliteSource {
       this.stepMessage = schema.optionalColumns.some((c) => c.column === 'message' && c.present);
       this.statements = this.prepare(db);
       this.wal = journalMode.toLowerCase() === 'wal';
-      this.integrity.opened(stat);
+      this.integrity.recordOpen(stat);
       return {
         journalMode,
         missingIndexes: schema.missingIndexes,

@@ -320,7 +320,7 @@ export class AlertOutbox {
     this.members.close(id);
   }
 
-  attempted(id: number, nextAt: number, error: string | null): void {
+  recordAttempt(id: number, nextAt: number, error: string | null): void {
     this.sql.attempted.run({ id, nextAt, error });
   }
 

@@ -162,9 +162,10 @@ export class RunHistory {
     const row = this.sql.finishedRun.get({ runId, attempt: attempt ?? null }) as
       FinishedRow | undefined;
     const events = (this.sql.events.all(runId, RUN_EVENTS) as { id: number; body: string }[])
-      .map(({ id, body }) => {
-        const { type, ...rest } = JSON.parse(body) as Record<string, unknown>;
-        return { type, id, ...rest } as unknown as RunwatchEvent;
+      .map(({ id, body }): RunwatchEvent => {
+        // The body is the event as Runwatch published it, written from this same type.
+        const event = JSON.parse(body) as RunwatchEvent;
+        return Object.assign({ type: event.type, id }, event);
       })
       .filter(
         (event) => attempt === undefined || !('attempt' in event) || event.attempt === attempt,

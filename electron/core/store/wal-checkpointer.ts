@@ -103,7 +103,7 @@ export class WalCheckpointer {
     const worker = new Worker(this.workerUrl, { workerData: { file: this.file } });
     // A checkpoint left undone is done by the next one, or by SQLite when the database closes.
     worker.unref();
-    worker.on('message', (reply: CheckpointReply) => this.replied(reply));
+    worker.on('message', (reply: CheckpointReply) => this.onReply(reply));
     worker.on('error', (error) => this.fail(error.message));
     worker.on('exit', (code) => {
       if (this.worker === worker) this.fail(`the checkpoint worker exited (code ${code})`);
@@ -112,7 +112,7 @@ export class WalCheckpointer {
     return worker;
   }
 
-  private replied(reply: CheckpointReply): void {
+  private onReply(reply: CheckpointReply): void {
     if (!reply.ok) {
       this.fail(reply.error);
       return;

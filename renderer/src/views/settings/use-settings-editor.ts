@@ -252,6 +252,8 @@ export function useSettingsEditor(transport: 'ipc' | 'serve'): SettingsEditor {
     const form = freshForm(sources);
     setSession({
       view: {
+        // A fresh form holds every field of the settings and nothing else: its value is their
+        // shape, typed as plain JSON by the form.
         settings: buildSettings(form).value as unknown as SettingsView['settings'],
         // Not known until the settings load: no panel claims when its settings apply.
         in_force: [],
