@@ -67,7 +67,8 @@ describe(missing ? `the Electron app (skipped: ${missing})` : 'the Electron app'
   }
 
   beforeAll(async () => {
-    if (executable === null) return;
+    // A binary without a display would fail to launch: every test then skips saying why.
+    if (executable === null || missing !== null) return;
     await buildDashboard();
     await buildAppEnvironment('main', mainEnvironment(outDir));
     await buildAppEnvironment('preload', preloadEnvironment(outDir));
