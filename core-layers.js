@@ -4,7 +4,7 @@
  * can depend on each other. The files at core's root (log.ts, small-heap.ts) sit under every
  * layer and import none of them.
  *
- * Lint reads this list (eslint.config.js).
+ * Lint (eslint.config.js) and the cycle check (.dependency-cruiser.mjs) both read this list.
  */
 export const CORE_LAYERS = [
   // Clock and timestamps, YAML and schema helpers, the event bus, the read-only source, zips.
