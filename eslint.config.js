@@ -4,6 +4,7 @@ import { builtinModules } from 'node:module';
 import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
+import { CORE_LAYERS } from './core-layers.js';
 
 /**
  * The layers of ARCHITECTURE.md §1, enforced the way VS Code enforces its own: each folder may import
@@ -18,6 +19,42 @@ const electronModule = {
   name: 'electron',
   message: 'Only electron/app/ imports electron; core takes Electron objects through interfaces.',
 };
+
+/** What all of electron/core/ keeps to; a folder's own rule below repeats it, as it replaces it. */
+const coreLayer = (files, patterns = []) =>
+  layer(
+    files,
+    [
+      {
+        group: ['**/app/**', '**/renderer/**'],
+        message: 'electron/core/ runs under plain Node: no app or renderer code.',
+      },
+      ...patterns,
+    ],
+    [electronModule],
+  );
+
+/** Core's folders import only those of lower layers (core-layers.js, ARCHITECTURE.md §1). */
+const coreInnerLayers = CORE_LAYERS.flatMap((folders, index) => {
+  const lower = CORE_LAYERS.slice(0, index).flat();
+  const notBelow = CORE_LAYERS.slice(index).flat();
+  return folders.map((folder) => {
+    const denied = notBelow.filter((other) => other !== folder);
+    const allowed = lower.length > 0 ? `only ${lower.join(', ')}` : 'no folder';
+    // The top layer has nothing above it; the rule takes no empty group.
+    return coreLayer(
+      [`electron/core/${folder}/**`],
+      denied.length === 0
+        ? []
+        : [
+            {
+              group: denied.map((other) => `**/${other}/**`),
+              message: `core layers: ${folder}/ imports ${allowed} of core (core-layers.js).`,
+            },
+          ],
+    );
+  });
+});
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'release/', 'coverage/', 'test-results/'] },
@@ -48,16 +85,16 @@ export default tseslint.config(
     ],
     [electronModule],
   ),
-  layer(
-    ['electron/core/**'],
+  coreLayer(
+    ['electron/core/*.ts'],
     [
       {
-        group: ['**/app/**', '**/renderer/**'],
-        message: 'electron/core/ runs under plain Node: no app or renderer code.',
+        group: CORE_LAYERS.flat().map((folder) => `**/${folder}/**`),
+        message: "core layers: the files at core's root import no folder of core (core-layers.js).",
       },
     ],
-    [electronModule],
   ),
+  ...coreInnerLayers,
   layer(
     ['renderer/**'],
     [
@@ -78,6 +115,19 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: reactHooks.configs.recommended.rules,
     languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // `no-restricted-imports` sees only static imports; a dynamic one would load Electron as well.
+    ignores: ['electron/app/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportExpression[source.value='electron']",
+          message: 'Only electron/app/ loads electron, dynamically or not.',
+        },
+      ],
+    },
   },
   layer(
     ['test/**'],

@@ -3,7 +3,7 @@ import * as prettier from 'prettier';
 import { z } from 'zod';
 import { DURATION_PART } from '../shared/duration.ts';
 import { ALERT_EVENT_TYPES, EVENT_FIELDS, EVENT_TYPES } from '../shared/events.ts';
-import { configSchema } from '../electron/core/config/config-file.ts';
+import { configSchema } from '../electron/core/alerts/config-file.ts';
 import { duration } from '../electron/core/config/duration-schema.ts';
 import { CONFIG_KEY_DOCS } from './config-key-docs.ts';
 

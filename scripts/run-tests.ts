@@ -1,6 +1,6 @@
 /**
- * `npm test`: lint, formatting, typecheck, then every vitest project, and one last plain line,
- * `tests: N passed, N failed`, counting each check as one test.
+ * `npm test`: lint, formatting, import cycles, typecheck, then every vitest project, and one last
+ * plain line, `tests: N passed, N failed`, counting each check as one test.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -29,6 +29,10 @@ function check(label: string, command: string, args: string[]): void {
 
 check('lint', 'eslint', ['.']);
 check('format', 'prettier', ['--check', '.']);
+// Import cycles, and core's folders out of their layer order (.dependency-cruiser.mjs): each
+// violation is listed with the files it runs through.
+const sourceDirs = ['bin', 'electron', 'renderer', 'scripts', 'shared', 'test'];
+check('import cycles', 'depcruise', ['--config', '.dependency-cruiser.mjs', ...sourceDirs]);
 check('typecheck', 'tsc', ['-p', 'tsconfig.json']);
 check('typecheck renderer', 'tsc', ['-p', 'renderer/tsconfig.json']);
 check('typecheck browser tests', 'tsc', ['-p', 'test/browser/tsconfig.json']);

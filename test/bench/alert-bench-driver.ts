@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import type { RunwatchEvent } from '../../shared/events.ts';
 import type { AlertConfig } from '../../electron/core/alerts/alert-config.ts';
 import { AlertEngine } from '../../electron/core/alerts/alert-engine.ts';
-import { STATE_DB, StateStore } from '../../electron/core/store/state-store.ts';
+import { STATE_DB } from '../../electron/core/store/state-schema.ts';
+import { StateStore } from '../../electron/core/store/state-store.ts';
 import { BenchEventStream, STALL_AFTER_MS } from './alert-bench-events.ts';
 import { cpuMs } from './stats.ts';
 

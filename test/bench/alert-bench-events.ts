@@ -5,7 +5,7 @@
  */
 import type { EventDraft } from '../../shared/events.ts';
 import type { AlertConfig } from '../../electron/core/alerts/alert-config.ts';
-import { parseConfig } from '../../electron/core/config/config-file.ts';
+import { parseConfig } from '../../electron/core/alerts/config-file.ts';
 import { toIso } from '../../electron/core/time/timestamp.ts';
 import { seededRandom } from './stats.ts';
 

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { DEFAULT_CONFIG_FILE } from '../../electron/core/config/config-file.ts';
+import { DEFAULT_CONFIG_FILE } from '../../electron/core/alerts/config-file.ts';
 import { createDefaultSchema } from '../../electron/core/demo/demo-schema.ts';
 import { textTable } from '../../electron/core/cli/text-table.ts';
 import { median } from './stats.ts';

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { parse } from 'yaml';
-import { parseConfig } from '../../electron/core/config/config-file.ts';
+import { parseConfig } from '../../electron/core/alerts/config-file.ts';
 
 const [mode, file] = process.argv.slice(2) as [string, string];
 const started = performance.now();

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import type { AlertMember, AlertMessage } from '../../electron/core/alerts/alert-message.ts';
+import type { AlertMember, AlertMessage } from '../../electron/core/model/alert-message.ts';
 import type {
   ChannelConfig,
   EmailChannelConfig,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { DEFAULT_CONFIG_FILE } from '../../electron/core/config/config-file.ts';
+import { DEFAULT_CONFIG_FILE } from '../../electron/core/alerts/config-file.ts';
 import { defaultDataDir } from '../../electron/core/store/data-dir.ts';
 import { isoNow, OrchestrationDb, tempDir } from '../support/orchestration-db.ts';
 import { HookServer, type ReceivedRequest } from '../support/hook-server.ts';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { AlertsView } from '../../shared/api.ts';
 import { ApiService } from '../../electron/core/api/api-service.ts';
 import type { DesktopNotifier } from '../../electron/core/alerts/channels/desktop-channel.ts';
-import { parseConfig } from '../../electron/core/config/config-file.ts';
+import { parseConfig } from '../../electron/core/alerts/config-file.ts';
 import { silentLogger } from '../../electron/core/log.ts';
 import { resolveMonitorSettings } from '../../electron/core/monitor/monitor-settings.ts';
 import { SourceSession } from '../../electron/core/session/source-session.ts';

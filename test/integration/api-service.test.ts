@@ -5,7 +5,7 @@ import { SECRET_KEPT, type Patch, type PushMessage, type Results } from '../../s
 import { decodeRuns } from '../../shared/run-table.ts';
 import { defaultSettings } from '../../shared/settings.ts';
 import { ApiService } from '../../electron/core/api/api-service.ts';
-import { parseConfig } from '../../electron/core/config/config-file.ts';
+import { parseConfig } from '../../electron/core/alerts/config-file.ts';
 import { silentLogger } from '../../electron/core/log.ts';
 import { resolveMonitorSettings } from '../../electron/core/monitor/monitor-settings.ts';
 import { SourceSession } from '../../electron/core/session/source-session.ts';

@@ -8,7 +8,7 @@ import type { SettingsAccess } from '../../electron/core/api/api-options.ts';
 import { ApiService } from '../../electron/core/api/api-service.ts';
 import type { ApiSource } from '../../electron/core/api/source-views.ts';
 import { loadSettings } from '../../electron/core/cli/load-settings.ts';
-import { parseConfig } from '../../electron/core/config/config-file.ts';
+import { parseConfig } from '../../electron/core/alerts/config-file.ts';
 import { silentLogger } from '../../electron/core/log.ts';
 import { resolveMonitorSettings } from '../../electron/core/monitor/monitor-settings.ts';
 import { SourceSession } from '../../electron/core/session/source-session.ts';

@@ -97,7 +97,7 @@ describe('the main-process bundle', () => {
       mainEnvironment(outDir, {
         'archive-task': path.join(ROOT, 'electron/core/archive/archive-task.ts'),
         'wal-checkpointer': path.join(ROOT, 'electron/core/store/wal-checkpointer.ts'),
-        'config-file': path.join(ROOT, 'electron/core/config/config-file.ts'),
+        'config-file': path.join(ROOT, 'electron/core/alerts/config-file.ts'),
         'ui-folder': path.join(ROOT, 'electron/core/desktop/ui-folder.ts'),
       }),
     );

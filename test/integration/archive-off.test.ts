@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunwatchEvent } from '../../shared/events.ts';
-import { parseConfig } from '../../electron/core/config/config-file.ts';
+import { parseConfig } from '../../electron/core/alerts/config-file.ts';
 import { streamLogger } from '../../electron/core/log.ts';
 import { resolveMonitorSettings } from '../../electron/core/monitor/monitor-settings.ts';
 import type { RunReport } from '../../electron/core/report/run-report.ts';

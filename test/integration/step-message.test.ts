@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { RunDetail } from '../../shared/api.ts';
 import { ApiService } from '../../electron/core/api/api-service.ts';
-import { parseConfig } from '../../electron/core/config/config-file.ts';
+import { parseConfig } from '../../electron/core/alerts/config-file.ts';
 import { openDemoDatabase } from '../../electron/core/demo/demo-pipeline.ts';
 import { DEFAULT_SCHEMA_SQL } from '../../electron/core/demo/demo-schema.ts';
 import { silentLogger } from '../../electron/core/log.ts';

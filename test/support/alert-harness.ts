@@ -8,7 +8,7 @@ import type {
   DesktopNotice,
   DesktopNotifier,
 } from '../../electron/core/alerts/channels/desktop-channel.ts';
-import { parseConfig, type RunwatchConfig } from '../../electron/core/config/config-file.ts';
+import { parseConfig, type RunwatchConfig } from '../../electron/core/alerts/config-file.ts';
 import { EventBus } from '../../electron/core/events/event-bus.ts';
 import type { Logger } from '../../electron/core/log.ts';
 import { StateStore } from '../../electron/core/store/state-store.ts';

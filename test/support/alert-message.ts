@@ -1,4 +1,4 @@
-import type { AlertMember, AlertMessage } from '../../electron/core/alerts/alert-message.ts';
+import type { AlertMember, AlertMessage } from '../../electron/core/model/alert-message.ts';
 
 /**
  * Frozen messages for channel tests: by default the critical `etl run 42 failed` alert carrying

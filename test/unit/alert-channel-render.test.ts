@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertMember, AlertMessage } from '../../electron/core/alerts/alert-message.ts';
+import type { AlertMember, AlertMessage } from '../../electron/core/model/alert-message.ts';
 import type { EmailChannelConfig } from '../../electron/core/alerts/channel-config.ts';
 import { desktopNotice } from '../../electron/core/alerts/channels/desktop-channel.ts';
 import { transportOptions } from '../../electron/core/alerts/channels/email-channel.ts';

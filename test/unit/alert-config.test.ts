@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG_FILE, parseConfig } from '../../electron/core/config/config-file.ts';
+import { DEFAULT_CONFIG_FILE, parseConfig } from '../../electron/core/alerts/config-file.ts';
 import { findRule, rulesWithoutActiveChannel } from '../../electron/core/alerts/alert-config.ts';
 import { describeInactive } from '../../electron/core/alerts/alert-service.ts';
 import { ConfigError, formatProblem } from '../../electron/core/config/yaml-validate.ts';

@@ -6,7 +6,7 @@ import {
   DEFAULT_CONFIG_FILE,
   loadConfigFile,
   parseConfig,
-} from '../../electron/core/config/config-file.ts';
+} from '../../electron/core/alerts/config-file.ts';
 import {
   ConfigError,
   formatProblem,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { DEFAULT_CONFIG_FILE } from '../../electron/core/config/config-file.ts';
+import { DEFAULT_CONFIG_FILE } from '../../electron/core/alerts/config-file.ts';
 import { CONFIG_SCHEMA_FILE, renderConfigJsonSchema } from '../../scripts/config-json-schema.ts';
 
 const SCHEMA = JSON.parse(fs.readFileSync(CONFIG_SCHEMA_FILE, 'utf8')) as Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matchRules } from '../../electron/core/alerts/alert-plan.ts';
 import { compileMatch, compileStoredSilences } from '../../electron/core/alerts/event-matcher.ts';
-import { parseConfig } from '../../electron/core/config/config-file.ts';
+import { parseConfig } from '../../electron/core/alerts/config-file.ts';
 
 const failed = {
   type: 'run_completed',

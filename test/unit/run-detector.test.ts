@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventDraft } from '../../shared/events.ts';
 import { detect, nextDeadline, type Transition } from '../../electron/core/monitor/run-detector.ts';
-import type { TrackedRun } from '../../electron/core/monitor/tracked-run.ts';
+import type { TrackedRun } from '../../electron/core/model/tracked-run.ts';
 import { context, iso, observed, T0 } from '../support/runs.ts';
 
 const MIN = 60_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FinishedRun } from '../../electron/core/jobs/finished-run.ts';
+import type { FinishedRun } from '../../electron/core/model/finished-run.ts';
 import { buildReport, type StallSpan } from '../../electron/core/report/run-report.ts';
 import type { ArchiveJobResult } from '../../electron/core/store/job-table.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../electron/core/config/config-file.ts';
+import { parseConfig } from '../../electron/core/alerts/config-file.ts';
 import { resolveMonitorSettings } from '../../electron/core/monitor/monitor-settings.ts';
 import { settingsLayers } from '../../electron/core/settings/settings-layers.ts';
 import { checkSettings, type Settings, type SettingsInput } from '../../shared/settings.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertMember } from '../../electron/core/alerts/alert-message.ts';
+import type { AlertMember } from '../../electron/core/model/alert-message.ts';
 import { notificationTarget } from '../../electron/core/tray/notification-target.ts';
 import { messageFactory } from '../support/alert-message.ts';
 

@@ -1,11 +1,11 @@
 import { ALERT_EVENT_TYPES, type RunwatchEvent } from '../../../shared/events.ts';
 import { severityRank } from '../../../shared/severity.ts';
+import type { MessageKind } from '../model/alert-message.ts';
 import type { HeldBy } from '../store/alert-outbox.ts';
 import type { AlertRow } from '../store/alert-rows.ts';
 import type { AlertTable } from '../store/alert-table.ts';
 import type { StoredMember } from '../store/outbox-members.ts';
 import { findRule, type AlertConfig, type EventFields, type Rule } from './alert-config.ts';
-import type { MessageKind } from './alert-message.ts';
 import {
   channelVerdict,
   conditionSubject,

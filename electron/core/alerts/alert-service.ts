@@ -3,7 +3,6 @@ import path from 'node:path';
 import { formatDuration } from '../../../shared/duration.ts';
 import type { EventDraft } from '../../../shared/events.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
-import type { RunwatchConfig } from '../config/config-file.ts';
 import { ConfigError, formatProblem } from '../config/yaml-validate.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../log.ts';
@@ -21,6 +20,7 @@ import { AlertEngine } from './alert-engine.ts';
 import { activateChannels } from './channel-senders.ts';
 import type { ChannelSender } from './channels/channel.ts';
 import type { ChannelDeps } from './channels/channel-factory.ts';
+import type { RunwatchConfig } from './config-file.ts';
 import { HeartbeatPinger } from './heartbeat.ts';
 import { makeRedactor } from './redact.ts';
 

@@ -1,7 +1,7 @@
 import { formatBytes } from '../../../shared/bytes.ts';
 import { formatDuration } from '../../../shared/duration.ts';
 import { maxSeverity } from '../../../shared/severity.ts';
-import type { AlertMember, AlertMessage, MessageKind } from './alert-message.ts';
+import type { AlertMember, AlertMessage, MessageKind } from '../model/alert-message.ts';
 
 type Fields = Record<string, unknown>;
 

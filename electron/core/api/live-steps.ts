@@ -1,5 +1,5 @@
 import type { StepView } from '../../../shared/api.ts';
-import { stepsOf } from '../jobs/finished-run.ts';
+import { stepsOf } from '../model/finished-run.ts';
 import type { SqliteSource } from '../source/sqlite-source.ts';
 import { SourceError } from '../source/source-error.ts';
 

@@ -2,7 +2,7 @@ import type { AlertConfig } from '../alerts/alert-config.ts';
 import { activateChannels } from '../alerts/channel-senders.ts';
 import type { ChannelSender } from '../alerts/channels/channel.ts';
 import { nodeNotifier } from '../alerts/channels/desktop-channel.ts';
-import type { RunwatchConfig } from '../config/config-file.ts';
+import type { RunwatchConfig } from '../alerts/config-file.ts';
 
 /**
  * The alert config as it stands on this machine, as `watch` would run it: a desktop channel

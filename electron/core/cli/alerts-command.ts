@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { AlertHistory, type Delivery } from '../store/alert-history.ts';
-import { STATE_DB, StateStore } from '../store/state-store.ts';
+import { STATE_DB } from '../store/state-schema.ts';
+import { StateStore } from '../store/state-store.ts';
 import { EXIT_OK, InputError, UsageError } from './cli-errors.ts';
 import { localTime } from '../time/local-time.ts';
 import { resolveSourcePaths } from './source-paths.ts';

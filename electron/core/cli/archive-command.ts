@@ -3,7 +3,7 @@ import path from 'node:path';
 import { formatBytes } from '../../../shared/bytes.ts';
 import { artifactPolicy, type ArtifactPolicy } from '../archive/artifact-policy.ts';
 import { EventBus } from '../events/event-bus.ts';
-import { finishedRunFromRead, sameFinish, type FinishedRun } from '../jobs/finished-run.ts';
+import { finishedRunFromRead, sameFinish, type FinishedRun } from '../model/finished-run.ts';
 import { JobRunner } from '../jobs/job-runner.ts';
 import { streamLogger, type Logger } from '../log.ts';
 import { SourceError } from '../source/source-error.ts';

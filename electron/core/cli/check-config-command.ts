@@ -1,7 +1,7 @@
 import { formatDuration } from '../../../shared/duration.ts';
 import { someNames, type AlertConfig } from '../alerts/alert-config.ts';
 import { describeInactive } from '../alerts/alert-service.ts';
-import { loadConfigFile, type RunwatchConfig } from '../config/config-file.ts';
+import { loadConfigFile, type RunwatchConfig } from '../alerts/config-file.ts';
 import { ConfigError, formatProblem } from '../config/yaml-validate.ts';
 import type { MonitorGlobals } from '../monitor/monitor-settings.ts';
 import { activeAlerts } from './active-alerts.ts';

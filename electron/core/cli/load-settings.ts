@@ -1,4 +1,4 @@
-import { DEFAULT_CONFIG_FILE, loadConfigFile, type RunwatchConfig } from '../config/config-file.ts';
+import { DEFAULT_CONFIG_FILE, loadConfigFile, type RunwatchConfig } from '../alerts/config-file.ts';
 import { resolveMonitorSettings, type MonitorSettings } from '../monitor/monitor-settings.ts';
 import { withDemoThresholds } from '../demo/demo-thresholds.ts';
 import type { SettingsLayers } from '../settings/settings-layers.ts';

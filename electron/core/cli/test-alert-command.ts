@@ -1,7 +1,7 @@
 import type { ChannelSender } from '../alerts/channels/channel.ts';
 import { makeRedactor } from '../alerts/redact.ts';
 import { sendTestAlert } from '../alerts/test-alert.ts';
-import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../config/config-file.ts';
+import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../alerts/config-file.ts';
 import { didYouMean } from '../config/did-you-mean.ts';
 import { activeAlerts } from './active-alerts.ts';
 import { EXIT_INPUT, EXIT_OK, InputError } from './cli-errors.ts';

@@ -1,6 +1,6 @@
 import { formatDuration } from '../../../shared/duration.ts';
 import { nodeNotifier } from '../alerts/channels/desktop-channel.ts';
-import { loadConfigFile } from '../config/config-file.ts';
+import { loadConfigFile } from '../alerts/config-file.ts';
 import { DemoPipeline } from '../demo/demo-pipeline.ts';
 import { streamLogger, type Logger } from '../log.ts';
 import { preferSmallHeap } from '../small-heap.ts';

@@ -2,7 +2,7 @@ import { errorMessage } from '../../../shared/error-message.ts';
 import type { ApiSource } from '../api/source-views.ts';
 import type { AlertLayer } from '../alerts/alert-config.ts';
 import type { DesktopNotifier } from '../alerts/channels/desktop-channel.ts';
-import { DEFAULT_CONFIG_FILE, loadConfigFile, type RunwatchConfig } from '../config/config-file.ts';
+import { DEFAULT_CONFIG_FILE, loadConfigFile, type RunwatchConfig } from '../alerts/config-file.ts';
 import { DemoPipeline } from '../demo/demo-pipeline.ts';
 import type { Logger } from '../log.ts';
 import { resolveMonitorSettings } from '../monitor/monitor-settings.ts';

@@ -8,7 +8,8 @@ import { applyRetention, type RetentionPolicy } from '../archive/retention.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../log.ts';
 import type { Job } from '../store/job-table.ts';
-import { STATE_DB, type StateStore } from '../store/state-store.ts';
+import { STATE_DB } from '../store/state-schema.ts';
+import type { StateStore } from '../store/state-store.ts';
 import { systemClock, type Clock, type TimerHandle } from '../time/clock.ts';
 import { JobWork, removeQuietly } from './job-work.ts';
 

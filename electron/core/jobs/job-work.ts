@@ -15,7 +15,7 @@ import type { ArchiveJobResult, Job, JobProgress } from '../store/job-table.ts';
 import type { StateStore } from '../store/state-store.ts';
 import type { Clock } from '../time/clock.ts';
 import { toIso } from '../time/timestamp.ts';
-import type { FinishedRun } from './finished-run.ts';
+import type { FinishedRun } from '../model/finished-run.ts';
 
 /** Progress of a job that another process waits for is written this often. */
 const PROGRESS_WRITE_MS = 250;

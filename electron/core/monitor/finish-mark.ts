@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import type { ObservedRun } from '../source/source-rows.ts';
-import type { RunSummary } from './run-summary.ts';
-import type { FinishMark } from './tracked-run.ts';
+import type { RunSummary } from '../model/run-summary.ts';
+import type { FinishMark } from '../model/tracked-run.ts';
 
 /** The mark of a finished run as read now. */
 export function finishMarkOf(observed: ObservedRun, summary: RunSummary): FinishMark {

@@ -1,4 +1,6 @@
 import type { ActiveRunStatus } from '../../../shared/run-status.ts';
+import { isTerminalRunStatus, normalizeStatus, summarizeRun } from '../model/run-summary.ts';
+import type { TrackedRun } from '../model/tracked-run.ts';
 import type { ObservedRun } from '../source/source-rows.ts';
 import type { SqliteSource } from '../source/sqlite-source.ts';
 import type { StateStore } from '../store/state-store.ts';
@@ -7,8 +9,6 @@ import { ClockOffset } from './clock-offset.ts';
 import { makeDetectContext } from './detect-context.ts';
 import type { MonitorSettings } from './monitor-settings.ts';
 import { detect, type PipelineThresholds } from './run-detector.ts';
-import { isTerminalRunStatus, normalizeStatus, summarizeRun } from './run-summary.ts';
-import type { TrackedRun } from './tracked-run.ts';
 
 function currentStep(observed: ObservedRun): string | null {
   const steps = [...observed.steps].sort((a, b) => a.position - b.position);

@@ -1,9 +1,14 @@
 import type { EventDraft, Outcome } from '../../../shared/events.ts';
+import {
+  isTerminalRunStatus,
+  printsOf,
+  summarizeRun,
+  type RunSummary,
+} from '../model/run-summary.ts';
+import type { StallRecord, TrackedRun } from '../model/tracked-run.ts';
 import type { ObservedRun } from '../source/source-rows.ts';
 import { toIso } from '../time/timestamp.ts';
 import { finishMarkOf, ranAgain } from './finish-mark.ts';
-import { isTerminalRunStatus, printsOf, summarizeRun, type RunSummary } from './run-summary.ts';
-import type { StallRecord, TrackedRun } from './tracked-run.ts';
 
 export interface PipelineThresholds {
   stallAfter: number;

@@ -1,7 +1,8 @@
 import type { RunwatchEvent } from '../../../shared/events.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import { finishedRunOf, type FinishedRun } from '../jobs/finished-run.ts';
 import type { Logger } from '../log.ts';
+import { finishedRunOf, type FinishedRun } from '../model/finished-run.ts';
+import type { TrackedRun } from '../model/tracked-run.ts';
 import type { ObservedRun } from '../source/source-rows.ts';
 import type { SqliteSource } from '../source/sqlite-source.ts';
 import type { CycleWrite, StateStore } from '../store/state-store.ts';
@@ -21,7 +22,6 @@ import {
 } from './run-detector.ts';
 import { RunViews } from './run-views.ts';
 import { StaleNotice } from './stale-notice.ts';
-import type { TrackedRun } from './tracked-run.ts';
 
 /** Runs read together in one read transaction. */
 export const CHUNK_RUNS = 50;

@@ -1,8 +1,8 @@
 import type { ActiveRunStatus } from '../../../shared/run-status.ts';
+import type { TrackedRun } from '../model/tracked-run.ts';
 import type { ObservedRun } from '../source/source-rows.ts';
 import { activeRunStatus } from './live-status.ts';
 import type { PipelineThresholds } from './run-detector.ts';
-import type { TrackedRun } from './tracked-run.ts';
 
 export interface RunViewChanges {
   upsert: ActiveRunStatus[];

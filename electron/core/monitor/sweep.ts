@@ -1,5 +1,5 @@
 import type { ScannedRun } from '../source/sqlite-source.ts';
-import { isTerminalRunStatus, normalizeStatus } from './run-summary.ts';
+import { isTerminalRunStatus, normalizeStatus } from '../model/run-summary.ts';
 
 /** A listed run that may be active: not finished, added after rowid `since`, or any with `all`. */
 export function mayBeActive(row: ScannedRun, since: number | null, all = false): boolean {

@@ -1,5 +1,5 @@
 import type { SkippedFile } from '../archive/artifact-listing.ts';
-import type { FinishedRun, FinishedStep } from '../jobs/finished-run.ts';
+import type { FinishedRun, FinishedStep } from '../model/finished-run.ts';
 import type { ArchiveJobResult } from '../store/job-table.ts';
 import { toIso } from '../time/timestamp.ts';
 

@@ -3,7 +3,7 @@ import type { AlertLayer } from '../alerts/alert-config.ts';
 import { AlertReach } from '../alerts/alert-reach.ts';
 import { AlertService } from '../alerts/alert-service.ts';
 import type { ChannelDeps } from '../alerts/channels/channel-factory.ts';
-import type { RunwatchConfig } from '../config/config-file.ts';
+import type { RunwatchConfig } from '../alerts/config-file.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { JobRunner } from '../jobs/job-runner.ts';
 import type { Logger } from '../log.ts';

@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { Severity } from '../../../shared/severity.ts';
-import type { MessageKind } from '../alerts/alert-message.ts';
+import type { MessageKind } from '../model/alert-message.ts';
 import type { HeldBy, OutboxState } from './alert-outbox.ts';
 import { FAILING_CHANNELS } from './channel-state.ts';
 import type { DeliveryAttempt } from './delivery-log.ts';
-import { openStateDbReadonly } from './state-store.ts';
+import { openStateDbReadonly } from './state-schema.ts';
 
 export interface FiringAlert {
   rule: string;

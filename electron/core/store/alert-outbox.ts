@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Severity } from '../../../shared/severity.ts';
-import type { AlertMessage, MessageKind } from '../alerts/alert-message.ts';
+import type { AlertMessage, MessageKind } from '../model/alert-message.ts';
 import type { OutboxMembers, StoredMember } from './outbox-members.ts';
 
 export type OutboxState = 'pending' | 'sent' | 'failed' | 'expired' | 'dropped' | 'merged';

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { SkippedFile } from '../archive/artifact-listing.ts';
-import type { FinishedRun } from '../jobs/finished-run.ts';
+import type { FinishedRun } from '../model/finished-run.ts';
 
 export type JobKind = 'archive' | 'report';
 export type JobState = 'pending' | 'done' | 'failed';

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Severity } from '../../../shared/severity.ts';
-import type { AlertMember } from '../alerts/alert-message.ts';
+import type { AlertMember } from '../model/alert-message.ts';
 import { recordedEvent } from './recorded-event.ts';
 
 export interface StoredMember {

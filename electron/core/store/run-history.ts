@@ -7,7 +7,7 @@ import type {
   RunDetail,
 } from '../../../shared/api.ts';
 import type { Outcome, RunwatchEvent } from '../../../shared/events.ts';
-import type { FinishedRun } from '../jobs/finished-run.ts';
+import type { FinishedRun } from '../model/finished-run.ts';
 import { toIso } from '../time/timestamp.ts';
 import type { ArchiveJobResult, ReportJobResult } from './job-table.ts';
 

@@ -1,4 +1,9 @@
-import type Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+/** The state database's file name in a data dir. */
+export const STATE_DB = 'state.db';
 
 /**
  * state.db migrations, applied in order; `PRAGMA user_version` is the number applied. A state.db
@@ -202,4 +207,22 @@ export function migrate(db: Database.Database, file: string): void {
       db.pragma(`user_version = ${next + 1}`);
     }).immediate();
   }
+}
+
+/**
+ * A data dir's state.db opened read-only, for `status`, `alerts` and `route`: it must exist and
+ * have this Runwatch's schema, and is never written.
+ */
+export function openStateDbReadonly(dataDir: string): Database.Database {
+  const file = path.join(dataDir, STATE_DB);
+  if (!fs.existsSync(file)) throw new StateSchemaError(`${file} does not exist`);
+  const db = new Database(file, { timeout: 2_000, readonly: true, fileMustExist: true });
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version !== STATE_SCHEMA_VERSION) {
+    db.close();
+    throw new StateSchemaError(
+      `${file} has state schema ${version}; this Runwatch reads ${STATE_SCHEMA_VERSION} (start \`runwatch watch\` once to migrate it)`,
+    );
+  }
+  return db;
 }

@@ -4,8 +4,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { AckTarget, AttentionItem } from '../../../shared/attention.ts';
 import type { EventDraft, RunwatchEvent } from '../../../shared/events.ts';
-import type { FinishedRun } from '../jobs/finished-run.ts';
-import type { StallRecord, TrackedRun } from '../monitor/tracked-run.ts';
+import type { FinishedRun } from '../model/finished-run.ts';
+import type { StallRecord, TrackedRun } from '../model/tracked-run.ts';
 import { AlertHistory } from './alert-history.ts';
 import { AlertTable } from './alert-table.ts';
 import { AttentionTable } from './attention-table.ts';
@@ -13,10 +13,8 @@ import { HistoryPrune } from './history-prune.ts';
 import { JobTable } from './job-table.ts';
 import { RunHistory } from './run-history.ts';
 import { fromDb, toDb, type RunRowDb } from './tracked-run-row.ts';
-import { migrate, STATE_SCHEMA_VERSION, StateSchemaError } from './state-schema.ts';
+import { migrate, openStateDbReadonly, STATE_DB, StateSchemaError } from './state-schema.ts';
 import { WalCheckpointer } from './wal-checkpointer.ts';
-
-export const STATE_DB = 'state.db';
 
 /** SQLite's own autocheckpoint threshold, in pages: where a commit checkpoints on its thread. */
 const AUTOCHECKPOINT_PAGES = 1_000;
@@ -358,24 +356,6 @@ export class StateStore {
   acknowledge(target: AckTarget, now: number): number {
     return this.attentionTable.acknowledge(target, now);
   }
-}
-
-/**
- * A data dir's state.db opened read-only, for `status`, `alerts` and `route`: it must exist and
- * have this Runwatch's schema, and is never written.
- */
-export function openStateDbReadonly(dataDir: string): Database.Database {
-  const file = path.join(dataDir, STATE_DB);
-  if (!fs.existsSync(file)) throw new StateSchemaError(`${file} does not exist`);
-  const db = new Database(file, { timeout: 2_000, readonly: true, fileMustExist: true });
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version !== STATE_SCHEMA_VERSION) {
-    db.close();
-    throw new StateSchemaError(
-      `${file} has state schema ${version}; this Runwatch reads ${STATE_SCHEMA_VERSION} (start \`runwatch watch\` once to migrate it)`,
-    );
-  }
-  return db;
 }
 
 /** A checkpoint worker for the watcher's connection, which then checkpoints only past a burst. */

@@ -1,4 +1,4 @@
-import type { FinishMark, TrackedRun } from '../monitor/tracked-run.ts';
+import type { FinishMark, TrackedRun } from '../model/tracked-run.ts';
 
 /** A row of state.db's `runs` table: a tracked run as stored. */
 export interface RunRowDb {

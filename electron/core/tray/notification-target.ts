@@ -1,4 +1,4 @@
-import type { AlertMessage } from '../alerts/alert-message.ts';
+import type { AlertMessage } from '../model/alert-message.ts';
 
 /** Where a click on a desktop notification leads in the dashboard. */
 export type DashboardTarget = { view: 'run'; source: string; run_id: string } | { view: 'home' };

@@ -1,4 +1,4 @@
-import type { AlertMessage } from '../alert-message.ts';
+import type { AlertMessage } from '../../model/alert-message.ts';
 
 /** How one attempt went. A failure says whether another attempt may succeed. */
 export type SendResult =

@@ -1,7 +1,7 @@
 import { errorMessage } from '../../../../shared/error-message.ts';
 import type { Severity } from '../../../../shared/severity.ts';
 import { notificationTarget, type DashboardTarget } from '../../tray/notification-target.ts';
-import type { AlertMessage } from '../alert-message.ts';
+import type { AlertMessage } from '../../model/alert-message.ts';
 import type { ChannelSender, SendResult } from './channel.ts';
 import { notifierUnavailable } from './desktop-availability.ts';
 import { cappedLines } from './message-text.ts';

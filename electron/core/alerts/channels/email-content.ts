@@ -1,4 +1,4 @@
-import type { AlertMessage } from '../alert-message.ts';
+import type { AlertMessage } from '../../model/alert-message.ts';
 import { headline, latestAt, memberSources, moreLine } from './message-text.ts';
 
 /** What an email says, frozen at the first attempt so every retry sends the same message. */

@@ -1,4 +1,4 @@
-import type { AlertMessage } from '../alert-message.ts';
+import type { AlertMessage } from '../../model/alert-message.ts';
 
 /**
  * `[TEST] [CRITICAL] etl run 42 failed`: what a subject or a heading says first. A message that

@@ -1,4 +1,4 @@
-import type { AlertMessage } from '../alert-message.ts';
+import type { AlertMessage } from '../../model/alert-message.ts';
 import type { SlackChannelConfig } from '../channel-config.ts';
 import type { ChannelSender } from './channel.ts';
 import { httpPost } from './http-post.ts';

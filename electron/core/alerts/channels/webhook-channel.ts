@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { AlertMessage } from '../alert-message.ts';
+import type { AlertMessage } from '../../model/alert-message.ts';
 import type { WebhookChannelConfig } from '../channel-config.ts';
 import type { ChannelSender } from './channel.ts';
 import { httpPost } from './http-post.ts';

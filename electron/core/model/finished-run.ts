@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Outcome, RunCompletedEvent, StepCounts } from '../../../shared/events.ts';
-import { normalizeStatus, summarizeRun } from '../monitor/run-summary.ts';
 import type { ObservedRun } from '../source/source-rows.ts';
 import { parseTimestamp, toIso } from '../time/timestamp.ts';
+import { normalizeStatus, summarizeRun } from './run-summary.ts';
 
 export interface FinishedStep {
   step_id: string;

@@ -3,8 +3,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { globProblem } from '../../../shared/pipeline-glob.ts';
+import { didYouMean } from '../config/did-you-mean.ts';
+import { duration } from '../config/duration-schema.ts';
+import { substituteEnv } from '../config/env-substitute.ts';
+import {
+  ConfigError,
+  parseAndValidate,
+  type Path,
+  type Prepared,
+} from '../config/yaml-validate.ts';
 import type { MonitorGlobals, PipelineOverride } from '../monitor/monitor-settings.ts';
-import { alertKnownKeys, alertSectionsShape } from '../alerts/alert-config-schema.ts';
+import { alertKnownKeys, alertSectionsShape } from './alert-config-schema.ts';
 import {
   channelSecrets,
   someNames,
@@ -15,11 +24,7 @@ import {
   type AlertConfig,
   type AlertLayer,
   type ChannelEntry,
-} from '../alerts/alert-config.ts';
-import { didYouMean } from './did-you-mean.ts';
-import { duration } from './duration-schema.ts';
-import { substituteEnv } from './env-substitute.ts';
-import { ConfigError, parseAndValidate, type Path, type Prepared } from './yaml-validate.ts';
+} from './alert-config.ts';
 
 /** The shipped default: `config/alerts.yaml` of the installation. */
 export const DEFAULT_CONFIG_FILE = fileURLToPath(
