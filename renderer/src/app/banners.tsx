@@ -84,7 +84,7 @@ export function Banners() {
           {serve ? (
             <>
               To watch your own pipelines, start{' '}
-              <code>runwatch serve --db /path/to/orchestration.db</code>.
+              <code>npx --no-install runwatch serve --db /path/to/orchestration.db</code>.
             </>
           ) : (
             <>

@@ -49,7 +49,8 @@ export function SourcesSection({
       <Panel id="sources" title="Sources" section="sources" transport={transport}>
         <p className="set-lead">
           <code>runwatch serve</code> watches the one database it was started with. To watch
-          another, start it again with <code>runwatch serve --db /path/to/orchestration.db</code>.
+          another, start it again with{' '}
+          <code>npx --no-install runwatch serve --db /path/to/orchestration.db</code>.
         </p>
         <table className="table set-table">
           <thead>
