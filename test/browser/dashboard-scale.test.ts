@@ -82,3 +82,42 @@ describe('the Active runs list with 10,000 runs', () => {
     expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(RUNS * 39);
   });
 });
+
+describe("the Active runs list's first screen", () => {
+  it('draws its first screen from what the page preloaded, before the socket has answered', async () => {
+    const server = await startDashboardServer({ args: ['--stall-after', '1h'] });
+    onTestFinished(() => server.stop());
+    insertManyRuns(server.db, 600);
+    const page = await openPage(server.url);
+    const active = new URL('/#/active', server.origin).href;
+    await page.goto(active);
+    const table = page.getByRole('table', { name: 'Active runs' });
+    await expect.poll(() => table.getAttribute('aria-rowcount'), { timeout: 30_000 }).toBe('601');
+
+    // From here on, nothing the server says over the socket reaches the page until released.
+    const held: (string | Buffer)[] = [];
+    let deliver: ((message: string | Buffer) => void) | null = null;
+    let releaseAll = () => {};
+    await page.routeWebSocket(/\/api$/, (socket) => {
+      const upstream = socket.connectToServer();
+      upstream.onMessage((message) => (deliver ? deliver(message) : held.push(message)));
+      socket.onMessage((message) => upstream.send(message));
+      releaseAll = () => {
+        deliver = (message) => socket.send(message);
+        for (const message of held.splice(0)) socket.send(message);
+      };
+    });
+    await page.goto('about:blank');
+    await page.goto(active);
+
+    await expect.poll(() => table.getAttribute('aria-rowcount'), { timeout: 30_000 }).toBe('601');
+    expect(await table.locator('[data-run-key]').count()).toBeGreaterThan(5);
+    // The runs after the first screen are on their way: they come over the socket.
+    expect(await table.getAttribute('aria-busy')).toBe('true');
+
+    releaseAll();
+    await expect.poll(() => table.getAttribute('aria-busy'), { timeout: 30_000 }).toBe('false');
+    await page.keyboard.press('End');
+    await expect.poll(() => table.locator('[aria-rowindex="601"]').count()).toBe(1);
+  });
+});

@@ -74,6 +74,54 @@ describe('serve: the UI folder', () => {
   });
 });
 
+describe('serve: the first screen of runs', () => {
+  const PRELOAD = '</api/first-screen>; rel=preload; as=fetch; crossorigin';
+
+  it('has the page preload it, and answers it as the snapshot request would', async () => {
+    const { address, base, endpoint } = await startServe();
+    endpoint.snapshot = {
+      seq: 12,
+      at: '2026-01-01T00:00:00.000Z',
+      transport: 'serve',
+      sources: [],
+      runs: [],
+      attention: [],
+      alerts: {},
+      notifications_paused_until: null,
+    };
+    const cookie = await signIn(address.url);
+    for (const target of ['/', '/index.html']) {
+      const page = await fetch(`${base}${target}`, { headers: { cookie } });
+      expect(page.headers.get('link'), target).toBe(PRELOAD);
+    }
+    const script = await fetch(`${base}/app.js`, { headers: { cookie } });
+    expect(script.headers.get('link')).toBeNull();
+
+    const response = await fetch(`${base}/api/first-screen`, { headers: { cookie } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(await response.json()).toEqual({ ok: true, result: endpoint.snapshot });
+    expect(endpoint.requests).toEqual([{ name: 'snapshot', params: { first: 150 } }]);
+  });
+
+  it('says why when there is none, and gives nothing to a browser not signed in', async () => {
+    const { address, base, endpoint } = await startServe();
+    const stranger = await fetch(`${base}/api/first-screen`);
+    expect(stranger.status).toBe(401);
+    expect(await stranger.text()).not.toContain('"ok"');
+    expect(endpoint.requests).toEqual([]);
+
+    const cookie = await signIn(address.url);
+    const response = await fetch(`${base}/api/first-screen`, { headers: { cookie } });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({
+      ok: false,
+      error: { code: 'unavailable', message: 'no runs read yet' },
+    });
+  });
+});
+
 describe('serve: downloads', () => {
   it('streams a registered file as an attachment', async () => {
     const { address, base, downloads, dir } = await startServe();

@@ -9,6 +9,7 @@ import {
   type ApiReply,
   type PushMessage,
   type RequestName,
+  type Snapshot,
 } from '../../shared/api.ts';
 import type { ApiEndpoint } from '../../electron/core/api/api-endpoint.ts';
 import type { Logger } from '../../electron/core/log.ts';
@@ -22,11 +23,13 @@ import { waitFor } from './wait.ts';
 
 /**
  * The API as the tests want it: requests are checked by the real contract and answered with
- * fixed results; `listSilences` takes its time (so replies can overtake it) and
- * `removeSilence` throws (which the real endpoint never does).
+ * fixed results; `listSilences` takes its time (so replies can overtake it),
+ * `removeSilence` throws (which the real endpoint never does), and `snapshot` answers with
+ * `snapshot` when the test set one.
  */
 export class FakeEndpoint implements ApiEndpoint {
   readonly requests: unknown[] = [];
+  snapshot: Snapshot | null = null;
   private readonly listeners = new Set<(message: PushMessage) => void>();
 
   get subscribers(): number {
@@ -45,6 +48,9 @@ export class FakeEndpoint implements ApiEndpoint {
         return { ok: true, result: [] };
       case 'removeSilence':
         throw new Error('the store is gone');
+      case 'snapshot':
+        if (this.snapshot) return { ok: true, result: this.snapshot };
+        return { ok: false, error: { code: 'unavailable', message: 'no runs read yet' } };
       default:
         return { ok: false, error: { code: 'unavailable', message: `${checked.name} is faked` } };
     }

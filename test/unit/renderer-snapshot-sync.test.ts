@@ -232,4 +232,25 @@ describe('a snapshot in two parts', () => {
     expect(ids(latest())).toEqual(['new']);
     expect(latest()?.seq).toBe(6);
   });
+  it('shows a preloaded first screen until its own snapshot comes, and never builds on it', async () => {
+    const { main, sync, states, latest } = synced(snapshot(9, [run('s', 'a', 3), run('s', 'b')]));
+    const preloaded = firstScreen(main, 5, [run('s', 'a', 1)], [run('s', 'b')]);
+    sync.preview(preloaded);
+    expect(ids(latest())).toEqual(['a']);
+    expect(latest()?.more?.runs.active).toBe(1);
+
+    // A patch waits for the API's own snapshot rather than going onto the preview.
+    main.push({ type: 'patch', patch: patch(6, [run('s', 'a', 2)]) });
+    expect(states).toHaveLength(1);
+    await main.answer();
+    expect(ids(latest())).toEqual(['a', 'b']);
+    expect(latest()?.runs[0]?.steps_done).toBe(3);
+    expect(latest()?.seq).toBe(9);
+    expect(main.restsAsked).toBe(0);
+
+    // One that comes after the API's snapshot is dropped.
+    sync.preview(preloaded);
+    expect(states).toHaveLength(2);
+    expect(latest()?.seq).toBe(9);
+  });
 });

@@ -1,6 +1,7 @@
 import { WebSocket, type RawData } from 'ws';
 import type { ApiReply, PushMessage, RequestName, Snapshot } from '../../../shared/api.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
+import { FIRST_SCREEN_RUNS } from '../../../shared/first-screen.ts';
 import type { ApiEndpoint } from '../api/api-endpoint.ts';
 import type { Logger } from '../log.ts';
 import type { ServerMessage } from '../../../shared/socket-protocol.ts';
@@ -13,8 +14,6 @@ import { readClientMessage } from './socket-protocol.ts';
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** How often a browser that fell behind is looked at, until it has read most of its backlog. */
 const CATCH_UP_CHECK_MS = 100;
-/** Runs in the catch-up snapshot itself; the browser asks for the rest, compact. */
-const CATCH_UP_FIRST = 150;
 
 /**
  * One browser's `/api` socket: its requests go to the endpoint and their replies come back by
@@ -42,7 +41,7 @@ export function serveApiConnection(socket: WebSocket, endpoint: ApiEndpoint, log
     if (socket.bufferedAmount > MAX_BUFFERED_BYTES / 4) return;
     stopCatchUpTimer();
     pace = 'resyncing';
-    void answer(endpoint, { name: 'snapshot', params: { first: CATCH_UP_FIRST } }, log).then(
+    void answerApi(endpoint, { name: 'snapshot', params: { first: FIRST_SCREEN_RUNS } }, log).then(
       (reply) => {
         pace = 'live';
         if (reply.ok) send({ push: { type: 'snapshot', snapshot: reply.result as Snapshot } });
@@ -76,12 +75,12 @@ export function serveApiConnection(socket: WebSocket, endpoint: ApiEndpoint, log
       return;
     }
     const { id, request } = read.message;
-    void answer(endpoint, request, log).then((reply) => send({ id, reply }));
+    void answerApi(endpoint, request, log).then((reply) => send({ id, reply }));
   });
 }
 
 /** The endpoint never throws by contract; should it, the browser still gets its answer. */
-async function answer(
+export async function answerApi(
   endpoint: ApiEndpoint,
   request: unknown,
   log: Logger,

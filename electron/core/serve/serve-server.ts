@@ -88,6 +88,7 @@ export class ServeServer {
       tokenDigest: secretDigest(this.token),
       root,
       downloads: this.options.downloads,
+      endpoint: this.options.endpoint,
       log: this.log,
     };
     server.on('request', (request, response) => {

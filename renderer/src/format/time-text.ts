@@ -20,12 +20,12 @@ export function durationText(seconds: number | null): string {
 }
 
 /**
- * The formats, made on first use, or early by `prepareTimeFormats`: the first locale-aware
- * format a page makes loads the locale's data, which takes a while.
+ * The formats, made on first use. The page's first locale-aware format loads the locale's data
+ * (tens of milliseconds); made ahead of the first screen, that only held the page's code up.
  */
 let formats: { dateAndClock: Intl.DateTimeFormat; clock: Intl.DateTimeFormat } | null = null;
 
-export function prepareTimeFormats(): void {
+function timeFormats(): NonNullable<typeof formats> {
   formats ??= {
     dateAndClock: new Intl.DateTimeFormat(undefined, {
       month: 'short',
@@ -40,11 +40,7 @@ export function prepareTimeFormats(): void {
       second: '2-digit',
     }),
   };
-}
-
-function timeFormats(): NonNullable<typeof formats> {
-  prepareTimeFormats();
-  return formats as NonNullable<typeof formats>;
+  return formats;
 }
 
 /** A moment (ISO) in `format`: a dash for none, the text itself when it is not a moment. */

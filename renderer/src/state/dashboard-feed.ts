@@ -7,6 +7,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { PushMessage, RunwatchApi, Snapshot } from '../../../shared/api.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
+import { FIRST_SCREEN_RUNS } from '../../../shared/first-screen.ts';
 import type { Connection } from '../api/socket-api-client.ts';
 import { NO_FILTERS, type Filters } from './filters.ts';
 import { parseRoute, routeHash, type Route } from './route.ts';
@@ -17,11 +18,6 @@ export type AlertPush = Extract<PushMessage, { type: 'alert' }> & { received_at:
 
 /** Pushed alerts kept for the page, newest first. */
 const RECENT_ALERTS = 50;
-/**
- * Runs in a snapshot's first part: more than a tall window's list shows, so the first screen
- * draws from it alone; the rest follows in a compact table.
- */
-const FIRST_SCREEN_RUNS = 150;
 
 export interface Notice {
   text: string;
@@ -76,12 +72,14 @@ export function createDashboardStore(initialRoute: Route = { view: 'overview' })
 
 /**
  * Feeds the store from the API: the snapshot and its patches, pushed alerts, and `navigate`
- * (a notification or tray item clicked). Returns the stop.
+ * (a notification or tray item clicked). A `firstScreen` fetched apart from the API is shown
+ * until the API's own snapshot comes. Returns the stop.
  */
 export function feedStore(
   store: DashboardStore,
   api: RunwatchApi,
   onConnection: (listener: (connection: Connection) => void) => () => void,
+  firstScreen: Promise<Snapshot | null> = Promise.resolve(null),
 ): () => void {
   const sync = new SnapshotSync(
     api,
@@ -131,6 +129,9 @@ export function feedStore(
     if (connection.state === 'open') void sync.resync();
   });
   sync.start();
+  void firstScreen.then((snapshot) => {
+    if (snapshot !== null) sync.preview(snapshot);
+  });
   const onHash = () => store.setState({ route: parseRoute(location.hash) });
   window.addEventListener('hashchange', onHash);
   return () => {

@@ -53,6 +53,15 @@ export class SnapshotSync {
     void this.resync();
   }
 
+  /**
+   * Shows a snapshot got apart from the API (the page's preloaded first screen) while the API's
+   * own is on its way. Patches never build on it: they wait for the API's snapshot, which
+   * replaces it; once that is in, a preview that comes late is dropped.
+   */
+  preview(snapshot: Snapshot): void {
+    if (this.snapshot === null) this.listener.state(snapshot);
+  }
+
   stop(): void {
     this.unsubscribe?.();
     this.unsubscribe = null;

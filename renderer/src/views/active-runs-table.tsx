@@ -1,8 +1,6 @@
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
 import {
-  useCallback,
   useEffect,
-  useLayoutEffect,
   useRef,
   useState,
   type FocusEvent,
@@ -42,22 +40,18 @@ export function ActiveRunsTable({
 }) {
   const body = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
-  // Entering the list focuses it, unless the user is typing in the search box.
-  const focusPending = useRef(!typing());
+  // Entering the list focuses it, unless the user is typing in the search box; once the rows are
+  // painted, since focusing lays the page out first. A move focuses its row at once.
+  const focusPending = useRef<'after-paint' | 'now' | null>(typing() ? null : 'after-paint');
   const listTop = useListTop(body);
   const printing = usePrinting();
-  const getItemKey = useCallback(
-    (index: number) => {
-      const run = rows[index];
-      return run ? runRowKey(run) : `coming/${index}`;
-    },
-    [rows],
-  );
   // The virtualizer keeps its state outside React; its rows are drawn from what it returns here.
+  // Every row is ROW_HEIGHT tall and never measured, so the virtualizer knows places by index
+  // (its default key): a new snapshot of as many runs costs it nothing, where a key per run
+  // had it walk all 10,000 again. React keys the drawn rows by run.
   const virtualizer = useWindowVirtualizer({
     count: rows.length + coming,
     estimateSize: () => ROW_HEIGHT,
-    getItemKey,
     overscan: 10,
     scrollMargin: listTop,
     scrollPaddingStart: STUCK_ABOVE,
@@ -66,18 +60,32 @@ export function ActiveRunsTable({
 
   // After entering or a move, focus the row once the virtualizer has drawn it.
   useEffect(() => {
-    if (!focusPending.current) return;
-    const row = body.current?.querySelector<HTMLElement>(`[data-index="${tabbable}"]`);
-    if (row) {
-      focusPending.current = false;
-      row.focus({ preventScroll: true });
-    }
+    const focus = () => {
+      const row = body.current?.querySelector<HTMLElement>(`[data-index="${tabbable}"]`);
+      if (row) {
+        focusPending.current = null;
+        row.focus({ preventScroll: true });
+      }
+    };
+    if (focusPending.current === 'now') focus();
+    if (focusPending.current !== 'after-paint') return;
+    // A frame's callbacks run before it is painted; a task queued from one runs after.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => {
+        if (focusPending.current === 'after-paint') focus();
+      });
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
   });
 
   const moveTo = (index: number) => {
     const next = Math.max(0, Math.min(rows.length - 1, index));
     setActive(next);
-    focusPending.current = true;
+    focusPending.current = 'now';
     virtualizer.scrollToIndex(next);
   };
 
@@ -156,11 +164,13 @@ export function ActiveRunsTable({
             const run = rows[item.index];
             const start = item.start - virtualizer.options.scrollMargin;
             if (run === undefined) {
-              return <ComingRow key={item.key} rowIndex={item.index + 2} start={start} />;
+              return (
+                <ComingRow key={`coming/${item.index}`} rowIndex={item.index + 2} start={start} />
+              );
             }
             return (
               <ActiveRunRow
-                key={item.key}
+                key={runRowKey(run)}
                 run={run}
                 rowIndex={item.index + 2}
                 start={start}
@@ -183,17 +193,17 @@ export function ActiveRunsTable({
 
 /**
  * Where the list's rows begin, from the top of the page: what is above them (banners, the
- * filters) may change size at any time, and the rows are placed from it.
+ * filters) may change size at any time, and the rows are placed from it. Measured when the page
+ * has been laid out anyway (an observer's first call comes after the first layout), rather than
+ * by laying it out before the first paint: until then 0 only has a few more rows drawn.
  */
 function useListTop(body: RefObject<HTMLDivElement | null>): number {
   const [top, setTop] = useState(0);
-  useLayoutEffect(() => {
-    const measure = () => {
+  useEffect(() => {
+    const observer = new ResizeObserver(() => {
       const element = body.current;
       if (element) setTop(element.getBoundingClientRect().top + window.scrollY);
-    };
-    measure();
-    const observer = new ResizeObserver(measure);
+    });
     observer.observe(document.body);
     return () => observer.disconnect();
   }, [body]);
