@@ -7,8 +7,10 @@
  * Lint (eslint.config.js) and the cycle check (.dependency-cruiser.mjs) both read this list.
  */
 export const CORE_LAYERS = [
-  // Clock and timestamps, YAML and schema helpers, the event bus, the read-only source, zips.
-  ['time', 'config', 'events', 'source', 'archive'],
+  // Clock and timestamps; YAML and schema helpers.
+  ['time', 'config'],
+  // The event bus, the read-only source (its mapping files are YAML), zips.
+  ['events', 'source', 'archive'],
   // What a read of a run says, the run as tracked and as finished, an alert message.
   ['model'],
   // state.db; the tray's menu, icon and where a notification click leads.

@@ -11,7 +11,15 @@ const NOW = Date.UTC(2026, 10, 25, 16, 0, 0);
 const HOUR = 3_600_000;
 
 function runRow(key: string, status: string, updatedAt: unknown, rowid: number | null = 1) {
-  const row: ChangedRow = { table: 'runs', rowid, runId: key, key, status, updatedAt };
+  const row: ChangedRow = {
+    table: 'runs',
+    rowid,
+    runId: key,
+    key,
+    status,
+    updatedAt,
+    progressAt: updatedAt,
+  };
   return row;
 }
 
@@ -22,6 +30,7 @@ function stepRow(runId: string, stepId: string, status: string, updatedAt: unkno
     runId,
     key: `${runId}\u0000${stepId}`,
     status,
+    progressAt: updatedAt,
     updatedAt,
   };
   return row;

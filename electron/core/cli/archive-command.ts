@@ -7,6 +7,8 @@ import { finishedRunFromRead, sameFinish, type FinishedRun } from '../model/fini
 import { JobRunner } from '../jobs/job-runner.ts';
 import { streamLogger, type Logger } from '../log.ts';
 import { SourceError } from '../source/source-error.ts';
+import { schemaChoice } from '../source/builtin-profiles.ts';
+import type { SchemaChoice } from '../source/source-shape.ts';
 import { SqliteSource } from '../source/sqlite-source.ts';
 import {
   acquireDataDirLock,
@@ -23,6 +25,7 @@ import { artifactRulesOf, type ArtifactOptions } from './watch-options.ts';
 
 export interface ArchiveOptions extends ArtifactOptions {
   db?: string;
+  schema?: string;
   dataDir?: string;
   run: string;
   verbose?: boolean;
@@ -50,8 +53,13 @@ function progressPrinter(): { show(progress: JobProgress): void; clear(): void }
 }
 
 /** The run as the database holds it now, if it has finished. */
-function readFinishedRun(paths: SourcePaths, runId: string, attempt: number): FinishedRun {
-  const source = new SqliteSource(paths.dbPath);
+function readFinishedRun(
+  paths: SourcePaths,
+  schema: SchemaChoice,
+  runId: string,
+  attempt: number,
+): FinishedRun {
+  const source = new SqliteSource(paths.dbPath, schema);
   try {
     source.open();
     const observed = source.readRuns([runId]).get(runId);
@@ -71,10 +79,15 @@ function readFinishedRun(paths: SourcePaths, runId: string, attempt: number): Fi
   }
 }
 
-function enqueue(store: StateStore, paths: SourcePaths, runId: string): number[] {
+function enqueue(
+  store: StateStore,
+  paths: SourcePaths,
+  schema: SchemaChoice,
+  runId: string,
+): number[] {
   const known = store.getRun(runId);
   const attempt = known?.attempt ?? 1;
-  const run = readFinishedRun(paths, runId, attempt);
+  const run = readFinishedRun(paths, schema, runId, attempt);
   const recorded = known?.phase === 'finished' ? store.jobs.completion(runId, attempt) : null;
   if (recorded && !sameFinish(recorded, run)) {
     // A new attempt: archiving it as the one Runwatch knows would overwrite that one's archive.
@@ -234,7 +247,8 @@ export async function archiveCommand(options: ArchiveOptions): Promise<number> {
   }
   const store = StateStore.open(paths.dataDir, lock ? 'create' : 'existing');
   try {
-    const ids = enqueue(store, paths, options.run);
+    const schema = options.schema === undefined ? null : schemaChoice(options.schema);
+    const ids = enqueue(store, paths, schema, options.run);
     let jobs: Job[];
     if (lock) jobs = await runHere(store, paths, ids, log, await policyOf(options, paths));
     else {

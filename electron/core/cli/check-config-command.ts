@@ -5,6 +5,7 @@ import { loadConfigFile, type RunwatchConfig } from '../alerts/config-file.ts';
 import { ConfigError, formatProblem } from '../config/yaml-validate.ts';
 import type { MonitorGlobals } from '../monitor/monitor-settings.ts';
 import { activeAlerts } from './active-alerts.ts';
+import { checkMappingFile, isMappingFile } from './check-mapping.ts';
 import { overrideText } from './override-text.ts';
 import { EXIT_INPUT, EXIT_OK } from './cli-errors.ts';
 
@@ -65,7 +66,8 @@ function monitorLines(config: RunwatchConfig): string[] {
  * `file:line:col: message` and exit 1; else a summary, and warnings for what is valid but sends
  * nothing here (inactive channels, rules left without one), with exit 0.
  */
-export function checkConfigCommand(file: string): number {
+export function checkConfigCommand(file: string, options: { db?: string } = {}): number {
+  if (isMappingFile(file)) return checkMappingFile(file, options.db);
   let config: RunwatchConfig;
   try {
     config = loadConfigFile(file);

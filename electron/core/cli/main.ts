@@ -89,6 +89,7 @@ function buildProgram(run: (result: Promise<number> | number) => void): Command 
     .command('status')
     .description('active, stalled and overdue runs, and what needs attention')
     .requiredOption('--db <file>', 'the orchestration database')
+    .option('--schema <name|file>', 'its schema (default: recognised from its tables)')
     .option('--data-dir <dir>', 'the data dir of its watch (default: per database)')
     .option('--config <file>', 'monitoring settings (default: the shipped config/alerts.yaml)')
     .option('--json', 'print JSON')
@@ -110,6 +111,7 @@ function buildProgram(run: (result: Promise<number> | number) => void): Command 
       .description("(re)archive one finished run's artifacts now, and write its report")
       .requiredOption('--db <file>', 'the orchestration database')
       .requiredOption('--run <id>', 'the run')
+      .option('--schema <name|file>', 'its schema (default: recognised from its tables)')
       .option('--data-dir <dir>', 'the data dir of its watch (default: per database)'),
   )
     .option('--verbose', 'log more on stderr')
@@ -132,9 +134,10 @@ function buildProgram(run: (result: Promise<number> | number) => void): Command 
     .description(
       'validate a config file: every problem as file:line:col: message (exit 1); else a summary, and warnings for inactive channels and rules they leave without one',
     )
-    .argument('<file>', 'the config file, e.g. config/alerts.yaml')
-    .action((file: string) =>
-      run(import('./check-config-command.ts').then((m) => m.checkConfigCommand(file))),
+    .argument('<file>', 'the config file, e.g. config/alerts.yaml, or a mapping file (--schema)')
+    .option('--db <file>', 'for a mapping file: check it against this database too')
+    .action((file: string, options: { db?: string }) =>
+      run(import('./check-config-command.ts').then((m) => m.checkConfigCommand(file, options))),
     );
 
   program

@@ -5,6 +5,7 @@ import { inactiveChannels, rulesWithoutActiveChannel } from '../alerts/alert-con
 import { activeAlerts } from './active-alerts.ts';
 import { readLiveStatus } from '../monitor/live-status.ts';
 import { SourceError } from '../source/source-error.ts';
+import { schemaChoice } from '../source/builtin-profiles.ts';
 import { SqliteSource } from '../source/sqlite-source.ts';
 import { dataDirHolder } from '../store/data-dir-lock.ts';
 import type { JobOverview } from '../store/job-table.ts';
@@ -16,6 +17,7 @@ import { indent, textTable } from './text-table.ts';
 
 export interface StatusOptions {
   db?: string;
+  schema?: string;
   dataDir?: string;
   config?: string;
   json?: boolean;
@@ -156,7 +158,10 @@ export function statusCommand(options: StatusOptions): number {
   const store = StateStore.exists(paths.dataDir)
     ? StateStore.open(paths.dataDir, 'readonly')
     : null;
-  const source = new SqliteSource(paths.dbPath);
+  const source = new SqliteSource(
+    paths.dbPath,
+    options.schema === undefined ? null : schemaChoice(options.schema),
+  );
   const report: StatusReport = {
     source: paths.sourceName,
     db: paths.dbPath,

@@ -7,6 +7,7 @@ import { preferSmallHeap } from '../small-heap.ts';
 import type { SourceDiagnostics } from '../monitor/monitor.ts';
 import type { MonitorSettings } from '../monitor/monitor-settings.ts';
 import { SourceSession } from '../session/source-session.ts';
+import { schemaChoice } from '../source/builtin-profiles.ts';
 import { settingsLayers } from '../settings/settings-layers.ts';
 import { EXIT_INPUT, EXIT_OK } from './cli-errors.ts';
 import { eventLine } from './event-line.ts';
@@ -19,6 +20,7 @@ import { artifactRulesOf, type ArtifactOptions } from './watch-options.ts';
 
 export interface WatchOptions extends ArtifactOptions {
   db?: string;
+  schema?: string;
   dataDir?: string;
   config?: string;
   poll?: number;
@@ -52,16 +54,27 @@ function reportSource(d: SourceDiagnostics, log: Logger): void {
   const optional = d.optionalColumns
     .map((c) => `${c.table}.${c.column} (optional) ${c.present ? 'read' : 'not present'}`)
     .join(', ');
-  log.info(`journal mode ${d.journalMode}; schema ok${optional ? `, ${optional}` : ''}; ${runs}`);
+  const how = d.schema.detected ? 'recognised' : (d.schema.file ?? 'named');
+  log.info(
+    `journal mode ${d.journalMode}; schema ok: ${d.schema.name} (${how})${optional ? `, ${optional}` : ''}; ${runs}`,
+  );
   if (d.missingIndexes.length === 0) {
     log.info('indexes ok');
     return;
   }
   const names = d.missingIndexes.map((index) => `${index.table}(${index.column})`).join(', ');
+  const statements = d.missingIndexes.flatMap((index) =>
+    index.statement ? [index.statement] : [],
+  );
+  if (statements.length === 0) {
+    // Another tool's database: Runwatch never changes it, and says only what it costs.
+    log.warn(`no index on ${names}: changes there are found by reading rowids in windows`);
+    return;
+  }
   log.warn(
     `missing indexes make change checks slower on a large database: ${names}. Add them with:`,
   );
-  for (const index of d.missingIndexes) process.stderr.write(`    ${index.statement}\n`);
+  for (const statement of statements) process.stderr.write(`    ${statement}\n`);
 }
 
 /**
@@ -83,10 +96,12 @@ export async function watchCommand(options: WatchOptions, serve?: ServeListen): 
   // After the config: a large one parses many times faster with V8's usual heap growth.
   preferSmallHeap();
 
+  const schema = options.schema === undefined ? null : schemaChoice(options.schema);
   const channels = { desktop: nodeNotifier() };
   const session = SourceSession.open({
     name: paths.sourceName,
     dbPath: paths.dbPath,
+    schema,
     dataDir: paths.dataDir,
     config,
     reload: (layer) => loadConfigFile(config.file, { layer }),

@@ -50,6 +50,10 @@ export function withWatchOptions(command: Command): Command {
   return withArtifactOptions(
     command
       .option('--db <file>', 'the orchestration database (SQLite)')
+      .option(
+        '--schema <name|file>',
+        'its schema: runwatch, airflow, prefect, mlflow or a mapping file (default: recognised)',
+      )
       .option('--data-dir <dir>', 'where state, archives and reports go (default: per database)')
       .option(
         '--config <file>',

@@ -273,3 +273,27 @@ export function parseAndValidate<S extends z.ZodType>(
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
   return { problems };
 }
+
+/**
+ * Problems found after a file was read (a mapping that names a column the database lacks),
+ * placed where the file writes each one, sorted by position.
+ */
+export function locateProblems(
+  text: string,
+  file: string,
+  found: readonly { path: Path; key?: string; message: string }[],
+): ConfigProblem[] {
+  const { doc, lines } = parse(text);
+  return found
+    .map((problem) => {
+      const pos = locate(doc, lines, problem.path, problem.key);
+      const where = describePath(problem.path, problem.key);
+      return {
+        file,
+        line: pos.line,
+        col: pos.col,
+        message: where ? `${where}: ${problem.message}` : problem.message,
+      };
+    })
+    .sort((a, b) => a.line - b.line || a.col - b.col);
+}

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Outcome, RunCompletedEvent, StepCounts } from '../../../shared/events.ts';
 import type { ObservedRun } from '../source/source-rows.ts';
 import { parseTimestamp, toIso } from '../time/timestamp.ts';
@@ -46,9 +47,21 @@ function durationS(from: unknown, to: unknown): number | null {
   return start === null || end === null || end < start ? null : Math.round(end - start) / 1_000;
 }
 
-/** An artifacts path as the database holds it, resolved against the database's folder. */
+/**
+ * An artifacts path as the database holds it, resolved against the database's folder. A
+ * `file:` URI (MLflow's artifact_uri) is its path; any other URI (`s3://…`) is nothing here to
+ * archive. A drive letter (`C:`) starts a path, not a scheme.
+ */
 export function resolveArtifactsDir(value: string | null, dbPath: string): string | null {
   if (value === null || value.trim() === '') return null;
+  if (/^file:/i.test(value)) {
+    try {
+      return fileURLToPath(value);
+    } catch {
+      return null;
+    }
+  }
+  if (/^[a-z][a-z0-9+.-]+:/i.test(value)) return null;
   return path.resolve(path.dirname(dbPath), value);
 }
 

@@ -40,7 +40,7 @@ export class ChangeCheck {
     if (fresh.length > 0) {
       let newest: number | null = null;
       for (const row of fresh) {
-        const ms = parseTimestamp(row.updatedAt);
+        const ms = parseTimestamp(row.progressAt);
         if (ms !== null && (newest === null || ms > newest)) newest = ms;
       }
       const dirty = [...new Set(fresh.map((row) => row.runId))];
@@ -54,7 +54,27 @@ export class ChangeCheck {
     } else if (committed) {
       await this.findRemoved();
     }
+    if (committed) await this.recheckStalled(fresh.map((row) => row.runId));
     batch.accept();
+  }
+
+  /**
+   * A stalled run may have made progress that no change query sees: a profile's progress can
+   * come from another table (a heartbeat in Airflow 2's job table, a metric MLflow logged),
+   * read only when the run is read. After any commit, the stalled runs are read again; they
+   * are few, and recovering one must not wait for the sweep.
+   */
+  private async recheckStalled(readAlready: readonly string[]): Promise<void> {
+    const { judge, breathe } = this.options;
+    const done = new Set(readAlready);
+    const stalled: string[] = [];
+    for (const [runId, run] of judge.tracked) {
+      if (run.stallSince !== null && !done.has(runId)) stalled.push(runId);
+    }
+    for (const chunk of chunks(stalled, CHUNK_RUNS)) {
+      judge.judge(chunk, true);
+      if (stalled.length > CHUNK_RUNS) await breathe();
+    }
   }
 
   /**

@@ -8,11 +8,13 @@ export function makeDetectContext(
   offsetMs: number,
   now: number,
   live: boolean,
+  finishOnSteps = true,
 ): DetectContext {
   return {
     now,
     source,
     live,
+    finishOnSteps,
     settle: settings.settle,
     staleAfter: settings.staleAfter,
     maxAlertAge: settings.maxAlertAge,

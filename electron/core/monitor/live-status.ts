@@ -74,7 +74,7 @@ export function readLiveStatus(
     }
   }
   const offset = new ClockOffset(store?.getMeta<number[]>('clock_offset_samples') ?? []).value;
-  const ctx = makeDetectContext(settings, sourceName, offset, now, false);
+  const ctx = makeDetectContext(settings, sourceName, offset, now, false, source.finishesOnSteps);
   const rows: ActiveRunStatus[] = [];
   const all = [...ids];
   for (let i = 0; i < all.length; i += 200) {

@@ -3,6 +3,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../log.ts';
 import { missingDatabase, SourceError } from '../source/source-error.ts';
 import { FolderHint } from '../source/folder-hint.ts';
+import type { SchemaChoice } from '../source/source-shape.ts';
 import { SqliteSource, type OpenInfo } from '../source/sqlite-source.ts';
 import type { StateStore } from '../store/state-store.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
@@ -34,10 +35,13 @@ export interface MonitorOptions {
   folderHint?: boolean;
   /** How often, at most, every active run is re-read while anything changes (default 1 min). */
   sweepEveryMs?: number;
+  /** The profile to read the database with (`--schema`); null or absent recognises it. */
+  schema?: SchemaChoice;
 }
 
 export interface SourceDiagnostics {
   journalMode: string;
+  schema: OpenInfo['schema'];
   missingIndexes: OpenInfo['missingIndexes'];
   optionalColumns: OpenInfo['optionalColumns'];
   active: number;
@@ -85,7 +89,7 @@ export class Monitor {
     this.options = options;
     this.clock = options.clock ?? systemClock;
     this.log = options.log;
-    const source = new SqliteSource(options.dbPath);
+    const source = new SqliteSource(options.dbPath, options.schema ?? null);
     this.source = source;
     const breathe = () => this.breathe();
     const changes = new ChangeReader(source, breathe);
@@ -328,6 +332,7 @@ export class Monitor {
     const counts = this.source.countRuns();
     const diagnostics: SourceDiagnostics = {
       journalMode: this.openInfo.journalMode,
+      schema: this.openInfo.schema,
       missingIndexes: this.openInfo.missingIndexes,
       optionalColumns: this.openInfo.optionalColumns,
       active: counts.active,

@@ -23,6 +23,8 @@ export interface DetectContext {
    * False for the first look after a start, where progress counts from the database's time.
    */
   live: boolean;
+  /** Whether a run finishes when all its steps have, or only by its own status (a profile's). */
+  finishOnSteps: boolean;
   settle: number;
   staleAfter: number;
   maxAlertAge: number;
@@ -113,6 +115,7 @@ function dbTime(ctx: DetectContext, dbMs: number | null): number {
 /** Whether this read finishes the run, and how; waits out `settle` for finishes by steps. */
 function finishOf(run: TrackedRun, summary: RunSummary, ctx: DetectContext): Outcome | null {
   if (isTerminalRunStatus(summary.status)) return summary.status;
+  if (!ctx.finishOnSteps) return null;
   const fresh = run.attemptPrint === null || summary.stepsPrint !== run.attemptPrint;
   if (!summary.allStepsTerminal || !fresh) {
     run.stepsDoneSince = null;

@@ -176,8 +176,15 @@ export class RunJudge {
   }
 
   private context(live: boolean): DetectContext {
-    const { settings, sourceName, offset, clock } = this.options;
-    return makeDetectContext(settings, sourceName, offset.value, clock.now(), live);
+    const { settings, sourceName, offset, clock, source } = this.options;
+    return makeDetectContext(
+      settings,
+      sourceName,
+      offset.value,
+      clock.now(),
+      live,
+      source.finishesOnSteps,
+    );
   }
 
   /**

@@ -7,6 +7,7 @@ import type { RunwatchConfig } from '../alerts/config-file.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { JobRunner } from '../jobs/job-runner.ts';
 import type { Logger } from '../log.ts';
+import type { SchemaChoice } from '../source/source-shape.ts';
 import { Monitor } from '../monitor/monitor.ts';
 import type { MonitorSettings } from '../monitor/monitor-settings.ts';
 import {
@@ -24,6 +25,8 @@ export interface SourceSessionOptions {
   /** The source's name in events and in the UI. */
   name: string;
   dbPath: string;
+  /** The profile to read the database with (`--schema`); null or absent recognises it. */
+  schema?: SchemaChoice;
   dataDir: string;
   /** Loaded with `alertLayer` over the file. */
   config: RunwatchConfig;
@@ -79,6 +82,7 @@ export class SourceSession {
     );
     this.monitor = new Monitor({
       dbPath: options.dbPath,
+      schema: options.schema ?? null,
       sourceName: options.name,
       store,
       bus: this.bus,

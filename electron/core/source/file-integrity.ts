@@ -71,7 +71,12 @@ function signature(stat: fs.Stats): Signature {
 function fingerprint(db: Database.Database, rowidTables: readonly string[]): string {
   const parts: unknown[] = [db.pragma('schema_version', { simple: true })];
   for (const table of rowidTables) {
-    parts.push(db.prepare(`SELECT max(rowid) FROM ${table}`).pluck().get());
+    parts.push(
+      db
+        .prepare(`SELECT max(rowid) FROM main."${table.replaceAll('"', '""')}"`)
+        .pluck()
+        .get(),
+    );
   }
   return JSON.stringify(parts);
 }

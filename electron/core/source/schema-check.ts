@@ -44,9 +44,11 @@ const WANTED_INDEXES: readonly [SourceTable, string, string][] = [
 ];
 
 export interface MissingIndex {
-  table: SourceTable;
+  /** The database's own table (a profile's, such as task_instance). */
+  table: string;
   column: string;
-  statement: string;
+  /** The statement that would add it; null on another tool's database, which Runwatch never changes. */
+  statement: string | null;
 }
 
 export interface SchemaReport {

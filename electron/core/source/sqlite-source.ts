@@ -9,10 +9,14 @@ import {
   type OptionalColumn,
   type SourceTable,
 } from './schema-check.ts';
-import type { ObservedRun, StepRow } from './source-rows.ts';
+import type { ObservedRun } from './source-rows.ts';
+import { RunLookups } from './run-lookups.ts';
+import { shapeSource, type SchemaChoice, type SourceShape } from './source-shape.ts';
 
 export interface OpenInfo {
   journalMode: string;
+  /** The schema read, and whether it was recognised rather than named. */
+  schema: SourceShape['schema'];
   missingIndexes: MissingIndex[];
   optionalColumns: OptionalColumn[];
 }
@@ -26,6 +30,8 @@ export interface ChangedRow {
   key: string;
   status: string;
   updatedAt: unknown;
+  /** The row's progress time as the judge reads it: for the writer's clock offset. */
+  progressAt: unknown;
 }
 
 export type PerTable<T> = Record<SourceTable, T>;
@@ -60,16 +66,6 @@ export interface ScannedRun {
   updatedAt: unknown;
 }
 
-/** Columns read straight into the shapes of source-rows.ts, text where text is expected. */
-const RUN_COLUMNS = `CAST(run_id AS TEXT) AS runId, coalesce(CAST(pipeline AS TEXT), '') AS pipeline,
-  coalesce(CAST(status AS TEXT), '') AS status, created_at AS createdAt, started_at AS startedAt,
-  updated_at AS updatedAt, finished_at AS finishedAt, CAST(artifacts_dir AS TEXT) AS artifactsDir`;
-/** The step columns, the optional `message` read only where the table has it. */
-const stepColumns = (message: boolean) => `CAST(run_id AS TEXT) AS runId,
-  CAST(step_id AS TEXT) AS stepId, coalesce(CAST(name AS TEXT), '') AS name,
-  CAST(coalesce(position, 0) AS INTEGER) AS position, coalesce(CAST(status AS TEXT), '') AS status,
-  started_at AS startedAt, updated_at AS updatedAt, finished_at AS finishedAt,
-  ${message ? `nullif(trim(CAST(message AS TEXT)), '')` : 'NULL'} AS message`;
 const TERMINAL_SQL = `lower(trim(status)) IN ('succeeded', 'failed', 'cancelled')`;
 
 /** Most rows one change query returns; past it the monitor falls back to a sweep. */
@@ -87,6 +83,7 @@ function changedRow(table: SourceTable, row: Record<string, unknown>): ChangedRo
     key: table === 'runs' ? runId : `${runId}\u0000${asText(row.step_id)}`,
     status: asText(row.status),
     updatedAt: row.updated_at,
+    progressAt: row.progress_at,
   };
 }
 
@@ -106,6 +103,8 @@ function asText(value: unknown): string {
  */
 export class SqliteSource {
   readonly path: string;
+  private readonly schema: SchemaChoice;
+  private shape: SourceShape | null = null;
   private db: Database.Database | null = null;
   private identity: { dev: number; ino: number } | null = null;
   private rowid: Record<SourceTable, boolean> = { runs: true, steps: true };
@@ -117,12 +116,17 @@ export class SqliteSource {
   private wal = false;
   /** Whether this connection reads what a fresh one reads (asked only when the file moved). */
   private readonly sameContent = (): boolean => {
-    const tables = (['runs', 'steps'] as const).filter((table) => this.rowid[table]);
+    const tables =
+      this.shape && !this.shape.native
+        ? this.shape.rowidTables
+        : (['runs', 'steps'] as const).filter((table) => this.rowid[table]);
     return this.db !== null && sameContent(this.db, this.path, tables);
   };
 
-  constructor(path: string) {
+  /** `schema`: the profile to read the database with; null recognises it. */
+  constructor(path: string, schema: SchemaChoice = null) {
     this.path = path;
+    this.schema = schema;
     this.integrity = new FileIntegrity(path);
   }
 
@@ -133,6 +137,11 @@ export class SqliteSource {
 
   get isOpen(): boolean {
     return this.db !== null;
+  }
+
+  /** Whether a run finishes once all its steps have (the default schema), or by status only. */
+  get finishesOnSteps(): boolean {
+    return this.shape?.finishOnSteps ?? true;
   }
 
   /** Opens and checks the schema; throws a SourceError naming what is wrong. */
@@ -150,6 +159,8 @@ export class SqliteSource {
       // commits SQLite drops this cache on the next read, which for a large one blocks for ~100 ms.
       db.pragma('cache_size = -2000');
       const journalMode = String(db.pragma('journal_mode', { simple: true }));
+      const shape = shapeSource(db, this.path, this.schema);
+      // A profile's TEMP views stand where the default schema's tables would: checked alike.
       const schema = checkSchema(db);
       if (schema.problems.length > 0) {
         const kind = schema.problems.includes('table runs is missing') ? 'no_runs' : 'schema';
@@ -157,19 +168,27 @@ export class SqliteSource {
       }
       this.db = db;
       this.identity = { dev: stat.dev, ino: stat.ino };
+      this.shape = shape;
       this.rowid = schema.rowid;
-      this.updatedIndexed = {
-        runs: !schema.missingIndexes.some((i) => i.table === 'runs' && i.column === 'updated_at'),
-        steps: !schema.missingIndexes.some((i) => i.table === 'steps' && i.column === 'updated_at'),
-      };
+      this.updatedIndexed = shape.native
+        ? {
+            runs: !schema.missingIndexes.some(
+              (i) => i.table === 'runs' && i.column === 'updated_at',
+            ),
+            steps: !schema.missingIndexes.some(
+              (i) => i.table === 'steps' && i.column === 'updated_at',
+            ),
+          }
+        : shape.changeIndexed;
       this.stepMessage = schema.optionalColumns.some((c) => c.column === 'message' && c.present);
-      this.statements = this.prepare(db);
+      this.statements = this.prepare(db, shape);
       this.wal = journalMode.toLowerCase() === 'wal';
       this.integrity.recordOpen(stat);
       return {
         journalMode,
-        missingIndexes: schema.missingIndexes,
-        optionalColumns: schema.optionalColumns,
+        schema: shape.schema,
+        missingIndexes: shape.native ? schema.missingIndexes : shape.missingIndexes,
+        optionalColumns: shape.native ? schema.optionalColumns : [],
       };
     } catch (error) {
       db?.close();
@@ -183,6 +202,7 @@ export class SqliteSource {
     this.db = null;
     this.statements = null;
     this.identity = null;
+    this.shape = null;
   }
 
   /**
@@ -315,25 +335,12 @@ export class SqliteSource {
 
   /** Runs with their steps, read together so no run is judged on a torn view. */
   readRuns(runIds: readonly string[]): Map<string, ObservedRun> {
-    const ids = JSON.stringify(runIds);
-    return this.run((s, db) =>
-      db.transaction(() => {
-        const result = new Map<string, ObservedRun>();
-        for (const run of s.runsByKey.all(ids) as ObservedRun[]) {
-          run.steps = [];
-          result.set(run.runId, run);
-        }
-        for (const step of s.stepsByKey.all(ids) as (StepRow & { runId: string })[]) {
-          result.get(step.runId)?.steps.push(step);
-        }
-        return result;
-      })(),
-    );
+    return this.run((s, db) => db.transaction(() => s.lookups.read(runIds))());
   }
 
   /** Which of these runs still exist (a cheap check by key after a change nothing explained). */
   existingRuns(runIds: readonly string[]): Set<string> {
-    return this.run((s) => new Set(s.existingRuns.pluck().all(JSON.stringify(runIds)) as string[]));
+    return this.run((s) => s.lookups.existingAmong(runIds));
   }
 
   /**
@@ -413,27 +420,18 @@ export class SqliteSource {
     }
   }
 
-  private prepare(db: Database.Database) {
+  private prepare(db: Database.Database, shape: SourceShape) {
     const rowid = this.rowid;
+    const change = shape.changeColumn;
     return {
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
       changes: {
-        runs: prepareChangeStatements(db, 'runs', rowid.runs),
-        steps: prepareChangeStatements(db, 'steps', rowid.steps),
+        runs: prepareChangeStatements(db, 'runs', rowid.runs, change),
+        steps: prepareChangeStatements(db, 'steps', rowid.steps, change),
       } satisfies PerTable<ChangeStatements>,
-      runsByKey: db.prepare(
-        `SELECT ${rowid.runs ? 'rowid' : 'NULL'} AS rowid, ${RUN_COLUMNS} FROM runs
-         WHERE run_id IN (SELECT value FROM json_each(?))`,
-      ),
-      existingRuns: db.prepare(
-        `SELECT run_id FROM runs WHERE run_id IN (SELECT value FROM json_each(?))`,
-      ),
-      stepsByKey: db.prepare(
-        `SELECT ${stepColumns(this.stepMessage)} FROM steps
-         WHERE run_id IN (SELECT value FROM json_each(?))`,
-      ),
+      lookups: new RunLookups(db, shape, { runRowid: rowid.runs, stepMessage: this.stepMessage }),
       scanById: db.prepare(
-        `SELECT NULL AS rowid, run_id, status, updated_at FROM runs
+        `SELECT NULL AS rowid, run_id, status, ${change} AS updated_at FROM runs
          WHERE run_id > ? ORDER BY run_id LIMIT ?`,
       ),
       counts: db.prepare(`SELECT count(*) AS total, sum(${TERMINAL_SQL}) AS finished FROM runs`),

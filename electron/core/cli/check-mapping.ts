@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import { ConfigError, formatProblem } from '../config/yaml-validate.ts';
+import { loadProfileFile } from '../source/profile/profile-file.ts';
+import { SourceError } from '../source/source-error.ts';
+import { SqliteSource } from '../source/sqlite-source.ts';
+import { EXIT_INPUT, EXIT_OK } from './cli-errors.ts';
+
+/** A mapping file (`--schema FILE`) rather than an alerts config: it says what it detects. */
+export function isMappingFile(file: string): boolean {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return false;
+  }
+  return /^detect\s*:/m.test(text) && /^runs\s*:/m.test(text);
+}
+
+function plural(n: number, one: string): string {
+  return `${n} ${one}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * `check-config` on a mapping file: every problem of the file as `file:line:col: message`, then,
+ * with `--db`, every table and column the database lacks, placed the same way.
+ */
+export function checkMappingFile(file: string, db: string | undefined): number {
+  let loaded: ReturnType<typeof loadProfileFile>;
+  try {
+    loaded = loadProfileFile(file);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const lines = error.problems.map(formatProblem);
+    lines.push(`${error.file}: ${plural(error.problems.length, 'problem')}`);
+    process.stderr.write(`${lines.join('\n')}\n`);
+    return EXIT_INPUT;
+  }
+  const { profile, text } = loaded;
+  const id = profile.runs.id.map((part) => part.column).join('/');
+  const summary = [
+    `${profile.file}: ok`,
+    `  schema ${profile.name}: ${profile.description}`,
+    `  runs: ${profile.runs.table} (id ${id})`,
+    `  steps: ${profile.steps ? profile.steps.table : 'none'}`,
+  ];
+  if (db === undefined) {
+    process.stdout.write(`${summary.join('\n')}\n`);
+    return EXIT_OK;
+  }
+  const source = new SqliteSource(db, { profile, text });
+  try {
+    const info = source.open();
+    const counts = source.countRuns();
+    summary.push(`  ${db}: fits; ${counts.active} active, ${counts.finished} finished runs`);
+    process.stdout.write(`${summary.join('\n')}\n`);
+    for (const index of info.missingIndexes) {
+      process.stderr.write(
+        `warning: no index on ${index.table}(${index.column}): changes there are found by reading rowids in windows\n`,
+      );
+    }
+    return EXIT_OK;
+  } catch (error) {
+    if (!(error instanceof SourceError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return EXIT_INPUT;
+  } finally {
+    source.close();
+  }
+}

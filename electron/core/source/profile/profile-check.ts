@@ -1,0 +1,221 @@
+/**
+ * A profile held against a database: every table and column it names must be there (optional
+ * columns aside), each problem at its place in the mapping file with the names that do exist.
+ * Also what the database has that matters for cost: rowids, and indexes on the columns change
+ * queries and key lookups read by.
+ */
+import type Database from 'better-sqlite3';
+import { didYouMean } from '../../config/did-you-mean.ts';
+import type { Path } from '../../config/yaml-validate.ts';
+import type { DatabaseFacts, TableFacts } from './profile-views.ts';
+import { quoteName } from './profile-views.ts';
+import type { ColumnRef, SourceProfile } from './source-profile.ts';
+
+export interface MappingProblem {
+  path: Path;
+  message: string;
+}
+
+/** A change or lookup column without an index leading with it: found by scanning instead. */
+export interface UnindexedColumn {
+  table: string;
+  column: string;
+  /** What Runwatch reads by it. */
+  use: 'changes' | 'lookups';
+}
+
+export interface ProfileCheck {
+  problems: MappingProblem[];
+  facts: DatabaseFacts;
+  unindexed: UnindexedColumn[];
+}
+
+function tableNames(db: Database.Database): string[] {
+  return (
+    db
+      .prepare(`SELECT name FROM main.sqlite_master WHERE type IN ('table', 'view') ORDER BY name`)
+      .pluck()
+      .all() as string[]
+  ).filter((name) => !name.startsWith('sqlite_'));
+}
+
+function tableFacts(db: Database.Database, table: string): TableFacts {
+  const columns = db
+    .prepare(`SELECT name FROM pragma_table_info(?, 'main')`)
+    .pluck()
+    .all(table) as string[];
+  let rowid = true;
+  try {
+    db.prepare(`SELECT rowid FROM main.${quoteName(table)} LIMIT 0`);
+  } catch {
+    rowid = false;
+  }
+  return { columns: new Set(columns.map((column) => column.toLowerCase())), rowid };
+}
+
+/** Leading columns of each index, and of the primary key of a WITHOUT ROWID or INTEGER one. */
+function leadingColumns(db: Database.Database, table: string): Set<string> {
+  const lead = new Set<string>();
+  const rows = db
+    .prepare(
+      `SELECT ii.name AS name FROM pragma_index_list(?, 'main') AS il
+       JOIN pragma_index_info(il.name, 'main') AS ii ON ii.seqno = 0`,
+    )
+    .pluck()
+    .all(table) as (string | null)[];
+  for (const name of rows) if (name) lead.add(name.toLowerCase());
+  const key = db
+    .prepare(`SELECT name, type FROM pragma_table_info(?, 'main') WHERE pk = 1`)
+    .all(table) as { name: string; type: string }[];
+  if (key.length === 1 && key[0]?.type.toUpperCase() === 'INTEGER')
+    lead.add(key[0].name.toLowerCase());
+  return lead;
+}
+
+function some(names: readonly string[]): string {
+  return names.length <= 12 ? names.join(', ') : `${names.slice(0, 12).join(', ')}, …`;
+}
+
+export function checkProfile(db: Database.Database, profile: SourceProfile): ProfileCheck {
+  const problems: MappingProblem[] = [];
+  const tables = tableNames(db);
+  const byLower = new Map(tables.map((name) => [name.toLowerCase(), name]));
+  const facts = new Map<string, TableFacts>();
+  const unindexed: UnindexedColumn[] = [];
+
+  const table = (section: 'runs' | 'steps', name: string): TableFacts | null => {
+    const real = byLower.get(name.toLowerCase());
+    if (real === undefined) {
+      const guess = didYouMean(name, tables);
+      problems.push({
+        path: [section, 'table'],
+        message: `no table ${name} in the database${guess ? ` (did you mean ${guess}?)` : tables.length ? ` (tables: ${some(tables)})` : ' (it has no tables)'}`,
+      });
+      return null;
+    }
+    const found = tableFacts(db, real);
+    facts.set(name.toLowerCase(), found);
+    return found;
+  };
+
+  const missingColumn = (tableName: string, found: TableFacts, name: string, path: Path) => {
+    const known = [...found.columns];
+    const guess = didYouMean(name, known);
+    problems.push({
+      path,
+      message: `table ${tableName} has no column ${name}${guess ? ` (did you mean ${guess}?)` : ` (columns: ${some(known)})`}`,
+    });
+  };
+
+  const column = (
+    tableName: string,
+    found: TableFacts,
+    ref: ColumnRef | string | null,
+    path: Path,
+  ) => {
+    if (ref === null) return;
+    const {
+      column: name,
+      optional,
+      from,
+    } = typeof ref === 'string' ? { column: ref, optional: false, from: null } : ref;
+    if (from === null) {
+      if (!optional && !found.columns.has(name.toLowerCase())) {
+        missingColumn(tableName, found, name, path);
+      }
+      return;
+    }
+    // Another table's column: its facts are needed for the view whether or not it is optional.
+    const real = byLower.get(from.table.toLowerCase());
+    const other = real === undefined ? null : tableFacts(db, real);
+    if (other) facts.set(from.table.toLowerCase(), other);
+    if (optional) return;
+    if (other === null) {
+      const guess = didYouMean(from.table, tables);
+      problems.push({
+        path: [...path, 'from'],
+        message: `no table ${from.table} in the database${guess ? ` (did you mean ${guess}?)` : ''}`,
+      });
+      return;
+    }
+    if (!other.columns.has(name.toLowerCase())) missingColumn(from.table, other, name, path);
+    for (const [theirs, ours] of from.match) {
+      if (!other.columns.has(theirs.toLowerCase())) {
+        missingColumn(from.table, other, theirs, [...path, 'match']);
+      }
+      if (!found.columns.has(ours.toLowerCase())) {
+        missingColumn(tableName, found, ours, [...path, 'match']);
+      }
+    }
+  };
+
+  const index = (tableName: string, name: string, use: UnindexedColumn['use']) => {
+    const real = byLower.get(tableName.toLowerCase()) ?? tableName;
+    if (!leadingColumns(db, real).has(name.toLowerCase())) {
+      unindexed.push({ table: real, column: name, use });
+    }
+  };
+
+  const { runs, steps } = profile;
+  const runTable = table('runs', runs.table);
+  if (runTable) {
+    runs.id.forEach((part, i) => column(runs.table, runTable, part.column, ['runs', 'id', i]));
+    for (const name of runs.only.keys()) column(runs.table, runTable, name, ['runs', 'only', name]);
+    column(runs.table, runTable, runs.pipeline, ['runs', 'pipeline']);
+    column(runs.table, runTable, runs.status.column, ['runs', 'status', 'column']);
+    for (const key of ['created', 'started', 'finished'] as const) {
+      column(runs.table, runTable, runs[key], ['runs', key]);
+    }
+    column(runs.table, runTable, runs.updated, ['runs', 'updated']);
+    runs.progress.forEach((ref, i) => column(runs.table, runTable, ref, ['runs', 'progress', i]));
+    const artifacts = runs.artifacts;
+    if (artifacts && 'column' in artifacts) {
+      column(runs.table, runTable, artifacts.column, ['runs', 'artifacts', 'column']);
+    } else if (artifacts) {
+      for (const name of artifacts.columns) {
+        column(runs.table, runTable, name, ['runs', 'artifacts', 'template']);
+      }
+    }
+    if (problems.length === 0) {
+      index(runs.table, runs.updated, 'changes');
+      index(runs.table, runs.id[0]?.column ?? '', 'lookups');
+    }
+  }
+  if (steps) {
+    const stepTable = table('steps', steps.table);
+    if (stepTable) {
+      steps.run.forEach((name, i) => column(steps.table, stepTable, name, ['steps', 'run', i]));
+      for (const name of steps.only.keys()) {
+        column(steps.table, stepTable, name, ['steps', 'only', name]);
+      }
+      steps.id.forEach((part, i) =>
+        column(steps.table, stepTable, part.column, ['steps', 'id', i]),
+      );
+      for (const key of ['name', 'position', 'started', 'finished', 'message'] as const) {
+        column(steps.table, stepTable, steps[key], ['steps', key]);
+      }
+      column(steps.table, stepTable, steps.status.column, ['steps', 'status', 'column']);
+      column(steps.table, stepTable, steps.updated, ['steps', 'updated']);
+      steps.progress.forEach((ref, i) =>
+        column(steps.table, stepTable, ref, ['steps', 'progress', i]),
+      );
+      if (problems.length === 0) {
+        index(steps.table, steps.updated, 'changes');
+        index(steps.table, steps.run[0] ?? '', 'lookups');
+      }
+    }
+  }
+  return { problems, facts, unindexed };
+}
+
+/** Whether the database has every table and column the profile's `detect` names. */
+export function matchesProfile(db: Database.Database, profile: SourceProfile): boolean {
+  const tables = new Map(tableNames(db).map((name) => [name.toLowerCase(), name]));
+  for (const [name, columns] of profile.detect) {
+    const real = tables.get(name.toLowerCase());
+    if (real === undefined) return false;
+    const present = tableFacts(db, real).columns;
+    if (!columns.every((column) => present.has(column.toLowerCase()))) return false;
+  }
+  return true;
+}

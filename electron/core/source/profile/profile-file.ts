@@ -1,0 +1,296 @@
+/**
+ * Mapping files (`--schema FILE`, and the built-in profiles under config/schemas/): YAML read
+ * with positions and checked with zod, every problem at once as `file:line:col: message`. The
+ * format is described in README ("Watching another schema"); config/schema.schema.json is its
+ * JSON Schema for editors.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError, parseAndValidate, type Path } from '../../config/yaml-validate.ts';
+import {
+  RUN_STATUSES,
+  STEP_STATUSES,
+  TIMESTAMP_ENCODINGS,
+  type ColumnRef,
+  type IdPart,
+  type SourceProfile,
+  type StatusMapping,
+  type TimestampEncoding,
+  type TimestampRef,
+} from './source-profile.ts';
+
+/** SQLite names as written in the database: the mapping quotes them, so any name works. */
+const name = z.string().trim().min(1, { error: 'an empty name' }).max(200);
+
+const encoding = z.enum(TIMESTAMP_ENCODINGS, {
+  error: (issue) =>
+    `${JSON.stringify(issue.input)} is not a timestamp encoding; one of ${TIMESTAMP_ENCODINGS.join(', ')}`,
+});
+const columnRef = z.union([
+  name,
+  z.strictObject({
+    column: name,
+    optional: z.boolean().optional(),
+    encoding: encoding.optional(),
+    from: name.optional(),
+    match: z.record(name, name).optional(),
+  }),
+]);
+
+const idPart = z.union([
+  name,
+  z.strictObject({ column: name, skip: z.union([z.string(), z.number()]).optional() }),
+]);
+
+const idParts = z.array(idPart).min(1, { error: 'name at least one column' }).max(8);
+
+function statusSchema<S extends string>(statuses: readonly [S, ...S[]]) {
+  const status = z.enum(statuses, {
+    error: (issue) =>
+      `${JSON.stringify(issue.input)} is not a Runwatch status; one of ${statuses.join(', ')}`,
+  });
+  return z.strictObject({
+    column: name,
+    map: z.record(z.string(), status).refine((map) => Object.keys(map).length > 0, {
+      error: 'map at least one value',
+    }),
+    when_null: status.optional(),
+  });
+}
+
+const timestamps = encoding.optional();
+
+const artifacts = z
+  .union([
+    z.strictObject({ column: name }),
+    z.strictObject({
+      template: z
+        .string()
+        .min(1)
+        .refine((text) => /\{[^{}]+\}/.test(text), {
+          error: 'name at least one column as {column}',
+        }),
+    }),
+  ])
+  .nullish();
+
+const only = z.record(name, z.union([z.string(), z.number()])).optional();
+
+const runsSchema = z.strictObject({
+  table: name,
+  only,
+  id: idParts,
+  pipeline: columnRef.nullish(),
+  status: statusSchema(RUN_STATUSES),
+  created: columnRef.nullish(),
+  started: columnRef.nullish(),
+  finished: columnRef.nullish(),
+  updated: name,
+  progress: z.array(columnRef).min(1).optional(),
+  artifacts,
+  finish_on_steps: z.boolean().optional(),
+  timestamps,
+});
+
+const stepsSchema = z.strictObject({
+  table: name,
+  only,
+  run: z.array(name).min(1).max(8),
+  id: idParts,
+  name: columnRef.nullish(),
+  position: columnRef.nullish(),
+  status: statusSchema(STEP_STATUSES),
+  started: columnRef.nullish(),
+  finished: columnRef.nullish(),
+  updated: name,
+  progress: z.array(columnRef).min(1).optional(),
+  message: columnRef.nullish(),
+  timestamps,
+});
+
+export const profileFileSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,39}$/, { error: 'lower-case letters, digits and -, up to 40' }),
+  description: z.string().min(1).max(200),
+  detect: z
+    .record(name, z.array(name).min(1))
+    .refine((tables) => Object.keys(tables).length > 0, { error: 'name at least one table' }),
+  timestamps: encoding.default('iso'),
+  runs: runsSchema,
+  steps: stepsSchema.nullable(),
+});
+
+type ProfileFile = z.output<typeof profileFileSchema>;
+type ColumnInput = z.output<typeof columnRef>;
+
+const SECTION_KEYS: Record<string, readonly string[]> = {
+  '': Object.keys(profileFileSchema.shape),
+  runs: Object.keys(runsSchema.shape),
+  steps: Object.keys(stepsSchema.shape),
+};
+
+function knownKeys(at: Path): readonly string[] {
+  if (at.length === 0) return SECTION_KEYS[''] ?? [];
+  if (at.length === 1) return SECTION_KEYS[String(at[0])] ?? [];
+  if (at[1] === 'status') return ['column', 'map', 'when_null'];
+  if (at[1] === 'artifacts') return ['column', 'template'];
+  if (at[1] === 'id') return ['column', 'skip'];
+  return ['column', 'optional', 'encoding', 'from', 'match'];
+}
+
+function column(input: ColumnInput): ColumnRef {
+  if (typeof input === 'string') return { column: input, optional: false, from: null };
+  return {
+    column: input.column,
+    optional: input.optional ?? false,
+    from:
+      input.from === undefined
+        ? null
+        : { table: input.from, match: new Map(Object.entries(input.match ?? {})) },
+  };
+}
+
+function timestamp(input: ColumnInput, encoding: TimestampEncoding): TimestampRef {
+  return {
+    ...column(input),
+    encoding: typeof input === 'string' ? encoding : (input.encoding ?? encoding),
+  };
+}
+
+function idPartOf(input: z.output<typeof idPart>): IdPart {
+  return typeof input === 'string'
+    ? { column: input, skip: null }
+    : { column: input.column, skip: input.skip ?? null };
+}
+
+function statusOf<S extends string>(input: {
+  column: string;
+  map: Record<string, S>;
+  when_null?: S | undefined;
+}): StatusMapping<S> {
+  const map = new Map<string, S>();
+  for (const [value, status] of Object.entries(input.map))
+    map.set(value.trim().toLowerCase(), status);
+  return { column: input.column, map, ifNull: input.when_null ?? null };
+}
+
+function templateColumns(template: string): string[] {
+  return [...template.matchAll(/\{([^{}]+)\}/g)].map((match) => (match[1] as string).trim());
+}
+
+/** The validated file as a profile: shorthands expanded, encodings settled. */
+function toProfile(value: ProfileFile, file: string): SourceProfile {
+  const { runs, steps } = value;
+  const runTime = runs.timestamps ?? value.timestamps;
+  const stamp = (input: ColumnInput | null | undefined, encoding: TimestampEncoding) =>
+    input === null || input === undefined ? null : timestamp(input, encoding);
+  const stepTime = steps?.timestamps ?? value.timestamps;
+  return {
+    name: value.name,
+    description: value.description,
+    detect: new Map(Object.entries(value.detect)),
+    file,
+    runs: {
+      table: runs.table,
+      only: new Map(Object.entries(runs.only ?? {})),
+      id: runs.id.map(idPartOf),
+      pipeline: runs.pipeline ? column(runs.pipeline) : null,
+      status: statusOf(runs.status),
+      created: stamp(runs.created, runTime),
+      started: stamp(runs.started, runTime),
+      finished: stamp(runs.finished, runTime),
+      updated: runs.updated,
+      progress: (runs.progress ?? [runs.updated]).map((ref) => timestamp(ref, runTime)),
+      finishOnSteps: runs.finish_on_steps ?? true,
+      artifacts: !runs.artifacts
+        ? null
+        : 'column' in runs.artifacts
+          ? { column: runs.artifacts.column }
+          : {
+              template: runs.artifacts.template,
+              columns: templateColumns(runs.artifacts.template),
+            },
+    },
+    steps: steps && {
+      table: steps.table,
+      only: new Map(Object.entries(steps.only ?? {})),
+      run: steps.run,
+      id: steps.id.map(idPartOf),
+      name: steps.name ? column(steps.name) : null,
+      position: steps.position ? column(steps.position) : null,
+      status: statusOf(steps.status),
+      started: stamp(steps.started, stepTime),
+      finished: stamp(steps.finished, stepTime),
+      updated: steps.updated,
+      progress: (steps.progress ?? [steps.updated]).map((ref) => timestamp(ref, stepTime)),
+      message: steps.message ? column(steps.message) : null,
+    },
+  };
+}
+
+/**
+ * What the schema cannot check alone: a step's run has as many columns as a run's id, and a
+ * column from another table says how its rows match (`from` and `match` go together).
+ */
+function crossChecks(value: unknown): { path: Path; message: string }[] {
+  const problems: { path: Path; message: string }[] = [];
+  const file = value as Partial<ProfileFile> | null;
+  const runId = file?.runs?.id;
+  const stepRun = file?.steps?.run;
+  if (Array.isArray(runId) && Array.isArray(stepRun) && runId.length !== stepRun.length) {
+    problems.push({
+      path: ['steps', 'run'],
+      message: `names ${stepRun.length} column${stepRun.length === 1 ? '' : 's'}, but runs.id has ${runId.length}: one per part of a run's id`,
+    });
+  }
+  const visit = (node: unknown, path: Path) => {
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => visit(item, [...path, i]));
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    const from = 'from' in record;
+    const match = 'match' in record && record.match !== null && typeof record.match === 'object';
+    if (from && (!match || Object.keys(record.match as object).length === 0)) {
+      problems.push({
+        path,
+        message: 'from names a table: match says which of its rows (its column: ours)',
+      });
+    } else if (!from && 'match' in record) {
+      problems.push({ path, message: 'match goes with from: the table whose rows it matches' });
+    }
+    for (const [key, child] of Object.entries(record)) {
+      if (key !== 'match' && key !== 'map' && key !== 'only') visit(child, [...path, key]);
+    }
+  };
+  visit(file?.runs, ['runs']);
+  visit(file?.steps, ['steps']);
+  return problems;
+}
+
+/** Reads a mapping file's text; throws ConfigError listing every problem with its place. */
+export function parseProfile(text: string, file: string): SourceProfile {
+  const result = parseAndValidate(text, file, profileFileSchema, {
+    knownKeys,
+    prepare: (value) => ({ value, problems: crossChecks(value), skip: [] }),
+  });
+  if ('problems' in result) throw new ConfigError(file, result.problems);
+  return toProfile(result.value, file);
+}
+
+export function loadProfileFile(file: string): { profile: SourceProfile; text: string } {
+  const absolute = path.resolve(file);
+  let text: string;
+  try {
+    text = fs.readFileSync(absolute, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const why =
+      code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder' : String(error);
+    throw new ConfigError(absolute, [{ file: absolute, line: null, col: null, message: why }]);
+  }
+  return { profile: parseProfile(text, absolute), text };
+}

@@ -1,0 +1,214 @@
+/**
+ * A profile as two TEMP views, `runs` and `steps`, with the default schema's columns
+ * (ARCHITECTURE.md §3): temp views live in the connection's own temp database, so the watched
+ * database stays untouched and read-only, and they shadow its own tables of those names (MLflow
+ * has a `runs`). The source's statements then read a profile as they read the default schema.
+ *
+ * Beside those columns each view has `changed_at`, the raw `updated` column that change queries
+ * order and compare by (SQLite flattens these simple views, so its index still serves them),
+ * `rowid` where the table has one, and `_k0…` — the raw id columns — for lookups by key through
+ * the table's own indexes. Timestamps come out as epoch milliseconds, whatever their encoding.
+ */
+import type {
+  ColumnRef,
+  IdPart,
+  SourceProfile,
+  StatusMapping,
+  TimestampRef,
+} from './source-profile.ts';
+
+/** What the database has: a table's columns (lower-case), and whether it has rowids. */
+export interface TableFacts {
+  columns: ReadonlySet<string>;
+  rowid: boolean;
+}
+
+export type DatabaseFacts = ReadonlyMap<string, TableFacts>;
+
+export function quoteName(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function quoteText(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+function literal(value: string | number): string {
+  return typeof value === 'number' ? String(value) : quoteText(value);
+}
+
+/**
+ * The column as `t."name"`, another table's as the greatest on its matching rows, or NULL when
+ * an optional one is missing.
+ */
+function columnSql(ref: ColumnRef | null, facts: TableFacts, all: DatabaseFacts): string {
+  if (ref === null) return 'NULL';
+  if (ref.from === null) {
+    if (ref.optional && !facts.columns.has(ref.column.toLowerCase())) return 'NULL';
+    return `t.${quoteName(ref.column)}`;
+  }
+  const other = all.get(ref.from.table.toLowerCase());
+  const match = [...ref.from.match];
+  const present =
+    other !== undefined &&
+    other.columns.has(ref.column.toLowerCase()) &&
+    match.every(
+      ([theirs, ours]) =>
+        other.columns.has(theirs.toLowerCase()) && facts.columns.has(ours.toLowerCase()),
+    );
+  if (!present) return 'NULL';
+  const where = match
+    .map(([theirs, ours]) => `l.${quoteName(theirs)} = t.${quoteName(ours)}`)
+    .join(' AND ');
+  return `(SELECT max(l.${quoteName(ref.column)}) FROM main.${quoteName(ref.from.table)} AS l WHERE ${where})`;
+}
+
+const UNIX_EPOCH_JULIAN = 2440587.5;
+const MS_PER_DAY = 86_400_000;
+
+/** A timestamp as epoch milliseconds; SQLite's date functions read every text form listed. */
+function timestampSql(ref: TimestampRef | null, facts: TableFacts, all: DatabaseFacts): string {
+  const value = columnSql(ref, facts, all);
+  if (ref === null || value === 'NULL') return 'NULL';
+  switch (ref.encoding) {
+    case 'epoch-s':
+      return `(${value} * 1000.0)`;
+    case 'epoch-ms':
+      return `(${value} * 1.0)`;
+    case 'epoch-us':
+      return `(${value} / 1000.0)`;
+    // SQLite keeps a date as whole milliseconds: rounding only drops the float's noise.
+    case 'naive-local':
+      return `round((julianday(${value}, 'utc') - ${UNIX_EPOCH_JULIAN}) * ${MS_PER_DAY})`;
+    default:
+      return `round((julianday(${value}) - ${UNIX_EPOCH_JULIAN}) * ${MS_PER_DAY})`;
+  }
+}
+
+/** The greatest non-null of several timestamps (SQLite's max() of several is NULL on any NULL). */
+function greatestSql(refs: readonly TimestampRef[], facts: TableFacts, all: DatabaseFacts): string {
+  const values = refs.map((ref) => timestampSql(ref, facts, all)).filter((sql) => sql !== 'NULL');
+  if (values.length === 0) return 'NULL';
+  if (values.length === 1) return values[0] as string;
+  const rotations = values.map((_, i) => [...values.slice(i), ...values.slice(0, i)]);
+  return `max(${rotations.map((order) => `coalesce(${order.join(', ')})`).join(', ')})`;
+}
+
+/** The status as Runwatch's word; a value the map does not cover stays as written. */
+function statusSql<S extends string>(status: StatusMapping<S>): string {
+  const value = `t.${quoteName(status.column)}`;
+  const text = `CAST(${value} AS TEXT)`;
+  const cases = [...status.map]
+    .map(([written, mapped]) => `WHEN ${quoteText(written)} THEN ${quoteText(mapped)}`)
+    .join(' ');
+  const mapped = `coalesce(CASE lower(trim(${text})) ${cases} END, ${text})`;
+  return status.ifNull === null
+    ? mapped
+    : `CASE WHEN ${value} IS NULL THEN ${quoteText(status.ifNull)} ELSE ${mapped} END`;
+}
+
+/** Parts joined with `/`; a part holding its `skip` value is left out with its `/`. */
+function joinedIdSql(columns: readonly string[], parts: readonly IdPart[]): string {
+  return columns
+    .map((column, i) => {
+      const text = `CAST(t.${quoteName(column)} AS TEXT)`;
+      const skip = parts[i]?.skip ?? null;
+      if (i === 0) {
+        return skip === null
+          ? text
+          : `coalesce(CAST(nullif(t.${quoteName(column)}, ${literal(skip)}) AS TEXT), '')`;
+      }
+      return skip === null
+        ? `'/' || ${text}`
+        : `coalesce('/' || CAST(nullif(t.${quoteName(column)}, ${literal(skip)}) AS TEXT), '')`;
+    })
+    .join(' || ');
+}
+
+function keyColumnsSql(columns: readonly string[]): string[] {
+  return columns.map((column, i) => `t.${quoteName(column)} AS _k${i}`);
+}
+
+function artifactsSql(profile: SourceProfile, facts: TableFacts): string {
+  const artifacts = profile.runs.artifacts;
+  if (artifacts === null) return 'NULL';
+  if ('column' in artifacts) return `CAST(t.${quoteName(artifacts.column)} AS TEXT)`;
+  const pieces = artifacts.template.split(/(\{[^{}]+\})/).filter((piece) => piece !== '');
+  return pieces
+    .map((piece) => {
+      const match = /^\{([^{}]+)\}$/.exec(piece);
+      if (!match) return quoteText(piece);
+      const column = (match[1] as string).trim();
+      return facts.columns.has(column.toLowerCase())
+        ? `CAST(t.${quoteName(column)} AS TEXT)`
+        : quoteText(piece);
+    })
+    .join(' || ');
+}
+
+/** ` WHERE …` keeping only the rows that hold the `only` values. */
+function onlySql(only: ReadonlyMap<string, string | number>): string {
+  if (only.size === 0) return '';
+  const terms = [...only].map(([column, value]) => `t.${quoteName(column)} = ${literal(value)}`);
+  return ` WHERE ${terms.join(' AND ')}`;
+}
+
+function factsOf(facts: DatabaseFacts, table: string): TableFacts {
+  return facts.get(table.toLowerCase()) ?? { columns: new Set(), rowid: false };
+}
+
+/** `CREATE TEMP VIEW` statements for the profile's runs and steps on this database. */
+export function profileViews(profile: SourceProfile, facts: DatabaseFacts): string[] {
+  const { runs, steps } = profile;
+  const runFacts = factsOf(facts, runs.table);
+  const runIdColumns = runs.id.map((part) => part.column);
+  const runView = [
+    ...(runFacts.rowid ? ['t.rowid AS rowid'] : []),
+    ...keyColumnsSql(runIdColumns),
+    `${joinedIdSql(runIdColumns, runs.id)} AS run_id`,
+    `${runs.pipeline ? `coalesce(CAST(${columnSql(runs.pipeline, runFacts, facts)} AS TEXT), '')` : "''"} AS pipeline`,
+    `${statusSql(runs.status)} AS status`,
+    `${timestampSql(runs.created, runFacts, facts)} AS created_at`,
+    `${timestampSql(runs.started, runFacts, facts)} AS started_at`,
+    `${greatestSql(runs.progress, runFacts, facts)} AS updated_at`,
+    `${timestampSql(runs.finished, runFacts, facts)} AS finished_at`,
+    `${artifactsSql(profile, runFacts)} AS artifacts_dir`,
+    `t.${quoteName(runs.updated)} AS changed_at`,
+  ];
+  const statements = [
+    `CREATE TEMP VIEW runs AS SELECT ${runView.join(', ')} FROM main.${quoteName(runs.table)} AS t${onlySql(runs.only)}`,
+  ];
+  if (steps === null) {
+    // A store without steps: an empty steps table with the same columns.
+    statements.push(
+      `CREATE TEMP VIEW steps AS SELECT NULL AS rowid, ${runIdColumns
+        .map((_, i) => `NULL AS _k${i}`)
+        .join(', ')}, NULL AS run_id, NULL AS step_id, '' AS name, 0 AS position, '' AS status,
+        NULL AS started_at, NULL AS updated_at, NULL AS finished_at, NULL AS message,
+        NULL AS changed_at WHERE 0`,
+    );
+    return statements;
+  }
+  const stepFacts = factsOf(facts, steps.table);
+  const stepView = [
+    ...(stepFacts.rowid ? ['t.rowid AS rowid'] : []),
+    ...keyColumnsSql(steps.run),
+    `${joinedIdSql(steps.run, runs.id)} AS run_id`,
+    `${joinedIdSql(
+      steps.id.map((part) => part.column),
+      steps.id,
+    )} AS step_id`,
+    `${steps.name ? `coalesce(CAST(${columnSql(steps.name, stepFacts, facts)} AS TEXT), '')` : "''"} AS name`,
+    `${steps.position ? `CAST(coalesce(${columnSql(steps.position, stepFacts, facts)}, 0) AS INTEGER)` : '0'} AS position`,
+    `${statusSql(steps.status)} AS status`,
+    `${timestampSql(steps.started, stepFacts, facts)} AS started_at`,
+    `${greatestSql(steps.progress, stepFacts, facts)} AS updated_at`,
+    `${timestampSql(steps.finished, stepFacts, facts)} AS finished_at`,
+    `${steps.message ? `CAST(${columnSql(steps.message, stepFacts, facts)} AS TEXT)` : 'NULL'} AS message`,
+    `t.${quoteName(steps.updated)} AS changed_at`,
+  ];
+  statements.push(
+    `CREATE TEMP VIEW steps AS SELECT ${stepView.join(', ')} FROM main.${quoteName(steps.table)} AS t${onlySql(steps.only)}`,
+  );
+  return statements;
+}

@@ -1,0 +1,109 @@
+/**
+ * A source profile: how one schema maps onto Runwatch's runs and steps (ARCHITECTURE.md §3 has
+ * what a run and a step are). Read from a mapping file (profile-file.ts); the built-in ones are
+ * shipped as such files under config/schemas/. Nothing above the source ever sees one.
+ */
+
+/** How a timestamp column is written. */
+export const TIMESTAMP_ENCODINGS = [
+  /** ISO-8601 text with `Z` or an offset; without one, read as UTC. */
+  'iso',
+  /** `YYYY-MM-DD HH:MM:SS[.f]` (or with `T`) in UTC, no offset: SQLAlchemy's DateTime on SQLite. */
+  'naive-utc',
+  /** The same, in the local time of the machine Runwatch runs on. */
+  'naive-local',
+  'epoch-s',
+  'epoch-ms',
+  'epoch-us',
+] as const;
+export type TimestampEncoding = (typeof TIMESTAMP_ENCODINGS)[number];
+
+export const RUN_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export const STEP_STATUSES = [...RUN_STATUSES, 'skipped'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+/**
+ * A column; `optional` ones may be missing (an older version of the schema): then NULL. With
+ * `from`, the column is another table's, on the rows whose `match` columns (theirs → ours) equal
+ * this row's: the greatest of them (Airflow 2's heartbeat is in its job table).
+ */
+export interface ColumnRef {
+  column: string;
+  optional: boolean;
+  from: { table: string; match: ReadonlyMap<string, string> } | null;
+}
+
+export interface TimestampRef extends ColumnRef {
+  encoding: TimestampEncoding;
+}
+
+/** One part of an id: a column, left out where it holds `skip` (Airflow's map_index -1). */
+export interface IdPart {
+  column: string;
+  skip: string | number | null;
+}
+
+export interface StatusMapping<S extends string> {
+  column: string;
+  /** Values as written (matched case-insensitively, trimmed) to Runwatch's statuses. */
+  map: ReadonlyMap<string, S>;
+  /** What NULL means; without it, NULL is an unknown status (not finished, named once). */
+  ifNull: S | null;
+}
+
+/** Where a run's artifacts are: a column, or a template of the run table's columns. */
+export type ArtifactsMapping =
+  { column: string } | { template: string; columns: readonly string[] } | null;
+
+export interface RunsMapping {
+  table: string;
+  /** Only rows holding these values are runs (MLflow's deleted runs are not). */
+  only: ReadonlyMap<string, string | number>;
+  /** Joined with `/` into the run id; every part but the last should never hold a `/`. */
+  id: readonly IdPart[];
+  pipeline: ColumnRef | null;
+  status: StatusMapping<RunStatus>;
+  created: TimestampRef | null;
+  started: TimestampRef | null;
+  finished: TimestampRef | null;
+  /** Written on every change of the row: how changed rows are found (best with an index). */
+  updated: string;
+  /** The greatest non-null of these is the run's last progress. */
+  progress: readonly TimestampRef[];
+  artifacts: ArtifactsMapping;
+  /**
+   * Whether a run finishes once all its steps have (§3's rule). False where the store always
+   * sets a run's final status and creates steps as it goes (Airflow, Prefect).
+   */
+  finishOnSteps: boolean;
+}
+
+export interface StepsMapping {
+  table: string;
+  only: ReadonlyMap<string, string | number>;
+  /** The step's run: columns matching the run id's parts, in order. */
+  run: readonly string[];
+  id: readonly IdPart[];
+  name: ColumnRef | null;
+  position: ColumnRef | null;
+  status: StatusMapping<StepStatus>;
+  started: TimestampRef | null;
+  finished: TimestampRef | null;
+  updated: string;
+  progress: readonly TimestampRef[];
+  /** Why a failed step failed. */
+  message: ColumnRef | null;
+}
+
+export interface SourceProfile {
+  name: string;
+  description: string;
+  /** Tables and columns whose presence says a database has this schema. */
+  detect: ReadonlyMap<string, readonly string[]>;
+  runs: RunsMapping;
+  /** Null for a store whose runs have no steps (MLflow). */
+  steps: StepsMapping | null;
+  /** The mapping file it was read from. */
+  file: string;
+}

@@ -1,0 +1,126 @@
+import type Database from 'better-sqlite3';
+import type { ObservedRun, StepRow } from './source-rows.ts';
+import type { SourceShape } from './source-shape.ts';
+
+/** Columns read straight into the shapes of source-rows.ts, text where text is expected. */
+const RUN_COLUMNS = `CAST(run_id AS TEXT) AS runId, coalesce(CAST(pipeline AS TEXT), '') AS pipeline,
+  coalesce(CAST(status AS TEXT), '') AS status, created_at AS createdAt, started_at AS startedAt,
+  updated_at AS updatedAt, finished_at AS finishedAt, CAST(artifacts_dir AS TEXT) AS artifactsDir`;
+/** The step columns, the optional `message` read only where the table has it. */
+const stepColumns = (message: boolean) => `CAST(run_id AS TEXT) AS runId,
+  CAST(step_id AS TEXT) AS stepId, coalesce(CAST(name AS TEXT), '') AS name,
+  CAST(coalesce(position, 0) AS INTEGER) AS position, coalesce(CAST(status AS TEXT), '') AS status,
+  started_at AS startedAt, updated_at AS updatedAt, finished_at AS finishedAt,
+  ${message ? `nullif(trim(CAST(message AS TEXT)), '')` : 'NULL'} AS message`;
+
+const BY_RUN_ID = `run_id IN (SELECT value FROM json_each(?))`;
+
+/** `(_k0, …) IN …` for a profile's views: the table's own key columns, so its index is used. */
+function byKey(parts: number): string {
+  if (parts === 1) return `_k0 IN (SELECT value FROM json_each(?))`;
+  const keys = Array.from({ length: parts }, (_, i) => `_k${i}`);
+  const values = keys.map((_, i) => `value->>${i}`);
+  return `(${keys.join(', ')}) IN (SELECT ${values.join(', ')} FROM json_each(?))`;
+}
+
+/** A run id's parts, split at its first slashes; null when it has too few. */
+function splitRunId(runId: string, parts: number): string[] | null {
+  const split: string[] = [];
+  let rest = runId;
+  for (let i = 1; i < parts; i++) {
+    const slash = rest.indexOf('/');
+    if (slash < 0) return null;
+    split.push(rest.slice(0, slash));
+    rest = rest.slice(slash + 1);
+  }
+  split.push(rest);
+  return split;
+}
+
+type StepWithRun = StepRow & { runId: string };
+
+/**
+ * Runs and their steps by run id. The default schema is read by `run_id`; a profile's views by
+ * the parts of the id through the table's own key columns, and an id not found that way (one
+ * whose first parts hold a `/`) by the whole id, which scans but is rare.
+ */
+export class RunLookups {
+  private readonly keyParts: number | null;
+  private readonly runs: { byKey: Database.Statement; byId: Database.Statement };
+  private readonly steps: { byKey: Database.Statement; byId: Database.Statement };
+  private readonly existing: { byKey: Database.Statement; byId: Database.Statement };
+
+  constructor(
+    db: Database.Database,
+    shape: SourceShape,
+    options: { runRowid: boolean; stepMessage: boolean },
+  ) {
+    this.keyParts = shape.native || !shape.splittable ? null : shape.keyParts;
+    const key = this.keyParts === null ? BY_RUN_ID : byKey(this.keyParts);
+    const runs = (where: string) =>
+      db.prepare(
+        `SELECT ${options.runRowid ? 'rowid' : 'NULL'} AS rowid, ${RUN_COLUMNS} FROM runs WHERE ${where}`,
+      );
+    const steps = (where: string) =>
+      db.prepare(`SELECT ${stepColumns(options.stepMessage)} FROM steps WHERE ${where}`);
+    const existing = (where: string) =>
+      db.prepare(`SELECT CAST(run_id AS TEXT) FROM runs WHERE ${where}`).pluck();
+    this.runs = { byKey: runs(key), byId: runs(BY_RUN_ID) };
+    this.steps = { byKey: steps(key), byId: steps(BY_RUN_ID) };
+    this.existing = { byKey: existing(key), byId: existing(BY_RUN_ID) };
+  }
+
+  /** Runs with their steps; call inside one read transaction. */
+  read(runIds: readonly string[]): Map<string, ObservedRun> {
+    const result = new Map<string, ObservedRun>();
+    const take = (statement: Database.Statement, ids: string) => {
+      for (const run of statement.all(ids) as ObservedRun[]) {
+        run.steps = [];
+        result.set(run.runId, run);
+      }
+    };
+    const keys = this.keys(runIds);
+    take(this.runs.byKey, keys);
+    const missed = this.missed(runIds, result);
+    if (missed !== null) take(this.runs.byId, missed);
+    const found = [...result.keys()];
+    const stepRows = this.steps.byKey.all(this.keys(found)) as StepWithRun[];
+    for (const step of stepRows) result.get(step.runId)?.steps.push(step);
+    const unsplit = this.keyParts === null ? [] : found.filter((id) => !this.splits(id));
+    if (unsplit.length > 0) {
+      for (const step of this.steps.byId.all(JSON.stringify(unsplit)) as StepWithRun[]) {
+        result.get(step.runId)?.steps.push(step);
+      }
+    }
+    return result;
+  }
+
+  existingAmong(runIds: readonly string[]): Set<string> {
+    const found = new Set(this.existing.byKey.all(this.keys(runIds)) as string[]);
+    const missed = this.missed(runIds, found);
+    if (missed !== null) for (const id of this.existing.byId.all(missed) as string[]) found.add(id);
+    return found;
+  }
+
+  /** The ids as the lookup by key takes them. */
+  private keys(runIds: readonly string[]): string {
+    if (this.keyParts === null) return JSON.stringify(runIds);
+    const parts = this.keyParts;
+    const keys = runIds.flatMap((id) => {
+      const split = splitRunId(id, parts);
+      return split === null ? [] : [parts === 1 ? split[0] : split];
+    });
+    return JSON.stringify(keys);
+  }
+
+  private splits(runId: string): boolean {
+    return this.keyParts !== null && splitRunId(runId, this.keyParts) !== null;
+  }
+
+  /** Ids the lookup by key did not find, for the lookup by whole id; null when there are none. */
+  private missed(runIds: readonly string[], found: { has(id: string): boolean }): string | null {
+    if (this.keyParts === null) return null;
+    const missed = runIds.filter((id) => !found.has(id));
+    return missed.length === 0 ? null : JSON.stringify(missed);
+  }
+}

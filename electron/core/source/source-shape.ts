@@ -1,0 +1,167 @@
+/**
+ * Which schema an opened database has, and how the source reads it: the default schema's own
+ * tables as they are, or another schema through its profile's TEMP views (profile/profile-views.ts).
+ * With no profile named, the default schema is recognised first, then each built-in profile.
+ */
+import type Database from 'better-sqlite3';
+import { formatProblem, locateProblems } from '../config/yaml-validate.ts';
+import { builtinProfiles } from './builtin-profiles.ts';
+import { checkProfile, matchesProfile, type UnindexedColumn } from './profile/profile-check.ts';
+import { profileViews } from './profile/profile-views.ts';
+import type { SourceProfile } from './profile/source-profile.ts';
+import { checkSchema, type MissingIndex } from './schema-check.ts';
+import { SourceError } from './source-error.ts';
+
+/** A profile to read the database with, named by the user; null detects it. */
+export type SchemaChoice = {
+  profile: SourceProfile;
+  /** The mapping file's text, to place problems in it; null for a built-in profile. */
+  text: string | null;
+} | null;
+
+export interface SourceShape {
+  /** The profile in use, and whether it was recognised rather than named. */
+  schema: { name: string; description: string; detected: boolean; file: string | null };
+  /** The default schema's own tables, read as they are. */
+  native: boolean;
+  /** Whether a run finishes once all its steps have, or only by its own status. */
+  finishOnSteps: boolean;
+  /** The column change queries order and compare by. */
+  changeColumn: 'updated_at' | 'changed_at';
+  /** How many parts a run id has, for lookups through the table's own key. */
+  keyParts: number;
+  /** Whether a run id's parts can be told apart again (none is left out when empty). */
+  splittable: boolean;
+  /** The underlying tables holding runs and steps, with rowids, for file checks. */
+  rowidTables: string[];
+  /** Whether the change column of runs and of steps has an index. */
+  changeIndexed: { runs: boolean; steps: boolean };
+  missingIndexes: MissingIndex[];
+}
+
+const NATIVE = 'runwatch';
+
+function nativeShape(detected: boolean): SourceShape {
+  const profile = builtinProfiles().get(NATIVE);
+  return {
+    schema: {
+      name: NATIVE,
+      description: profile?.description ?? "Runwatch's default schema",
+      detected,
+      file: null,
+    },
+    native: true,
+    finishOnSteps: true,
+    changeColumn: 'updated_at',
+    keyParts: 1,
+    splittable: true,
+    rowidTables: [],
+    changeIndexed: { runs: true, steps: true },
+    missingIndexes: [],
+  };
+}
+
+function unindexedNotice(column: UnindexedColumn): MissingIndex {
+  return { table: column.table, column: column.column, statement: null };
+}
+
+/** Why a built-in profile does not fit: said of the database, not of the shipped file. */
+function builtinMismatch(dbPath: string, profile: SourceProfile, problems: string[]): SourceError {
+  return new SourceError(
+    'schema',
+    `${dbPath} does not have the ${profile.name} schema (${profile.description}): ${problems.join('; ')}`,
+  );
+}
+
+function applyProfile(
+  db: Database.Database,
+  dbPath: string,
+  profile: SourceProfile,
+  text: string | null,
+  detected: boolean,
+): SourceShape {
+  const check = checkProfile(db, profile);
+  if (check.problems.length > 0) {
+    if (text === null) {
+      throw builtinMismatch(dbPath, profile, [
+        ...new Set(check.problems.map((problem) => problem.message)),
+      ]);
+    }
+    const located = locateProblems(text, profile.file, check.problems).map(formatProblem);
+    throw new SourceError(
+      'schema',
+      `${dbPath} does not fit the mapping ${profile.file}:\n${located.join('\n')}`,
+    );
+  }
+  for (const statement of profileViews(profile, check.facts)) db.exec(statement);
+  const changesUnindexed = (table: string) =>
+    check.unindexed.some(
+      (column) => column.use === 'changes' && column.table.toLowerCase() === table.toLowerCase(),
+    );
+  const rowidTables = [profile.runs.table, ...(profile.steps ? [profile.steps.table] : [])].filter(
+    (table) => check.facts.get(table.toLowerCase())?.rowid === true,
+  );
+  return {
+    schema: {
+      name: profile.name,
+      description: profile.description,
+      detected,
+      file: text === null ? null : profile.file,
+    },
+    native: false,
+    finishOnSteps: profile.runs.finishOnSteps,
+    changeColumn: 'changed_at',
+    keyParts: profile.runs.id.length,
+    splittable: profile.runs.id.every((part) => part.skip === null),
+    rowidTables,
+    changeIndexed: {
+      runs: !changesUnindexed(profile.runs.table),
+      steps: profile.steps === null || !changesUnindexed(profile.steps.table),
+    },
+    missingIndexes: check.unindexed.map(unindexedNotice),
+  };
+}
+
+/** What each built-in profile looks for, for a database none of them fits. */
+function lookedFor(): string {
+  return [...builtinProfiles().values()]
+    .map(
+      (profile) =>
+        `${profile.name}: ${[...profile.detect]
+          .map(([table, columns]) => `${table}(${columns.join(', ')})`)
+          .join(' and ')}`,
+    )
+    .join('; ');
+}
+
+/**
+ * Settles how to read the database; throws a SourceError naming what does not fit. A database
+ * with no tables yet is `no_runs`: its writer has not created them.
+ */
+export function shapeSource(
+  db: Database.Database,
+  dbPath: string,
+  choice: SchemaChoice,
+): SourceShape {
+  if (choice !== null) {
+    if (choice.profile.name === NATIVE && choice.text === null) return nativeShape(false);
+    return applyProfile(db, dbPath, choice.profile, choice.text, false);
+  }
+  const native = checkSchema(db);
+  if (native.problems.length === 0) return nativeShape(true);
+  for (const profile of builtinProfiles().values()) {
+    if (profile.name === NATIVE || !matchesProfile(db, profile)) continue;
+    return applyProfile(db, dbPath, profile, null, true);
+  }
+  const kind = native.problems.includes('table runs is missing') ? 'no_runs' : 'schema';
+  const tables = db
+    .prepare(`SELECT count(*) FROM main.sqlite_master WHERE type = 'table'`)
+    .pluck()
+    .get() as number;
+  // No tables at all: a database its writer has not set up yet, not one of another schema.
+  const hint =
+    tables === 0
+      ? ''
+      : `. Not a schema Runwatch recognises (${lookedFor()}); name a mapping file with --schema FILE`;
+  throw new SourceError(kind, `${dbPath}: ${native.problems.join('; ')}${hint}`);
+}
