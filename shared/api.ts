@@ -134,6 +134,11 @@ export interface SourceView {
   down_since: string | null;
   /** Runs the built-in demo pipeline (a new user's first start). */
   demo: boolean;
+  /**
+   * The schema it is read with (`airflow`, `runwatch`, a mapping file's name), and whether it
+   * was recognised rather than named; null until the database was first opened.
+   */
+  schema: { name: string; description: string; detected: boolean } | null;
 }
 
 export interface AlertsView {

@@ -25,19 +25,17 @@ function setUp(version: AirflowVersion) {
   return { dir, airflow, dataDir: path.join(dir, 'data') };
 }
 
-function watch(airflow: AirflowDb, dataDir: string, args: string[] = []): Child {
+function watch(
+  airflow: AirflowDb,
+  dataDir: string,
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Child {
   return track(
-    runwatch([
-      'watch',
-      '--json',
-      '--poll',
-      '50ms',
-      '--db',
-      airflow.file,
-      '--data-dir',
-      dataDir,
-      ...args,
-    ]),
+    runwatch(
+      ['watch', '--json', '--poll', '50ms', '--db', airflow.file, '--data-dir', dataDir, ...args],
+      env,
+    ),
   );
 }
 
@@ -100,6 +98,8 @@ describe.each([2, 3] as const)('watching an Airflow %i database', (version) => {
     check.close();
   });
 
+  // Ten hours behind UTC: Airflow's naive times are UTC whatever zone Runwatch runs in, so the
+  // stall comes after stall_after, not at once with ten hours of idle time.
   it('says a run stalled while its task is silent, and recovered at its next heartbeat', async () => {
     const { airflow, dataDir } = setUp(version);
     const runId = 'scheduled__2026-12-06T00:00:00+00:00';
@@ -107,8 +107,13 @@ describe.each([2, 3] as const)('watching an Airflow %i database', (version) => {
     airflow.setRun('train', runId, 'running');
     airflow.setTask('train', runId, 'fit', 'running');
     airflow.heartbeat('train', runId, 'fit');
-    const child = watch(airflow, dataDir, ['--stall-after', '1500ms']);
+    const started = Date.now();
+    const child = watch(airflow, dataDir, ['--stall-after', '1500ms'], {
+      TZ: 'Pacific/Honolulu',
+    });
     await waitFor(() => byType(child, 'run_stalled').length === 1, 'the stall', 15_000);
+    expect(Date.now() - started).toBeGreaterThan(1_000);
+    expect(byType(child, 'run_stalled')[0]?.idle_s).toBeLessThan(10);
 
     airflow.heartbeat('train', runId, 'fit');
     await waitFor(() => byType(child, 'run_recovered').length === 1, 'the recovery', 15_000);

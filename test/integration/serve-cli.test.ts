@@ -54,7 +54,12 @@ describe('runwatch serve', () => {
     );
     expect(snapshot.transport).toBe('serve');
     expect(snapshot.sources).toEqual([
-      expect.objectContaining({ name: 'demo', state: 'up', demo: true }),
+      expect.objectContaining({
+        name: 'demo',
+        state: 'up',
+        demo: true,
+        schema: expect.objectContaining({ name: 'runwatch', detected: true }),
+      }),
     ]);
 
     const archived = await waitForAsync(

@@ -82,6 +82,7 @@ describe('overview counts', () => {
       error: null,
       down_since: null,
       demo: false,
+      schema: null,
     });
     expect(countSources([source('up'), source('down'), source('up')])).toEqual({
       up: 2,

@@ -23,6 +23,7 @@ export function sourceView(source: ApiSource): SourceView {
     error: state === 'down' ? (down?.reason ?? 'the database cannot be read') : null,
     down_since: state === 'down' && down ? toIso(down.since) : null,
     demo: source.demo,
+    schema: session.monitor.schema,
   };
 }
 

@@ -73,8 +73,15 @@ function buildProgram(run: (result: Promise<number> | number) => void): Command 
 
   program
     .command('demo')
-    .description('create the default schema and simulate a pipeline writing runs into it')
+    .description(
+      "create a schema (the default one, or an orchestrator's) and simulate a pipeline writing runs into it",
+    )
     .requiredOption('--db <file>', 'the database to create or continue')
+    .addOption(
+      new Option('--schema <name>', 'whose tables to write')
+        .choices(['runwatch', 'airflow', 'prefect', 'mlflow'])
+        .default('runwatch'),
+    )
     .addOption(
       new Option('--runs <n>', 'runs to start; 0 for no end').argParser(positiveIntArg).default(12),
     )

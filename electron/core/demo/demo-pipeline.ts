@@ -4,13 +4,35 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import type { Logger } from '../log.ts';
+import { builtinProfiles } from '../source/builtin-profiles.ts';
+import { matchesProfile } from '../source/profile/profile-check.ts';
 import { checkSchema } from '../source/schema-check.ts';
 import { toIso } from '../time/timestamp.ts';
+import { AIRFLOW_DDL } from './airflow-ddl.ts';
+import { AirflowWriter } from './airflow-writer.ts';
+import { DefaultWriter } from './default-writer.ts';
 import { createDefaultSchema } from './demo-schema.ts';
 import { demoRunPlan, failureMessage, type DemoRunPlan } from './demo-plan.ts';
+import type { DemoWriter } from './demo-writer.ts';
+import { MLFLOW_DDL } from './mlflow-ddl.ts';
+import { MlflowWriter } from './mlflow-writer.ts';
+import { PREFECT_DDL } from './prefect-ddl.ts';
+import { PrefectWriter } from './prefect-writer.ts';
+
+/** The schemas the demo writes: the default one, and each orchestrator's own. */
+export const DEMO_SCHEMAS = ['runwatch', 'airflow', 'prefect', 'mlflow'] as const;
+export type DemoSchema = (typeof DEMO_SCHEMAS)[number];
+
+const PROFILE_DDL: Record<Exclude<DemoSchema, 'runwatch'>, string> = {
+  airflow: AIRFLOW_DDL,
+  prefect: PREFECT_DDL,
+  mlflow: MLFLOW_DDL,
+};
 
 export interface DemoOptions {
   dbPath: string;
+  /** Whose tables to write (default: the default schema). */
+  schema?: DemoSchema;
   /** How many runs to start; 0 runs forever. */
   runs: number;
   /** 1 is real time; 10 runs ten times faster. */
@@ -29,8 +51,14 @@ export class ForeignDatabaseError extends Error {
   }
 }
 
-/** Opens the demo database, creating it with the default schema; refuses a foreign one. */
-export function openDemoDatabase(dbPath: string): Database.Database {
+/**
+ * Opens the demo database, creating it with the schema's tables in one transaction (so a
+ * watcher never sees half of them); refuses a database of another kind.
+ */
+export function openDemoDatabase(
+  dbPath: string,
+  schema: DemoSchema = 'runwatch',
+): Database.Database {
   fs.mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true });
   const db = new Database(dbPath, { timeout: 5_000 });
   try {
@@ -38,6 +66,19 @@ export function openDemoDatabase(dbPath: string): Database.Database {
       .prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'table'`)
       .pluck()
       .get() as number;
+    if (schema !== 'runwatch') {
+      if (tables === 0) {
+        db.pragma('journal_mode = WAL');
+        db.transaction(() => db.exec(PROFILE_DDL[schema])).immediate();
+      }
+      const profile = builtinProfiles().get(schema);
+      if (!profile || !matchesProfile(db, profile)) {
+        throw new ForeignDatabaseError(
+          `${dbPath} is not a ${schema} database the demo can write; pick a new file`,
+        );
+      }
+      return db;
+    }
     if (tables === 0) createDefaultSchema(db);
     const { problems, optionalColumns } = checkSchema(db);
     if (problems.length > 0) {
@@ -56,6 +97,19 @@ export function openDemoDatabase(dbPath: string): Database.Database {
   }
 }
 
+function writerFor(schema: DemoSchema, db: Database.Database, folder: string): DemoWriter {
+  switch (schema) {
+    case 'airflow':
+      return new AirflowWriter(db);
+    case 'prefect':
+      return new PrefectWriter(db);
+    case 'mlflow':
+      return new MlflowWriter(db, folder);
+    default:
+      return new DefaultWriter(db);
+  }
+}
+
 /** Deterministic jitter from a run and step number, so demos look alike from run to run. */
 function jitter(seed: number, spread: number): number {
   const x = Math.sin(seed * 12.9898) * 43758.5453;
@@ -63,21 +117,21 @@ function jitter(seed: number, spread: number): number {
 }
 
 /**
- * Simulates an orchestrator writing runs and steps into the default schema, with artifact files,
- * the way a real pipeline would: short transactions, ISO-8601 UTC timestamps, another connection.
+ * Simulates an orchestrator writing runs and steps, in the default schema or an orchestrator's
+ * own (demo-writer.ts), with artifact files, the way a real pipeline would: short transactions
+ * from another connection, times as that schema writes them.
  */
 export class DemoPipeline {
   private readonly options: Required<DemoOptions>;
-  private readonly db: Database.Database;
+  private readonly writer: DemoWriter;
   private readonly abort = new AbortController();
   private readonly folder: string;
-  private sequence: number;
 
   constructor(options: DemoOptions) {
-    this.options = { concurrency: 3, stallMs: 35_000, ...options };
-    this.db = openDemoDatabase(options.dbPath);
+    this.options = { concurrency: 3, stallMs: 35_000, schema: 'runwatch', ...options };
+    const db = openDemoDatabase(options.dbPath, this.options.schema);
     this.folder = path.dirname(path.resolve(options.dbPath));
-    this.sequence = this.db.prepare('SELECT count(*) FROM runs').pluck().get() as number;
+    this.writer = writerFor(this.options.schema, db, this.folder);
   }
 
   /** Runs the plan; resolves when every run ended or `stop()` was called. */
@@ -97,7 +151,7 @@ export class DemoPipeline {
     } catch (error) {
       if (!this.abort.signal.aborted) throw error;
     } finally {
-      this.db.close();
+      this.writer.close();
     }
   }
 
@@ -109,55 +163,16 @@ export class DemoPipeline {
     await sleep(ms / this.options.speed, undefined, { signal: this.abort.signal });
   }
 
-  private nextRunId(pipeline: string): string {
-    const exists = this.db.prepare('SELECT 1 FROM runs WHERE run_id = ?').pluck();
-    for (;;) {
-      this.sequence++;
-      const runId = `${pipeline}-${String(this.sequence).padStart(4, '0')}`;
-      if (!exists.get(runId)) return runId;
-    }
-  }
-
   private async runOne(index: number, plan: DemoRunPlan): Promise<void> {
-    const runId = this.nextRunId(plan.pipeline);
-    const artifacts = path.join('artifacts', runId);
-    const now = () => toIso(Date.now());
-    this.db.transaction(() => {
-      const t = now();
-      this.db
-        .prepare(
-          `INSERT INTO runs (run_id, pipeline, status, created_at, updated_at, artifacts_dir)
-           VALUES (?, ?, 'pending', ?, ?, ?)`,
-        )
-        .run(runId, plan.pipeline, t, t, artifacts);
-      const insertStep = this.db.prepare(
-        `INSERT INTO steps (run_id, step_id, name, position, status, updated_at)
-         VALUES (?, ?, ?, ?, 'pending', ?)`,
-      );
-      plan.steps.forEach((name, position) =>
-        insertStep.run(runId, `${position + 1}-${name}`, name, position, t),
-      );
-    })();
+    const runId = this.writer.nextRunId(plan.pipeline);
+    this.writer.queue(runId, plan.pipeline, plan.steps);
     this.options.log.info(`demo: ${runId} queued`);
     await this.wait(800);
+    this.writer.start(runId, false);
     await this.attempt(index, runId, plan, plan.fate);
     if (plan.retry && !this.abort.signal.aborted) {
       await this.wait(4_000);
-      this.db.transaction(() => {
-        const t = now();
-        this.db
-          .prepare(
-            `UPDATE runs SET status = 'running', started_at = ?, finished_at = NULL, updated_at = ?
-             WHERE run_id = ?`,
-          )
-          .run(t, t, runId);
-        this.db
-          .prepare(
-            `UPDATE steps SET status = 'pending', started_at = NULL, finished_at = NULL,
-               message = NULL, updated_at = ? WHERE run_id = ?`,
-          )
-          .run(t, runId);
-      })();
+      this.writer.start(runId, true);
       this.options.log.info(`demo: ${runId} retried`);
       await this.attempt(index, runId, plan, 'succeed');
     }
@@ -169,66 +184,53 @@ export class DemoPipeline {
     plan: DemoRunPlan,
     fate: DemoRunPlan['fate'],
   ) {
-    const now = () => toIso(Date.now());
-    const t0 = now();
-    this.db
-      .prepare(
-        `UPDATE runs SET status = 'running', started_at = ?, updated_at = ? WHERE run_id = ?`,
-      )
-      .run(t0, t0, runId);
-    const setStep = this.db.prepare(
-      `UPDATE steps SET status = ?, started_at = coalesce(?, started_at), finished_at = ?,
-         updated_at = ? WHERE run_id = ? AND step_id = ?`,
-    );
-    const finishRun = (status: string, restStatus: string, from: number) => {
-      this.db.transaction(() => {
-        const t = now();
-        plan.steps.forEach((name, position) => {
-          if (position >= from)
-            setStep.run(restStatus, null, t, t, runId, `${position + 1}-${name}`);
-        });
-        this.db
-          .prepare(`UPDATE runs SET status = ?, finished_at = ?, updated_at = ? WHERE run_id = ?`)
-          .run(status, t, t, runId);
-      })();
+    const { writer } = this;
+    const finish = (status: 'succeeded' | 'failed' | 'cancelled', from: number) => {
+      writer.end(runId, status, plan.steps, from);
       this.options.log.info(`demo: ${runId} ${status}`);
     };
     const longSteps = plan.pipeline.startsWith('train') ? 2 : 1;
     for (const [position, name] of plan.steps.entries()) {
-      const stepId = `${position + 1}-${name}`;
       const special = plan.at === position ? fate : 'succeed';
       if (special === 'cancel') {
-        finishRun('cancelled', 'cancelled', position);
+        finish('cancelled', position);
         return;
       }
-      const started = now();
-      setStep.run('running', started, null, started, runId, stepId);
-      this.db.prepare('UPDATE runs SET updated_at = ? WHERE run_id = ?').run(started, runId);
-      await this.wait((1_500 + jitter(index * 31 + position, 3_000)) * longSteps);
+      writer.startStep(runId, position, name);
+      await this.work(
+        runId,
+        position,
+        name,
+        (1_500 + jitter(index * 31 + position, 3_000)) * longSteps,
+      );
       if (special === 'stall') {
         this.options.log.info(`demo: ${runId} stalls in ${name}`);
         await this.wait(this.options.stallMs);
       }
       this.writeArtifacts(runId, plan, position);
-      const ended = now();
       if (special === 'fail') {
-        this.db.transaction(() => {
-          setStep.run('failed', null, ended, ended, runId, stepId);
-          this.db
-            .prepare('UPDATE steps SET message = ? WHERE run_id = ? AND step_id = ?')
-            .run(failureMessage(name), runId, stepId);
-        })();
+        writer.endStep(runId, position, name, 'failed', failureMessage(name));
         await this.wait(600);
-        finishRun('failed', 'skipped', position + 1);
+        finish('failed', position + 1);
         return;
       }
-      setStep.run('succeeded', null, ended, ended, runId, stepId);
+      writer.endStep(runId, position, name, 'succeeded', null);
     }
-    finishRun('succeeded', 'succeeded', plan.steps.length);
+    finish('succeeded', plan.steps.length);
+  }
+
+  /** A step at work for `ms`, with a sign of life every second (a stall has none). */
+  private async work(runId: string, position: number, name: string, ms: number): Promise<void> {
+    for (let left = ms; left > 0; left -= 1_000) {
+      await this.wait(Math.min(left, 1_000));
+      if (left > 1_000) this.writer.beat(runId, position, name);
+    }
   }
 
   private writeArtifacts(runId: string, plan: DemoRunPlan, position: number): void {
-    const dir = path.join(this.folder, 'artifacts', runId);
+    const relative = this.writer.artifactsDir(runId);
+    if (relative === null) return;
+    const dir = path.join(this.folder, relative);
     fs.mkdirSync(dir, { recursive: true });
     const step = plan.steps[position] as string;
     const lines = Array.from(

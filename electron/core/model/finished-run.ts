@@ -67,19 +67,31 @@ export function resolveArtifactsDir(value: string | null, dbPath: string): strin
 
 export type CompletedDraft = Omit<RunCompletedEvent, 'id'>;
 
+type StepRow = ObservedRun['steps'][number];
+
+/**
+ * Steps in their order: by position, then (where positions say nothing, as in an orchestrator's
+ * store) the order they started in, those not started yet last, then by id.
+ */
+export function byStepOrder(a: StepRow, b: StepRow): number {
+  if (a.position !== b.position) return a.position - b.position;
+  const startA = parseTimestamp(a.startedAt) ?? Infinity;
+  const startB = parseTimestamp(b.startedAt) ?? Infinity;
+  if (startA !== startB) return startA < startB ? -1 : 1;
+  return a.stepId.localeCompare(b.stepId);
+}
+
 /** A run's steps as read, in their order; a step still running has no duration yet. */
 export function stepsOf(observed: ObservedRun): FinishedStep[] {
-  return [...observed.steps]
-    .sort((a, b) => a.position - b.position || a.stepId.localeCompare(b.stepId))
-    .map((step) => ({
-      step_id: step.stepId,
-      name: step.name,
-      status: normalizeStatus(step.status),
-      started_at: iso(step.startedAt),
-      finished_at: iso(step.finishedAt),
-      duration_s: durationS(step.startedAt, step.finishedAt),
-      ...(step.message ? { message: step.message } : {}),
-    }));
+  return [...observed.steps].sort(byStepOrder).map((step) => ({
+    step_id: step.stepId,
+    name: step.name,
+    status: normalizeStatus(step.status),
+    started_at: iso(step.startedAt),
+    finished_at: iso(step.finishedAt),
+    duration_s: durationS(step.startedAt, step.finishedAt),
+    ...(step.message ? { message: step.message } : {}),
+  }));
 }
 
 export function finishedRunOf(

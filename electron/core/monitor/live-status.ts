@@ -1,4 +1,5 @@
 import type { ActiveRunStatus } from '../../../shared/run-status.ts';
+import { byStepOrder } from '../model/finished-run.ts';
 import { isTerminalRunStatus, normalizeStatus, summarizeRun } from '../model/run-summary.ts';
 import type { TrackedRun } from '../model/tracked-run.ts';
 import type { ObservedRun } from '../source/source-rows.ts';
@@ -11,7 +12,7 @@ import type { MonitorSettings } from './monitor-settings.ts';
 import { detect, type PipelineThresholds } from './run-detector.ts';
 
 function currentStep(observed: ObservedRun): string | null {
-  const steps = [...observed.steps].sort((a, b) => a.position - b.position);
+  const steps = [...observed.steps].sort(byStepOrder);
   const running = steps.find((step) => normalizeStatus(step.status) === 'running');
   if (running) return running.name || running.stepId;
   const pending = steps.find((step) => normalizeStatus(step.status) === 'pending');

@@ -177,6 +177,13 @@ export class Monitor {
   }
 
   /** Called once, after the first complete read of the database. */
+  /** The schema the database is read with, once it was opened. */
+  get schema(): { name: string; description: string; detected: boolean } | null {
+    if (!this.openInfo) return null;
+    const { name, description, detected } = this.openInfo.schema;
+    return { name, description, detected };
+  }
+
   onReady(listener: (diagnostics: SourceDiagnostics) => void): void {
     this.readyListeners.push(listener);
   }

@@ -407,6 +407,12 @@ function SourceHealth({
             <p className="ov-source-db mono" title={source.db}>
               {source.db}
             </p>
+            {source.schema !== null && (
+              <p className="ov-source-schema muted" title={source.schema.description}>
+                Schema: {source.schema.name}
+                {source.schema.detected ? ', recognised from its tables' : ', as named'}
+              </p>
+            )}
             {entry === undefined ? (
               <p className="ov-problem ov-problem--quiet">Alerting has not started yet.</p>
             ) : entry.problems.length === 0 ? (

@@ -156,6 +156,15 @@ export function checkProfile(db: Database.Database, profile: SourceProfile): Pro
     }
   };
 
+  // Several change columns are read as the first non-null: no index serves that.
+  const changeIndex = (tableName: string, columns: readonly string[]) => {
+    if (columns.length === 1) index(tableName, columns[0] as string, 'changes');
+    else {
+      const real = byLower.get(tableName.toLowerCase()) ?? tableName;
+      unindexed.push({ table: real, column: `coalesce(${columns.join(', ')})`, use: 'changes' });
+    }
+  };
+
   const { runs, steps } = profile;
   const runTable = table('runs', runs.table);
   if (runTable) {
@@ -166,7 +175,14 @@ export function checkProfile(db: Database.Database, profile: SourceProfile): Pro
     for (const key of ['created', 'started', 'finished'] as const) {
       column(runs.table, runTable, runs[key], ['runs', key]);
     }
-    column(runs.table, runTable, runs.updated, ['runs', 'updated']);
+    runs.updated.forEach((name, i) =>
+      column(
+        runs.table,
+        runTable,
+        name,
+        runs.updated.length === 1 ? ['runs', 'updated'] : ['runs', 'updated', i],
+      ),
+    );
     runs.progress.forEach((ref, i) => column(runs.table, runTable, ref, ['runs', 'progress', i]));
     const artifacts = runs.artifacts;
     if (artifacts && 'column' in artifacts) {
@@ -177,7 +193,7 @@ export function checkProfile(db: Database.Database, profile: SourceProfile): Pro
       }
     }
     if (problems.length === 0) {
-      index(runs.table, runs.updated, 'changes');
+      changeIndex(runs.table, runs.updated);
       index(runs.table, runs.id[0]?.column ?? '', 'lookups');
     }
   }
@@ -195,12 +211,19 @@ export function checkProfile(db: Database.Database, profile: SourceProfile): Pro
         column(steps.table, stepTable, steps[key], ['steps', key]);
       }
       column(steps.table, stepTable, steps.status.column, ['steps', 'status', 'column']);
-      column(steps.table, stepTable, steps.updated, ['steps', 'updated']);
+      steps.updated.forEach((name, i) =>
+        column(
+          steps.table,
+          stepTable,
+          name,
+          steps.updated.length === 1 ? ['steps', 'updated'] : ['steps', 'updated', i],
+        ),
+      );
       steps.progress.forEach((ref, i) =>
         column(steps.table, stepTable, ref, ['steps', 'progress', i]),
       );
       if (problems.length === 0) {
-        index(steps.table, steps.updated, 'changes');
+        changeIndex(steps.table, steps.updated);
         index(steps.table, steps.run[0] ?? '', 'lookups');
       }
     }

@@ -86,7 +86,7 @@ const runsSchema = z.strictObject({
   created: columnRef.nullish(),
   started: columnRef.nullish(),
   finished: columnRef.nullish(),
-  updated: name,
+  updated: z.union([name, z.array(name).min(1).max(4)]),
   progress: z.array(columnRef).min(1).optional(),
   artifacts,
   finish_on_steps: z.boolean().optional(),
@@ -103,7 +103,7 @@ const stepsSchema = z.strictObject({
   status: statusSchema(STEP_STATUSES),
   started: columnRef.nullish(),
   finished: columnRef.nullish(),
-  updated: name,
+  updated: z.union([name, z.array(name).min(1).max(4)]),
   progress: z.array(columnRef).min(1).optional(),
   message: columnRef.nullish(),
   timestamps,
@@ -176,6 +176,10 @@ function statusOf<S extends string>(input: {
   return { column: input.column, map, ifNull: input.when_null ?? null };
 }
 
+function updatedColumns(updated: string | readonly string[]): string[] {
+  return typeof updated === 'string' ? [updated] : [...updated];
+}
+
 function templateColumns(template: string): string[] {
   return [...template.matchAll(/\{([^{}]+)\}/g)].map((match) => (match[1] as string).trim());
 }
@@ -201,8 +205,10 @@ function toProfile(value: ProfileFile, file: string): SourceProfile {
       created: stamp(runs.created, runTime),
       started: stamp(runs.started, runTime),
       finished: stamp(runs.finished, runTime),
-      updated: runs.updated,
-      progress: (runs.progress ?? [runs.updated]).map((ref) => timestamp(ref, runTime)),
+      updated: typeof runs.updated === 'string' ? [runs.updated] : runs.updated,
+      progress: (runs.progress ?? updatedColumns(runs.updated)).map((ref) =>
+        timestamp(ref, runTime),
+      ),
       finishOnSteps: runs.finish_on_steps ?? true,
       artifacts: !runs.artifacts
         ? null
@@ -223,8 +229,10 @@ function toProfile(value: ProfileFile, file: string): SourceProfile {
       status: statusOf(steps.status),
       started: stamp(steps.started, stepTime),
       finished: stamp(steps.finished, stepTime),
-      updated: steps.updated,
-      progress: (steps.progress ?? [steps.updated]).map((ref) => timestamp(ref, stepTime)),
+      updated: typeof steps.updated === 'string' ? [steps.updated] : steps.updated,
+      progress: (steps.progress ?? updatedColumns(steps.updated)).map((ref) =>
+        timestamp(ref, stepTime),
+      ),
       message: steps.message ? column(steps.message) : null,
     },
   };

@@ -153,6 +153,12 @@ function onlySql(only: ReadonlyMap<string, string | number>): string {
   return ` WHERE ${terms.join(' AND ')}`;
 }
 
+/** The raw change column, or the first non-null of several (not indexable then). */
+function changedSql(columns: readonly string[]): string {
+  const refs = columns.map((column) => `t.${quoteName(column)}`);
+  return refs.length === 1 ? (refs[0] as string) : `coalesce(${refs.join(', ')})`;
+}
+
 function factsOf(facts: DatabaseFacts, table: string): TableFacts {
   return facts.get(table.toLowerCase()) ?? { columns: new Set(), rowid: false };
 }
@@ -173,7 +179,7 @@ export function profileViews(profile: SourceProfile, facts: DatabaseFacts): stri
     `${greatestSql(runs.progress, runFacts, facts)} AS updated_at`,
     `${timestampSql(runs.finished, runFacts, facts)} AS finished_at`,
     `${artifactsSql(profile, runFacts)} AS artifacts_dir`,
-    `t.${quoteName(runs.updated)} AS changed_at`,
+    `${changedSql(runs.updated)} AS changed_at`,
   ];
   const statements = [
     `CREATE TEMP VIEW runs AS SELECT ${runView.join(', ')} FROM main.${quoteName(runs.table)} AS t${onlySql(runs.only)}`,
@@ -205,7 +211,7 @@ export function profileViews(profile: SourceProfile, facts: DatabaseFacts): stri
     `${greatestSql(steps.progress, stepFacts, facts)} AS updated_at`,
     `${timestampSql(steps.finished, stepFacts, facts)} AS finished_at`,
     `${steps.message ? `CAST(${columnSql(steps.message, stepFacts, facts)} AS TEXT)` : 'NULL'} AS message`,
-    `t.${quoteName(steps.updated)} AS changed_at`,
+    `${changedSql(steps.updated)} AS changed_at`,
   ];
   statements.push(
     `CREATE TEMP VIEW steps AS SELECT ${stepView.join(', ')} FROM main.${quoteName(steps.table)} AS t${onlySql(steps.only)}`,

@@ -67,8 +67,12 @@ export interface RunsMapping {
   created: TimestampRef | null;
   started: TimestampRef | null;
   finished: TimestampRef | null;
-  /** Written on every change of the row: how changed rows are found (best with an index). */
-  updated: string;
+  /**
+   * Written on every change of the row: how changed rows are found (best with one column that
+   * has an index). Several: the first non-null of them, for a row whose one changing column
+   * starts out NULL (MLflow's end_time).
+   */
+  updated: readonly string[];
   /** The greatest non-null of these is the run's last progress. */
   progress: readonly TimestampRef[];
   artifacts: ArtifactsMapping;
@@ -90,7 +94,7 @@ export interface StepsMapping {
   status: StatusMapping<StepStatus>;
   started: TimestampRef | null;
   finished: TimestampRef | null;
-  updated: string;
+  updated: readonly string[];
   progress: readonly TimestampRef[];
   /** Why a failed step failed. */
   message: ColumnRef | null;
