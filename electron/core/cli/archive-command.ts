@@ -8,7 +8,7 @@ import { JobRunner } from '../jobs/job-runner.ts';
 import { streamLogger, type Logger } from '../log.ts';
 import { SourceError } from '../source/source-error.ts';
 import { schemaChoice } from '../source/builtin-profiles.ts';
-import type { SchemaChoice } from '../source/source-shape.ts';
+import type { SchemaChoice } from '../source/profile/source-profile.ts';
 import { SqliteSource } from '../source/sqlite-source.ts';
 import {
   acquireDataDirLock,

@@ -3,7 +3,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../log.ts';
 import { missingDatabase, SourceError } from '../source/source-error.ts';
 import { FolderHint } from '../source/folder-hint.ts';
-import type { SchemaChoice } from '../source/source-shape.ts';
+import type { SchemaChoice } from '../source/profile/source-profile.ts';
 import { SqliteSource, type OpenInfo } from '../source/sqlite-source.ts';
 import type { StateStore } from '../store/state-store.ts';
 import { systemClock, type Clock } from '../time/clock.ts';

@@ -7,7 +7,7 @@ import type { RunwatchConfig } from '../alerts/config-file.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { JobRunner } from '../jobs/job-runner.ts';
 import type { Logger } from '../log.ts';
-import type { SchemaChoice } from '../source/source-shape.ts';
+import type { SchemaChoice } from '../source/profile/source-profile.ts';
 import { Monitor } from '../monitor/monitor.ts';
 import type { MonitorSettings } from '../monitor/monitor-settings.ts';
 import {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/yaml-validate.ts';
 import { loadProfileFile } from './profile/profile-file.ts';
 import type { SourceProfile } from './profile/source-profile.ts';
-import type { SchemaChoice } from './source-shape.ts';
+import type { SchemaChoice } from './profile/source-profile.ts';
 
 export const BUILTIN_SCHEMA_DIR = fileURLToPath(
   new URL('../../../config/schemas/', import.meta.url),

@@ -8,16 +8,9 @@ import { formatProblem, locateProblems } from '../config/yaml-validate.ts';
 import { builtinProfiles } from './builtin-profiles.ts';
 import { checkProfile, matchesProfile, type UnindexedColumn } from './profile/profile-check.ts';
 import { profileViews } from './profile/profile-views.ts';
-import type { SourceProfile } from './profile/source-profile.ts';
+import type { SchemaChoice, SourceProfile } from './profile/source-profile.ts';
 import { checkSchema, type MissingIndex } from './schema-check.ts';
 import { SourceError } from './source-error.ts';
-
-/** A profile to read the database with, named by the user; null detects it. */
-export type SchemaChoice = {
-  profile: SourceProfile;
-  /** The mapping file's text, to place problems in it; null for a built-in profile. */
-  text: string | null;
-} | null;
 
 export interface SourceShape {
   /** The profile in use, and whether it was recognised rather than named. */

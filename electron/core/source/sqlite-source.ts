@@ -11,7 +11,8 @@ import {
 } from './schema-check.ts';
 import type { ObservedRun } from './source-rows.ts';
 import { RunLookups } from './run-lookups.ts';
-import { shapeSource, type SchemaChoice, type SourceShape } from './source-shape.ts';
+import type { SchemaChoice } from './profile/source-profile.ts';
+import { shapeSource, type SourceShape } from './source-shape.ts';
 
 export interface OpenInfo {
   journalMode: string;

@@ -111,3 +111,10 @@ export interface SourceProfile {
   /** The mapping file it was read from. */
   file: string;
 }
+
+/** A profile to read a database with, named by the user; null recognises it. */
+export type SchemaChoice = {
+  profile: SourceProfile;
+  /** The mapping file's text, to place problems in it; null for a built-in profile. */
+  text: string | null;
+} | null;
