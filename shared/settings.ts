@@ -5,6 +5,7 @@
  * the same schema as the store, so what one accepts the other does.
  */
 import { z } from 'zod';
+import { BUILTIN_SCHEMAS } from './builtin-schemas.ts';
 import { httpUrl } from './http-url.ts';
 import { formatDuration } from './duration.ts';
 import { globProblem } from './pipeline-glob.ts';
@@ -68,7 +69,10 @@ function milliseconds(min: number) {
 }
 
 /** Settings outlive the folder the app was started from, so every path is absolute. */
-const absolutePath = z.string().refine((value) => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(value), {
+/** Absolute on some OS: `/srv/x`, `C:\x` or `C:/x`, `\\server\x`. */
+const ABSOLUTE_PATH = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
+
+const absolutePath = z.string().refine((value) => ABSOLUTE_PATH.test(value), {
   error: 'expected an absolute path',
 });
 
@@ -99,6 +103,17 @@ const sourceSchema = strictObject({
   }),
   /** The orchestrator's SQLite file, read-only. */
   db: absolutePath,
+  /** How to read it: a built-in profile or a mapping file; absent, recognised from its tables. */
+  schema: z
+    .string()
+    .refine(
+      (value) =>
+        (BUILTIN_SCHEMAS as readonly string[]).includes(value) || ABSOLUTE_PATH.test(value),
+      {
+        error: `a built-in schema (${BUILTIN_SCHEMAS.join(', ')}) or the full path of a mapping file`,
+      },
+    )
+    .optional(),
 });
 
 /** The key two names share when they would be the same folder on macOS or Windows. */

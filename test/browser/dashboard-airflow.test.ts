@@ -51,6 +51,11 @@ describe('the dashboard on an Airflow database', () => {
     await expect
       .poll(() => page.locator('main').innerText(), { timeout: 30_000 })
       .toContain('Schema: airflow, recognised from its tables');
+    await page.goto(new URL('#/settings', page.url()).href);
+    const sources = page.locator('#settings-sources table');
+    await expect
+      .poll(() => sources.innerText(), { timeout: 30_000 })
+      .toContain('airflow (recognised)');
     await page.goto(new URL('#/active', page.url()).href);
     const row = page.locator(`[data-run-key="airflow/etl/${runId}"]`);
     await expect.poll(() => row.count(), { timeout: 30_000 }).toBe(1);

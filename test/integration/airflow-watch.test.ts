@@ -122,6 +122,25 @@ describe.each([2, 3] as const)('watching an Airflow %i database', (version) => {
 });
 
 describe('watching an Airflow database', () => {
+  it('says a DAG run is overdue past its max_duration, with heartbeats coming all along', async () => {
+    const { dir, airflow, dataDir } = setUp(3);
+    const config = path.join(dir, 'alerts.yaml');
+    fs.writeFileSync(config, "pipelines:\n  'report*': { max_duration: 1500ms }\n");
+    const runId = 'scheduled__2026-12-06T00:00:00+00:00';
+    airflow.createRun('report', runId, ['render']);
+    airflow.setRun('report', runId, 'running');
+    airflow.setTask('report', runId, 'render', 'running');
+    const child = watch(airflow, dataDir, ['--config', config]);
+    const beats = setInterval(() => airflow.heartbeat('report', runId, 'render'), 200);
+    try {
+      await waitFor(() => byType(child, 'run_overdue').length === 1, 'overdue', 15_000);
+    } finally {
+      clearInterval(beats);
+    }
+    expect(byType(child, 'run_overdue')[0]).toMatchObject({ run_id: `report/${runId}` });
+    expect(byType(child, 'run_stalled')).toEqual([]);
+  });
+
   it('gives a cleared run a second attempt, and a deleted run its removal', async () => {
     const { airflow, dataDir } = setUp(3);
     const runId = 'manual__1';

@@ -8,6 +8,7 @@ import { firstStartSettings, watchPlan } from '../../electron/core/desktop/watch
 import { WatchedSources } from '../../electron/core/desktop/watched-sources.ts';
 import { streamLogger, silentLogger } from '../../electron/core/log.ts';
 import { systemClock } from '../../electron/core/time/clock.ts';
+import { AirflowDb } from '../support/airflow-db.ts';
 import { OrchestrationDb, tempDir } from '../support/orchestration-db.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -139,5 +140,33 @@ describe('WatchedSources', () => {
     expect(watched.sources).toHaveLength(1);
     expect(lines.join('')).toMatch(/alerts\.yaml[\s\S]*using the shipped alerts\.yaml instead/);
     expect(watched.sources[0]?.session.alerts.config.rules.length).toBeGreaterThan(0);
+  });
+
+  it('reads each source with the schema its settings name, and reports a mapping file it cannot use', async () => {
+    const userData = tempDir('runwatch-userdata-');
+    const airflow = new AirflowDb(path.join(tempDir(), 'airflow.db'), 2);
+    airflow.createRun('etl', 'manual__1', ['a']);
+    airflow.setRun('etl', 'manual__1', 'running');
+    airflow.close();
+    const missing = path.join(userData, 'no-such-mapping.yaml');
+    const lines: string[] = [];
+    const watched = open(
+      defaultSettings([
+        { name: 'af', db: airflow.file, schema: 'airflow' },
+        { name: 'other', db: airflow.file, schema: missing },
+      ]),
+      userData,
+      streamLogger((line) => lines.push(line)),
+    );
+    expect(watched.sources.map((source) => source.name)).toEqual(['af']);
+    expect(watched.problems).toEqual([{ source: 'other', message: `${missing}: file not found` }]);
+    watched.start();
+    const [af] = watched.sources;
+    await waitFor(() => af && af.session.monitor.schema !== null, 'the database read');
+    expect(af?.session.monitor.schema).toMatchObject({ name: 'airflow', detected: false });
+    await waitFor(
+      () => af && af.session.monitor.runViews.all(Date.now()).length === 1,
+      'the DAG run seen',
+    );
   });
 });

@@ -21,8 +21,9 @@ import {
 
 const full: Settings = {
   ...defaultSettings([
-    { name: 'prod', db: '/data/prod.db' },
-    { name: 'staging', db: '/data/staging.db' },
+    { name: 'prod', db: '/data/prod.db', schema: 'airflow' },
+    { name: 'staging', db: '/data/staging.db', schema: '/etc/runwatch/jobs.yaml' },
+    { name: 'dev', db: '/data/dev.db' },
   ]),
   monitor: {
     stall_after: 45 * 60_000,
@@ -100,6 +101,30 @@ describe('duration fields', () => {
 });
 
 describe('the settings form', () => {
+  it("keeps each source's schema: recognised, built in, or a mapping file", () => {
+    const form = toForm(full);
+    expect(form.sources.map((row) => [row.schemaKind, row.schemaFile])).toEqual([
+      ['airflow', ''],
+      ['file', '/etc/runwatch/jobs.yaml'],
+      ['', ''],
+    ]);
+    const [prod, staging, dev] = form.sources;
+    if (!prod || !staging || !dev) throw new Error('three rows');
+    const changed = {
+      ...form,
+      sources: [
+        { ...prod, schemaKind: '' as const },
+        { ...staging, schemaFile: ' /srv/mapping.yaml ' },
+        { ...dev, schemaKind: 'mlflow' as const },
+      ],
+    };
+    expect(buildSettings(changed).value.sources).toEqual([
+      { name: 'prod', db: '/data/prod.db' },
+      { name: 'staging', db: '/data/staging.db', schema: '/srv/mapping.yaml' },
+      { name: 'dev', db: '/data/dev.db', schema: 'mlflow' },
+    ]);
+  });
+
   it('gives back the settings it was loaded with, secrets kept', () => {
     const built = buildSettings(toForm(full));
     expect(built.errors.size).toBe(0);

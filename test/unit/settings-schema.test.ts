@@ -114,7 +114,7 @@ describe('sources', () => {
       }),
     ).toEqual([
       'sources[0].db: expected an absolute path',
-      'sources[1]: unknown key "path" (known keys: name, db)',
+      'sources[1]: unknown key "path" (known keys: name, db, schema)',
       'sources[1].name: differs from sources[0].name "etl" only in case, and would share its folder',
     ]);
   });
@@ -127,6 +127,26 @@ describe('sources', () => {
       'sources[0].db: expected an absolute path',
       'alerts_config: expected an absolute path',
     ]);
+  });
+
+  it('reads a source with a built-in schema or a mapping file, by its full path', () => {
+    expect(valid({ sources: [{ ...SOURCE, schema: 'airflow' }] }).sources[0]?.schema).toBe(
+      'airflow',
+    );
+    expect(
+      valid({ sources: [{ ...SOURCE, schema: '/etc/runwatch/jobs.yaml' }] }).sources[0]?.schema,
+    ).toBe('/etc/runwatch/jobs.yaml');
+    expect(valid({ sources: [SOURCE] }).sources[0]?.schema).toBeUndefined();
+    const why =
+      'a built-in schema (runwatch, airflow, prefect, mlflow) or the full path of a mapping file';
+    expect(
+      problems({
+        sources: [
+          { ...SOURCE, schema: 'airflw' },
+          { name: 'b', db: '/b.db', schema: 'jobs.yaml' },
+        ],
+      }),
+    ).toEqual([`sources[0].schema: ${why}`, `sources[1].schema: ${why}`]);
   });
 });
 

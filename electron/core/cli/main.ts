@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { BUILTIN_SCHEMAS } from '../../../shared/builtin-schemas.ts';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../serve/serve-defaults.ts';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, InputError, UsageError } from './cli-errors.ts';
 import { portArg, positiveIntArg, positiveNumberArg } from './cli-options.ts';
@@ -79,7 +80,7 @@ function buildProgram(run: (result: Promise<number> | number) => void): Command 
     .requiredOption('--db <file>', 'the database to create or continue')
     .addOption(
       new Option('--schema <name>', 'whose tables to write')
-        .choices(['runwatch', 'airflow', 'prefect', 'mlflow'])
+        .choices(BUILTIN_SCHEMAS)
         .default('runwatch'),
     )
     .addOption(

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
+import type { BuiltinSchema } from '../../../shared/builtin-schemas.ts';
 import type { Logger } from '../log.ts';
 import { builtinProfiles } from '../source/builtin-profiles.ts';
 import { matchesProfile } from '../source/profile/profile-check.ts';
@@ -19,9 +20,8 @@ import { MlflowWriter } from './mlflow-writer.ts';
 import { PREFECT_DDL } from './prefect-ddl.ts';
 import { PrefectWriter } from './prefect-writer.ts';
 
-/** The schemas the demo writes: the default one, and each orchestrator's own. */
-export const DEMO_SCHEMAS = ['runwatch', 'airflow', 'prefect', 'mlflow'] as const;
-export type DemoSchema = (typeof DEMO_SCHEMAS)[number];
+/** The schemas the demo writes: the default one, and each built-in orchestrator's own. */
+export type DemoSchema = BuiltinSchema;
 
 const PROFILE_DDL: Record<Exclude<DemoSchema, 'runwatch'>, string> = {
   airflow: AIRFLOW_DDL,

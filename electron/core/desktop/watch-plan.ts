@@ -31,6 +31,8 @@ export interface WatchedSource {
   dataDir: string;
   /** Runs the built-in demo pipeline, with the demo's short thresholds. */
   demo: boolean;
+  /** A built-in schema's name or a mapping file; null: recognised from its tables. */
+  schema: string | null;
   /** The `settings` layer of this source's monitoring settings. */
   monitor: SettingsLayer;
 }
@@ -69,6 +71,7 @@ export function watchPlan(settings: Settings, userData: string): WatchPlan {
       db: path.resolve(source.db),
       dataDir: sourceDataDir(userData, source.name),
       demo,
+      schema: source.schema ?? null,
       monitor,
     };
   });

@@ -7,6 +7,7 @@ import { DemoPipeline } from '../demo/demo-pipeline.ts';
 import type { Logger } from '../log.ts';
 import { resolveMonitorSettings } from '../monitor/monitor-settings.ts';
 import { SourceSession } from '../session/source-session.ts';
+import { schemaChoice } from '../source/builtin-profiles.ts';
 import type { Clock } from '../time/clock.ts';
 import type { WatchPlan } from './watch-plan.ts';
 
@@ -67,6 +68,7 @@ export class WatchedSources {
         const session = SourceSession.open({
           name: source.name,
           dbPath: source.db,
+          schema: source.schema === null ? null : schemaChoice(source.schema),
           dataDir: source.dataDir,
           config,
           reload: (layer) => loadConfigFile(file, { layer }),

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUILTIN_SCHEMAS } from '../../../shared/builtin-schemas.ts';
 import { ConfigError } from '../config/yaml-validate.ts';
 import { loadProfileFile } from './profile/profile-file.ts';
 import type { SourceProfile } from './profile/source-profile.ts';
@@ -15,7 +16,7 @@ export const BUILTIN_SCHEMA_DIR = fileURLToPath(
 );
 
 /** In the order detection tries them: the default schema first. */
-export const BUILTIN_PROFILES = ['runwatch', 'airflow', 'prefect', 'mlflow'] as const;
+export const BUILTIN_PROFILES = BUILTIN_SCHEMAS;
 
 let loaded: Map<string, SourceProfile> | null = null;
 

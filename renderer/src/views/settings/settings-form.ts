@@ -6,6 +6,7 @@
  */
 import { SECRET_KEPT } from '../../../../shared/api.ts';
 import { headerNameProblem } from '../../../../shared/http-header.ts';
+import { BUILTIN_SCHEMAS, type BuiltinSchema } from '../../../../shared/builtin-schemas.ts';
 import type { Settings } from '../../../../shared/settings.ts';
 import type { Severity } from '../../../../shared/severity.ts';
 import { fieldKey, type FieldKey } from './field-keys.ts';
@@ -31,12 +32,29 @@ export interface SecretField {
   stored: boolean;
 }
 
+/** How a source is read: recognised from its tables, a built-in schema, or a mapping file. */
+export type SchemaKind = '' | BuiltinSchema | 'file';
+
 export interface SourceRow {
   id: string;
   name: string;
   db: string;
+  schemaKind: SchemaKind;
+  /** The mapping file's path, when `schemaKind` is `file`. */
+  schemaFile: string;
   /** As it was loaded: its name is a folder of history. */
   savedName: string | null;
+}
+
+function schemaKindOf(schema: string | undefined): SchemaKind {
+  if (schema === undefined) return '';
+  return (BUILTIN_SCHEMAS as readonly string[]).includes(schema) ? (schema as SchemaKind) : 'file';
+}
+
+/** A row's schema as settings.json keeps it; absent when recognised. */
+export function rowSchema(row: SourceRow): { schema?: string } {
+  if (row.schemaKind === '') return {};
+  return { schema: row.schemaKind === 'file' ? row.schemaFile.trim() : row.schemaKind };
 }
 
 export interface OverrideRow {
@@ -214,12 +232,17 @@ export function toForm(settings: Settings): SettingsForm {
     MONITOR_KEYS.map((key) => [key, optionalDurationText(settings.monitor[key])]),
   ) as Record<MonitorKey, string>;
   return {
-    sources: settings.sources.map((source) => ({
-      id: rowId('src'),
-      name: source.name,
-      db: source.db,
-      savedName: source.name,
-    })),
+    sources: settings.sources.map((source) => {
+      const schemaKind = schemaKindOf(source.schema);
+      return {
+        id: rowId('src'),
+        name: source.name,
+        db: source.db,
+        schemaKind,
+        schemaFile: schemaKind === 'file' ? (source.schema ?? '') : '',
+        savedName: source.name,
+      };
+    }),
     monitor,
     overrides: settings.monitor.pipelines.map((override) => ({
       id: rowId('ov'),
@@ -450,7 +473,11 @@ export function buildSettings(form: SettingsForm): Built {
   const alertsConfig = form.alerts_config.trim();
   return {
     value: {
-      sources: form.sources.map((source) => ({ name: source.name, db: source.db.trim() })),
+      sources: form.sources.map((source) => ({
+        name: source.name,
+        db: source.db.trim(),
+        ...rowSchema(source),
+      })),
       monitor,
       archive,
       alerts_config: alertsConfig === '' ? null : alertsConfig,

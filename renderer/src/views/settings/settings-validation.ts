@@ -58,7 +58,7 @@ export function issueField(path: Path, form: SettingsForm, key = false): FieldKe
       if (typeof a !== 'number') return fieldKey.sources;
       const row = form.sources[a];
       if (!row) return fieldKey.sources;
-      return fieldKey.source(row.id, b === 'db' ? 'db' : 'name');
+      return fieldKey.source(row.id, b === 'db' ? 'db' : b === 'schema' ? 'schema' : 'name');
     }
     case 'monitor': {
       if (a === 'pipelines') {

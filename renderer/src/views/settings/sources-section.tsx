@@ -4,13 +4,14 @@
  */
 import { useState } from 'react';
 import type { SourceView } from '../../../../shared/api.ts';
+import { BUILTIN_SCHEMAS } from '../../../../shared/builtin-schemas.ts';
 import { StatusBadge } from '../../components/status-badge.tsx';
 import { useAction } from '../../components/use-action.ts';
 import { useApi } from '../../state/dashboard-store.ts';
-import { FieldError, TextField } from './fields.tsx';
+import { FieldError, SelectField, TextField } from './fields.tsx';
 import { fieldKey } from './field-keys.ts';
 import { patchRow, rowId } from './form-rows.ts';
-import { type SourceRow } from './settings-form.ts';
+import { type SchemaKind, type SourceRow } from './settings-form.ts';
 import { Panel, type SectionProps } from './panel.tsx';
 import { suggestSourceName } from './source-name.ts';
 
@@ -30,6 +31,61 @@ function SourceState({ row, live }: { row: SourceRow; live: SourceView | undefin
   if (live.state === 'up') return <StatusBadge tone="succeeded">watching</StatusBadge>;
   if (live.state === 'down') return <StatusBadge tone="failed">unreadable</StatusBadge>;
   return <StatusBadge tone="pending">starting</StatusBadge>;
+}
+
+/** The schema a source is read with, as its live view says: `airflow (recognised)`. */
+function schemaText(schema: SourceView['schema']): string {
+  if (schema === null) return '–';
+  return schema.detected ? `${schema.name} (recognised)` : schema.name;
+}
+
+const SCHEMA_OPTIONS: { value: SchemaKind; label: string }[] = [
+  { value: '', label: 'Recognise it' },
+  ...BUILTIN_SCHEMAS.map((name) => ({ value: name, label: name })),
+  { value: 'file', label: 'Mapping file…' },
+];
+
+/** How the source is read: recognised (saying what was), a built-in schema, or a mapping file. */
+function SchemaField({
+  row,
+  label,
+  recognised,
+  error,
+  onChange,
+}: {
+  row: SourceRow;
+  label: string;
+  recognised: SourceView['schema'];
+  error: string | undefined;
+  onChange: (patch: Partial<SourceRow>) => void;
+}) {
+  const key = fieldKey.source(row.id, 'schema');
+  return (
+    <div className="set-schema-field">
+      <SelectField<SchemaKind>
+        fieldKey={`${key}.kind`}
+        label={`Schema of ${label}`}
+        hiddenLabel
+        value={row.schemaKind}
+        options={SCHEMA_OPTIONS}
+        hint={row.schemaKind === '' && recognised?.detected ? `now: ${recognised.name}` : undefined}
+        onChange={(schemaKind) => onChange({ schemaKind })}
+      />
+      {row.schemaKind === 'file' && (
+        <TextField
+          fieldKey={key}
+          label={`Mapping file of ${label}`}
+          hiddenLabel
+          mono
+          value={row.schemaFile}
+          placeholder="/path/to/mapping.yaml"
+          error={error}
+          onChange={(schemaFile) => onChange({ schemaFile })}
+        />
+      )}
+      {row.schemaKind !== 'file' && <FieldError fieldKey={key} error={error} />}
+    </div>
+  );
 }
 
 export function SourcesSection({
@@ -57,6 +113,7 @@ export function SourcesSection({
             <tr>
               <th scope="col">Name</th>
               <th scope="col">Database</th>
+              <th scope="col">Schema</th>
               <th scope="col">State</th>
             </tr>
           </thead>
@@ -65,6 +122,7 @@ export function SourcesSection({
               <tr key={row.id}>
                 <td>{row.name}</td>
                 <td className="mono set-path">{row.db}</td>
+                <td>{schemaText(byName.get(row.name)?.schema ?? null)}</td>
                 <td>
                   <SourceState row={row} live={byName.get(row.name)} />
                 </td>
@@ -111,6 +169,9 @@ export function SourcesSection({
               Name
             </th>
             <th scope="col">Database file</th>
+            <th scope="col" className="set-col-schema">
+              Schema
+            </th>
             <th scope="col" className="set-col-state">
               State
             </th>
@@ -168,6 +229,20 @@ export function SourcesSection({
                   </div>
                 </td>
                 <td>
+                  <SchemaField
+                    row={row}
+                    label={label}
+                    recognised={byName.get(row.savedName ?? '')?.schema ?? null}
+                    error={editor.error(fieldKey.source(row.id, 'schema'))}
+                    onChange={(patch) =>
+                      editor.change(fieldKey.source(row.id, 'schema'), (current) => ({
+                        ...current,
+                        sources: patchRow(current.sources, row.id, patch),
+                      }))
+                    }
+                  />
+                </td>
+                <td>
                   <SourceState row={row} live={byName.get(row.savedName ?? '')} />
                 </td>
                 <td className="set-row-actions">
@@ -205,7 +280,10 @@ export function SourcesSection({
             setAdded(id);
             editor.change([], (current) => ({
               ...current,
-              sources: [...current.sources, { id, name: '', db: '', savedName: null }],
+              sources: [
+                ...current.sources,
+                { id, name: '', db: '', schemaKind: '', schemaFile: '', savedName: null },
+              ],
             }));
           }}
         >
