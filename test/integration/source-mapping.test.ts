@@ -10,37 +10,9 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseProfile } from '../../electron/core/source/profile/profile-file.ts';
 import { SourceError } from '../../electron/core/source/source-error.ts';
 import { SqliteSource } from '../../electron/core/source/sqlite-source.ts';
+import { JOBS_MAPPING as MAPPING } from '../support/jobs-mapping.ts';
 import { tempDir } from '../support/orchestration-db.ts';
 import { runwatch } from '../support/processes.ts';
-
-const MAPPING = `name: jobs
-description: A job queue's runs and tasks
-detect:
-  job: [job_key, queue, state]
-timestamps: naive-utc
-runs:
-  table: job
-  id: [queue, job_key]
-  pipeline: queue
-  status:
-    column: state
-    map: { waiting: pending, busy: running, done: succeeded, broken: failed }
-  started: { column: began, encoding: epoch-s }
-  finished: { column: ended, encoding: naive-local }
-  updated: touched
-  progress: [touched, { column: beat, optional: true }]
-  artifacts: { template: "/srv/out/{queue}/{job_key}" }
-steps:
-  table: task
-  run: [queue, job_key]
-  id: [name, { column: shard, skip: -1 }]
-  name: name
-  status:
-    column: state
-    when_null: pending
-    map: { DONE: succeeded, failed: failed, going: running }
-  updated: touched
-`;
 
 const SCHEMA = `
 CREATE TABLE job (id INTEGER PRIMARY KEY, queue TEXT NOT NULL, job_key TEXT NOT NULL,

@@ -8,15 +8,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { naiveUtc } from '../../electron/core/demo/naive-utc.ts';
 
 export type AirflowVersion = 2 | 3;
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/source-schemas');
 
-/** `2026-12-06 16:22:28.105542`: how SQLAlchemy stores Airflow's UtcDateTime on SQLite. */
-export function airflowTime(ms = Date.now()): string {
-  return `${new Date(ms).toISOString().replace('T', ' ').replace('Z', '')}000`;
-}
+/** How SQLAlchemy stores Airflow's UtcDateTime on SQLite: `2026-12-06 16:22:28.105000`. */
+const airflowTime = naiveUtc;
 
 export class AirflowDb {
   readonly file: string;

@@ -6,6 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { logMlflowMetric } from '../../electron/core/demo/mlflow-writer.ts';
+import { naiveUtc } from '../../electron/core/demo/naive-utc.ts';
+import { setPrefectState } from '../../electron/core/demo/prefect-writer.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/source-schemas');
 
@@ -16,13 +19,6 @@ function openWith(file: string, fixture: string): Database.Database {
   if (fresh) db.exec(fs.readFileSync(path.join(FIXTURES, fixture), 'utf8'));
   return db;
 }
-
-/** Prefect's Timestamp on SQLite: naive UTC text with microseconds. */
-function prefectTime(ms = Date.now()): string {
-  return `${new Date(ms).toISOString().replace('T', ' ').replace('Z', '')}000`;
-}
-
-const FINAL = new Set(['COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED']);
 
 export class PrefectDb {
   readonly file: string;
@@ -42,7 +38,7 @@ export class PrefectDb {
   /** A flow run as a deployment schedules it. */
   createFlowRun(flowId: string, name: string): string {
     const id = crypto.randomUUID();
-    const now = prefectTime();
+    const now = naiveUtc();
     this.db
       .prepare(
         `INSERT INTO flow_run (id, created, updated, name, flow_id, state_type, state_name,
@@ -55,7 +51,7 @@ export class PrefectDb {
 
   createTaskRun(flowRunId: string, taskKey: string, name: string, dynamicKey = '0'): string {
     const id = crypto.randomUUID();
-    const now = prefectTime();
+    const now = naiveUtc();
     this.db
       .prepare(
         `INSERT INTO task_run (id, created, updated, name, task_key, dynamic_key, flow_run_id,
@@ -68,28 +64,7 @@ export class PrefectDb {
 
   /** A state change as Prefect's global policy writes it on the run's row. */
   setState(table: 'flow_run' | 'task_run', id: string, type: string, name?: string): void {
-    const now = prefectTime();
-    const running = type === 'RUNNING';
-    this.db
-      .prepare(
-        `UPDATE ${table} SET state_type = ?, state_name = ?, state_timestamp = ?,
-           start_time = CASE WHEN ? THEN coalesce(start_time, ?) ELSE start_time END,
-           end_time = CASE WHEN ? THEN ? ELSE NULL END,
-           run_count = run_count + ?,
-           updated = strftime('%Y-%m-%d %H:%M:%f000', 'now')
-         WHERE id = ?`,
-      )
-      .run(
-        type,
-        name ?? type.charAt(0) + type.slice(1).toLowerCase(),
-        now,
-        running ? 1 : 0,
-        now,
-        FINAL.has(type) ? 1 : 0,
-        now,
-        running ? 1 : 0,
-        id,
-      );
+    setPrefectState(this.db, table, id, type, name);
   }
 
   close(): void {
@@ -132,22 +107,7 @@ export class MlflowDb {
 
   /** `mlflow.log_metric()`: a metrics row, and the run's latest value of that key. */
   logMetric(runId: string, key: string, value: number, step = 0): void {
-    const now = Date.now();
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, ?, 0, ?)`,
-        )
-        .run(key, value, now, step, runId);
-      this.db
-        .prepare(
-          `INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid)
-           VALUES (?, ?, ?, ?, 0, ?)
-           ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value,
-             timestamp = excluded.timestamp, step = excluded.step`,
-        )
-        .run(key, value, now, step, runId);
-    })();
+    logMlflowMetric(this.db, runId, key, value, step);
   }
 
   endRun(runId: string, status: 'FINISHED' | 'FAILED' | 'KILLED'): void {

@@ -10,33 +10,7 @@ import {
   builtinProfiles,
 } from '../../electron/core/source/builtin-profiles.ts';
 import { parseProfile } from '../../electron/core/source/profile/profile-file.ts';
-
-const MAPPING = `name: jobs
-description: A job queue's runs and tasks
-detect:
-  job: [job_key, queue, state]
-timestamps: naive-utc
-runs:
-  table: job
-  id: [queue, job_key]
-  pipeline: queue
-  status:
-    column: state
-    map: { waiting: pending, busy: running, done: succeeded, broken: failed }
-  started: { column: began, encoding: epoch-s }
-  updated: touched
-  progress: [touched, { column: beat, optional: true }]
-steps:
-  table: task
-  run: [queue, job_key]
-  id: [name, { column: shard, skip: -1 }]
-  name: name
-  status:
-    column: state
-    when_null: pending
-    map: { DONE: succeeded, Failed: failed }
-  updated: touched
-`;
+import { JOBS_MAPPING as MAPPING } from '../support/jobs-mapping.ts';
 
 function problemsOf(text: string): string[] {
   try {
@@ -70,6 +44,7 @@ describe('a mapping file', () => {
     expect([...(profile.steps?.status.map ?? [])]).toEqual([
       ['done', 'succeeded'],
       ['failed', 'failed'],
+      ['going', 'running'],
     ]);
     expect(profile.steps?.status.ifNull).toBe('pending');
     // Without `progress`, the updated column is the progress.
@@ -87,7 +62,7 @@ describe('a mapping file', () => {
       'mapping.yaml:5:13: timestamps: "local" is not a timestamp encoding; one of iso, naive-utc, naive-local, epoch-s, epoch-ms, epoch-us',
       'mapping.yaml:9:3: unknown key runs.pipline (did you mean pipeline?)',
       'mapping.yaml:12:36: runs.status.map.busy: "working" is not a Runwatch status; one of pending, running, succeeded, failed, cancelled',
-      "mapping.yaml:18:8: steps.run: names 1 column, but runs.id has 2: one per part of a run's id",
+      "mapping.yaml:20:8: steps.run: names 1 column, but runs.id has 2: one per part of a run's id",
     ]);
   });
 

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { globProblem } from '../../../shared/pipeline-glob.ts';
@@ -9,6 +7,7 @@ import { substituteEnv } from '../config/env-substitute.ts';
 import {
   ConfigError,
   parseAndValidate,
+  readConfigText,
   type Path,
   type Prepared,
 } from '../config/yaml-validate.ts';
@@ -259,15 +258,6 @@ export function parseConfig(
 
 /** Reads and validates a config file; throws ConfigError listing every problem. */
 export function loadConfigFile(file: string, options: ParseOptions = {}): RunwatchConfig {
-  const absolute = path.resolve(file);
-  let text: string;
-  try {
-    text = fs.readFileSync(absolute, 'utf8');
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    const why =
-      code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder' : String(error);
-    throw new ConfigError(absolute, [{ file: absolute, line: null, col: null, message: why }]);
-  }
+  const { absolute, text } = readConfigText(file);
   return parseConfig(text, absolute, options);
 }

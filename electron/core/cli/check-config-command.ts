@@ -2,12 +2,12 @@ import { formatDuration } from '../../../shared/duration.ts';
 import { someNames, type AlertConfig } from '../alerts/alert-config.ts';
 import { describeInactive } from '../alerts/alert-service.ts';
 import { loadConfigFile, type RunwatchConfig } from '../alerts/config-file.ts';
-import { ConfigError, formatProblem } from '../config/yaml-validate.ts';
+import { ConfigError } from '../config/yaml-validate.ts';
 import type { MonitorGlobals } from '../monitor/monitor-settings.ts';
 import { activeAlerts } from './active-alerts.ts';
-import { checkMappingFile, isMappingFile } from './check-mapping.ts';
+import { checkMappingFile, isMappingFile, reportConfigError } from './check-mapping.ts';
 import { overrideText } from './override-text.ts';
-import { EXIT_INPUT, EXIT_OK } from './cli-errors.ts';
+import { EXIT_OK } from './cli-errors.ts';
 
 /** The file's names for the monitor settings, in the order ARCHITECTURE.md §7 lists them. */
 const MONITOR_NAMES: [keyof MonitorGlobals, string][] = [
@@ -73,10 +73,7 @@ export function checkConfigCommand(file: string, options: { db?: string } = {}):
     config = loadConfigFile(file);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    const lines = error.problems.map(formatProblem);
-    lines.push(`${error.file}: ${plural(error.problems.length, 'problem')}`);
-    process.stderr.write(`${lines.join('\n')}\n`);
-    return EXIT_INPUT;
+    return reportConfigError(error);
   }
   const { alerts } = activeAlerts(config);
   const inactive = describeInactive(alerts);

@@ -20,6 +20,14 @@ function plural(n: number, one: string): string {
   return `${n} ${one}${n === 1 ? '' : 's'}`;
 }
 
+/** Every problem of a file that cannot be used, as `file:line:col: message`, and how many. */
+export function reportConfigError(error: ConfigError): number {
+  const lines = error.problems.map(formatProblem);
+  lines.push(`${error.file}: ${plural(error.problems.length, 'problem')}`);
+  process.stderr.write(`${lines.join('\n')}\n`);
+  return EXIT_INPUT;
+}
+
 /**
  * `check-config` on a mapping file: every problem of the file as `file:line:col: message`, then,
  * with `--db`, every table and column the database lacks, placed the same way.
@@ -30,10 +38,7 @@ export function checkMappingFile(file: string, db: string | undefined): number {
     loaded = loadProfileFile(file);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    const lines = error.problems.map(formatProblem);
-    lines.push(`${error.file}: ${plural(error.problems.length, 'problem')}`);
-    process.stderr.write(`${lines.join('\n')}\n`);
-    return EXIT_INPUT;
+    return reportConfigError(error);
   }
   const { profile, text } = loaded;
   const id = profile.runs.id.map((part) => part.column).join('/');

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import {
   isMap,
   isNode,
@@ -43,6 +45,19 @@ export class ConfigError extends Error {
 }
 
 export type Path = readonly PropertyKey[];
+
+/** A config file's text, at its absolute path; ConfigError saying why it cannot be read. */
+export function readConfigText(file: string): { absolute: string; text: string } {
+  const absolute = path.resolve(file);
+  try {
+    return { absolute, text: fs.readFileSync(absolute, 'utf8') };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const why =
+      code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder' : String(error);
+    throw new ConfigError(absolute, [{ file: absolute, line: null, col: null, message: why }]);
+  }
+}
 
 /** What a caller does between parsing and validating: substitute values, add its own problems. */
 export interface Prepared {

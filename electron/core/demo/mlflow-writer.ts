@@ -62,15 +62,15 @@ export class MlflowWriter implements DemoWriter {
   }
 
   startStep(runId: string, index: number): void {
-    this.logMetric(runId, 'stage', index + 1, index);
+    logMlflowMetric(this.db, runId, 'stage', index + 1, index);
   }
 
   beat(runId: string, index: number): void {
-    this.logMetric(runId, 'loss', 1 / (index + 2 + Math.random()), index);
+    logMlflowMetric(this.db, runId, 'loss', 1 / (index + 2 + Math.random()), index);
   }
 
   endStep(runId: string, index: number): void {
-    this.logMetric(runId, 'stage', index + 1, index);
+    logMlflowMetric(this.db, runId, 'stage', index + 1, index);
   }
 
   end(runId: string, status: 'succeeded' | 'failed' | 'cancelled'): void {
@@ -87,24 +87,27 @@ export class MlflowWriter implements DemoWriter {
   close(): void {
     this.db.close();
   }
+}
 
-  private logMetric(runId: string, key: string, value: number, step: number): void {
-    const now = Date.now();
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT OR IGNORE INTO metrics (key, value, timestamp, step, is_nan, run_uuid)
-           VALUES (?, ?, ?, ?, 0, ?)`,
-        )
-        .run(key, value, now, step, runId);
-      this.db
-        .prepare(
-          `INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid)
-           VALUES (?, ?, ?, ?, 0, ?)
-           ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value,
-             timestamp = excluded.timestamp, step = excluded.step`,
-        )
-        .run(key, value, now, step, runId);
-    })();
-  }
+/** `mlflow.log_metric()`: a row in metrics, and the run's newest value of that key. */
+export function logMlflowMetric(
+  db: Database.Database,
+  runId: string,
+  key: string,
+  value: number,
+  step: number,
+): void {
+  const now = Date.now();
+  db.transaction(() => {
+    db.prepare(
+      `INSERT OR IGNORE INTO metrics (key, value, timestamp, step, is_nan, run_uuid)
+       VALUES (?, ?, ?, ?, 0, ?)`,
+    ).run(key, value, now, step, runId);
+    db.prepare(
+      `INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid)
+       VALUES (?, ?, ?, ?, 0, ?)
+       ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value,
+         timestamp = excluded.timestamp, step = excluded.step`,
+    ).run(key, value, now, step, runId);
+  })();
 }

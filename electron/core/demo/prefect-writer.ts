@@ -55,12 +55,12 @@ export class PrefectWriter implements DemoWriter {
           .prepare('SELECT id FROM task_run WHERE flow_run_id = ?')
           .pluck()
           .all(runId) as string[]) {
-          this.setState('task_run', id, 'PENDING');
+          setPrefectState(this.db, 'task_run', id, 'PENDING');
         }
       } else {
-        this.setState('flow_run', runId, 'PENDING');
+        setPrefectState(this.db, 'flow_run', runId, 'PENDING');
       }
-      this.setState('flow_run', runId, 'RUNNING', again ? 'Retrying' : 'Running');
+      setPrefectState(this.db, 'flow_run', runId, 'RUNNING', again ? 'Retrying' : 'Running');
     })();
   }
 
@@ -82,7 +82,7 @@ export class PrefectWriter implements DemoWriter {
           )
           .run(id, t, t, `${name}-0`, key, runId, t);
       }
-      this.setState('task_run', id, 'RUNNING');
+      setPrefectState(this.db, 'task_run', id, 'RUNNING');
     })();
   }
 
@@ -93,7 +93,7 @@ export class PrefectWriter implements DemoWriter {
   endStep(runId: string, _index: number, name: string, outcome: 'succeeded' | 'failed'): void {
     const id = this.taskRun(runId, name);
     if (id !== undefined)
-      this.setState('task_run', id, outcome === 'succeeded' ? 'COMPLETED' : 'FAILED');
+      setPrefectState(this.db, 'task_run', id, outcome === 'succeeded' ? 'COMPLETED' : 'FAILED');
   }
 
   end(runId: string, status: 'succeeded' | 'failed' | 'cancelled'): void {
@@ -105,10 +105,10 @@ export class PrefectWriter implements DemoWriter {
           .prepare(`SELECT id FROM task_run WHERE flow_run_id = ? AND state_type = 'RUNNING'`)
           .pluck()
           .all(runId) as string[]) {
-          this.setState('task_run', id, 'CANCELLED');
+          setPrefectState(this.db, 'task_run', id, 'CANCELLED');
         }
       }
-      this.setState('flow_run', runId, type);
+      setPrefectState(this.db, 'flow_run', runId, type);
     })();
   }
 
@@ -126,30 +126,28 @@ export class PrefectWriter implements DemoWriter {
       .pluck()
       .get(runId, `${name}-${runId.slice(0, 4)}`) as string | undefined;
   }
+}
 
-  /** A state change as Prefect's orchestration policy writes it on the run's row. */
-  private setState(table: 'flow_run' | 'task_run', id: string, type: string, name?: string): void {
-    const t = naiveUtc();
-    const running = type === 'RUNNING' ? 1 : 0;
-    this.db
-      .prepare(
-        `UPDATE ${table} SET state_type = ?, state_name = ?, state_timestamp = ?,
-           start_time = CASE WHEN ? THEN coalesce(start_time, ?) ELSE start_time END,
-           end_time = CASE WHEN ? THEN ? ELSE NULL END,
-           run_count = run_count + ?,
-           updated = strftime('%Y-%m-%d %H:%M:%f000', 'now')
-         WHERE id = ?`,
-      )
-      .run(
-        type,
-        name ?? NAMES[type] ?? type,
-        t,
-        running,
-        t,
-        FINAL.has(type) ? 1 : 0,
-        t,
-        running,
-        id,
-      );
-  }
+/**
+ * A state change as Prefect's orchestration policy writes it on a run's row: `state_*`, the
+ * start and end times it sets, `run_count` for each start, and `updated` by SQL now (its
+ * `onupdate`, milliseconds padded to six digits).
+ */
+export function setPrefectState(
+  db: Database.Database,
+  table: 'flow_run' | 'task_run',
+  id: string,
+  type: string,
+  name?: string,
+): void {
+  const t = naiveUtc();
+  const running = type === 'RUNNING' ? 1 : 0;
+  db.prepare(
+    `UPDATE ${table} SET state_type = ?, state_name = ?, state_timestamp = ?,
+       start_time = CASE WHEN ? THEN coalesce(start_time, ?) ELSE start_time END,
+       end_time = CASE WHEN ? THEN ? ELSE NULL END,
+       run_count = run_count + ?,
+       updated = strftime('%Y-%m-%d %H:%M:%f000', 'now')
+     WHERE id = ?`,
+  ).run(type, name ?? NAMES[type] ?? type, t, running, t, FINAL.has(type) ? 1 : 0, t, running, id);
 }

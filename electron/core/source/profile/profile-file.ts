@@ -4,10 +4,13 @@
  * format is described in README ("Watching another schema"); config/schema.schema.json is its
  * JSON Schema for editors.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError, parseAndValidate, type Path } from '../../config/yaml-validate.ts';
+import {
+  ConfigError,
+  parseAndValidate,
+  readConfigText,
+  type Path,
+} from '../../config/yaml-validate.ts';
 import {
   RUN_STATUSES,
   STEP_STATUSES,
@@ -290,15 +293,6 @@ export function parseProfile(text: string, file: string): SourceProfile {
 }
 
 export function loadProfileFile(file: string): { profile: SourceProfile; text: string } {
-  const absolute = path.resolve(file);
-  let text: string;
-  try {
-    text = fs.readFileSync(absolute, 'utf8');
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    const why =
-      code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder' : String(error);
-    throw new ConfigError(absolute, [{ file: absolute, line: null, col: null, message: why }]);
-  }
+  const { absolute, text } = readConfigText(file);
   return { profile: parseProfile(text, absolute), text };
 }
