@@ -114,4 +114,25 @@ describe('watching an MLflow tracking store', () => {
     await waitFor(() => byType(child, 'run_removed').length === 1, 'the removal');
     expect(byType(child, 'run_removed')[0]).toMatchObject({ run_id: run });
   });
+
+  it('takes a finished run back from the trash as history, not as news', async () => {
+    const dir = tempDir('runwatch-mlflow-');
+    const mlflow = new MlflowDb(path.join(dir, 'mlflow.db'));
+    open.push(mlflow);
+    const experiment = mlflow.createExperiment('ab-test');
+    const kept = mlflow.startRun(experiment, 's3://bucket/1');
+    mlflow.endRun(kept, 'FINISHED');
+    const trashed = mlflow.startRun(experiment, 's3://bucket/2');
+    mlflow.endRun(trashed, 'FINISHED');
+    mlflow.deleteRun(trashed);
+    const child = watch(mlflow.file, path.join(dir, 'data'));
+    await recognised(child, 'mlflow');
+    mlflow.db
+      .prepare(`UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE run_uuid = ?`)
+      .run(trashed);
+    const later = mlflow.startRun(experiment, 's3://bucket/3');
+    await waitFor(() => byType(child, 'run_started').length === 1, 'the next run seen');
+    expect(byType(child, 'run_started')[0]).toMatchObject({ run_id: later });
+    expect(byType(child, 'run_completed')).toEqual([]);
+  });
 });

@@ -59,7 +59,9 @@ describe('a database read through a mapping file', () => {
         `INSERT INTO task (queue, job_key, name, shard, state, touched) VALUES
          ('nightly', 'k1', 'load', -1, 'DONE', '2025-12-05 16:00:01'),
          ('nightly', 'k1', 'fan', 0, 'Going', '2025-12-05 16:00:09'),
-         ('nightly', 'k1', 'fan', 1, NULL, '2025-12-05 16:00:02')`,
+         ('nightly', 'k1', 'fan', 1, NULL, '2025-12-05 16:00:02'),
+         ('nightly/eu', 'k2', 'load', -1, 'done', '2025-12-05 16:00:00'),
+         ('adhoc', 'k3', 'probe', -1, 'Cancelled', '2025-12-05 16:00:00')`,
       )
       .run();
     const info = source.open();
@@ -91,11 +93,39 @@ describe('a database read through a mapping file', () => {
     // Naive local time, read in the zone Runwatch runs in.
     const local = new Date(2025, 11, 5, 17, 0, 0).getTime();
     expect(runs.get('nightly/eu/k2')).toMatchObject({ status: 'succeeded', finishedAt: local });
+    // Its first part holds a `/`: found by its whole id, steps and all.
+    expect(runs.get('nightly/eu/k2')?.steps.map((step) => step.stepId)).toEqual(['load']);
+    // A word of Runwatch's that the map leaves out is not taken as one.
+    expect(runs.get('adhoc/k3')?.steps.map((step) => step.status)).toEqual(['unmapped Cancelled']);
     // A value the map does not cover stays as written: the monitor names it and waits.
     expect(runs.get('adhoc/k3')?.status).toBe('paused');
     expect(source.existingRuns(['nightly/eu/k2', 'nightly/gone'])).toEqual(
       new Set(['nightly/eu/k2']),
     );
+  });
+
+  it('reads ISO offsets written without a colon, and skips a part whatever its type', () => {
+    const mapping = MAPPING.replace('encoding: naive-local }', 'encoding: iso }').replace(
+      '{ column: shard, skip: -1 }',
+      '{ column: shard, skip: "-1" }',
+    );
+    const { writer, source } = setUp(mapping);
+    writer
+      .prepare(
+        `INSERT INTO job (queue, job_key, state, ended, touched)
+         VALUES ('q', 'a', 'done', '2026-01-01T10:00:00+0200', '2026-01-01 08:00:00')`,
+      )
+      .run();
+    writer
+      .prepare(
+        `INSERT INTO task (queue, job_key, name, shard, state, touched)
+         VALUES ('q', 'a', 'x', -1, 'DONE', '2026-01-01 08:00:00')`,
+      )
+      .run();
+    source.open();
+    const run = source.readRuns(['q/a']).get('q/a');
+    expect(run?.finishedAt).toBe(Date.UTC(2026, 0, 1, 8, 0, 0));
+    expect(run?.steps.map((step) => step.stepId)).toEqual(['x']);
   });
 
   it('finds changed rows by the updated column and new ones by rowid', () => {
@@ -123,7 +153,7 @@ describe('a database read through a mapping file', () => {
     expect(updated?.rows.map((row) => [row.runId, row.status, row.updatedAt])).toEqual([
       ['q/a', 'succeeded', '2025-12-05 10:00:02'],
     ]);
-    expect(updated?.rows[0]?.progressAt).toBe(Date.UTC(2025, 11, 5, 10, 0, 2));
+    expect(updated?.rows[0]?.writtenAt).toBe(Date.UTC(2025, 11, 5, 10, 0, 2));
     // Nothing was written to the watched file.
     expect(
       writer

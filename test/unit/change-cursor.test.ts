@@ -18,7 +18,7 @@ function runRow(key: string, status: string, updatedAt: unknown, rowid: number |
     key,
     status,
     updatedAt,
-    progressAt: updatedAt,
+    writtenAt: updatedAt,
   };
   return row;
 }
@@ -30,7 +30,7 @@ function stepRow(runId: string, stepId: string, status: string, updatedAt: unkno
     runId,
     key: `${runId}\u0000${stepId}`,
     status,
-    progressAt: updatedAt,
+    writtenAt: updatedAt,
     updatedAt,
   };
   return row;

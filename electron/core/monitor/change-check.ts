@@ -40,7 +40,7 @@ export class ChangeCheck {
     if (fresh.length > 0) {
       let newest: number | null = null;
       for (const row of fresh) {
-        const ms = parseTimestamp(row.progressAt);
+        const ms = parseTimestamp(row.writtenAt);
         if (ms !== null && (newest === null || ms > newest)) newest = ms;
       }
       const dirty = [...new Set(fresh.map((row) => row.runId))];

@@ -3,10 +3,12 @@ import type { SourceTable } from './schema-check.ts';
 
 /**
  * The columns a change read returns for each table, beside the rowid where there is one: the
- * change column as `updated_at`, and the progress time the judge reads as `progress_at`.
+ * change column as `updated_at`, and when the row was written as `written_at` (a profile's
+ * view converts it from its encoding; the default schema's is `updated_at` itself).
  */
 function changeColumns(table: SourceTable, change: string): string {
-  const times = `${change} AS updated_at, updated_at AS progress_at`;
+  const written = change === 'updated_at' ? 'updated_at' : 'written_at';
+  const times = `${change} AS updated_at, ${written} AS written_at`;
   return table === 'runs' ? `run_id, status, ${times}` : `run_id, step_id, status, ${times}`;
 }
 
@@ -16,13 +18,16 @@ function changeColumns(table: SourceTable, change: string): string {
  * rowid. The same for runs and steps, so both tables are read alike. The `…Window` forms read a
  * window of rowids at a time, for a table without an index on `updated_at`; a table without
  * rowids (WITHOUT ROWID) has neither them nor the rowid cursors, hence the nulls. `change` is
- * the column that moves on every write: `updated_at`, or a profile view's `changed_at`.
+ * the column that moves on every write: `updated_at`, or a profile view's `changed_at`. The
+ * greatest rowid is the table's own, so a row a profile's `only` hides still counts as history.
  */
 export function prepareChangeStatements(
   db: Database.Database,
   table: SourceTable,
   hasRowid: boolean,
   change: 'updated_at' | 'changed_at',
+  /** Where rowids are counted: the table itself, unfiltered, under a profile's view. */
+  rowidSource: string = table,
 ) {
   const columns = changeColumns(table, change);
   const withRowid = (sql: string) => (hasRowid ? db.prepare(sql) : null);
@@ -62,7 +67,7 @@ export function prepareChangeStatements(
       `SELECT ${change} FROM ${table} WHERE rowid > ? AND rowid <= ?
        ORDER BY ${change} DESC LIMIT ?`,
     ),
-    maxRowid: db.prepare(hasRowid ? `SELECT max(rowid) FROM ${table}` : `SELECT 0`),
+    maxRowid: db.prepare(hasRowid ? `SELECT max(rowid) FROM ${rowidSource}` : `SELECT 0`),
   };
 }
 

@@ -39,6 +39,9 @@ function splitRunId(runId: string, parts: number): string[] | null {
 
 type StepWithRun = StepRow & { runId: string };
 
+/** A part that a column without a type may hold as a number. */
+const INTEGER = /^-?[1-9][0-9]{0,14}$|^0$/;
+
 /**
  * Runs and their steps by run id. The default schema is read by `run_id`; a profile's views by
  * the parts of the id through the table's own key columns, and an id not found that way (one
@@ -79,19 +82,17 @@ export class RunLookups {
         result.set(run.runId, run);
       }
     };
-    const keys = this.keys(runIds);
-    take(this.runs.byKey, keys);
+    take(this.runs.byKey, this.keys(runIds));
+    const byKey = [...result.keys()];
     const missed = this.missed(runIds, result);
     if (missed !== null) take(this.runs.byId, missed);
-    const found = [...result.keys()];
-    const stepRows = this.steps.byKey.all(this.keys(found)) as StepWithRun[];
-    for (const step of stepRows) result.get(step.runId)?.steps.push(step);
-    const unsplit = this.keyParts === null ? [] : found.filter((id) => !this.splits(id));
-    if (unsplit.length > 0) {
-      for (const step of this.steps.byId.all(JSON.stringify(unsplit)) as StepWithRun[]) {
-        result.get(step.runId)?.steps.push(step);
-      }
-    }
+    const addSteps = (rows: StepWithRun[]) => {
+      for (const step of rows) result.get(step.runId)?.steps.push(step);
+    };
+    addSteps(this.steps.byKey.all(this.keys(byKey)) as StepWithRun[]);
+    // A run its key did not find (a `/` in an early part of its id): its steps by its whole id.
+    const byId = [...result.keys()].filter((id) => !byKey.includes(id));
+    if (byId.length > 0) addSteps(this.steps.byId.all(JSON.stringify(byId)) as StepWithRun[]);
     return result;
   }
 
@@ -102,19 +103,31 @@ export class RunLookups {
     return found;
   }
 
-  /** The ids as the lookup by key takes them. */
+  /**
+   * The ids as the lookup by key takes them. A part that reads as a number is given both as text
+   * and as a number: a column without a type holds either, and SQLite compares it to each as is.
+   */
   private keys(runIds: readonly string[]): string {
     if (this.keyParts === null) return JSON.stringify(runIds);
     const parts = this.keyParts;
-    const keys = runIds.flatMap((id) => {
+    const keys = runIds.flatMap((id): unknown[] => {
       const split = splitRunId(id, parts);
-      return split === null ? [] : [parts === 1 ? split[0] : split];
+      if (split === null) return [];
+      const variants = split.reduce<(string | number)[][]>(
+        (done, part) =>
+          done.flatMap((prefix) =>
+            INTEGER.test(part)
+              ? [
+                  [...prefix, part],
+                  [...prefix, Number(part)],
+                ]
+              : [[...prefix, part]],
+          ),
+        [[]],
+      );
+      return parts === 1 ? variants.map((variant) => variant[0]) : variants;
     });
     return JSON.stringify(keys);
-  }
-
-  private splits(runId: string): boolean {
-    return this.keyParts !== null && splitRunId(runId, this.keyParts) !== null;
   }
 
   /** Ids the lookup by key did not find, for the lookup by whole id; null when there are none. */

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { formatProblem, locateProblems } from '../config/yaml-validate.ts';
 import { builtinProfiles } from './builtin-profiles.ts';
 import { checkProfile, matchesProfile, type UnindexedColumn } from './profile/profile-check.ts';
-import { profileViews } from './profile/profile-views.ts';
+import { profileViews, quoteName } from './profile/profile-views.ts';
 import type { SchemaChoice, SourceProfile } from './profile/source-profile.ts';
 import { checkSchema, type MissingIndex } from './schema-check.ts';
 import { SourceError } from './source-error.ts';
@@ -29,6 +29,8 @@ export interface SourceShape {
   rowidTables: string[];
   /** Whether the change column of runs and of steps has an index. */
   changeIndexed: { runs: boolean; steps: boolean };
+  /** Where the greatest rowid of runs and of steps is read: their own tables, unfiltered. */
+  rowidOf: { runs: string; steps: string };
   missingIndexes: MissingIndex[];
 }
 
@@ -50,6 +52,7 @@ function nativeShape(detected: boolean): SourceShape {
     splittable: true,
     rowidTables: [],
     changeIndexed: { runs: true, steps: true },
+    rowidOf: { runs: 'runs', steps: 'steps' },
     missingIndexes: [],
   };
 }
@@ -111,8 +114,19 @@ function applyProfile(
       runs: !changesUnindexed(profile.runs.table),
       steps: profile.steps === null || !changesUnindexed(profile.steps.table),
     },
+    rowidOf: {
+      runs: `main.${quoteName(profile.runs.table)}`,
+      steps: profile.steps ? `main.${quoteName(profile.steps.table)}` : 'steps',
+    },
     missingIndexes: check.unindexed.map(unindexedNotice),
   };
+}
+
+function tableCount(db: Database.Database): number {
+  return db
+    .prepare(`SELECT count(*) FROM main.sqlite_master WHERE type = 'table'`)
+    .pluck()
+    .get() as number;
 }
 
 /** What each built-in profile looks for, for a database none of them fits. */
@@ -138,6 +152,10 @@ export function shapeSource(
 ): SourceShape {
   if (choice !== null) {
     if (choice.profile.name === NATIVE && choice.text === null) return nativeShape(false);
+    // No tables yet: the tool has not set its database up; wait for it, as for the default.
+    if (tableCount(db) === 0) {
+      throw new SourceError('no_runs', `${dbPath} has no tables yet (waiting for them)`);
+    }
     return applyProfile(db, dbPath, choice.profile, choice.text, false);
   }
   const native = checkSchema(db);
@@ -147,10 +165,7 @@ export function shapeSource(
     return applyProfile(db, dbPath, profile, null, true);
   }
   const kind = native.problems.includes('table runs is missing') ? 'no_runs' : 'schema';
-  const tables = db
-    .prepare(`SELECT count(*) FROM main.sqlite_master WHERE type = 'table'`)
-    .pluck()
-    .get() as number;
+  const tables = tableCount(db);
   // No tables at all: a database its writer has not set up yet, not one of another schema.
   const hint =
     tables === 0

@@ -31,8 +31,8 @@ export interface ChangedRow {
   key: string;
   status: string;
   updatedAt: unknown;
-  /** The row's progress time as the judge reads it: for the writer's clock offset. */
-  progressAt: unknown;
+  /** When the row was written (a timestamp or epoch ms): the writer's clock offset is learned from it. */
+  writtenAt: unknown;
 }
 
 export type PerTable<T> = Record<SourceTable, T>;
@@ -84,7 +84,7 @@ function changedRow(table: SourceTable, row: Record<string, unknown>): ChangedRo
     key: table === 'runs' ? runId : `${runId}\u0000${asText(row.step_id)}`,
     status: asText(row.status),
     updatedAt: row.updated_at,
-    progressAt: row.progress_at,
+    writtenAt: row.written_at,
   };
 }
 
@@ -427,8 +427,8 @@ export class SqliteSource {
     return {
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
       changes: {
-        runs: prepareChangeStatements(db, 'runs', rowid.runs, change),
-        steps: prepareChangeStatements(db, 'steps', rowid.steps, change),
+        runs: prepareChangeStatements(db, 'runs', rowid.runs, change, shape.rowidOf.runs),
+        steps: prepareChangeStatements(db, 'steps', rowid.steps, change, shape.rowidOf.steps),
       } satisfies PerTable<ChangeStatements>,
       lookups: new RunLookups(db, shape, { runRowid: rowid.runs, stepMessage: this.stepMessage }),
       scanById: db.prepare(

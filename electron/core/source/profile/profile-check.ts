@@ -183,7 +183,9 @@ export function checkProfile(db: Database.Database, profile: SourceProfile): Pro
         runs.updated.length === 1 ? ['runs', 'updated'] : ['runs', 'updated', i],
       ),
     );
-    runs.progress.forEach((ref, i) => column(runs.table, runTable, ref, ['runs', 'progress', i]));
+    if (runs.progressGiven) {
+      runs.progress.forEach((ref, i) => column(runs.table, runTable, ref, ['runs', 'progress', i]));
+    }
     const artifacts = runs.artifacts;
     if (artifacts && 'column' in artifacts) {
       column(runs.table, runTable, artifacts.column, ['runs', 'artifacts', 'column']);
@@ -219,9 +221,11 @@ export function checkProfile(db: Database.Database, profile: SourceProfile): Pro
           steps.updated.length === 1 ? ['steps', 'updated'] : ['steps', 'updated', i],
         ),
       );
-      steps.progress.forEach((ref, i) =>
-        column(steps.table, stepTable, ref, ['steps', 'progress', i]),
-      );
+      if (steps.progressGiven) {
+        steps.progress.forEach((ref, i) =>
+          column(steps.table, stepTable, ref, ['steps', 'progress', i]),
+        );
+      }
       if (problems.length === 0) {
         changeIndex(steps.table, steps.updated);
         index(steps.table, steps.run[0] ?? '', 'lookups');

@@ -1,8 +1,8 @@
 /**
  * Mapping files (`--schema FILE`, and the built-in profiles under config/schemas/): YAML read
  * with positions and checked with zod, every problem at once as `file:line:col: message`. The
- * format is described in README ("Watching another schema"); config/schema.schema.json is its
- * JSON Schema for editors.
+ * format is described in README ("Airflow, and any other schema"); config/mapping.schema.json is
+ * its JSON Schema for editors.
  */
 import { z } from 'zod';
 import {
@@ -209,9 +209,11 @@ function toProfile(value: ProfileFile, file: string): SourceProfile {
       started: stamp(runs.started, runTime),
       finished: stamp(runs.finished, runTime),
       updated: typeof runs.updated === 'string' ? [runs.updated] : runs.updated,
+      updatedEncoding: runTime,
       progress: (runs.progress ?? updatedColumns(runs.updated)).map((ref) =>
         timestamp(ref, runTime),
       ),
+      progressGiven: runs.progress !== undefined,
       finishOnSteps: runs.finish_on_steps ?? true,
       artifacts: !runs.artifacts
         ? null
@@ -233,9 +235,11 @@ function toProfile(value: ProfileFile, file: string): SourceProfile {
       started: stamp(steps.started, stepTime),
       finished: stamp(steps.finished, stepTime),
       updated: typeof steps.updated === 'string' ? [steps.updated] : steps.updated,
+      updatedEncoding: stepTime,
       progress: (steps.progress ?? updatedColumns(steps.updated)).map((ref) =>
         timestamp(ref, stepTime),
       ),
+      progressGiven: steps.progress !== undefined,
       message: steps.message ? column(steps.message) : null,
     },
   };

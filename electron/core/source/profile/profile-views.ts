@@ -9,12 +9,14 @@
  * `rowid` where the table has one, and `_k0…` — the raw id columns — for lookups by key through
  * the table's own indexes. Timestamps come out as epoch milliseconds, whatever their encoding.
  */
-import type {
-  ColumnRef,
-  IdPart,
-  SourceProfile,
-  StatusMapping,
-  TimestampRef,
+import {
+  STEP_STATUSES,
+  type ColumnRef,
+  type IdPart,
+  type SourceProfile,
+  type StatusMapping,
+  type TimestampEncoding,
+  type TimestampRef,
 } from './source-profile.ts';
 
 /** What the database has: a table's columns (lower-case), and whether it has rowids. */
@@ -66,11 +68,19 @@ function columnSql(ref: ColumnRef | null, facts: TableFacts, all: DatabaseFacts)
 const UNIX_EPOCH_JULIAN = 2440587.5;
 const MS_PER_DAY = 86_400_000;
 
-/** A timestamp as epoch milliseconds; SQLite's date functions read every text form listed. */
-function timestampSql(ref: TimestampRef | null, facts: TableFacts, all: DatabaseFacts): string {
-  const value = columnSql(ref, facts, all);
-  if (ref === null || value === 'NULL') return 'NULL';
-  switch (ref.encoding) {
+/**
+ * ISO text as SQLite's date functions read it: trimmed, and an offset written without its colon
+ * (`+0200`, `+02`, as Python's `%z` writes it) given one. Only after a time, so a date's own
+ * `-06` is never taken for an offset.
+ */
+function isoSql(value: string): string {
+  const v = `trim(CAST(${value} AS TEXT))`;
+  return `CASE WHEN ${v} GLOB '*:[0-9][0-9]*[+-][0-9][0-9][0-9][0-9]' THEN substr(${v}, 1, length(${v}) - 2) || ':' || substr(${v}, -2) WHEN ${v} GLOB '*:[0-9][0-9]*[+-][0-9][0-9]' THEN ${v} || ':00' ELSE ${v} END`;
+}
+
+/** A value as epoch milliseconds, from its encoding; SQLite's date functions read the text. */
+function encodedSql(value: string, encoding: TimestampEncoding): string {
+  switch (encoding) {
     case 'epoch-s':
       return `(${value} * 1000.0)`;
     case 'epoch-ms':
@@ -80,9 +90,18 @@ function timestampSql(ref: TimestampRef | null, facts: TableFacts, all: Database
     // SQLite keeps a date as whole milliseconds: rounding only drops the float's noise.
     case 'naive-local':
       return `round((julianday(${value}, 'utc') - ${UNIX_EPOCH_JULIAN}) * ${MS_PER_DAY})`;
+    case 'iso':
+      return `round((julianday(${isoSql(value)}) - ${UNIX_EPOCH_JULIAN}) * ${MS_PER_DAY})`;
     default:
       return `round((julianday(${value}) - ${UNIX_EPOCH_JULIAN}) * ${MS_PER_DAY})`;
   }
+}
+
+/** A timestamp column as epoch milliseconds, or NULL when it is not there. */
+function timestampSql(ref: TimestampRef | null, facts: TableFacts, all: DatabaseFacts): string {
+  const value = columnSql(ref, facts, all);
+  if (ref === null || value === 'NULL') return 'NULL';
+  return encodedSql(value, ref.encoding);
 }
 
 /** The greatest non-null of several timestamps (SQLite's max() of several is NULL on any NULL). */
@@ -94,33 +113,37 @@ function greatestSql(refs: readonly TimestampRef[], facts: TableFacts, all: Data
   return `max(${rotations.map((order) => `coalesce(${order.join(', ')})`).join(', ')})`;
 }
 
-/** The status as Runwatch's word; a value the map does not cover stays as written. */
+/**
+ * The status as Runwatch's word. A value the map does not cover stays as written, for the
+ * monitor to name once and treat as not finished; one that happens to be a word of Runwatch's
+ * (`failed` where the map says nothing of it) is marked, so it cannot end a run by accident.
+ */
 function statusSql<S extends string>(status: StatusMapping<S>): string {
   const value = `t.${quoteName(status.column)}`;
   const text = `CAST(${value} AS TEXT)`;
   const cases = [...status.map]
     .map(([written, mapped]) => `WHEN ${quoteText(written)} THEN ${quoteText(mapped)}`)
     .join(' ');
-  const mapped = `coalesce(CASE lower(trim(${text})) ${cases} END, ${text})`;
+  const words = STEP_STATUSES.map(quoteText).join(', ');
+  const unmapped = `CASE WHEN lower(trim(${text})) IN (${words}) THEN 'unmapped ' || ${text} ELSE ${text} END`;
+  const mapped = `coalesce(CASE lower(trim(${text})) ${cases} END, ${unmapped})`;
   return status.ifNull === null
     ? mapped
     : `CASE WHEN ${value} IS NULL THEN ${quoteText(status.ifNull)} ELSE ${mapped} END`;
 }
 
-/** Parts joined with `/`; a part holding its `skip` value is left out with its `/`. */
+/**
+ * Parts joined with `/`; a part holding its `skip` value is left out with its `/`. Compared as
+ * text, so `-1` and `"-1"` skip alike whatever the column's type.
+ */
 function joinedIdSql(columns: readonly string[], parts: readonly IdPart[]): string {
   return columns
     .map((column, i) => {
       const text = `CAST(t.${quoteName(column)} AS TEXT)`;
       const skip = parts[i]?.skip ?? null;
-      if (i === 0) {
-        return skip === null
-          ? text
-          : `coalesce(CAST(nullif(t.${quoteName(column)}, ${literal(skip)}) AS TEXT), '')`;
-      }
-      return skip === null
-        ? `'/' || ${text}`
-        : `coalesce('/' || CAST(nullif(t.${quoteName(column)}, ${literal(skip)}) AS TEXT), '')`;
+      if (skip === null) return i === 0 ? text : `'/' || ${text}`;
+      const kept = `nullif(${text}, ${quoteText(String(skip))})`;
+      return i === 0 ? `coalesce(${kept}, '')` : `coalesce('/' || ${kept}, '')`;
     })
     .join(' || ');
 }
@@ -159,6 +182,15 @@ function changedSql(columns: readonly string[]): string {
   return refs.length === 1 ? (refs[0] as string) : `coalesce(${refs.join(', ')})`;
 }
 
+/**
+ * When the row was last written, in epoch milliseconds: the change column in its encoding. The
+ * monitor learns the writer's clock offset from it (not from progress, which may be a run's
+ * start long before).
+ */
+function writtenSql(columns: readonly string[], encoding: TimestampEncoding): string {
+  return encodedSql(changedSql(columns), encoding);
+}
+
 function factsOf(facts: DatabaseFacts, table: string): TableFacts {
   return facts.get(table.toLowerCase()) ?? { columns: new Set(), rowid: false };
 }
@@ -180,6 +212,7 @@ export function profileViews(profile: SourceProfile, facts: DatabaseFacts): stri
     `${timestampSql(runs.finished, runFacts, facts)} AS finished_at`,
     `${artifactsSql(profile, runFacts)} AS artifacts_dir`,
     `${changedSql(runs.updated)} AS changed_at`,
+    `${writtenSql(runs.updated, runs.updatedEncoding)} AS written_at`,
   ];
   const statements = [
     `CREATE TEMP VIEW runs AS SELECT ${runView.join(', ')} FROM main.${quoteName(runs.table)} AS t${onlySql(runs.only)}`,
@@ -191,7 +224,7 @@ export function profileViews(profile: SourceProfile, facts: DatabaseFacts): stri
         .map((_, i) => `NULL AS _k${i}`)
         .join(', ')}, NULL AS run_id, NULL AS step_id, '' AS name, 0 AS position, '' AS status,
         NULL AS started_at, NULL AS updated_at, NULL AS finished_at, NULL AS message,
-        NULL AS changed_at WHERE 0`,
+        NULL AS changed_at, NULL AS written_at WHERE 0`,
     );
     return statements;
   }
@@ -212,6 +245,7 @@ export function profileViews(profile: SourceProfile, facts: DatabaseFacts): stri
     `${timestampSql(steps.finished, stepFacts, facts)} AS finished_at`,
     `${steps.message ? `CAST(${columnSql(steps.message, stepFacts, facts)} AS TEXT)` : 'NULL'} AS message`,
     `${changedSql(steps.updated)} AS changed_at`,
+    `${writtenSql(steps.updated, steps.updatedEncoding)} AS written_at`,
   ];
   statements.push(
     `CREATE TEMP VIEW steps AS SELECT ${stepView.join(', ')} FROM main.${quoteName(steps.table)} AS t${onlySql(steps.only)}`,

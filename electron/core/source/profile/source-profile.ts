@@ -73,8 +73,12 @@ export interface RunsMapping {
    * starts out NULL (MLflow's end_time).
    */
   updated: readonly string[];
+  /** How `updated` is written (a timestamp): when the row was last written. */
+  updatedEncoding: TimestampEncoding;
   /** The greatest non-null of these is the run's last progress. */
   progress: readonly TimestampRef[];
+  /** Whether the file names `progress` (else it is `updated`, checked there). */
+  progressGiven: boolean;
   artifacts: ArtifactsMapping;
   /**
    * Whether a run finishes once all its steps have (§3's rule). False where the store always
@@ -95,7 +99,9 @@ export interface StepsMapping {
   started: TimestampRef | null;
   finished: TimestampRef | null;
   updated: readonly string[];
+  updatedEncoding: TimestampEncoding;
   progress: readonly TimestampRef[];
+  progressGiven: boolean;
   /** Why a failed step failed. */
   message: ColumnRef | null;
 }
