@@ -1,11 +1,12 @@
 /**
- * `npm run bench [-- --quick] [-- --only monitor|archive|alert|dashboard|config|cli]`: Runwatch's
+ * `npm run bench [-- --quick] [-- --only monitor|archive|alert|dashboard|config|cli|profiles]`: Runwatch's
  * change detection against a large orchestration database — latency, cycle cost, idle CPU and
  * memory — beside the naive poller it replaces, archiving a run's artifacts beside Info-ZIP, and
  * the alert engine's throughput beside recording the events alone, and the dashboard in Chromium
  * with 10,000 runs beside re-sending its whole snapshot, checking a 150,000-rule config beside
- * merely parsing it, and the command line's start-up from its bundle beside its TypeScript
- * sources, each measured in the same run. Prints
+ * merely parsing it, the command line's start-up from its bundle beside its TypeScript
+ * sources, and watching a large Airflow database beside re-reading it whole, each measured in the
+ * same run. Prints
  * tables and saves test-results/bench.json; it never fails on a timing (benchmarks report, they
  * do not assert).
  */
@@ -24,6 +25,7 @@ import { formatArchiveReport } from './archive-report.ts';
 import { ensureArtifactTree } from './artifact-tree.ts';
 import { benchConfigFile, formatConfigReport } from './config-bench.ts';
 import { CLI_SOURCES, measureCliIdle } from './cli-idle-bench.ts';
+import { benchAirflow, formatAirflowReport } from './airflow-bench.ts';
 import { benchCliStart, buildCliBundle } from './cli-start-bench.ts';
 import { formatCliStartReport } from './cli-start-report.ts';
 import { cacheRoot, ensureBenchDbs, oneRunDb, workingCopy } from './generate-db.ts';
@@ -35,7 +37,7 @@ const RESULTS_FILE = path.join(ROOT, 'test-results', 'bench.json');
 
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
-const SECTIONS = ['monitor', 'archive', 'alert', 'dashboard', 'config', 'cli'] as const;
+const SECTIONS = ['monitor', 'archive', 'alert', 'dashboard', 'config', 'cli', 'profiles'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function onlyArg(): Section | null {
@@ -86,6 +88,20 @@ async function main(): Promise<void> {
       fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
       fs.writeFileSync(RESULTS_FILE, `${JSON.stringify({ archive }, null, 2)}\n`);
       process.stdout.write(`\n${formatArchiveReport(archive)}\n`);
+    } finally {
+      fs.rmSync(workDir, { recursive: true, force: true });
+    }
+    return;
+  }
+  if (only === 'profiles') {
+    fs.mkdirSync(cacheRoot(), { recursive: true });
+    const workDir = fs.mkdtempSync(path.join(cacheRoot(), 'work-'));
+    try {
+      await buildCliBundle();
+      const airflow = await benchAirflow(quick, workDir, progress);
+      fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+      fs.writeFileSync(RESULTS_FILE, `${JSON.stringify({ airflow }, null, 2)}\n`);
+      process.stdout.write(`\n${formatAirflowReport(airflow)}\n`);
     } finally {
       fs.rmSync(workDir, { recursive: true, force: true });
     }
@@ -227,6 +243,8 @@ async function main(): Promise<void> {
             progress,
           );
 
+    const airflow = only === 'monitor' ? null : await benchAirflow(quick, workDir, progress);
+
     const cpus = os.cpus();
     const results: BenchResults = {
       startedAt,
@@ -248,7 +266,7 @@ async function main(): Promise<void> {
     fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
     fs.writeFileSync(
       RESULTS_FILE,
-      `${JSON.stringify({ ...results, alert, dashboard, configFile, cliStart }, null, 2)}\n`,
+      `${JSON.stringify({ ...results, alert, dashboard, configFile, cliStart, airflow }, null, 2)}\n`,
     );
     process.stdout.write(`\n${formatReport(results, path.relative(ROOT, RESULTS_FILE))}\n`);
     if (archive) process.stdout.write(`\n${formatArchiveReport(archive)}\n`);
@@ -256,6 +274,7 @@ async function main(): Promise<void> {
     if (dashboard) process.stdout.write(`\n${formatDashboardReport(dashboard)}\n`);
     if (configFile) process.stdout.write(`\n${formatConfigReport(configFile)}\n`);
     if (cliStart) process.stdout.write(`\n${formatCliStartReport(cliStart)}\n`);
+    if (airflow) process.stdout.write(`\n${formatAirflowReport(airflow)}\n`);
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });
   }
