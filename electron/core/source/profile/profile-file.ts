@@ -81,48 +81,77 @@ const artifacts = z
 const only = z.record(name, z.union([z.string(), z.number()])).optional();
 
 const runsSchema = z.strictObject({
-  table: name,
-  only,
-  id: idParts,
-  pipeline: columnRef.nullish(),
-  status: statusSchema(RUN_STATUSES),
-  created: columnRef.nullish(),
-  started: columnRef.nullish(),
-  finished: columnRef.nullish(),
-  updated: z.union([name, z.array(name).min(1).max(4)]),
-  progress: z.array(columnRef).min(1).optional(),
-  artifacts,
-  finish_on_steps: z.boolean().optional(),
-  timestamps,
+  table: name.describe('The table of runs.'),
+  only: only.describe('Only rows holding these values are runs: { column: value }.'),
+  id: idParts.describe("The run's id: its columns, joined with '/'."),
+  pipeline: columnRef.nullish().describe('What a run is a run of.'),
+  status: statusSchema(RUN_STATUSES).describe("The run's status and what each value means."),
+  created: columnRef.nullish().describe('When the run was created (a timestamp).'),
+  started: columnRef.nullish().describe('When it started.'),
+  finished: columnRef.nullish().describe('When it finished.'),
+  updated: z
+    .union([name, z.array(name).min(1).max(4)])
+    .describe(
+      'A timestamp written on every change of the row (best with an index); several: the first non-null.',
+    ),
+  progress: z
+    .array(columnRef)
+    .min(1)
+    .optional()
+    .describe("The run's last progress: the greatest non-null of these (default: updated)."),
+  artifacts: artifacts.describe('Its artifacts folder: { column } or { template: "…{column}…" }.'),
+  finish_on_steps: z
+    .boolean()
+    .optional()
+    .describe('Whether a run finishes once every step has (default true), or by its status only.'),
+  timestamps: timestamps.describe("The encoding of this table's timestamps, over the file's."),
 });
 
 const stepsSchema = z.strictObject({
-  table: name,
-  only,
-  run: z.array(name).min(1).max(8),
-  id: idParts,
-  name: columnRef.nullish(),
-  position: columnRef.nullish(),
-  status: statusSchema(STEP_STATUSES),
-  started: columnRef.nullish(),
-  finished: columnRef.nullish(),
-  updated: z.union([name, z.array(name).min(1).max(4)]),
-  progress: z.array(columnRef).min(1).optional(),
-  message: columnRef.nullish(),
-  timestamps,
+  table: name.describe('The table of steps.'),
+  only: only.describe('Only rows holding these values are steps: { column: value }.'),
+  run: z
+    .array(name)
+    .min(1)
+    .max(8)
+    .describe("The step's run: one column per part of the run's id, in order."),
+  id: idParts.describe("The step's id within its run: its columns, joined with '/'."),
+  name: columnRef.nullish().describe("The step's name as shown."),
+  position: columnRef.nullish().describe('Its place in the run (else: the order steps started).'),
+  status: statusSchema(STEP_STATUSES).describe("The step's status and what each value means."),
+  started: columnRef.nullish().describe('When it started.'),
+  finished: columnRef.nullish().describe('When it finished.'),
+  updated: z
+    .union([name, z.array(name).min(1).max(4)])
+    .describe(
+      'A timestamp written on every change of the row (best with an index); several: the first non-null.',
+    ),
+  progress: z
+    .array(columnRef)
+    .min(1)
+    .optional()
+    .describe("The step's last progress: the greatest non-null of these (default: updated)."),
+  message: columnRef.nullish().describe('Why a failed step failed.'),
+  timestamps: timestamps.describe("The encoding of this table's timestamps, over the file's."),
 });
 
 export const profileFileSchema = z.strictObject({
   name: z
     .string()
-    .regex(/^[a-z][a-z0-9-]{0,39}$/, { error: 'lower-case letters, digits and -, up to 40' }),
-  description: z.string().min(1).max(200),
+    .regex(/^[a-z][a-z0-9-]{0,39}$/, { error: 'lower-case letters, digits and -, up to 40' })
+    .describe("The schema's name, as messages and the dashboard say it."),
+  description: z.string().min(1).max(200).describe('What the schema is, in a few words.'),
   detect: z
     .record(name, z.array(name).min(1))
-    .refine((tables) => Object.keys(tables).length > 0, { error: 'name at least one table' }),
-  timestamps: encoding.default('iso'),
-  runs: runsSchema,
-  steps: stepsSchema.nullable(),
+    .refine((tables) => Object.keys(tables).length > 0, { error: 'name at least one table' })
+    .describe('Tables and columns whose presence says a database has this schema.'),
+  timestamps: encoding
+    .default('iso')
+    .describe(
+      'How timestamps are written: iso, naive-utc, naive-local, epoch-s, epoch-ms, epoch-us.',
+    ),
+  runs: runsSchema.describe('Where runs are.'),
+  steps: stepsSchema.nullable().describe('Where steps are; null for runs without steps.'),
 });
 
 type ProfileFile = z.output<typeof profileFileSchema>;
