@@ -10,8 +10,8 @@ import {
   readNumber,
 } from '../../renderer/src/views/settings/form-values.ts';
 import { moveRow } from '../../renderer/src/views/settings/form-rows.ts';
+import { buildSettings } from '../../renderer/src/views/settings/build-settings.ts';
 import {
-  buildSettings,
   clockText,
   freeChannelName,
   freshForm,

@@ -17,10 +17,10 @@ import {
   CHANNEL_TYPES,
   type ChannelForm,
   type ChannelType,
-  keptSecrets,
   type HeaderRow,
   type SecretField,
 } from './settings-form.ts';
+import { keptSecrets } from './build-settings.ts';
 import { channelTest, testResultText } from './settings-validation.ts';
 import type { SettingsEditor } from './use-settings-editor.ts';
 

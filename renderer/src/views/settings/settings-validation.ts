@@ -13,15 +13,17 @@ import {
 import { fieldKey, type FieldKey } from './field-keys.ts';
 import { durationMessage } from './form-values.ts';
 import {
-  ARCHIVE_NUMBERS,
   buildChannel,
   buildSettings,
   keptSecretProblem,
   keptSecrets,
+  type FieldErrors,
+} from './build-settings.ts';
+import {
+  ARCHIVE_NUMBERS,
   MONITOR_KEYS,
   rootLines,
   type ChannelForm,
-  type FieldErrors,
   type SettingsForm,
 } from './settings-form.ts';
 

@@ -11,7 +11,8 @@ import { errorMessage } from '../../../../shared/error-message.ts';
 import { useApi, useDashboard } from '../../state/dashboard-store.ts';
 import { changedSections, savedText } from './apply-timing.ts';
 import { inputId, type FieldKey } from './field-keys.ts';
-import { buildSettings, freshForm, toForm, type SettingsForm } from './settings-form.ts';
+import { buildSettings } from './build-settings.ts';
+import { freshForm, toForm, type SettingsForm } from './settings-form.ts';
 import {
   parseSaveError,
   placeIssues,
