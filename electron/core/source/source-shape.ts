@@ -7,9 +7,14 @@ import type Database from 'better-sqlite3';
 import { formatProblem, locateProblems } from '../config/yaml-validate.ts';
 import { builtinProfiles } from './builtin-profiles.ts';
 import { checkProfile, matchesProfile, type UnindexedColumn } from './profile/profile-check.ts';
-import { profileViews, quoteName } from './profile/profile-views.ts';
+import { profileViews } from './profile/profile-views.ts';
 import type { SchemaChoice, SourceProfile } from './profile/source-profile.ts';
-import { checkSchema, type MissingIndex } from './schema-check.ts';
+import {
+  checkSchema,
+  type MissingIndex,
+  type OptionalColumn,
+  type SchemaReport,
+} from './schema-check.ts';
 import { SourceError } from './source-error.ts';
 
 export interface SourceShape {
@@ -25,36 +30,44 @@ export interface SourceShape {
   keyParts: number;
   /** Whether a run id's parts can be told apart again (none is left out when empty). */
   splittable: boolean;
-  /** The underlying tables holding runs and steps, with rowids, for file checks. */
+  /** The database's own tables holding runs and steps (null: a store without steps). */
+  tables: { runs: string; steps: string | null };
+  /** Of those, the ones with rowids, for file checks. */
   rowidTables: string[];
   /** Whether the change column of runs and of steps has an index. */
   changeIndexed: { runs: boolean; steps: boolean };
-  /** Where the greatest rowid of runs and of steps is read: their own tables, unfiltered. */
-  rowidOf: { runs: string; steps: string };
   missingIndexes: MissingIndex[];
+  optionalColumns: OptionalColumn[];
+  /** The check of what the source's statements read: the tables, or a profile's views. */
+  report: SchemaReport;
 }
 
 const NATIVE = 'runwatch';
 
-function nativeShape(detected: boolean): SourceShape {
-  const profile = builtinProfiles().get(NATIVE);
+function nativeShape(report: SchemaReport, detected: boolean): SourceShape {
+  const indexed = (table: 'runs' | 'steps') =>
+    !report.missingIndexes.some((index) => index.table === table && index.column === 'updated_at');
   return {
-    schema: {
-      name: NATIVE,
-      description: profile?.description ?? "Runwatch's default schema",
-      detected,
-      file: null,
-    },
+    // Not read from config/schemas/runwatch.yaml: the default schema's start parses no profile.
+    schema: { name: NATIVE, description: "Runwatch's default schema", detected, file: null },
     native: true,
     finishOnSteps: true,
     changeColumn: 'updated_at',
     keyParts: 1,
     splittable: true,
-    rowidTables: [],
-    changeIndexed: { runs: true, steps: true },
-    rowidOf: { runs: 'runs', steps: 'steps' },
-    missingIndexes: [],
+    tables: { runs: 'runs', steps: 'steps' },
+    rowidTables: (['runs', 'steps'] as const).filter((table) => report.rowid[table]),
+    changeIndexed: { runs: indexed('runs'), steps: indexed('steps') },
+    missingIndexes: report.missingIndexes,
+    optionalColumns: report.optionalColumns,
+    report,
   };
+}
+
+/** The default schema's problems, as the source reports them. */
+function nativeProblems(dbPath: string, report: SchemaReport): SourceError {
+  const kind = report.problems.includes('table runs is missing') ? 'no_runs' : 'schema';
+  return new SourceError(kind, `${dbPath}: ${report.problems.join('; ')}`);
 }
 
 function unindexedNotice(column: UnindexedColumn): MissingIndex {
@@ -94,8 +107,10 @@ function applyProfile(
     check.unindexed.some(
       (column) => column.use === 'changes' && column.table.toLowerCase() === table.toLowerCase(),
     );
-  const rowidTables = [profile.runs.table, ...(profile.steps ? [profile.steps.table] : [])].filter(
-    (table) => check.facts.get(table.toLowerCase())?.rowid === true,
+  const tables = { runs: profile.runs.table, steps: profile.steps?.table ?? null };
+  const rowidTables = [tables.runs, tables.steps].filter(
+    (table): table is string =>
+      table !== null && check.facts.get(table.toLowerCase())?.rowid === true,
   );
   return {
     schema: {
@@ -109,16 +124,16 @@ function applyProfile(
     changeColumn: 'changed_at',
     keyParts: profile.runs.id.length,
     splittable: profile.runs.id.every((part) => part.skip === null),
+    tables,
     rowidTables,
     changeIndexed: {
-      runs: !changesUnindexed(profile.runs.table),
-      steps: profile.steps === null || !changesUnindexed(profile.steps.table),
-    },
-    rowidOf: {
-      runs: `main.${quoteName(profile.runs.table)}`,
-      steps: profile.steps ? `main.${quoteName(profile.steps.table)}` : 'steps',
+      runs: !changesUnindexed(tables.runs),
+      steps: tables.steps === null || !changesUnindexed(tables.steps),
     },
     missingIndexes: check.unindexed.map(unindexedNotice),
+    optionalColumns: [],
+    // The views stand where the default schema's tables would, and are checked alike.
+    report: checkSchema(db),
   };
 }
 
@@ -151,7 +166,11 @@ export function shapeSource(
   choice: SchemaChoice,
 ): SourceShape {
   if (choice !== null) {
-    if (choice.profile.name === NATIVE && choice.text === null) return nativeShape(false);
+    if (choice.profile.name === NATIVE && choice.text === null) {
+      const report = checkSchema(db);
+      if (report.problems.length > 0) throw nativeProblems(dbPath, report);
+      return nativeShape(report, false);
+    }
     // No tables yet: the tool has not set its database up; wait for it, as for the default.
     if (tableCount(db) === 0) {
       throw new SourceError('no_runs', `${dbPath} has no tables yet (waiting for them)`);
@@ -159,17 +178,16 @@ export function shapeSource(
     return applyProfile(db, dbPath, choice.profile, choice.text, false);
   }
   const native = checkSchema(db);
-  if (native.problems.length === 0) return nativeShape(true);
+  if (native.problems.length === 0) return nativeShape(native, true);
   for (const profile of builtinProfiles().values()) {
     if (profile.name === NATIVE || !matchesProfile(db, profile)) continue;
     return applyProfile(db, dbPath, profile, null, true);
   }
-  const kind = native.problems.includes('table runs is missing') ? 'no_runs' : 'schema';
-  const tables = tableCount(db);
   // No tables at all: a database its writer has not set up yet, not one of another schema.
-  const hint =
-    tables === 0
-      ? ''
-      : `. Not a schema Runwatch recognises (${lookedFor()}); name a mapping file with --schema FILE`;
-  throw new SourceError(kind, `${dbPath}: ${native.problems.join('; ')}${hint}`);
+  if (tableCount(db) === 0) throw nativeProblems(dbPath, native);
+  const { kind, message } = nativeProblems(dbPath, native);
+  throw new SourceError(
+    kind,
+    `${message}. Not a schema Runwatch recognises (${lookedFor()}); name a mapping file with --schema FILE`,
+  );
 }

@@ -3,13 +3,9 @@ import Database from 'better-sqlite3';
 import { FileIntegrity, sameContent, type FileCheck } from './file-integrity.ts';
 import { prepareChangeStatements, type ChangeStatements } from './change-statements.ts';
 import { classifySourceError, missingDatabase, SourceError } from './source-error.ts';
-import {
-  checkSchema,
-  type MissingIndex,
-  type OptionalColumn,
-  type SourceTable,
-} from './schema-check.ts';
+import type { MissingIndex, OptionalColumn, SourceTable } from './schema-check.ts';
 import type { ObservedRun } from './source-rows.ts';
+import { quoteName } from './profile/profile-views.ts';
 import { RunLookups } from './run-lookups.ts';
 import type { SchemaChoice } from './profile/source-profile.ts';
 import { shapeSource, type SourceShape } from './source-shape.ts';
@@ -116,13 +112,10 @@ export class SqliteSource {
   private readonly integrity: FileIntegrity;
   private wal = false;
   /** Whether this connection reads what a fresh one reads (asked only when the file moved). */
-  private readonly sameContent = (): boolean => {
-    const tables =
-      this.shape && !this.shape.native
-        ? this.shape.rowidTables
-        : (['runs', 'steps'] as const).filter((table) => this.rowid[table]);
-    return this.db !== null && sameContent(this.db, this.path, tables);
-  };
+  private readonly sameContent = (): boolean =>
+    this.db !== null &&
+    this.shape !== null &&
+    sameContent(this.db, this.path, this.shape.rowidTables);
 
   /** `schema`: the profile to read the database with; null recognises it. */
   constructor(path: string, schema: SchemaChoice = null) {
@@ -161,35 +154,22 @@ export class SqliteSource {
       db.pragma('cache_size = -2000');
       const journalMode = String(db.pragma('journal_mode', { simple: true }));
       const shape = shapeSource(db, this.path, this.schema);
-      // A profile's TEMP views stand where the default schema's tables would: checked alike.
-      const schema = checkSchema(db);
-      if (schema.problems.length > 0) {
-        const kind = schema.problems.includes('table runs is missing') ? 'no_runs' : 'schema';
-        throw new SourceError(kind, `${this.path}: ${schema.problems.join('; ')}`);
-      }
       this.db = db;
       this.identity = { dev: stat.dev, ino: stat.ino };
       this.shape = shape;
-      this.rowid = schema.rowid;
-      this.updatedIndexed = shape.native
-        ? {
-            runs: !schema.missingIndexes.some(
-              (i) => i.table === 'runs' && i.column === 'updated_at',
-            ),
-            steps: !schema.missingIndexes.some(
-              (i) => i.table === 'steps' && i.column === 'updated_at',
-            ),
-          }
-        : shape.changeIndexed;
-      this.stepMessage = schema.optionalColumns.some((c) => c.column === 'message' && c.present);
+      this.rowid = shape.report.rowid;
+      this.updatedIndexed = shape.changeIndexed;
+      this.stepMessage = shape.report.optionalColumns.some(
+        (c) => c.column === 'message' && c.present,
+      );
       this.statements = this.prepare(db, shape);
       this.wal = journalMode.toLowerCase() === 'wal';
       this.integrity.recordOpen(stat);
       return {
         journalMode,
         schema: shape.schema,
-        missingIndexes: shape.native ? schema.missingIndexes : shape.missingIndexes,
-        optionalColumns: shape.native ? schema.optionalColumns : [],
+        missingIndexes: shape.missingIndexes,
+        optionalColumns: shape.optionalColumns,
       };
     } catch (error) {
       db?.close();
@@ -424,11 +404,13 @@ export class SqliteSource {
   private prepare(db: Database.Database, shape: SourceShape) {
     const rowid = this.rowid;
     const change = shape.changeColumn;
+    // The greatest rowid is the table's own, unfiltered by a profile's `only`.
+    const own = (table: string | null) => (table === null ? 'steps' : `main.${quoteName(table)}`);
     return {
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
       changes: {
-        runs: prepareChangeStatements(db, 'runs', rowid.runs, change, shape.rowidOf.runs),
-        steps: prepareChangeStatements(db, 'steps', rowid.steps, change, shape.rowidOf.steps),
+        runs: prepareChangeStatements(db, 'runs', rowid.runs, change, own(shape.tables.runs)),
+        steps: prepareChangeStatements(db, 'steps', rowid.steps, change, own(shape.tables.steps)),
       } satisfies PerTable<ChangeStatements>,
       lookups: new RunLookups(db, shape, { runRowid: rowid.runs, stepMessage: this.stepMessage }),
       scanById: db.prepare(
