@@ -83,15 +83,15 @@ export class RunLookups {
       }
     };
     take(this.runs.byKey, this.keys(runIds));
-    const byKey = [...result.keys()];
+    const byKey = new Set(result.keys());
     const missed = this.missed(runIds, result);
     if (missed !== null) take(this.runs.byId, missed);
     const addSteps = (rows: StepWithRun[]) => {
       for (const step of rows) result.get(step.runId)?.steps.push(step);
     };
-    addSteps(this.steps.byKey.all(this.keys(byKey)) as StepWithRun[]);
+    addSteps(this.steps.byKey.all(this.keys([...byKey])) as StepWithRun[]);
     // A run its key did not find (a `/` in an early part of its id): its steps by its whole id.
-    const byId = [...result.keys()].filter((id) => !byKey.includes(id));
+    const byId = [...result.keys()].filter((id) => !byKey.has(id));
     if (byId.length > 0) addSteps(this.steps.byId.all(JSON.stringify(byId)) as StepWithRun[]);
     return result;
   }

@@ -61,26 +61,49 @@ export interface SchemaReport {
   rowid: Record<SourceTable, boolean>;
 }
 
-function columnsOf(db: Database.Database, table: string): string[] {
-  const rows = db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[];
+/**
+ * A table's columns, lower-case. `schema` names the database to look in (`main`, past a
+ * profile's TEMP views of the same name); without it SQLite looks in temp first.
+ */
+export function columnsOf(db: Database.Database, table: string, schema?: 'main'): string[] {
+  const rows = (
+    schema
+      ? db.prepare(`SELECT name FROM pragma_table_info(?, ?)`).all(table, schema)
+      : db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table)
+  ) as { name: string }[];
   return rows.map((row) => row.name.toLowerCase());
 }
 
-function leadingIndexColumns(db: Database.Database, table: string): Set<string> {
+/** The leading column of each of a table's indexes, and an INTEGER primary key (the rowid). */
+export function leadingIndexColumns(
+  db: Database.Database,
+  table: string,
+  schema?: 'main',
+): Set<string> {
+  const where = schema ? '?, ?' : '?';
+  const args = schema ? [table, schema] : [table];
   const lead = new Set<string>();
   const rows = db
     .prepare(
-      `SELECT ii.name AS name FROM pragma_index_list(?) AS il
-       JOIN pragma_index_info(il.name) AS ii ON ii.seqno = 0`,
+      `SELECT ii.name AS name FROM pragma_index_list(${where}) AS il
+       JOIN pragma_index_info(il.name${schema ? ', ?' : ''}) AS ii ON ii.seqno = 0`,
     )
-    .all(table) as { name: string | null }[];
+    .all(...args, ...(schema ? [schema] : [])) as { name: string | null }[];
   for (const row of rows) if (row.name) lead.add(row.name.toLowerCase());
+  const key = db
+    .prepare(`SELECT name, type FROM pragma_table_info(${where}) WHERE pk = 1`)
+    .all(...args) as { name: string; type: string }[];
+  if (key.length === 1 && key[0]?.type.toUpperCase() === 'INTEGER') {
+    lead.add(key[0].name.toLowerCase());
+  }
   return lead;
 }
 
-function hasRowid(db: Database.Database, table: string): boolean {
+/** Whether a table has rowids (a `WITHOUT ROWID` one has none). */
+export function hasRowid(db: Database.Database, table: string, schema?: 'main'): boolean {
+  const name = `"${table.replaceAll('"', '""')}"`;
   try {
-    db.prepare(`SELECT rowid FROM "${table}" LIMIT 0`);
+    db.prepare(`SELECT rowid FROM ${schema ? `${schema}.` : ''}${name} LIMIT 0`);
     return true;
   } catch {
     return false;

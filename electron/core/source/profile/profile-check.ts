@@ -7,8 +7,8 @@
 import type Database from 'better-sqlite3';
 import { didYouMean } from '../../config/did-you-mean.ts';
 import type { Path } from '../../config/yaml-validate.ts';
+import { columnsOf, hasRowid, leadingIndexColumns } from '../schema-check.ts';
 import type { DatabaseFacts, TableFacts } from './profile-views.ts';
-import { quoteName } from './profile-views.ts';
 import type { ColumnRef, SourceProfile } from './source-profile.ts';
 
 export interface MappingProblem {
@@ -40,36 +40,10 @@ function tableNames(db: Database.Database): string[] {
 }
 
 function tableFacts(db: Database.Database, table: string): TableFacts {
-  const columns = db
-    .prepare(`SELECT name FROM pragma_table_info(?, 'main')`)
-    .pluck()
-    .all(table) as string[];
-  let rowid = true;
-  try {
-    db.prepare(`SELECT rowid FROM main.${quoteName(table)} LIMIT 0`);
-  } catch {
-    rowid = false;
-  }
-  return { columns: new Set(columns.map((column) => column.toLowerCase())), rowid };
-}
-
-/** Leading columns of each index, and of the primary key of a WITHOUT ROWID or INTEGER one. */
-function leadingColumns(db: Database.Database, table: string): Set<string> {
-  const lead = new Set<string>();
-  const rows = db
-    .prepare(
-      `SELECT ii.name AS name FROM pragma_index_list(?, 'main') AS il
-       JOIN pragma_index_info(il.name, 'main') AS ii ON ii.seqno = 0`,
-    )
-    .pluck()
-    .all(table) as (string | null)[];
-  for (const name of rows) if (name) lead.add(name.toLowerCase());
-  const key = db
-    .prepare(`SELECT name, type FROM pragma_table_info(?, 'main') WHERE pk = 1`)
-    .all(table) as { name: string; type: string }[];
-  if (key.length === 1 && key[0]?.type.toUpperCase() === 'INTEGER')
-    lead.add(key[0].name.toLowerCase());
-  return lead;
+  return {
+    columns: new Set(columnsOf(db, table, 'main')),
+    rowid: hasRowid(db, table, 'main'),
+  };
 }
 
 function some(names: readonly string[]): string {
@@ -151,7 +125,7 @@ export function checkProfile(db: Database.Database, profile: SourceProfile): Pro
 
   const index = (tableName: string, name: string, use: UnindexedColumn['use']) => {
     const real = byLower.get(tableName.toLowerCase()) ?? tableName;
-    if (!leadingColumns(db, real).has(name.toLowerCase())) {
+    if (!leadingIndexColumns(db, real, 'main').has(name.toLowerCase())) {
       unindexed.push({ table: real, column: name, use });
     }
   };
