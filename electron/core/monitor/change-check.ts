@@ -54,14 +54,16 @@ export class ChangeCheck {
     } else if (committed) {
       await this.findRemoved();
     }
-    if (committed) await this.recheckStalled(fresh.map((row) => row.runId));
+    if (committed && this.options.source.progressElsewhere) {
+      await this.recheckStalled(fresh.map((row) => row.runId));
+    }
     batch.accept();
   }
 
   /**
-   * A stalled run may have made progress that no change query sees: a profile's progress can
-   * come from another table (a heartbeat in Airflow 2's job table, a metric MLflow logged),
-   * read only when the run is read. After any commit, the stalled runs are read again; they
+   * A stalled run may have made progress that no change query sees where a profile takes it
+   * from another table (a heartbeat in Airflow 2's job table, a metric MLflow logged), read
+   * only when the run is read. There, after any commit, the stalled runs are read again; they
    * are few, and recovering one must not wait for the sweep.
    */
   private async recheckStalled(readAlready: readonly string[]): Promise<void> {

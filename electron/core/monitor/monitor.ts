@@ -176,7 +176,6 @@ export class Monitor {
     );
   }
 
-  /** Called once, after the first complete read of the database. */
   /** The schema the database is read with, once it was opened. */
   get schema(): { name: string; description: string; detected: boolean } | null {
     if (!this.openInfo) return null;
@@ -184,6 +183,7 @@ export class Monitor {
     return { name, description, detected };
   }
 
+  /** Called once, after the first complete read of the database. */
   onReady(listener: (diagnostics: SourceDiagnostics) => void): void {
     this.readyListeners.push(listener);
   }

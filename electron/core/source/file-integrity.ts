@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
+import { quoteName } from './sql-name.ts';
 
 /**
  * Whether the database file on disk is still the database the open connection reads. In WAL mode
@@ -73,7 +74,7 @@ function fingerprint(db: Database.Database, rowidTables: readonly string[]): str
   for (const table of rowidTables) {
     parts.push(
       db
-        .prepare(`SELECT max(rowid) FROM main."${table.replaceAll('"', '""')}"`)
+        .prepare(`SELECT max(rowid) FROM main.${quoteName(table)}`)
         .pluck()
         .get(),
     );

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { quoteName } from './sql-name.ts';
 
 /** The default orchestration schema (ARCHITECTURE.md §3): the columns Runwatch reads. */
 export const REQUIRED_COLUMNS = {
@@ -101,9 +102,8 @@ export function leadingIndexColumns(
 
 /** Whether a table has rowids (a `WITHOUT ROWID` one has none). */
 export function hasRowid(db: Database.Database, table: string, schema?: 'main'): boolean {
-  const name = `"${table.replaceAll('"', '""')}"`;
   try {
-    db.prepare(`SELECT rowid FROM ${schema ? `${schema}.` : ''}${name} LIMIT 0`);
+    db.prepare(`SELECT rowid FROM ${schema ? `${schema}.` : ''}${quoteName(table)} LIMIT 0`);
     return true;
   } catch {
     return false;

@@ -24,6 +24,8 @@ export interface SourceShape {
   native: boolean;
   /** Whether a run finishes once all its steps have, or only by its own status. */
   finishOnSteps: boolean;
+  /** Whether progress is read from another table, which no change query watches. */
+  progressElsewhere: boolean;
   /** The column change queries order and compare by. */
   changeColumn: 'updated_at' | 'changed_at';
   /** How many parts a run id has, for lookups through the table's own key. */
@@ -52,6 +54,7 @@ function nativeShape(report: SchemaReport, detected: boolean): SourceShape {
     schema: { name: NATIVE, description: "Runwatch's default schema", detected, file: null },
     native: true,
     finishOnSteps: true,
+    progressElsewhere: false,
     changeColumn: 'updated_at',
     keyParts: 1,
     splittable: true,
@@ -121,6 +124,9 @@ function applyProfile(
     },
     native: false,
     finishOnSteps: profile.runs.finishOnSteps,
+    progressElsewhere: [...profile.runs.progress, ...(profile.steps?.progress ?? [])].some(
+      (ref) => ref.from !== null,
+    ),
     changeColumn: 'changed_at',
     keyParts: profile.runs.id.length,
     splittable: profile.runs.id.every((part) => part.skip === null),

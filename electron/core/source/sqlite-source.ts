@@ -5,7 +5,7 @@ import { prepareChangeStatements, type ChangeStatements } from './change-stateme
 import { classifySourceError, missingDatabase, SourceError } from './source-error.ts';
 import type { MissingIndex, OptionalColumn, SourceTable } from './schema-check.ts';
 import type { ObservedRun } from './source-rows.ts';
-import { quoteName } from './profile/profile-views.ts';
+import { quoteName } from './sql-name.ts';
 import { RunLookups } from './run-lookups.ts';
 import type { SchemaChoice } from './profile/source-profile.ts';
 import { shapeSource, type SourceShape } from './source-shape.ts';
@@ -136,6 +136,11 @@ export class SqliteSource {
   /** Whether a run finishes once all its steps have (the default schema), or by status only. */
   get finishesOnSteps(): boolean {
     return this.shape?.finishOnSteps ?? true;
+  }
+
+  /** Whether runs make progress in another table, seen only when they are read. */
+  get progressElsewhere(): boolean {
+    return this.shape?.progressElsewhere ?? false;
   }
 
   /** Opens and checks the schema; throws a SourceError naming what is wrong. */

@@ -18,6 +18,7 @@ import {
   type TimestampEncoding,
   type TimestampRef,
 } from './source-profile.ts';
+import { quoteName } from '../sql-name.ts';
 
 /** What the database has: a table's columns (lower-case), and whether it has rowids. */
 export interface TableFacts {
@@ -26,10 +27,6 @@ export interface TableFacts {
 }
 
 export type DatabaseFacts = ReadonlyMap<string, TableFacts>;
-
-export function quoteName(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
 
 function quoteText(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
