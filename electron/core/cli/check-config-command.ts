@@ -1,11 +1,12 @@
 import { formatDuration } from '../../../shared/duration.ts';
 import { someNames, type AlertConfig } from '../alerts/alert-config.ts';
 import { describeInactive } from '../alerts/alert-service.ts';
-import { loadConfigFile, type RunwatchConfig } from '../alerts/config-file.ts';
-import { ConfigError } from '../config/yaml-validate.ts';
+import { parseConfig, type RunwatchConfig } from '../alerts/config-file.ts';
+import { ConfigError, readConfigText } from '../config/yaml-validate.ts';
 import type { MonitorGlobals } from '../monitor/monitor-settings.ts';
 import { activeAlerts } from './active-alerts.ts';
-import { checkMappingFile, isMappingFile, reportConfigError } from './check-mapping.ts';
+import { checkMappingFile, isMappingText } from './check-mapping.ts';
+import { plural, reportConfigError } from './config-problems.ts';
 import { overrideText } from './override-text.ts';
 import { EXIT_OK } from './cli-errors.ts';
 
@@ -18,10 +19,6 @@ const MONITOR_NAMES: [keyof MonitorGlobals, string][] = [
   ['maxAlertAge', 'max_alert_age'],
   ['keepHistory', 'keep_history'],
 ];
-
-function plural(n: number, one: string): string {
-  return `${n} ${one}${n === 1 ? '' : 's'}`;
-}
 
 function clock(minutes: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
@@ -67,10 +64,11 @@ function monitorLines(config: RunwatchConfig): string[] {
  * nothing here (inactive channels, rules left without one), with exit 0.
  */
 export function checkConfigCommand(file: string, options: { db?: string } = {}): number {
-  if (isMappingFile(file)) return checkMappingFile(file, options.db);
   let config: RunwatchConfig;
   try {
-    config = loadConfigFile(file);
+    const { absolute, text } = readConfigText(file);
+    if (isMappingText(text)) return checkMappingFile(absolute, text, options.db);
+    config = parseConfig(text, absolute);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     return reportConfigError(error);

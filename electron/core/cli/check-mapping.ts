@@ -1,46 +1,28 @@
-import fs from 'node:fs';
-import { ConfigError, formatProblem } from '../config/yaml-validate.ts';
-import { loadProfileFile } from '../source/profile/profile-file.ts';
+import { ConfigError } from '../config/yaml-validate.ts';
+import { parseProfile } from '../source/profile/profile-file.ts';
+import type { SourceProfile } from '../source/profile/source-profile.ts';
 import { SourceError } from '../source/source-error.ts';
 import { SqliteSource } from '../source/sqlite-source.ts';
 import { EXIT_INPUT, EXIT_OK } from './cli-errors.ts';
+import { reportConfigError } from './config-problems.ts';
 
 /** A mapping file (`--schema FILE`) rather than an alerts config: it says what it detects. */
-export function isMappingFile(file: string): boolean {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return false;
-  }
+export function isMappingText(text: string): boolean {
   return /^detect\s*:/m.test(text) && /^runs\s*:/m.test(text);
-}
-
-function plural(n: number, one: string): string {
-  return `${n} ${one}${n === 1 ? '' : 's'}`;
-}
-
-/** Every problem of a file that cannot be used, as `file:line:col: message`, and how many. */
-export function reportConfigError(error: ConfigError): number {
-  const lines = error.problems.map(formatProblem);
-  lines.push(`${error.file}: ${plural(error.problems.length, 'problem')}`);
-  process.stderr.write(`${lines.join('\n')}\n`);
-  return EXIT_INPUT;
 }
 
 /**
  * `check-config` on a mapping file: every problem of the file as `file:line:col: message`, then,
  * with `--db`, every table and column the database lacks, placed the same way.
  */
-export function checkMappingFile(file: string, db: string | undefined): number {
-  let loaded: ReturnType<typeof loadProfileFile>;
+export function checkMappingFile(file: string, text: string, db: string | undefined): number {
+  let profile: SourceProfile;
   try {
-    loaded = loadProfileFile(file);
+    profile = parseProfile(text, file);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     return reportConfigError(error);
   }
-  const { profile, text } = loaded;
   const id = profile.runs.id.map((part) => part.column).join('/');
   const summary = [
     `${profile.file}: ok`,

@@ -12,7 +12,7 @@ import { toIso } from '../time/timestamp.ts';
 import { AIRFLOW_DDL } from './airflow-ddl.ts';
 import { AirflowWriter } from './airflow-writer.ts';
 import { DefaultWriter } from './default-writer.ts';
-import { createDefaultSchema } from './demo-schema.ts';
+import { createDefaultSchema, createSchema } from './demo-schema.ts';
 import { demoRunPlan, failureMessage, type DemoRunPlan } from './demo-plan.ts';
 import type { DemoWriter } from './demo-writer.ts';
 import { MLFLOW_DDL } from './mlflow-ddl.ts';
@@ -23,10 +23,14 @@ import { PrefectWriter } from './prefect-writer.ts';
 /** The schemas the demo writes: the default one, and each built-in orchestrator's own. */
 export type DemoSchema = BuiltinSchema;
 
-const PROFILE_DDL: Record<Exclude<DemoSchema, 'runwatch'>, string> = {
-  airflow: AIRFLOW_DDL,
-  prefect: PREFECT_DDL,
-  mlflow: MLFLOW_DDL,
+/** Each orchestrator's tables, and the writer that writes them as that orchestrator does. */
+const ORCHESTRATORS: Record<
+  Exclude<DemoSchema, 'runwatch'>,
+  { ddl: string; writer: (db: Database.Database, folder: string) => DemoWriter }
+> = {
+  airflow: { ddl: AIRFLOW_DDL, writer: (db) => new AirflowWriter(db) },
+  prefect: { ddl: PREFECT_DDL, writer: (db) => new PrefectWriter(db) },
+  mlflow: { ddl: MLFLOW_DDL, writer: (db, folder) => new MlflowWriter(db, folder) },
 };
 
 export interface DemoOptions {
@@ -67,10 +71,7 @@ export function openDemoDatabase(
       .pluck()
       .get() as number;
     if (schema !== 'runwatch') {
-      if (tables === 0) {
-        db.pragma('journal_mode = WAL');
-        db.transaction(() => db.exec(PROFILE_DDL[schema])).immediate();
-      }
+      if (tables === 0) createSchema(db, ORCHESTRATORS[schema].ddl);
       const profile = builtinProfiles().get(schema);
       if (!profile || !matchesProfile(db, profile)) {
         throw new ForeignDatabaseError(
@@ -98,16 +99,7 @@ export function openDemoDatabase(
 }
 
 function writerFor(schema: DemoSchema, db: Database.Database, folder: string): DemoWriter {
-  switch (schema) {
-    case 'airflow':
-      return new AirflowWriter(db);
-    case 'prefect':
-      return new PrefectWriter(db);
-    case 'mlflow':
-      return new MlflowWriter(db, folder);
-    default:
-      return new DefaultWriter(db);
-  }
+  return schema === 'runwatch' ? new DefaultWriter(db) : ORCHESTRATORS[schema].writer(db, folder);
 }
 
 /** Deterministic jitter from a run and step number, so demos look alike from run to run. */

@@ -32,8 +32,12 @@ CREATE INDEX IF NOT EXISTS runs_updated  ON runs(updated_at);
 CREATE INDEX IF NOT EXISTS steps_updated ON steps(updated_at);
 `;
 
-/** Creates the schema in one transaction, so a watcher never sees half of it. */
-export function createDefaultSchema(db: Database.Database): void {
+/** Creates a schema's tables in one transaction, so a watcher never sees half of them. */
+export function createSchema(db: Database.Database, ddl: string): void {
   db.pragma('journal_mode = WAL');
-  db.transaction(() => db.exec(DEFAULT_SCHEMA_SQL)).immediate();
+  db.transaction(() => db.exec(ddl)).immediate();
+}
+
+export function createDefaultSchema(db: Database.Database): void {
+  createSchema(db, DEFAULT_SCHEMA_SQL);
 }
