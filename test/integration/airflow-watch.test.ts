@@ -167,6 +167,28 @@ describe('watching an Airflow database', () => {
     expect(child.stderr.join('\n')).toContain('schema ok: airflow (named)');
   });
 
+  it('reports every change, those a checkpoint took out of the log before a look included', async () => {
+    const { airflow, dataDir } = setUp(3);
+    const runId = 'manual__1';
+    const tasks = ['a', 'b', 'c', 'd', 'e', 'f'];
+    airflow.createRun('etl', runId, tasks);
+    airflow.setRun('etl', runId, 'running');
+    const child = watch(airflow, dataDir);
+    await waitFor(() => child.stderr.find((line) => line.includes('schema ok')), 'the first read');
+    expect(child.stderr.join('\n')).toContain(
+      'no index on dag_run(updated_at), task_instance(updated_at): changes there are read from the write-ahead log',
+    );
+    for (const task of tasks) {
+      airflow.setTask('etl', runId, task, 'running');
+      airflow.setTask('etl', runId, task, 'failed');
+      // Every other change, the log is written back into the database and emptied at once.
+      if (task.charCodeAt(0) % 2 === 1) airflow.db.pragma('wal_checkpoint(TRUNCATE)');
+      await new Promise((resolve) => setTimeout(resolve, 120));
+    }
+    await waitFor(() => byType(child, 'step_failed').length === tasks.length, 'every failure');
+    expect(byType(child, 'step_failed').map((e) => e.step_id)).toEqual(tasks);
+  });
+
   it('refuses the airflow profile on a database that is not Airflow, saying what is missing', async () => {
     const dir = tempDir('runwatch-airflow-');
     const file = path.join(dir, 'other.db');

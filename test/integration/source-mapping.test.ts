@@ -197,7 +197,7 @@ describe('a database read through a mapping file', () => {
     expect((await against.exited).code).toBe(0);
     expect(against.stdout.at(-1)).toBe(`  ${file}: fits; 0 active, 0 finished runs`);
     expect(against.stderr).toContain(
-      'warning: no index on task(touched): changes there are found by reading rowids in windows',
+      'warning: no index on task(touched): changes there are read from the write-ahead log, and scanned for in windows of rowids after a checkpoint empties it',
     );
 
     fs.writeFileSync(

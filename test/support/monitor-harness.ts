@@ -56,7 +56,10 @@ export class MonitorHarness {
       settings,
       log: streamLogger((line) => this.logs.push(line.trimEnd())),
       backfill: options.backfill ?? false,
-      ...(options.sweepEveryMs !== undefined ? { sweepEveryMs: options.sweepEveryMs } : {}),
+      // A test that sets the sweeps' cadence keeps it, whatever a sweep costs.
+      ...(options.sweepEveryMs !== undefined
+        ? { sweepEveryMs: options.sweepEveryMs, sweepShare: 1 }
+        : {}),
       ...(options.folderHint !== undefined ? { folderHint: options.folderHint } : {}),
     });
     this.monitor.onReady((diagnostics) => (this.diagnostics = diagnostics));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mayBeActive, Sweep } from '../../electron/core/monitor/sweep.ts';
+import { mayBeActive, Sweep, SweepSchedule } from '../../electron/core/monitor/sweep.ts';
 import type { ScannedRun } from '../../electron/core/source/sqlite-source.ts';
 
 const run = (rowid: number, status: string): ScannedRun => ({
@@ -46,5 +46,55 @@ describe('Sweep', () => {
     expect(mayBeActive(run(11, 'succeeded'), 10)).toBe(true);
     expect(mayBeActive(run(11, 'succeeded'), null)).toBe(false);
     expect(mayBeActive(run(1, 'failed'), 10, true)).toBe(true);
+  });
+});
+
+describe('SweepSchedule', () => {
+  /** A schedule on a fake clock whose sweeps read one chunk, taking `costMs` each. */
+  function schedule(costMs: number) {
+    let now = 0;
+    let elapsed = 0;
+    const swept: number[] = [];
+    const sweeps = new SweepSchedule({
+      everyMs: 60_000,
+      share: 0.001,
+      now: () => now,
+      elapsed: () => elapsed,
+      begin: () => new Sweep([[run(1, 'running')]][Symbol.iterator](), [], null, 10),
+    });
+    const poll = (at: number) => {
+      now = at;
+      sweeps.step(() => {
+        elapsed += costMs;
+        swept.push(at);
+      });
+    };
+    return { sweeps, swept, poll };
+  }
+
+  it('sweeps a minute after the last one while anything changes, and never while idle', () => {
+    const { sweeps, swept, poll } = schedule(5);
+    sweeps.restart(20);
+    sweeps.changed();
+    for (let at = 0; at <= 200_000; at += 1_000) poll(at);
+    // Due at 60 s: listed at that poll, read at the next; nothing changed after, so no second.
+    expect(swept).toEqual([61_000]);
+    sweeps.changed();
+    for (let at = 201_000; at <= 260_000; at += 1_000) poll(at);
+    expect(swept).toEqual([61_000, 202_000]);
+  });
+
+  it('spaces sweeps that take long so they stay under their share of a core', () => {
+    const { sweeps, swept, poll } = schedule(1_200);
+    // A complete read of 3 s: the first sweep waits 3,000 s, not a minute.
+    sweeps.restart(3_000);
+    for (let at = 0; at <= 5_000_000; at += 10_000) {
+      sweeps.changed();
+      poll(at);
+    }
+    expect(swept[0]).toBe(3_010_000);
+    // Then 1.2 s a sweep: the next begins 1,200 s after the first began.
+    expect(swept[1]).toBe(4_210_000);
+    expect(swept).toHaveLength(2);
   });
 });

@@ -5,6 +5,7 @@ import { SourceError } from '../source/source-error.ts';
 import { SqliteSource } from '../source/sqlite-source.ts';
 import { EXIT_INPUT, EXIT_OK } from './cli-errors.ts';
 import { reportConfigError } from './config-problems.ts';
+import { unindexedNotice } from './index-notice.ts';
 
 /** A mapping file (`--schema FILE`) rather than an alerts config: it says what it detects. */
 export function isMappingText(text: string): boolean {
@@ -41,9 +42,8 @@ export function checkMappingFile(file: string, text: string, db: string | undefi
     summary.push(`  ${db}: fits; ${counts.active} active, ${counts.finished} finished runs`);
     process.stdout.write(`${summary.join('\n')}\n`);
     for (const index of info.missingIndexes) {
-      process.stderr.write(
-        `warning: no index on ${index.table}(${index.column}): changes there are found by reading rowids in windows\n`,
-      );
+      const names = `${index.table}(${index.column})`;
+      process.stderr.write(`warning: ${unindexedNotice(names, info.journalMode)}\n`);
     }
     return EXIT_OK;
   } catch (error) {

@@ -17,6 +17,7 @@ import { resolveSourcePaths } from './source-paths.ts';
 import { overrideText } from './override-text.ts';
 import { untilStopRequested } from './stop-request.ts';
 import { artifactRulesOf, type ArtifactOptions } from './watch-options.ts';
+import { unindexedNotice } from './index-notice.ts';
 
 export interface WatchOptions extends ArtifactOptions {
   db?: string;
@@ -68,7 +69,7 @@ function reportSource(d: SourceDiagnostics, log: Logger): void {
   );
   if (statements.length === 0) {
     // Another tool's database: Runwatch never changes it, and says only what it costs.
-    log.warn(`no index on ${names}: changes there are found by reading rowids in windows`);
+    log.warn(unindexedNotice(names, d.journalMode));
     return;
   }
   log.warn(

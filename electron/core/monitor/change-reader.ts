@@ -6,6 +6,7 @@ import {
   TIE_REREAD_MAX,
   type KeysetPosition,
 } from './change-cursor.ts';
+import { WrittenRows } from './written-rows.ts';
 
 /** Where the change checks start after a complete read, taken before that read began. */
 export interface ChangeMark {
@@ -32,6 +33,7 @@ export class ChangeReader {
   private readonly source: SqliteSource;
   private readonly breathe: () => Promise<void>;
   private readonly cursor = new ChangeCursorState();
+  private readonly written = new WrittenRows();
 
   constructor(source: SqliteSource, breathe: () => Promise<void>) {
     this.source = source;
@@ -62,6 +64,8 @@ export class ChangeReader {
   /** Where checks will start once the complete read that follows is done. */
   async mark(now: number): Promise<ChangeMark> {
     const source = this.source;
+    source.markWrites();
+    this.written.reset();
     return {
       rowid: { runs: source.maxRowid('runs'), steps: source.maxRowid('steps') },
       newest: { runs: await this.newest('runs', now), steps: await this.newest('steps', now) },
@@ -79,13 +83,16 @@ export class ChangeReader {
    * second, behind a large tie) or stamped late are then seen now rather than a second later.
    */
   async read(committed: boolean, at: number, now: number): Promise<ChangeBatch> {
+    if (this.source.locatesWrites && committed) this.written.add(this.source.writtenRowids());
     const lookback = this.cursor.lookbackDue(at);
     let query = this.cursor.query(at, lookback);
     let read = await this.readFrom(query);
     let fresh = this.unseen(read.rows);
+    let reachedBack = lookback;
     if (committed && !lookback && fresh.length === 0) {
       this.cursor.accept(read.rows, query, now, at);
       query = this.cursor.query(at, true);
+      reachedBack = true;
       const again = await this.readFrom(query);
       read = { rows: again.rows, truncated: read.truncated || again.truncated };
       fresh = this.unseen(read.rows);
@@ -94,7 +101,10 @@ export class ChangeReader {
     return {
       fresh,
       truncated: read.truncated,
-      accept: () => this.cursor.accept(read.rows, accepted, now, at),
+      accept: () => {
+        this.cursor.accept(read.rows, accepted, now, at);
+        if (reachedBack) this.written.clear();
+      },
     };
   }
 
@@ -110,13 +120,14 @@ export class ChangeReader {
       steps: added.rows.filter((row) => row.table === 'steps'),
     };
     let truncated = added.truncated;
+    const written = source.locatesWrites ? this.written.current : null;
     for (const table of ['runs', 'steps'] as const) {
       const from = query.updated[table];
       if (from === null) continue;
-      for (const part of source.readUpdatedRows(table, from, query.rowid[table])) {
+      for (const part of source.readUpdatedRows(table, from, query.rowid[table], written)) {
         rows[table].push(...part.rows);
         truncated ||= part.truncated;
-        if (!source.indexed(table)) await this.breathe();
+        if (!source.indexed(table) && written === null) await this.breathe();
       }
     }
     return { rows, truncated };

@@ -19,7 +19,7 @@ import { PollLoop } from './poll-loop.ts';
 import { PollPacer } from './poll-pacer.ts';
 import { CHUNK_RUNS, chunks, RunJudge, SCAN_PAGE } from './run-judge.ts';
 import type { RunViews } from './run-views.ts';
-import { Sweep, SWEEP_EVERY_MS, SweepSchedule } from './sweep.ts';
+import { Sweep, SWEEP_EVERY_MS, SWEEP_SHARE, SweepSchedule } from './sweep.ts';
 
 export interface MonitorOptions {
   dbPath: string;
@@ -35,6 +35,11 @@ export interface MonitorOptions {
   folderHint?: boolean;
   /** How often, at most, every active run is re-read while anything changes (default 1 min). */
   sweepEveryMs?: number;
+  /**
+   * The share of a core those re-reads may take (default 0.1 %): a large database's are further
+   * apart. 1 lets them come every `sweepEveryMs`.
+   */
+  sweepShare?: number;
   /** The profile to read the database with (`--schema`); null or absent recognises it. */
   schema?: SchemaChoice;
 }
@@ -137,17 +142,19 @@ export class Monitor {
       judge,
       breathe,
     });
-    this.sweeps = new SweepSchedule(
-      options.sweepEveryMs ?? SWEEP_EVERY_MS,
-      () => this.clock.monotonic(),
-      () =>
+    this.sweeps = new SweepSchedule({
+      everyMs: options.sweepEveryMs ?? SWEEP_EVERY_MS,
+      share: options.sweepShare ?? SWEEP_SHARE,
+      now: () => this.clock.monotonic(),
+      elapsed: () => performance.now(),
+      begin: () =>
         new Sweep(
           source.scanAllRuns(SCAN_PAGE),
           judge.tracked.keys(),
           changes.rowid.runs,
           CHUNK_RUNS,
         ),
-    );
+    });
     this.changeCheck = new ChangeCheck({
       source,
       clock: this.clock,
@@ -233,8 +240,9 @@ export class Monitor {
       }
       if (this.needsBaseline) {
         this.pacer.worked();
+        const started = performance.now();
         await this.completeRead.read();
-        this.sweeps.restart();
+        this.sweeps.restart(performance.now() - started);
         this.needsBaseline = false;
         // Deadlines wait for a complete read: at start, after a clock jump, after source_down.
         if (this.queue.isPaused && !this.health.isDown) this.queue.resume();
@@ -249,8 +257,7 @@ export class Monitor {
         await this.changeCheck.read(false);
       }
       if (this.sweeps.underWay) this.pacer.worked();
-      const swept = this.sweeps.step();
-      if (swept.length > 0) this.judge.judge(swept, true);
+      this.sweeps.step((runIds) => this.judge.judge(runIds, true));
       if (this.dueRuns.size > 0) await this.readDue();
       this.errorStreak = 0;
     } catch (error) {

@@ -54,24 +54,49 @@ export class Sweep {
 export const SWEEP_EVERY_MS = 60_000;
 
 /**
+ * The share of a core the sweeps may take over time: on a large database, where reading every
+ * active run takes long, they come less often than every `SWEEP_EVERY_MS`, so an idle watch stays
+ * idle. A sweep that took 1.2 s then waits 20 minutes; one that took 5 ms, the minute.
+ */
+export const SWEEP_SHARE = 0.001;
+
+/**
  * When the periodic sweep runs. It re-reads every active run, to catch rows written with an old
- * or odd timestamp and deletions hidden among other changes: once something changed and
- * `everyMs` has passed since the last sweep or complete read, a step per poll, after that poll's
+ * or odd timestamp and deletions hidden among other changes: once something changed and both
+ * `everyMs` and the time the last sweep took (or the complete read, before the first) divided by
+ * `share` have passed since the last sweep or complete read, a step per poll, after that poll's
  * change check, so it never delays a change.
  */
 export class SweepSchedule {
   private readonly everyMs: number;
+  private readonly share: number;
   private readonly now: () => number;
+  private readonly elapsed: () => number;
   private readonly begin: () => Sweep;
   private sweep: Sweep | null = null;
   /** Something changed since the last sweep began. */
   private pending = false;
   private lastAt = -Infinity;
+  /** How long the last complete sweep took, or the complete read before the first. */
+  private costMs = 0;
+  /** How long the sweep under way has taken so far. */
+  private spentMs = 0;
 
-  constructor(everyMs: number, now: () => number, begin: () => Sweep) {
-    this.everyMs = everyMs;
-    this.now = now;
-    this.begin = begin;
+  constructor(options: {
+    everyMs: number;
+    /** The share of a core sweeps may take; 1 lets them come every `everyMs` whatever they cost. */
+    share: number;
+    /** The monitor's clock, which schedules. */
+    now: () => number;
+    /** A real clock in milliseconds, which measures what a step took. */
+    elapsed: () => number;
+    begin: () => Sweep;
+  }) {
+    this.everyMs = options.everyMs;
+    this.share = options.share;
+    this.now = options.now;
+    this.elapsed = options.elapsed;
+    this.begin = options.begin;
   }
 
   get underWay(): boolean {
@@ -88,23 +113,34 @@ export class SweepSchedule {
     this.lastAt = -Infinity;
   }
 
-  /** A complete read just read what a sweep would: the one under way ends, the next waits. */
-  restart(): void {
+  /**
+   * A complete read, which took `costMs`, just read what a sweep would: the one under way ends,
+   * the next waits.
+   */
+  restart(costMs: number): void {
     this.sweep = null;
     this.lastAt = this.now();
     this.pending = false;
+    this.costMs = costMs;
   }
 
-  /** The runs to read this poll: the next step of the sweep under way, or of one due now. */
-  step(): string[] {
+  /** The next step of the sweep under way, or of one due now: `read` judges the runs it gives. */
+  step(read: (runIds: string[]) => void): void {
     if (!this.sweep) {
-      if (!this.pending || this.now() - this.lastAt < this.everyMs) return [];
+      const wait = Math.max(this.everyMs, this.costMs / this.share);
+      if (!this.pending || this.now() - this.lastAt < wait) return;
       this.lastAt = this.now();
       this.pending = false;
       this.sweep = this.begin();
+      this.spentMs = 0;
     }
+    const started = this.elapsed();
     const runIds = this.sweep.step();
-    if (runIds === null) this.sweep = null;
-    return runIds ?? [];
+    if (runIds !== null && runIds.length > 0) read(runIds);
+    this.spentMs += this.elapsed() - started;
+    if (runIds === null) {
+      this.sweep = null;
+      this.costMs = this.spentMs;
+    }
   }
 }

@@ -16,7 +16,8 @@ function changeColumns(table: SourceTable, change: string): string {
  * The statements that find a table's changes: rows added after a rowid, rows after an
  * `(updated_at, rowid)` keyset, the rows tied at a value, the newest values and the greatest
  * rowid. The same for runs and steps, so both tables are read alike. The `…Window` forms read a
- * window of rowids at a time, for a table without an index on `updated_at`; a table without
+ * window of rowids at a time, for a table without an index on `updated_at`, and `updatedAmong`
+ * reads such a table's rows among the rowids a write touched (a JSON array); a table without
  * rowids (WITHOUT ROWID) has neither them nor the rowid cursors, hence the nulls. `change` is
  * the column that moves on every write: `updated_at`, or a profile view's `changed_at`. The
  * greatest rowid is the table's own, so a row a profile's `only` hides still counts as history.
@@ -50,6 +51,11 @@ export function prepareChangeStatements(
     updatedWindow: withRowid(
       `SELECT rowid, ${columns} FROM ${table}
        WHERE rowid > ? AND rowid <= ? AND (${change} > ? OR (${change} = ? AND rowid > ?))`,
+    ),
+    updatedAmong: withRowid(
+      `SELECT rowid, ${columns} FROM ${table}
+       WHERE rowid IN (SELECT value FROM json_each(?)) AND rowid <= ?
+         AND (${change} > ? OR (${change} = ? AND rowid > ?))`,
     ),
     tieCount: db.prepare(
       hasRowid

@@ -9,6 +9,7 @@ import { quoteName } from './sql-name.ts';
 import { RunLookups } from './run-lookups.ts';
 import type { SchemaChoice } from './profile/source-profile.ts';
 import { shapeSource, type SourceShape } from './source-shape.ts';
+import { WalChanges } from './wal-changes.ts';
 
 export interface OpenInfo {
   journalMode: string;
@@ -111,6 +112,8 @@ export class SqliteSource {
   private readCount = 0;
   private readonly integrity: FileIntegrity;
   private wal = false;
+  /** Where writes are read from the log, for tables without an index on their change column. */
+  private walChanges: WalChanges | null = null;
   /** Whether this connection reads what a fresh one reads (asked only when the file moved). */
   private readonly sameContent = (): boolean =>
     this.db !== null &&
@@ -169,6 +172,10 @@ export class SqliteSource {
       );
       this.statements = this.prepare(db, shape);
       this.wal = journalMode.toLowerCase() === 'wal';
+      const unindexed = (['runs', 'steps'] as const).some(
+        (table) => shape.report.rowid[table] && !shape.changeIndexed[table],
+      );
+      this.walChanges = this.wal && unindexed ? new WalChanges(this.path) : null;
       this.integrity.recordOpen(stat);
       return {
         journalMode,
@@ -189,6 +196,7 @@ export class SqliteSource {
     this.statements = null;
     this.identity = null;
     this.shape = null;
+    this.walChanges = null;
   }
 
   /**
@@ -224,6 +232,27 @@ export class SqliteSource {
     return this.updatedIndexed[table];
   }
 
+  /**
+   * Whether the rows a table without an index on its change column has written can be read from
+   * the write-ahead log: `markWrites` then `writtenRowids`.
+   */
+  get locatesWrites(): boolean {
+    return this.walChanges !== null;
+  }
+
+  /** Later calls to `writtenRowids` answer the rows written after now. */
+  markWrites(): void {
+    this.walChanges?.mark();
+  }
+
+  /**
+   * The rowids that commits since the last call wrote, on any table (rows the change queries
+   * then filter), or null when they cannot be known and a table without an index is scanned.
+   */
+  writtenRowids(): number[] | null {
+    return this.walChanges?.read() ?? null;
+  }
+
   /** Rows added since the rowid cursors, both tables in one read transaction. */
   readNewRows(rowid: PerTable<number | null>): { rows: ChangedRow[]; truncated: boolean } {
     return this.run((s, db) =>
@@ -247,13 +276,15 @@ export class SqliteSource {
   /**
    * Rows after `from` in `(updated_at, rowid)` order whose rowid is at most `upTo` (newer rows come
    * from `readNewRows`). Two indexed range reads, so rows that share `from.value` and were passed
-   * are never read again; without the index, one read per window of rowids, so no single read
-   * blocks for long.
+   * are never read again. Without the index: among `written` (the rowids the writes since touched,
+   * from `writtenRowids`) when they are known, else one read per window of rowids, so no single
+   * read blocks for long.
    */
   *readUpdatedRows(
     table: SourceTable,
     from: UpdatedFrom,
     upTo: number | null,
+    written: readonly number[] | null = null,
   ): Generator<{ rows: ChangedRow[]; truncated: boolean }> {
     const s = this.statements;
     if (!s) throw new SourceError('unreadable', `${this.path} is not open`);
@@ -283,6 +314,19 @@ export class SqliteSource {
         rows: rows.map((row) => changedRow(table, row)),
         truncated: found.tied.length >= CHANGE_LIMIT || found.newer.length >= CHANGE_LIMIT,
       };
+      return;
+    }
+    const among = s.changes[table].updatedAmong;
+    if (written !== null && among) {
+      const found = this.run(
+        () =>
+          among.all(JSON.stringify(written), limit, from.value, from.value, after) as Record<
+            string,
+            unknown
+          >[],
+      );
+      this.readCount += found.length;
+      yield { rows: found.map((row) => changedRow(table, row)), truncated: false };
       return;
     }
     const top = Math.min(limit, this.maxRowid(table) ?? 0);
