@@ -3,5 +3,5 @@
  * order recognising a database tries them: the default schema first. Any other schema is read
  * through a mapping file.
  */
-export const BUILTIN_SCHEMAS = ['runwatch', 'airflow', 'prefect', 'mlflow'] as const;
+export const BUILTIN_SCHEMAS = ['runwatch', 'airflow', 'prefect', 'dagster', 'mlflow'] as const;
 export type BuiltinSchema = (typeof BUILTIN_SCHEMAS)[number];

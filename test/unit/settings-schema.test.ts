@@ -138,7 +138,7 @@ describe('sources', () => {
     ).toBe('/etc/runwatch/jobs.yaml');
     expect(valid({ sources: [SOURCE] }).sources[0]?.schema).toBeUndefined();
     const why =
-      'a built-in schema (runwatch, airflow, prefect, mlflow) or the full path of a mapping file';
+      'a built-in schema (runwatch, airflow, prefect, dagster, mlflow) or the full path of a mapping file';
     expect(
       problems({
         sources: [

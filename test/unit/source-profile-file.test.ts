@@ -66,9 +66,30 @@ describe('a mapping file', () => {
     ]);
   });
 
+  it('reads steps as the latest event per key, and keeps the forms apart, saying where', () => {
+    const events = MAPPING.replace(
+      '  table: task\n  run: [queue, job_key]',
+      '  events: { table: task_log, file: "logs/{run_id}.db", order: seq, at: logged }\n  run: [queue, job_key]',
+    ).replace(/ {2}updated: touched\n$/, '');
+    const steps = parseProfile(events, 'mapping.yaml').steps;
+    expect(steps?.events).toEqual({
+      table: 'task_log',
+      file: 'logs/{run_id}.db',
+      order: 'seq',
+      at: { column: 'logged', optional: false, from: null, encoding: 'naive-utc' },
+    });
+    expect(steps?.table).toBe('task_log');
+    expect(problemsOf(`${events}  updated: touched\n`)).toEqual([
+      "mapping.yaml:27:3: steps: updated is for steps as rows; with events, a step's times and progress come from its events",
+    ]);
+    expect(problemsOf(MAPPING.replace(/ {2}updated: touched\n$/, ''))).toEqual([
+      'mapping.yaml:19:3: steps: updated is missing: steps as rows name their table and updated column (or give events)',
+    ]);
+  });
+
   it('ships the built-in profiles in the same format', () => {
     const names = [...builtinProfiles().keys()];
-    expect(names).toEqual(['runwatch', 'airflow', 'prefect', 'mlflow']);
+    expect(names).toEqual(['runwatch', 'airflow', 'prefect', 'dagster', 'mlflow']);
     expect(builtinProfiles().get('airflow')?.runs.table).toBe('dag_run');
   });
 });

@@ -43,16 +43,24 @@ export interface ArtifactPolicy {
   maxBytes: number;
 }
 
-/** The policy of a source: its database's folder and the configured roots, with the caps. */
+/**
+ * The policy of a source: its database's folder and the configured roots, with the caps, and
+ * the folders `schemaRoots` names once the source is open (where its profile's artifacts
+ * template puts every run's folder, as Dagster's `$DAGSTER_HOME/storage`).
+ */
 export function artifactPolicy(
   dbPath: string,
   dataDir: string,
   rules: ArtifactRules,
+  schemaRoots: () => readonly string[] = () => [],
 ): ArtifactPolicy {
   const dbFolder = path.dirname(path.resolve(dbPath));
   const data = path.resolve(dataDir);
+  const configured = [dbFolder, ...rules.roots.map((root) => path.resolve(root))];
   return {
-    roots: [dbFolder, ...rules.roots.map((root) => path.resolve(root))],
+    get roots() {
+      return [...configured, ...schemaRoots()];
+    },
     exclude: [data],
     unexcluded: dbFolder !== data && within(data, dbFolder) ? [dbFolder] : [],
     maxFiles: rules.maxFiles ?? DEFAULT_MAX_FILES,
@@ -190,7 +198,9 @@ export function allowedArtifactsFolder(dir: string, policy: ArtifactPolicy): str
       throw new ArtifactsError(`the artifacts folder ${dir} cannot be read (${code})`, false);
     }
     const toBe = realPathToBe(dir);
-    if (!roots.some((root) => within(root, toBe))) throw refusedRoot(dir, toBe, policy);
+    // A root that is not there yet either (Dagster's storage before its first run) may be.
+    const rootsToBe = policy.roots.map(realPathToBe);
+    if (!rootsToBe.some((root) => within(root, toBe))) throw refusedRoot(dir, toBe, policy);
     throw new ArtifactsError(`the artifacts folder ${dir} does not exist`, true);
   }
   if (!roots.some((root) => within(root, real))) throw refusedRoot(dir, real, policy);

@@ -52,16 +52,21 @@ function progressPrinter(): { show(progress: JobProgress): void; clear(): void }
   };
 }
 
-/** The run as the database holds it now, if it has finished. */
+/**
+ * The run as the database holds it now, if it has finished; `schemaRoots` gets where the
+ * source's profile puts runs' folders (an allowed artifact root).
+ */
 function readFinishedRun(
   paths: SourcePaths,
   schema: SchemaChoice,
   runId: string,
   attempt: number,
+  schemaRoots: string[],
 ): FinishedRun {
   const source = new SqliteSource(paths.dbPath, schema);
   try {
     source.open();
+    if (source.artifactRoot !== null) schemaRoots.push(source.artifactRoot);
     const observed = source.readRuns([runId]).get(runId);
     if (!observed) throw new InputError(`run ${JSON.stringify(runId)} is not in ${paths.dbPath}`);
     const run = finishedRunFromRead(observed, paths.sourceName, attempt, paths.dbPath);
@@ -84,10 +89,11 @@ function enqueue(
   paths: SourcePaths,
   schema: SchemaChoice,
   runId: string,
+  schemaRoots: string[],
 ): number[] {
   const known = store.getRun(runId);
   const attempt = known?.attempt ?? 1;
-  const run = readFinishedRun(paths, schema, runId, attempt);
+  const run = readFinishedRun(paths, schema, runId, attempt, schemaRoots);
   const recorded = known?.phase === 'finished' ? store.jobs.completion(runId, attempt) : null;
   if (recorded && !sameFinish(recorded, run)) {
     // A new attempt: archiving it as the one Runwatch knows would overwrite that one's archive.
@@ -112,14 +118,23 @@ function ended(store: StateStore, ids: readonly number[]): Job[] | null {
  * What this process may archive: the flags, over the settings of a `serve` that used this data
  * dir (its settings.json), so that a run it would archive is archived here too.
  */
-async function policyOf(options: ArchiveOptions, paths: SourcePaths): Promise<ArtifactPolicy> {
+async function policyOf(
+  options: ArchiveOptions,
+  paths: SourcePaths,
+  schemaRoots: readonly string[],
+): Promise<ArtifactPolicy> {
   let served;
   if (fs.existsSync(path.join(paths.dataDir, 'settings.json'))) {
     const { loadServedSettings } = await import('./serve-command.ts');
     const { settingsLayers } = await import('../settings/settings-layers.ts');
     served = settingsLayers((await loadServedSettings(paths)).settings).archive.artifacts;
   }
-  return artifactPolicy(paths.dbPath, paths.dataDir, artifactRulesOf(options, served));
+  return artifactPolicy(
+    paths.dbPath,
+    paths.dataDir,
+    artifactRulesOf(options, served),
+    () => schemaRoots,
+  );
 }
 
 /** Runs the jobs in this process, holding the data dir. */
@@ -248,9 +263,11 @@ export async function archiveCommand(options: ArchiveOptions): Promise<number> {
   const store = StateStore.open(paths.dataDir, lock ? 'create' : 'existing');
   try {
     const schema = options.schema === undefined ? null : schemaChoice(options.schema);
-    const ids = enqueue(store, paths, schema, options.run);
+    const schemaRoots: string[] = [];
+    const ids = enqueue(store, paths, schema, options.run, schemaRoots);
     let jobs: Job[];
-    if (lock) jobs = await runHere(store, paths, ids, log, await policyOf(options, paths));
+    if (lock)
+      jobs = await runHere(store, paths, ids, log, await policyOf(options, paths, schemaRoots));
     else {
       log.info(
         `a watch${holder === null ? '' : ` (pid ${holder})`} holds ${paths.dataDir}; it archives the run, waiting for it`,
@@ -258,7 +275,7 @@ export async function archiveCommand(options: ArchiveOptions): Promise<number> {
       const waited = await waitForHolder(store, paths, ids, log);
       if ('lock' in waited) {
         lock = waited.lock;
-        jobs = await runHere(store, paths, ids, log, await policyOf(options, paths));
+        jobs = await runHere(store, paths, ids, log, await policyOf(options, paths, schemaRoots));
       } else jobs = waited.jobs;
     }
     return printResult(jobs, options.run);

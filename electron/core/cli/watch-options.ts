@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import { BUILTIN_SCHEMAS } from '../../../shared/builtin-schemas.ts';
 import { NO_ARTIFACT_RULES, type ArtifactRules } from '../archive/artifact-policy.ts';
 import { countArg, durationArg, positiveNumberArg, repeatedArg } from './cli-options.ts';
 
@@ -52,7 +53,7 @@ export function withWatchOptions(command: Command): Command {
       .option('--db <file>', 'the orchestration database (SQLite)')
       .option(
         '--schema <name|file>',
-        'its schema: runwatch, airflow, prefect, mlflow or a mapping file (default: recognised)',
+        `its schema: ${BUILTIN_SCHEMAS.join(', ')} or a mapping file (default: recognised)`,
       )
       .option('--data-dir <dir>', 'where state, archives and reports go (default: per database)')
       .option(

@@ -11,6 +11,8 @@ import { checkSchema } from '../source/schema-check.ts';
 import { toIso } from '../time/timestamp.ts';
 import { AIRFLOW_DDL } from './airflow-ddl.ts';
 import { AirflowWriter } from './airflow-writer.ts';
+import { DAGSTER_RUNS_DDL } from './dagster-ddl.ts';
+import { DagsterWriter } from './dagster-writer.ts';
 import { DefaultWriter } from './default-writer.ts';
 import { createDefaultSchema, createSchema } from './demo-schema.ts';
 import { demoRunPlan, failureMessage, type DemoRunPlan } from './demo-plan.ts';
@@ -30,6 +32,7 @@ const ORCHESTRATORS: Record<
 > = {
   airflow: { ddl: AIRFLOW_DDL, writer: (db) => new AirflowWriter(db) },
   prefect: { ddl: PREFECT_DDL, writer: (db) => new PrefectWriter(db) },
+  dagster: { ddl: DAGSTER_RUNS_DDL, writer: (db) => new DagsterWriter(db) },
   mlflow: { ddl: MLFLOW_DDL, writer: (db, folder) => new MlflowWriter(db, folder) },
 };
 

@@ -94,7 +94,9 @@ export class Monitor {
     this.options = options;
     this.clock = options.clock ?? systemClock;
     this.log = options.log;
-    const source = new SqliteSource(options.dbPath, options.schema ?? null);
+    const source = new SqliteSource(options.dbPath, options.schema ?? null, (message) =>
+      this.logOnce(`source:${message}`, () => this.log.warn(message)),
+    );
     this.source = source;
     const breathe = () => this.breathe();
     const changes = new ChangeReader(source, breathe);
@@ -219,6 +221,12 @@ export class Monitor {
     return this.source.isOpen && !this.health.isFailing;
   }
 
+  /** Where the source's profile puts every run's artifacts folder: allowed to be archived. */
+  get artifactRoots(): readonly string[] {
+    const root = this.source.artifactRoot;
+    return root === null ? [] : [root];
+  }
+
   /** Checks now rather than at the next poll (a write was seen in the folder, a deadline fell due). */
   wake(): void {
     this.loop.wake();
@@ -280,7 +288,12 @@ export class Monitor {
     this.hint?.start();
     if (this.source.isOpen) {
       const status = this.source.fileStatus();
-      if (status === 'same') return true;
+      if (status === 'same') {
+        // Files of events beside the database: their folder may appear after the database.
+        const events = this.source.eventFolder;
+        if (events !== null) this.hint?.watchAlso(events);
+        return true;
+      }
       this.source.close();
       if (status === 'missing') {
         this.health.recordFailure(missingDatabase(this.source.path).message);

@@ -99,6 +99,7 @@ export class SourceSession {
         options.dbPath,
         options.dataDir,
         options.artifacts ?? NO_ARTIFACT_RULES,
+        () => this.monitor.artifactRoots,
       ),
       log,
       archiving: options.archiving ?? true,

@@ -46,6 +46,8 @@ export class FolderHint {
   private credit = TRUST_AFTER;
   /** A hint arrived since `take()` was last called. */
   private pending = false;
+  /** Another folder whose every file is the source's (files of events, one per run). */
+  private also: { dir: string; watcher: fs.FSWatcher | null; local: boolean } | null = null;
 
   constructor(dbPath: string, onHint: () => void) {
     this.dir = path.dirname(path.resolve(dbPath));
@@ -70,14 +72,37 @@ export class FolderHint {
     }
   }
 
+  /** Also watches `dir`, any file in it; safe to call again (it starts once the folder exists). */
+  watchAlso(dir: string): void {
+    if (this.also?.dir === dir && this.also.watcher !== null) return;
+    this.also?.watcher?.close();
+    let watcher: fs.FSWatcher | null = null;
+    try {
+      watcher = fs.watch(dir, { persistent: false }, () => {
+        this.pending = true;
+        this.onHint();
+      });
+      watcher.on('error', () => {
+        watcher?.close();
+        if (this.also) this.also.watcher = null;
+      });
+    } catch {
+      watcher = null;
+    }
+    this.also = { dir, watcher, local: watcher !== null && isLocal(dir) };
+  }
+
   close(): void {
     this.watcher?.close();
     this.watcher = null;
+    this.also?.watcher?.close();
+    this.also = null;
   }
 
   /** Whether idle polls may space out because this hint reports every write. */
   get trusted(): boolean {
-    return this.watcher !== null && this.local && this.credit >= TRUST_AFTER;
+    const also = this.also === null || (this.also.watcher !== null && this.also.local);
+    return this.watcher !== null && this.local && also && this.credit >= TRUST_AFTER;
   }
 
   /** Whether a hint arrived since the last call (and clears it). */

@@ -24,7 +24,7 @@ function byKey(parts: number): string {
 }
 
 /** A run id's parts, split at its first slashes; null when it has too few. */
-function splitRunId(runId: string, parts: number): string[] | null {
+export function splitRunId(runId: string, parts: number): string[] | null {
   const split: string[] = [];
   let rest = runId;
   for (let i = 1; i < parts; i++) {

@@ -27,3 +27,16 @@ export interface StepRow {
 export interface ObservedRun extends RunRow {
   steps: StepRow[];
 }
+
+/** A row that a change query returned: enough to tell whether it differs from the last look. */
+export interface ChangedRow {
+  table: 'runs' | 'steps';
+  rowid: number | null;
+  runId: string;
+  /** `run_id` for runs, `run_id` + NUL + `step_id` for steps. */
+  key: string;
+  status: string;
+  updatedAt: unknown;
+  /** When the row was written (a timestamp or epoch ms): the writer's clock offset is learned from it. */
+  writtenAt: unknown;
+}

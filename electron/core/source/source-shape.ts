@@ -42,6 +42,16 @@ export interface SourceShape {
   optionalColumns: OptionalColumn[];
   /** The check of what the source's statements read: the tables, or a profile's views. */
   report: SchemaReport;
+  /**
+   * Steps as the latest event per step key, read apart from the views: the mapping, and
+   * whether the events table is in this database (else in `events.file`).
+   */
+  stepEvents: { profile: SourceProfile; inDatabase: boolean } | null;
+  /**
+   * The folder a profile's artifacts template puts every run's folder in (its text before the
+   * first `{`, up to a `/`), relative to the database's folder; null where it names none.
+   */
+  artifactRoot: string | null;
 }
 
 const NATIVE = 'runwatch';
@@ -64,7 +74,18 @@ function nativeShape(report: SchemaReport, detected: boolean): SourceShape {
     missingIndexes: report.missingIndexes,
     optionalColumns: report.optionalColumns,
     report,
+    stepEvents: null,
+    artifactRoot: null,
   };
+}
+
+/** The fixed folder at the head of an artifacts template (`../storage/{run_id}`: `../storage`). */
+function templateRoot(profile: SourceProfile): string | null {
+  const artifacts = profile.runs.artifacts;
+  if (artifacts === null || !('template' in artifacts)) return null;
+  const head = artifacts.template.slice(0, artifacts.template.indexOf('{'));
+  const slash = Math.max(head.lastIndexOf('/'), head.lastIndexOf('\\'));
+  return slash > 0 ? head.slice(0, slash) : null;
 }
 
 /** The default schema's problems, as the source reports them. */
@@ -110,7 +131,11 @@ function applyProfile(
     check.unindexed.some(
       (column) => column.use === 'changes' && column.table.toLowerCase() === table.toLowerCase(),
     );
-  const tables = { runs: profile.runs.table, steps: profile.steps?.table ?? null };
+  const events = profile.steps?.events ? profile.steps : null;
+  const tables = {
+    runs: profile.runs.table,
+    steps: events ? null : (profile.steps?.table ?? null),
+  };
   const rowidTables = [tables.runs, tables.steps].filter(
     (table): table is string =>
       table !== null && check.facts.get(table.toLowerCase())?.rowid === true,
@@ -124,9 +149,12 @@ function applyProfile(
     },
     native: false,
     finishOnSteps: profile.runs.finishOnSteps,
-    progressElsewhere: [...profile.runs.progress, ...(profile.steps?.progress ?? [])].some(
-      (ref) => ref.from !== null,
-    ),
+    // Events are read apart from the change queries, and so is a column of another table.
+    progressElsewhere:
+      events !== null ||
+      [...profile.runs.progress, ...(profile.steps?.progress ?? [])].some(
+        (ref) => ref.from !== null,
+      ),
     changeColumn: 'changed_at',
     keyParts: profile.runs.id.length,
     splittable: profile.runs.id.every((part) => part.skip === null),
@@ -140,6 +168,11 @@ function applyProfile(
     optionalColumns: [],
     // The views stand where the default schema's tables would, and are checked alike.
     report: checkSchema(db),
+    stepEvents: events && {
+      profile,
+      inDatabase: check.facts.has(events.table.toLowerCase()),
+    },
+    artifactRoot: templateRoot(profile),
   };
 }
 

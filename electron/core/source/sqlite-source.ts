@@ -1,15 +1,17 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { FileIntegrity, sameContent, type FileCheck } from './file-integrity.ts';
 import { prepareChangeStatements, type ChangeStatements } from './change-statements.ts';
 import { classifySourceError, missingDatabase, SourceError } from './source-error.ts';
 import type { MissingIndex, OptionalColumn, SourceTable } from './schema-check.ts';
-import type { ObservedRun } from './source-rows.ts';
+import type { ChangedRow, ObservedRun } from './source-rows.ts';
 import { quoteName } from './sql-name.ts';
 import { RunLookups } from './run-lookups.ts';
 import type { SchemaChoice } from './profile/source-profile.ts';
 import { shapeSource, type SourceShape } from './source-shape.ts';
 import { WalChanges } from './wal-changes.ts';
+import { EventSteps } from './event-steps.ts';
 
 export interface OpenInfo {
   journalMode: string;
@@ -19,18 +21,7 @@ export interface OpenInfo {
   optionalColumns: OptionalColumn[];
 }
 
-/** A row that a change query returned: enough to tell whether it differs from the last look. */
-export interface ChangedRow {
-  table: SourceTable;
-  rowid: number | null;
-  runId: string;
-  /** `run_id` for runs, `run_id` + NUL + `step_id` for steps. */
-  key: string;
-  status: string;
-  updatedAt: unknown;
-  /** When the row was written (a timestamp or epoch ms): the writer's clock offset is learned from it. */
-  writtenAt: unknown;
-}
+export type { ChangedRow } from './source-rows.ts';
 
 export type PerTable<T> = Record<SourceTable, T>;
 
@@ -114,16 +105,27 @@ export class SqliteSource {
   private wal = false;
   /** Where writes are read from the log, for tables without an index on their change column. */
   private walChanges: WalChanges | null = null;
+  /** Steps given as events, read apart from the views. */
+  private events: EventSteps | null = null;
+  private readonly warn: (message: string) => void;
   /** Whether this connection reads what a fresh one reads (asked only when the file moved). */
   private readonly sameContent = (): boolean =>
     this.db !== null &&
     this.shape !== null &&
     sameContent(this.db, this.path, this.shape.rowidTables);
 
-  /** `schema`: the profile to read the database with; null recognises it. */
-  constructor(path: string, schema: SchemaChoice = null) {
+  /**
+   * `schema`: the profile to read the database with; null recognises it. `warn` hears what is
+   * wrong beside the database itself (a file of events that does not fit the profile).
+   */
+  constructor(
+    path: string,
+    schema: SchemaChoice = null,
+    warn: (message: string) => void = () => {},
+  ) {
     this.path = path;
     this.schema = schema;
+    this.warn = warn;
     this.integrity = new FileIntegrity(path);
   }
 
@@ -176,6 +178,16 @@ export class SqliteSource {
         (table) => shape.report.rowid[table] && !shape.changeIndexed[table],
       );
       this.walChanges = this.wal && unindexed ? new WalChanges(this.path) : null;
+      this.events = shape.stepEvents
+        ? new EventSteps({
+            db,
+            dbPath: this.path,
+            profile: shape.stepEvents.profile,
+            text: this.schema?.text ?? null,
+            inDatabase: shape.stepEvents.inDatabase,
+            warn: this.warn,
+          })
+        : null;
       this.integrity.recordOpen(stat);
       return {
         journalMode,
@@ -197,6 +209,8 @@ export class SqliteSource {
     this.identity = null;
     this.shape = null;
     this.walChanges = null;
+    this.events?.close();
+    this.events = null;
   }
 
   /**
@@ -222,9 +236,32 @@ export class SqliteSource {
     throw new SourceError('not_sqlite', check.damaged);
   }
 
-  /** Changes whenever another connection commits (about 6 µs). */
+  /**
+   * Changes whenever another connection commits (about 6 µs), or a file of events beside the
+   * database is written (a look at the files of the runs being followed).
+   */
   dataVersion(): number {
-    return this.run((s) => s.dataVersion.get() as number);
+    // Both only ever grow, so their sum changes when either does.
+    return this.run((s) => (s.dataVersion.get() as number) + (this.events?.version() ?? 0));
+  }
+
+  /**
+   * Where the profile's artifacts template puts every run's folder, resolved against the
+   * database's folder (an allowed artifact root); null while closed or where it names none.
+   */
+  get artifactRoot(): string | null {
+    const root = this.shape?.artifactRoot ?? null;
+    return root === null ? null : path.resolve(path.dirname(this.path), root);
+  }
+
+  /** The folder holding files of events beside the database, for a watch on it; else null. */
+  get eventFolder(): string | null {
+    return this.events?.folder ?? null;
+  }
+
+  /** Files of events open now (a few at most, whatever the number of runs). */
+  get openEventFiles(): number {
+    return this.events?.openFiles ?? 0;
   }
 
   /** Whether `updated_at` of a table has an index (else updated rows are found by scanning). */
@@ -240,9 +277,10 @@ export class SqliteSource {
     return this.walChanges !== null;
   }
 
-  /** Later calls to `writtenRowids` answer the rows written after now. */
+  /** Later calls to `writtenRowids` and `readNewRows` answer what was written after now. */
   markWrites(): void {
     this.walChanges?.mark();
+    this.run(() => this.events?.mark());
   }
 
   /**
@@ -268,6 +306,8 @@ export class SqliteSource {
           if (found.length >= CHANGE_LIMIT) truncated = true;
           for (const row of found) rows.push(changedRow(table, row));
         }
+        // Steps given as events: one row per run whose events moved.
+        if (this.events) rows.push(...this.events.changes());
         return { rows, truncated };
       })(),
     );
@@ -365,7 +405,11 @@ export class SqliteSource {
 
   /** Runs with their steps, read together so no run is judged on a torn view. */
   readRuns(runIds: readonly string[]): Map<string, ObservedRun> {
-    return this.run((s, db) => db.transaction(() => s.lookups.read(runIds))());
+    return this.run((s, db) => {
+      const runs = db.transaction(() => s.lookups.read(runIds))();
+      this.events?.addTo(runs);
+      return runs;
+    });
   }
 
   /** Which of these runs still exist (a cheap check by key after a change nothing explained). */

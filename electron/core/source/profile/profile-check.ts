@@ -9,7 +9,7 @@ import { didYouMean } from '../../config/did-you-mean.ts';
 import type { Path } from '../../config/yaml-validate.ts';
 import { columnsOf, hasRowid, leadingIndexColumns } from '../schema-check.ts';
 import type { DatabaseFacts, TableFacts } from './profile-views.ts';
-import type { ColumnRef, SourceProfile } from './source-profile.ts';
+import type { ColumnRef, SourceProfile, StepsMapping } from './source-profile.ts';
 
 export interface MappingProblem {
   path: Path;
@@ -50,19 +50,20 @@ function some(names: readonly string[]): string {
   return names.length <= 12 ? names.join(', ') : `${names.slice(0, 12).join(', ')}, …`;
 }
 
-export function checkProfile(db: Database.Database, profile: SourceProfile): ProfileCheck {
+/** The helpers that hold a mapping's names against one database, gathering what they find. */
+function checker(db: Database.Database) {
   const problems: MappingProblem[] = [];
   const tables = tableNames(db);
   const byLower = new Map(tables.map((name) => [name.toLowerCase(), name]));
   const facts = new Map<string, TableFacts>();
   const unindexed: UnindexedColumn[] = [];
 
-  const table = (section: 'runs' | 'steps', name: string): TableFacts | null => {
+  const table = (path: Path, name: string): TableFacts | null => {
     const real = byLower.get(name.toLowerCase());
     if (real === undefined) {
       const guess = didYouMean(name, tables);
       problems.push({
-        path: [section, 'table'],
+        path,
         message: `no table ${name} in the database${guess ? ` (did you mean ${guess}?)` : tables.length ? ` (tables: ${some(tables)})` : ' (it has no tables)'}`,
       });
       return null;
@@ -139,8 +140,44 @@ export function checkProfile(db: Database.Database, profile: SourceProfile): Pro
     }
   };
 
+  const has = (name: string) => byLower.has(name.toLowerCase());
+  return { problems, facts, unindexed, table, column, index, changeIndex, has };
+}
+
+type Checker = ReturnType<typeof checker>;
+
+/** The columns steps read, as rows or as events, in the table that holds them. */
+function checkStepColumns(check: Checker, steps: StepsMapping, found: TableFacts): void {
+  const { column } = check;
+  steps.run.forEach((name, i) => column(steps.table, found, name, ['steps', 'run', i]));
+  for (const name of steps.only.keys()) column(steps.table, found, name, ['steps', 'only', name]);
+  steps.id.forEach((part, i) => column(steps.table, found, part.column, ['steps', 'id', i]));
+  for (const key of ['name', 'position', 'started', 'finished', 'message'] as const) {
+    column(steps.table, found, steps[key], ['steps', key]);
+  }
+  column(steps.table, found, steps.status.column, ['steps', 'status', 'column']);
+  if (steps.events) {
+    column(steps.table, found, steps.events.order, ['steps', 'events', 'order']);
+    column(steps.table, found, steps.events.at, ['steps', 'events', 'at']);
+  }
+}
+
+/**
+ * Steps as events in a file of their own (one per run, say): held against such a file when
+ * one is opened, with the same messages as a check of the database.
+ */
+export function checkEventFile(db: Database.Database, steps: StepsMapping): MappingProblem[] {
+  const check = checker(db);
+  const found = check.table(['steps', 'events', 'table'], steps.table);
+  if (found) checkStepColumns(check, steps, found);
+  return check.problems;
+}
+
+export function checkProfile(db: Database.Database, profile: SourceProfile): ProfileCheck {
+  const check = checker(db);
+  const { problems, facts, unindexed, table, column, index, changeIndex } = check;
   const { runs, steps } = profile;
-  const runTable = table('runs', runs.table);
+  const runTable = table(['runs', 'table'], runs.table);
   if (runTable) {
     runs.id.forEach((part, i) => column(runs.table, runTable, part.column, ['runs', 'id', i]));
     for (const name of runs.only.keys()) column(runs.table, runTable, name, ['runs', 'only', name]);
@@ -173,20 +210,16 @@ export function checkProfile(db: Database.Database, profile: SourceProfile): Pro
       index(runs.table, runs.id[0]?.column ?? '', 'lookups');
     }
   }
-  if (steps) {
-    const stepTable = table('steps', steps.table);
+  if (steps?.events) {
+    // In the database, or (with `file`) in files of their own, checked as they are opened.
+    if (steps.events.file === null || check.has(steps.table)) {
+      const found = table(['steps', 'events', 'table'], steps.table);
+      if (found) checkStepColumns(check, steps, found);
+    }
+  } else if (steps) {
+    const stepTable = table(['steps', 'table'], steps.table);
     if (stepTable) {
-      steps.run.forEach((name, i) => column(steps.table, stepTable, name, ['steps', 'run', i]));
-      for (const name of steps.only.keys()) {
-        column(steps.table, stepTable, name, ['steps', 'only', name]);
-      }
-      steps.id.forEach((part, i) =>
-        column(steps.table, stepTable, part.column, ['steps', 'id', i]),
-      );
-      for (const key of ['name', 'position', 'started', 'finished', 'message'] as const) {
-        column(steps.table, stepTable, steps[key], ['steps', key]);
-      }
-      column(steps.table, stepTable, steps.status.column, ['steps', 'status', 'column']);
+      checkStepColumns(check, steps, stepTable);
       steps.updated.forEach((name, i) =>
         column(
           steps.table,

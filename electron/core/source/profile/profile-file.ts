@@ -38,6 +38,11 @@ const columnRef = z.union([
     encoding: encoding.optional(),
     from: name.optional(),
     match: z.record(name, name).optional(),
+    json: z
+      .string()
+      .regex(/^\$/, { error: "a JSON path, from '$'" })
+      .optional()
+      .describe("A column of JSON text: the value at this path ('$.error.message')."),
   }),
 ]);
 
@@ -107,8 +112,27 @@ const runsSchema = z.strictObject({
   timestamps: timestamps.describe("The encoding of this table's timestamps, over the file's."),
 });
 
+const stepEventsSchema = z.strictObject({
+  table: name.describe('The table of events.'),
+  file: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .describe(
+      "Where the table is when the database does not have it: a file relative to the database's folder; {run_id} names one per run.",
+    ),
+  order: name.optional().describe('The column events are ordered by (default: the rowid).'),
+  at: columnRef.describe('When the event happened (a timestamp).'),
+});
+
 const stepsSchema = z.strictObject({
-  table: name.describe('The table of steps.'),
+  events: stepEventsSchema
+    .optional()
+    .describe(
+      "Steps as the latest event per step key: id names the key, status.column the event's type; table, updated and the times are then the events'.",
+    ),
+  table: name.optional().describe('The table of steps.'),
   only: only.describe('Only rows holding these values are steps: { column: value }.'),
   run: z
     .array(name)
@@ -123,6 +147,7 @@ const stepsSchema = z.strictObject({
   finished: columnRef.nullish().describe('When it finished.'),
   updated: z
     .union([name, z.array(name).min(1).max(4)])
+    .optional()
     .describe(
       'A timestamp written on every change of the row (best with an index); several: the first non-null.',
     ),
@@ -166,10 +191,11 @@ const SECTION_KEYS: Record<string, readonly string[]> = {
 function knownKeys(at: Path): readonly string[] {
   if (at.length === 0) return SECTION_KEYS[''] ?? [];
   if (at.length === 1) return SECTION_KEYS[String(at[0])] ?? [];
+  if (at.length === 2 && at[1] === 'events') return Object.keys(stepEventsSchema.shape);
   if (at[1] === 'status') return ['column', 'map', 'when_null'];
   if (at[1] === 'artifacts') return ['column', 'template'];
   if (at[1] === 'id') return ['column', 'skip'];
-  return ['column', 'optional', 'encoding', 'from', 'match'];
+  return ['column', 'optional', 'encoding', 'from', 'match', 'json'];
 }
 
 function column(input: ColumnInput): ColumnRef {
@@ -177,6 +203,7 @@ function column(input: ColumnInput): ColumnRef {
   return {
     column: input.column,
     optional: input.optional ?? false,
+    ...(input.json === undefined ? {} : { json: input.json }),
     from:
       input.from === undefined
         ? null
@@ -254,7 +281,15 @@ function toProfile(value: ProfileFile, file: string): SourceProfile {
             },
     },
     steps: steps && {
-      table: steps.table,
+      events: steps.events
+        ? {
+            table: steps.events.table,
+            file: steps.events.file ?? null,
+            order: steps.events.order ?? null,
+            at: timestamp(steps.events.at, stepTime),
+          }
+        : null,
+      table: steps.events?.table ?? steps.table ?? '',
       only: new Map(Object.entries(steps.only ?? {})),
       run: steps.run,
       id: steps.id.map(idPartOf),
@@ -263,9 +298,9 @@ function toProfile(value: ProfileFile, file: string): SourceProfile {
       status: statusOf(steps.status),
       started: stamp(steps.started, stepTime),
       finished: stamp(steps.finished, stepTime),
-      updated: typeof steps.updated === 'string' ? [steps.updated] : steps.updated,
+      updated: updatedColumns(steps.updated ?? []),
       updatedEncoding: stepTime,
-      progress: (steps.progress ?? updatedColumns(steps.updated)).map((ref) =>
+      progress: (steps.progress ?? updatedColumns(steps.updated ?? [])).map((ref) =>
         timestamp(ref, stepTime),
       ),
       progressGiven: steps.progress !== undefined,
@@ -278,8 +313,8 @@ function toProfile(value: ProfileFile, file: string): SourceProfile {
  * What the schema cannot check alone: a step's run has as many columns as a run's id, and a
  * column from another table says how its rows match (`from` and `match` go together).
  */
-function crossChecks(value: unknown): { path: Path; message: string }[] {
-  const problems: { path: Path; message: string }[] = [];
+function crossChecks(value: unknown): { path: Path; key?: string; message: string }[] {
+  const problems: { path: Path; key?: string; message: string }[] = [];
   const file = value as Partial<ProfileFile> | null;
   const runId = file?.runs?.id;
   const stepRun = file?.steps?.run;
@@ -289,6 +324,7 @@ function crossChecks(value: unknown): { path: Path; message: string }[] {
       message: `names ${stepRun.length} column${stepRun.length === 1 ? '' : 's'}, but runs.id has ${runId.length}: one per part of a run's id`,
     });
   }
+  problems.push(...stepFormChecks(file?.steps));
   const visit = (node: unknown, path: Path) => {
     if (Array.isArray(node)) {
       node.forEach((item, i) => visit(item, [...path, i]));
@@ -313,6 +349,31 @@ function crossChecks(value: unknown): { path: Path; message: string }[] {
   visit(file?.runs, ['runs']);
   visit(file?.steps, ['steps']);
   return problems;
+}
+
+/** Keys of `steps` that only steps as rows have: with `events`, the events decide them. */
+const ROW_ONLY_KEYS = ['table', 'only', 'position', 'started', 'finished', 'updated', 'progress'];
+
+/**
+ * Steps are rows of a table (which needs `table` and `updated`) or the latest event per key
+ * (`events`, where the row keys have no meaning): one or the other, said where it is wrong.
+ */
+function stepFormChecks(steps: unknown): { path: Path; message: string; key?: string }[] {
+  if (steps === null || typeof steps !== 'object' || Array.isArray(steps)) return [];
+  const given = steps as Record<string, unknown>;
+  if ('events' in given) {
+    return ROW_ONLY_KEYS.filter((key) => key in given).map((key) => ({
+      path: ['steps'],
+      key,
+      message: `${key} is for steps as rows; with events, a step's times and progress come from its events`,
+    }));
+  }
+  return ['table', 'updated']
+    .filter((key) => !(key in given))
+    .map((key) => ({
+      path: ['steps'],
+      message: `${key} is missing: steps as rows name their table and updated column (or give events)`,
+    }));
 }
 
 /** Reads a mapping file's text; throws ConfigError listing every problem with its place. */

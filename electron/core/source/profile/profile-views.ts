@@ -44,7 +44,11 @@ function columnSql(ref: ColumnRef | null, facts: TableFacts, all: DatabaseFacts)
   if (ref === null) return 'NULL';
   if (ref.from === null) {
     if (ref.optional && !facts.columns.has(ref.column.toLowerCase())) return 'NULL';
-    return `t.${quoteName(ref.column)}`;
+    const value = `t.${quoteName(ref.column)}`;
+    // json_extract fails the whole statement on text that is not JSON: such a row reads NULL.
+    return ref.json === undefined
+      ? value
+      : `CASE WHEN json_valid(${value}) THEN json_extract(${value}, ${quoteText(ref.json)}) END`;
   }
   const other = all.get(ref.from.table.toLowerCase());
   const match = [...ref.from.match];
@@ -214,8 +218,9 @@ export function profileViews(profile: SourceProfile, facts: DatabaseFacts): stri
   const statements = [
     `CREATE TEMP VIEW runs AS SELECT ${runView.join(', ')} FROM main.${quoteName(runs.table)} AS t${onlySql(runs.only)}`,
   ];
-  if (steps === null) {
-    // A store without steps: an empty steps table with the same columns.
+  if (steps === null || steps.events !== null) {
+    // A store without steps, or whose steps are events (read apart, event-steps.ts): an empty
+    // steps table with the same columns.
     statements.push(
       `CREATE TEMP VIEW steps AS SELECT NULL AS rowid, ${runIdColumns
         .map((_, i) => `NULL AS _k${i}`)
@@ -248,4 +253,43 @@ export function profileViews(profile: SourceProfile, facts: DatabaseFacts): stri
     `CREATE TEMP VIEW steps AS SELECT ${stepView.join(', ')} FROM main.${quoteName(steps.table)} AS t${onlySql(steps.only)}`,
   );
   return statements;
+}
+
+/**
+ * The statements that read steps given as events (event-steps.ts), on the connection whose
+ * `main` holds the events table: one run's events after an order value, oldest first (bound:
+ * the run id's parts, the order value, a limit); the events of any run after an order value
+ * (bound: the order value, a limit); and the greatest order value.
+ */
+export function stepEventsSql(
+  profile: SourceProfile,
+  facts: TableFacts,
+): { ofRun: string; after: string; last: string } | null {
+  const steps = profile.steps;
+  const events = steps?.events;
+  if (!steps || !events) return null;
+  const none: DatabaseFacts = new Map();
+  const order = events.order === null ? 't.rowid' : `t.${quoteName(events.order)}`;
+  const table = `main.${quoteName(steps.table)} AS t`;
+  const runId = joinedIdSql(steps.run, profile.runs.id);
+  const text = (ref: ColumnRef | null) =>
+    ref === null ? 'NULL' : `CAST(${columnSql(ref, facts, none)} AS TEXT)`;
+  const columns = [
+    `${order} AS ord`,
+    `${runId} AS run_id`,
+    `${joinedIdSql(
+      steps.id.map((part) => part.column),
+      steps.id,
+    )} AS step_id`,
+    `${text(steps.name)} AS name`,
+    `CAST(t.${quoteName(steps.status.column)} AS TEXT) AS type`,
+    `${timestampSql(events.at, facts, none)} AS at`,
+    `${text(steps.message)} AS message`,
+  ].join(', ');
+  const ofRun = steps.run.map((column) => `t.${quoteName(column)} = ?`).join(' AND ');
+  return {
+    ofRun: `SELECT ${columns} FROM ${table} WHERE ${ofRun} AND ${order} > ? ORDER BY ${order} LIMIT ?`,
+    after: `SELECT ${order} AS ord, ${runId} AS run_id FROM ${table} WHERE ${order} > ? ORDER BY ${order} LIMIT ?`,
+    last: `SELECT max(${order}) FROM ${table}`,
+  };
 }

@@ -32,6 +32,8 @@ export interface ColumnRef {
   column: string;
   optional: boolean;
   from: { table: string; match: ReadonlyMap<string, string> } | null;
+  /** A column of JSON text: the value at this path (not JSON: NULL). */
+  json?: string;
 }
 
 export interface TimestampRef extends ColumnRef {
@@ -87,7 +89,27 @@ export interface RunsMapping {
   finishOnSteps: boolean;
 }
 
+/**
+ * Steps as the latest event per step key: the store appends events (Dagster's event log), and a
+ * step's status is set by the newest of its events whose type the status map names; every event
+ * of a step is its progress, every event of a run the run's.
+ */
+export interface StepEventsMapping {
+  table: string;
+  /**
+   * Where the table is when the database does not have it: a file relative to the database's
+   * folder, `{run_id}` naming one file per run (Dagster's `history/runs/<run_id>.db`).
+   */
+  file: string | null;
+  /** The column events are ordered by; null: the rowid. */
+  order: string | null;
+  /** When the event happened. */
+  at: TimestampRef;
+}
+
 export interface StepsMapping {
+  /** Set when steps are the latest event per step key (`table`, `updated`… are then unused). */
+  events: StepEventsMapping | null;
   table: string;
   only: ReadonlyMap<string, string | number>;
   /** The step's run: columns matching the run id's parts, in order. */
