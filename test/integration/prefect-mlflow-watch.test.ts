@@ -16,9 +16,12 @@ afterEach(() => {
   for (const db of open.splice(0)) db.close();
 });
 
-function watch(file: string, dataDir: string, args: string[] = []): Child {
+function watch(file: string, dataDir: string, args: string[] = [], env = {}): Child {
   return track(
-    runwatch(['watch', '--json', '--poll', '50ms', '--db', file, '--data-dir', dataDir, ...args]),
+    runwatch(
+      ['watch', '--json', '--poll', '50ms', '--db', file, '--data-dir', dataDir, ...args],
+      env,
+    ),
   );
 }
 
@@ -68,6 +71,50 @@ describe.each([2, 3] as const)('watching a Prefect %i database', (version) => {
   });
 });
 
+describe('watching a Prefect database', () => {
+  it('says a flow run stalled while its tasks sit still, and recovered at their next state', async () => {
+    const dir = tempDir('runwatch-prefect-');
+    const prefect = new PrefectDb(path.join(dir, 'prefect.db'), 3);
+    open.push(prefect);
+    const run = prefect.createFlowRun(prefect.createFlow('ingest'), 'calm-heron');
+    prefect.setState('flow_run', run, 'RUNNING');
+    const fetch = prefect.createTaskRun(run, 'fetch-1a2b', 'fetch-0');
+    prefect.setState('task_run', fetch, 'RUNNING');
+    // Naive UTC times, read right under a zone far from UTC.
+    const child = watch(prefect.file, path.join(dir, 'data'), ['--stall-after', '1500ms'], {
+      TZ: 'Asia/Kolkata',
+    });
+    await waitFor(() => byType(child, 'run_stalled').length === 1, 'the stall', 15_000);
+    prefect.setState('task_run', fetch, 'COMPLETED');
+    await waitFor(() => byType(child, 'run_recovered').length === 1, 'the recovery');
+    expect(byType(child, 'run_recovered')[0]).toMatchObject({ run_id: run });
+  });
+
+  it('says a flow run is overdue past its max_duration, and reports one deleted', async () => {
+    const dir = tempDir('runwatch-prefect-');
+    const config = path.join(dir, 'alerts.yaml');
+    fs.writeFileSync(config, "pipelines:\n  'report*': { max_duration: 1500ms }\n");
+    const prefect = new PrefectDb(path.join(dir, 'prefect.db'), 2);
+    open.push(prefect);
+    const run = prefect.createFlowRun(prefect.createFlow('report-weekly'), 'tall-finch');
+    prefect.setState('flow_run', run, 'RUNNING');
+    const child = watch(prefect.file, path.join(dir, 'data'), ['--config', config]);
+    let n = 0;
+    const busy = setInterval(() => {
+      const task = prefect.createTaskRun(run, `render-${n}`, `render-${n++}`);
+      prefect.setState('task_run', task, 'COMPLETED');
+    }, 200);
+    try {
+      await waitFor(() => byType(child, 'run_overdue').length === 1, 'overdue', 15_000);
+    } finally {
+      clearInterval(busy);
+    }
+    expect(byType(child, 'run_overdue')[0]).toMatchObject({ run_id: run });
+    prefect.deleteFlowRun(run);
+    await waitFor(() => byType(child, 'run_removed').length === 1, 'the removal');
+  });
+});
+
 describe('watching an MLflow tracking store', () => {
   it('reads a run as progressing while it logs metrics, stalled when it stops, and finished', async () => {
     const dir = tempDir('runwatch-mlflow-');
@@ -101,6 +148,25 @@ describe('watching an MLflow tracking store', () => {
     // Its artifacts, where its file: URI points, are archived.
     await waitFor(() => byType(child, 'run_archived').length === 1, 'the archive', 15_000);
     expect(byType(child, 'run_archived')[0]).toMatchObject({ files: 1, bytes: 7 });
+  });
+
+  it('says a run is overdue past its max_duration while it logs metrics', async () => {
+    const dir = tempDir('runwatch-mlflow-');
+    const config = path.join(dir, 'alerts.yaml');
+    fs.writeFileSync(config, "pipelines:\n  'tune*': { max_duration: 1500ms }\n");
+    const mlflow = new MlflowDb(path.join(dir, 'mlflow.db'));
+    open.push(mlflow);
+    const run = mlflow.startRun(mlflow.createExperiment('tune-lr'), 's3://bucket/runs/2');
+    const child = watch(mlflow.file, path.join(dir, 'data'), ['--config', config]);
+    let step = 0;
+    const logging = setInterval(() => mlflow.logMetric(run, 'loss', 1 / ++step, step), 200);
+    try {
+      await waitFor(() => byType(child, 'run_overdue').length === 1, 'overdue', 15_000);
+    } finally {
+      clearInterval(logging);
+    }
+    expect(byType(child, 'run_overdue')[0]).toMatchObject({ run_id: run });
+    expect(byType(child, 'run_stalled')).toEqual([]);
   });
 
   it('reports a run moved to the trash as removed', async () => {

@@ -23,7 +23,7 @@ CREATE TABLE task (id INTEGER PRIMARY KEY, queue TEXT NOT NULL, job_key TEXT NOT
 CREATE INDEX task_job ON task (queue, job_key);
 `;
 
-function setUp(mapping = MAPPING) {
+function setUp(mapping = MAPPING, warn: (message: string) => void = () => {}) {
   const dir = tempDir('runwatch-mapping-');
   onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'jobs.db');
@@ -35,15 +35,41 @@ function setUp(mapping = MAPPING) {
   });
   const mappingFile = path.join(dir, 'jobs.yaml');
   fs.writeFileSync(mappingFile, mapping);
-  const source = new SqliteSource(file, {
-    profile: parseProfile(mapping, mappingFile),
-    text: mapping,
-  });
+  const source = new SqliteSource(
+    file,
+    { profile: parseProfile(mapping, mappingFile), text: mapping },
+    warn,
+  );
   onTestFinished(() => source.close());
   return { file, writer, source, mappingFile };
 }
 
 describe('a database read through a mapping file', () => {
+  it('names a time its encoding cannot read, once per column, and reads it as no time', () => {
+    const said: string[] = [];
+    const { file, writer, source } = setUp(MAPPING, (message) => said.push(message));
+    // `began` is epoch seconds: a date written as text there is not one, and never 1970.
+    writer
+      .prepare(
+        `INSERT INTO job (queue, job_key, state, began, ended, touched) VALUES
+         ('nightly', 'k1', 'busy', '2025-12-05 16:00:00', NULL, '2025-12-05 16:00:05'),
+         ('nightly', 'k2', 'busy', 'soon', 'never', '2025-12-05 16:00:06'),
+         ('nightly', 'k3', 'busy', '1764950400', NULL, '2025-12-05 16:00:07')`,
+      )
+      .run();
+    source.open();
+    const runs = source.readRuns(['nightly/k1', 'nightly/k2', 'nightly/k3']);
+    expect(runs.get('nightly/k1')?.startedAt).toBeNull();
+    expect(runs.get('nightly/k2')?.startedAt).toBeNull();
+    expect(runs.get('nightly/k2')?.finishedAt).toBeNull();
+    expect(runs.get('nightly/k3')?.startedAt).toBe(1764950400000);
+    expect(said).toEqual([
+      `${file}: job.began (epoch-s): '2025-12-05 16:00:00' (run nightly/k1) is not a timestamp in that encoding: read as no time`,
+    ]);
+    source.readRuns(['nightly/k2']);
+    expect(said).toHaveLength(1);
+  });
+
   it('reads its runs and steps as Runwatch sees them', () => {
     const { writer, source } = setUp();
     writer

@@ -67,6 +67,14 @@ export class PrefectDb {
     setPrefectState(this.db, table, id, type, name);
   }
 
+  /** `prefect flow-run delete`: the flow run and its task runs go. */
+  deleteFlowRun(id: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM task_run WHERE flow_run_id = ?').run(id);
+      this.db.prepare('DELETE FROM flow_run WHERE id = ?').run(id);
+    })();
+  }
+
   close(): void {
     this.db.close();
   }

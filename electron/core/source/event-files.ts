@@ -59,6 +59,8 @@ export class EventFiles {
   private readonly warn: (message: string) => void;
   private readonly open = new Map<string, EventFile>();
   private readonly refused = new Set<string>();
+  /** Files found to fit the mapping: not checked again when opened again. */
+  private readonly fitting = new Set<string>();
 
   constructor(options: {
     dbPath: string;
@@ -115,7 +117,7 @@ export class EventFiles {
         return null;
       }
       const steps = this.profile.steps;
-      const problems = steps ? checkEventFile(db, steps) : [];
+      const problems = steps && !this.fitting.has(file) ? checkEventFile(db, steps) : [];
       if (problems.length > 0) {
         const said =
           this.text === null
@@ -126,6 +128,7 @@ export class EventFiles {
         return null;
       }
       const opened = eventFile(db, this.profile);
+      this.fitting.add(file);
       this.open.set(file, opened);
       return opened;
     } catch (error) {

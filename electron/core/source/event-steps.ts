@@ -132,9 +132,7 @@ export class EventSteps {
       return this.moved;
     }
     for (const [runId, run] of this.runs) {
-      const stamp = stampOf(files.pathOf(runId));
-      if (stamp === run.stamp) continue;
-      run.stamp = stamp;
+      if (this.changedRuns.has(runId) || stampOf(files.pathOf(runId)) === run.stamp) continue;
       this.changedRuns.add(runId);
       this.moved++;
     }
@@ -229,9 +227,14 @@ export class EventSteps {
       this.runs.delete(runId);
     } else {
       run = { after: -Infinity, steps: new Map(), lastAt: null, stamp: null };
-      if (this.files?.perRun) run.stamp = stampOf(this.files.pathOf(runId));
     }
     this.runs.set(runId, run);
+    if (this.files?.perRun) {
+      // Its file as it is now: unchanged since the last read, there is nothing to read.
+      const stamp = stampOf(this.files.pathOf(runId));
+      if (stamp === run.stamp) return run;
+      run.stamp = stamp;
+    }
     while (this.runs.size > KEPT_RUNS) {
       const oldest = this.runs.keys().next().value as string;
       this.runs.delete(oldest);

@@ -53,19 +53,31 @@ export class RunLookups {
   private readonly steps: { byKey: Database.Statement; byId: Database.Statement };
   private readonly existing: { byKey: Database.Statement; byId: Database.Statement };
 
+  private readonly warn: (message: string) => void;
+  /** The columns whose unreadable timestamps were named, each once. */
+  private readonly named = new Set<string>();
+
   constructor(
     db: Database.Database,
     shape: SourceShape,
-    options: { runRowid: boolean; stepMessage: boolean },
+    options: {
+      runRowid: boolean;
+      stepMessage: boolean;
+      /** Hears a timestamp a profile's encoding cannot read (read as no time). */
+      warn: (message: string) => void;
+    },
   ) {
     this.keyParts = shape.native || !shape.splittable ? null : shape.keyParts;
+    this.warn = options.warn;
     const key = this.keyParts === null ? BY_RUN_ID : byKey(this.keyParts);
+    // A profile's views name a timestamp they could not read; the default schema's are parsed later.
+    const badTime = shape.native ? '' : ', bad_time AS badTime';
     const runs = (where: string) =>
       db.prepare(
-        `SELECT ${options.runRowid ? 'rowid' : 'NULL'} AS rowid, ${RUN_COLUMNS} FROM runs WHERE ${where}`,
+        `SELECT ${options.runRowid ? 'rowid' : 'NULL'} AS rowid, ${RUN_COLUMNS}${badTime} FROM runs WHERE ${where}`,
       );
     const steps = (where: string) =>
-      db.prepare(`SELECT ${stepColumns(options.stepMessage)} FROM steps WHERE ${where}`);
+      db.prepare(`SELECT ${stepColumns(options.stepMessage)}${badTime} FROM steps WHERE ${where}`);
     const existing = (where: string) =>
       db.prepare(`SELECT CAST(run_id AS TEXT) FROM runs WHERE ${where}`).pluck();
     this.runs = { byKey: runs(key), byId: runs(BY_RUN_ID) };
@@ -77,7 +89,8 @@ export class RunLookups {
   read(runIds: readonly string[]): Map<string, ObservedRun> {
     const result = new Map<string, ObservedRun>();
     const take = (statement: Database.Statement, ids: string) => {
-      for (const run of statement.all(ids) as ObservedRun[]) {
+      for (const run of statement.all(ids) as (ObservedRun & { badTime?: unknown })[]) {
+        this.nameBadTime(run, `run ${run.runId}`);
         run.steps = [];
         result.set(run.runId, run);
       }
@@ -86,14 +99,28 @@ export class RunLookups {
     const byKey = new Set(result.keys());
     const missed = this.missed(runIds, result);
     if (missed !== null) take(this.runs.byId, missed);
-    const addSteps = (rows: StepWithRun[]) => {
-      for (const step of rows) result.get(step.runId)?.steps.push(step);
+    const addSteps = (rows: (StepWithRun & { badTime?: unknown })[]) => {
+      for (const step of rows) {
+        this.nameBadTime(step, `step ${step.stepId} of run ${step.runId}`);
+        result.get(step.runId)?.steps.push(step);
+      }
     };
     addSteps(this.steps.byKey.all(this.keys([...byKey])) as StepWithRun[]);
     // A run its key did not find (a `/` in an early part of its id): its steps by its whole id.
     const byId = [...result.keys()].filter((id) => !byKey.has(id));
     if (byId.length > 0) addSteps(this.steps.byId.all(JSON.stringify(byId)) as StepWithRun[]);
     return result;
+  }
+
+  /** Names, once per column, a timestamp the profile's encoding cannot read; drops the note. */
+  private nameBadTime(row: { badTime?: unknown }, whose: string): void {
+    const bad = row.badTime;
+    delete row.badTime;
+    if (typeof bad !== 'string') return;
+    const column = bad.slice(0, bad.indexOf(' ('));
+    if (this.named.has(column)) return;
+    this.named.add(column);
+    this.warn(`${bad} (${whose}) is not a timestamp in that encoding: read as no time`);
   }
 
   existingAmong(runIds: readonly string[]): Set<string> {

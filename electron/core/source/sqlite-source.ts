@@ -505,7 +505,11 @@ export class SqliteSource {
         runs: prepareChangeStatements(db, 'runs', rowid.runs, change, own(shape.tables.runs)),
         steps: prepareChangeStatements(db, 'steps', rowid.steps, change, own(shape.tables.steps)),
       } satisfies PerTable<ChangeStatements>,
-      lookups: new RunLookups(db, shape, { runRowid: rowid.runs, stepMessage: this.stepMessage }),
+      lookups: new RunLookups(db, shape, {
+        runRowid: rowid.runs,
+        stepMessage: this.stepMessage,
+        warn: (message) => this.warn(`${this.path}: ${message}`),
+      }),
       scanById: db.prepare(
         `SELECT NULL AS rowid, run_id, status, ${change} AS updated_at FROM runs
          WHERE run_id > ? ORDER BY run_id LIMIT ?`,

@@ -79,15 +79,20 @@ function isoSql(value: string): string {
   return `CASE WHEN ${v} GLOB '*:[0-9][0-9]*[+-][0-9][0-9][0-9][0-9]' THEN substr(${v}, 1, length(${v}) - 2) || ':' || substr(${v}, -2) WHEN ${v} GLOB '*:[0-9][0-9]*[+-][0-9][0-9]' THEN ${v} || ':00' ELSE ${v} END`;
 }
 
+/** A number, or text that reads as one; anything else (a date as text, say) NULL, never 0. */
+function numberSql(value: string): string {
+  return `CASE WHEN typeof(${value}) IN ('integer', 'real') THEN ${value} WHEN typeof(${value}) = 'text' AND trim(${value}) <> '' AND trim(${value}) NOT GLOB '*[^0-9.eE+-]*' THEN CAST(trim(${value}) AS REAL) END`;
+}
+
 /** A value as epoch milliseconds, from its encoding; SQLite's date functions read the text. */
 function encodedSql(value: string, encoding: TimestampEncoding): string {
   switch (encoding) {
     case 'epoch-s':
-      return `(${value} * 1000.0)`;
+      return `(${numberSql(value)} * 1000.0)`;
     case 'epoch-ms':
-      return `(${value} * 1.0)`;
+      return `(${numberSql(value)} * 1.0)`;
     case 'epoch-us':
-      return `(${value} / 1000.0)`;
+      return `(${numberSql(value)} / 1000.0)`;
     // SQLite keeps a date as whole milliseconds: rounding only drops the float's noise.
     case 'naive-local':
       return `round((julianday(${value}, 'utc') - ${UNIX_EPOCH_JULIAN}) * ${MS_PER_DAY})`;
@@ -103,6 +108,29 @@ function timestampSql(ref: TimestampRef | null, facts: TableFacts, all: Database
   const value = columnSql(ref, facts, all);
   if (ref === null || value === 'NULL') return 'NULL';
   return encodedSql(value, ref.encoding);
+}
+
+/**
+ * The first of these timestamps that holds a value its encoding cannot read, as
+ * `table.column (encoding): 'value'`, or NULL: such a value reads as no time, and is named.
+ */
+function badTimeSql(
+  table: string,
+  refs: readonly (TimestampRef | null)[],
+  facts: TableFacts,
+  all: DatabaseFacts,
+): string {
+  const cases = refs.flatMap((ref) => {
+    if (ref === null) return [];
+    const raw = columnSql(ref, facts, all);
+    if (raw === 'NULL') return [];
+    const where = ref.from === null ? table : ref.from.table;
+    const name = quoteText(`${where}.${ref.column} (${ref.encoding}): `);
+    return [
+      `CASE WHEN ${raw} IS NOT NULL AND ${encodedSql(raw, ref.encoding)} IS NULL THEN ${name} || quote(${raw}) END`,
+    ];
+  });
+  return cases.length === 0 ? 'NULL' : `coalesce(${cases.join(', ')})`;
 }
 
 /** The greatest non-null of several timestamps (SQLite's max() of several is NULL on any NULL). */
@@ -192,6 +220,11 @@ function writtenSql(columns: readonly string[], encoding: TimestampEncoding): st
   return encodedSql(changedSql(columns), encoding);
 }
 
+/** The change columns as timestamps in their encoding, for naming a value it cannot read. */
+function updatedRefs(columns: readonly string[], encoding: TimestampEncoding): TimestampRef[] {
+  return columns.map((column) => ({ column, optional: false, from: null, encoding }));
+}
+
 function factsOf(facts: DatabaseFacts, table: string): TableFacts {
   return facts.get(table.toLowerCase()) ?? { columns: new Set(), rowid: false };
 }
@@ -214,6 +247,7 @@ export function profileViews(profile: SourceProfile, facts: DatabaseFacts): stri
     `${artifactsSql(profile, runFacts)} AS artifacts_dir`,
     `${changedSql(runs.updated)} AS changed_at`,
     `${writtenSql(runs.updated, runs.updatedEncoding)} AS written_at`,
+    `${badTimeSql(runs.table, [runs.created, runs.started, runs.finished, ...runs.progress, ...updatedRefs(runs.updated, runs.updatedEncoding)], runFacts, facts)} AS bad_time`,
   ];
   const statements = [
     `CREATE TEMP VIEW runs AS SELECT ${runView.join(', ')} FROM main.${quoteName(runs.table)} AS t${onlySql(runs.only)}`,
@@ -226,7 +260,7 @@ export function profileViews(profile: SourceProfile, facts: DatabaseFacts): stri
         .map((_, i) => `NULL AS _k${i}`)
         .join(', ')}, NULL AS run_id, NULL AS step_id, '' AS name, 0 AS position, '' AS status,
         NULL AS started_at, NULL AS updated_at, NULL AS finished_at, NULL AS message,
-        NULL AS changed_at, NULL AS written_at WHERE 0`,
+        NULL AS changed_at, NULL AS written_at, NULL AS bad_time WHERE 0`,
     );
     return statements;
   }
@@ -248,6 +282,7 @@ export function profileViews(profile: SourceProfile, facts: DatabaseFacts): stri
     `${steps.message ? `CAST(${columnSql(steps.message, stepFacts, facts)} AS TEXT)` : 'NULL'} AS message`,
     `${changedSql(steps.updated)} AS changed_at`,
     `${writtenSql(steps.updated, steps.updatedEncoding)} AS written_at`,
+    `${badTimeSql(steps.table, [steps.started, steps.finished, ...steps.progress, ...updatedRefs(steps.updated, steps.updatedEncoding)], stepFacts, facts)} AS bad_time`,
   ];
   statements.push(
     `CREATE TEMP VIEW steps AS SELECT ${stepView.join(', ')} FROM main.${quoteName(steps.table)} AS t${onlySql(steps.only)}`,
