@@ -11,13 +11,16 @@ import { DAGSTER_EVENT_LOG_DDL, DAGSTER_RUNS_DDL } from '../../electron/core/dem
 import { DagsterStorage } from '../../electron/core/demo/dagster-writer.ts';
 import { createSchema } from '../../electron/core/demo/demo-schema.ts';
 import { OPEN_EVENT_FILES } from '../../electron/core/source/event-files.ts';
+import { MonitorHarness } from '../support/monitor-harness.ts';
 import { tempDir } from '../support/orchestration-db.ts';
 import { killedAfterEach, runwatch, type Child } from '../support/processes.ts';
 import { waitFor } from '../support/wait.ts';
 
 const track = killedAfterEach();
 const open: DagsterStorage[] = [];
-afterEach(() => {
+const harnesses: MonitorHarness[] = [];
+afterEach(async () => {
+  for (const harness of harnesses.splice(0)) await harness.stop();
   for (const storage of open.splice(0)) storage.close();
 });
 
@@ -238,6 +241,35 @@ describe('watching Dagster storage', () => {
     storage.deleteRun(gone);
     await waitFor(() => byType(child, 'run_removed').length === 1, 'the removal');
     expect(byType(child, 'run_removed')[0]).toMatchObject({ run_id: gone });
+  });
+
+  it("archives a run's folder in Dagster's storage, and a run without one is no failure", async () => {
+    const { home, file, storage } = setUp();
+    const harness = new MonitorHarness(file, {
+      dataDir: path.join(home, 'data'),
+      jobs: { retryDelaysMs: [100, 100] },
+    });
+    harnesses.push(harness);
+    const h = harness.start();
+    const wrote = 'aa000000-0000-4000-8000-000000000001';
+    const none = 'aa000000-0000-4000-8000-000000000002';
+    for (const runId of [wrote, none]) startRun(storage, runId, 'assets_job');
+    await h.waitFor('run_started', none);
+    // What the compute-log manager writes, outside the database's folder.
+    const logs = path.join(home, 'storage', wrote, 'compute_logs');
+    fs.mkdirSync(logs, { recursive: true });
+    fs.writeFileSync(path.join(logs, 'step.out'), 'loaded 42 rows\n');
+    for (const runId of [wrote, none]) storage.event(runId, 'PIPELINE_SUCCESS', null);
+    const archived = await h.waitFor('run_archived', wrote);
+    expect(archived).toMatchObject({ files: 1 });
+    await waitFor(() => h.of('report_written', none).length === 2, 'the report written again');
+    expect(h.of('archive_failed')).toEqual([]);
+    expect(h.logs.join('\n')).toContain(`${none}: no artifacts folder`);
+    const last = h.of('report_written', none)[1];
+    if (last?.type !== 'report_written') throw new Error('no second report');
+    const report = JSON.parse(fs.readFileSync(last.path, 'utf8')) as Record<string, unknown>;
+    expect(report.archive).toBeNull();
+    expect(report.archive_error).toBeUndefined();
   });
 
   it('names an event log that is not one once, and still reports its run', async () => {

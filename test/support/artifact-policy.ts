@@ -7,10 +7,13 @@ import {
 /** A policy that allows `folders` and everything below them, with the built-in caps. */
 export function allowing(
   folders: string | readonly string[],
-  caps: Partial<Pick<ArtifactPolicy, 'maxFiles' | 'maxBytes' | 'exclude' | 'unexcluded'>> = {},
+  caps: Partial<
+    Pick<ArtifactPolicy, 'maxFiles' | 'maxBytes' | 'exclude' | 'unexcluded' | 'folderOptional'>
+  > = {},
 ): ArtifactPolicy {
   return {
     roots: typeof folders === 'string' ? [folders] : folders,
+    folderOptional: caps.folderOptional ?? false,
     exclude: caps.exclude ?? [],
     unexcluded: caps.unexcluded ?? [],
     maxFiles: caps.maxFiles ?? DEFAULT_MAX_FILES,

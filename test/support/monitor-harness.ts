@@ -1,4 +1,5 @@
 import type { RunwatchEvent } from '../../shared/events.ts';
+import type { SchemaChoice } from '../../electron/core/source/profile/source-profile.ts';
 import { artifactPolicy, NO_ARTIFACT_RULES } from '../../electron/core/archive/artifact-policy.ts';
 import { EventBus } from '../../electron/core/events/event-bus.ts';
 import { streamLogger } from '../../electron/core/log.ts';
@@ -23,6 +24,8 @@ export interface HarnessOptions {
   folderHint?: boolean;
   /** Also run archive and report jobs, as `watch` does. */
   jobs?: Partial<Omit<JobRunnerOptions, 'store' | 'bus' | 'dataDir' | 'log'>>;
+  /** The profile to read the database with (`--schema`); absent recognises it. */
+  schema?: SchemaChoice;
 }
 
 /** The real Monitor on a real database file, collecting what it publishes and logs. */
@@ -61,6 +64,7 @@ export class MonitorHarness {
         ? { sweepEveryMs: options.sweepEveryMs, sweepShare: 1 }
         : {}),
       ...(options.folderHint !== undefined ? { folderHint: options.folderHint } : {}),
+      ...(options.schema !== undefined ? { schema: options.schema } : {}),
     });
     this.monitor.onReady((diagnostics) => (this.diagnostics = diagnostics));
     this.jobs = options.jobs
@@ -68,7 +72,12 @@ export class MonitorHarness {
           store: this.store,
           bus,
           dataDir: this.dataDir,
-          artifactPolicy: artifactPolicy(dbPath, this.dataDir, NO_ARTIFACT_RULES),
+          artifactPolicy: artifactPolicy(
+            dbPath,
+            this.dataDir,
+            NO_ARTIFACT_RULES,
+            () => this.monitor.schemaArtifacts,
+          ),
           log: streamLogger((line) => this.logs.push(line.trimEnd())),
           ...options.jobs,
         })

@@ -47,7 +47,8 @@ export interface ArchiveOutcome {
   timings: { listMs: number; zipMs: number; verifyMs: number };
 }
 
-export type ArchiveFailure = { reason: string; transient: boolean };
+/** Why a try failed; `missing`: the artifacts folder does not exist. */
+export type ArchiveFailure = { reason: string; transient: boolean; missing?: boolean };
 
 export type WorkerMessage =
   | {

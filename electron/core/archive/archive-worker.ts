@@ -152,7 +152,10 @@ async function main(task: ArchiveTask): Promise<void> {
     const outcome = task.kind === 'build' ? await build(task) : await adopt(task);
     post({ type: 'done', outcome });
   } catch (error) {
-    if (error instanceof Failed || error instanceof ArtifactsError) {
+    if (error instanceof ArtifactsError) {
+      const { message: reason, transient, missing } = error;
+      post({ type: 'failed', failure: { reason, transient, missing } });
+    } else if (error instanceof Failed) {
       post({ type: 'failed', failure: { reason: error.message, transient: error.transient } });
     } else {
       const reason = errorMessage(error);

@@ -32,6 +32,8 @@ export const NO_ARTIFACT_RULES: ArtifactRules = { roots: [], maxFiles: null, max
 export interface ArtifactPolicy {
   /** An artifacts folder must be one of these or below one; the database's folder comes first. */
   roots: readonly string[];
+  /** A run may have no artifacts folder: one that never appears is no archive, not a failure. */
+  folderOptional: boolean;
   /** Never archived, even inside a root: Runwatch's own data dir (state, archives, settings). */
   exclude: readonly string[];
   /**
@@ -43,23 +45,35 @@ export interface ArtifactPolicy {
   maxBytes: number;
 }
 
+/** What a source's schema says of artifacts, once the source is open. */
+export interface SchemaArtifacts {
+  /** Where its profile's artifacts template puts every run's folder (Dagster's storage). */
+  roots: readonly string[];
+  /** A run may have no folder: one that never appears is nothing to archive, not a failure. */
+  optional: boolean;
+}
+
+const NO_SCHEMA_ARTIFACTS: SchemaArtifacts = { roots: [], optional: false };
+
 /**
  * The policy of a source: its database's folder and the configured roots, with the caps, and
- * the folders `schemaRoots` names once the source is open (where its profile's artifacts
- * template puts every run's folder, as Dagster's `$DAGSTER_HOME/storage`).
+ * what its schema says once the source is open (`fromSchema`).
  */
 export function artifactPolicy(
   dbPath: string,
   dataDir: string,
   rules: ArtifactRules,
-  schemaRoots: () => readonly string[] = () => [],
+  fromSchema: () => SchemaArtifacts = () => NO_SCHEMA_ARTIFACTS,
 ): ArtifactPolicy {
   const dbFolder = path.dirname(path.resolve(dbPath));
   const data = path.resolve(dataDir);
   const configured = [dbFolder, ...rules.roots.map((root) => path.resolve(root))];
   return {
     get roots() {
-      return [...configured, ...schemaRoots()];
+      return [...configured, ...fromSchema().roots];
+    },
+    get folderOptional() {
+      return fromSchema().optional;
     },
     exclude: [data],
     unexcluded: dbFolder !== data && within(data, dbFolder) ? [dbFolder] : [],
@@ -72,10 +86,13 @@ export function artifactPolicy(
 export class ArtifactsError extends Error {
   /** Worth another try later: the folder may still be on its way. */
   readonly transient: boolean;
-  constructor(message: string, transient: boolean) {
+  /** The folder does not exist (yet). */
+  readonly missing: boolean;
+  constructor(message: string, transient: boolean, missing = false) {
     super(message);
     this.name = 'ArtifactsError';
     this.transient = transient;
+    this.missing = missing;
   }
 }
 
@@ -201,7 +218,7 @@ export function allowedArtifactsFolder(dir: string, policy: ArtifactPolicy): str
     // A root that is not there yet either (Dagster's storage before its first run) may be.
     const rootsToBe = policy.roots.map(realPathToBe);
     if (!rootsToBe.some((root) => within(root, toBe))) throw refusedRoot(dir, toBe, policy);
-    throw new ArtifactsError(`the artifacts folder ${dir} does not exist`, true);
+    throw new ArtifactsError(`the artifacts folder ${dir} does not exist`, true, true);
   }
   if (!roots.some((root) => within(root, real))) throw refusedRoot(dir, real, policy);
   const pseudo = pseudoFileSystem(real);

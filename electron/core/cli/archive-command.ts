@@ -1,7 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatBytes } from '../../../shared/bytes.ts';
-import { artifactPolicy, type ArtifactPolicy } from '../archive/artifact-policy.ts';
+import {
+  artifactPolicy,
+  type ArtifactPolicy,
+  type SchemaArtifacts,
+} from '../archive/artifact-policy.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { finishedRunFromRead, sameFinish, type FinishedRun } from '../model/finished-run.ts';
 import { JobRunner } from '../jobs/job-runner.ts';
@@ -61,12 +65,13 @@ function readFinishedRun(
   schema: SchemaChoice,
   runId: string,
   attempt: number,
-  schemaRoots: string[],
+  fromSchema: SchemaArtifacts,
 ): FinishedRun {
   const source = new SqliteSource(paths.dbPath, schema);
   try {
     source.open();
-    if (source.artifactRoot !== null) schemaRoots.push(source.artifactRoot);
+    if (source.artifactRoot !== null) fromSchema.roots = [source.artifactRoot];
+    fromSchema.optional = source.artifactsOptional;
     const observed = source.readRuns([runId]).get(runId);
     if (!observed) throw new InputError(`run ${JSON.stringify(runId)} is not in ${paths.dbPath}`);
     const run = finishedRunFromRead(observed, paths.sourceName, attempt, paths.dbPath);
@@ -89,11 +94,11 @@ function enqueue(
   paths: SourcePaths,
   schema: SchemaChoice,
   runId: string,
-  schemaRoots: string[],
+  fromSchema: SchemaArtifacts,
 ): number[] {
   const known = store.getRun(runId);
   const attempt = known?.attempt ?? 1;
-  const run = readFinishedRun(paths, schema, runId, attempt, schemaRoots);
+  const run = readFinishedRun(paths, schema, runId, attempt, fromSchema);
   const recorded = known?.phase === 'finished' ? store.jobs.completion(runId, attempt) : null;
   if (recorded && !sameFinish(recorded, run)) {
     // A new attempt: archiving it as the one Runwatch knows would overwrite that one's archive.
@@ -121,7 +126,7 @@ function ended(store: StateStore, ids: readonly number[]): Job[] | null {
 async function policyOf(
   options: ArchiveOptions,
   paths: SourcePaths,
-  schemaRoots: readonly string[],
+  fromSchema: SchemaArtifacts,
 ): Promise<ArtifactPolicy> {
   let served;
   if (fs.existsSync(path.join(paths.dataDir, 'settings.json'))) {
@@ -133,7 +138,7 @@ async function policyOf(
     paths.dbPath,
     paths.dataDir,
     artifactRulesOf(options, served),
-    () => schemaRoots,
+    () => fromSchema,
   );
 }
 
@@ -263,11 +268,11 @@ export async function archiveCommand(options: ArchiveOptions): Promise<number> {
   const store = StateStore.open(paths.dataDir, lock ? 'create' : 'existing');
   try {
     const schema = options.schema === undefined ? null : schemaChoice(options.schema);
-    const schemaRoots: string[] = [];
-    const ids = enqueue(store, paths, schema, options.run, schemaRoots);
+    const fromSchema: SchemaArtifacts = { roots: [], optional: false };
+    const ids = enqueue(store, paths, schema, options.run, fromSchema);
     let jobs: Job[];
     if (lock)
-      jobs = await runHere(store, paths, ids, log, await policyOf(options, paths, schemaRoots));
+      jobs = await runHere(store, paths, ids, log, await policyOf(options, paths, fromSchema));
     else {
       log.info(
         `a watch${holder === null ? '' : ` (pid ${holder})`} holds ${paths.dataDir}; it archives the run, waiting for it`,
@@ -275,7 +280,7 @@ export async function archiveCommand(options: ArchiveOptions): Promise<number> {
       const waited = await waitForHolder(store, paths, ids, log);
       if ('lock' in waited) {
         lock = waited.lock;
-        jobs = await runHere(store, paths, ids, log, await policyOf(options, paths, schemaRoots));
+        jobs = await runHere(store, paths, ids, log, await policyOf(options, paths, fromSchema));
       } else jobs = waited.jobs;
     }
     return printResult(jobs, options.run);

@@ -233,10 +233,16 @@ export class JobWork {
     }
     if (!result.ok) {
       removeQuietly(tmp);
-      const { reason, transient } = result.failure;
-      this.recordFailedTry(job, reason, transient, () =>
-        this.recordArchiveFailure(job, run, reason),
-      );
+      const { reason, transient, missing } = result.failure;
+      this.recordFailedTry(job, reason, transient, () => {
+        if (missing === true && this.options.artifactPolicy.folderOptional) {
+          // The schema says a run may have none: still none after every try is not a failure.
+          this.finish(job, 'done', { archived: null, skipped: [] }, [], null);
+          log.info(`${run.run_id}: no artifacts folder (${run.artifacts_dir}): nothing to archive`);
+        } else {
+          this.recordArchiveFailure(job, run, reason);
+        }
+      });
       return false;
     }
     const { outcome } = result;

@@ -1,4 +1,5 @@
 import { formatDuration } from '../../../shared/duration.ts';
+import type { SchemaArtifacts } from '../archive/artifact-policy.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../log.ts';
 import { missingDatabase, SourceError } from '../source/source-error.ts';
@@ -221,10 +222,10 @@ export class Monitor {
     return this.source.isOpen && !this.health.isFailing;
   }
 
-  /** Where the source's profile puts every run's artifacts folder: allowed to be archived. */
-  get artifactRoots(): readonly string[] {
+  /** What the source's schema says of artifacts: where runs' folders are, whether optional. */
+  get schemaArtifacts(): SchemaArtifacts {
     const root = this.source.artifactRoot;
-    return root === null ? [] : [root];
+    return { roots: root === null ? [] : [root], optional: this.source.artifactsOptional };
   }
 
   /** Checks now rather than at the next poll (a write was seen in the folder, a deadline fell due). */

@@ -99,7 +99,7 @@ export class SourceSession {
         options.dbPath,
         options.dataDir,
         options.artifacts ?? NO_ARTIFACT_RULES,
-        () => this.monitor.artifactRoots,
+        () => this.monitor.schemaArtifacts,
       ),
       log,
       archiving: options.archiving ?? true,

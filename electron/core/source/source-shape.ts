@@ -52,6 +52,8 @@ export interface SourceShape {
    * first `{`, up to a `/`), relative to the database's folder; null where it names none.
    */
   artifactRoot: string | null;
+  /** A run may have no artifacts folder (the profile says so). */
+  artifactsOptional: boolean;
 }
 
 const NATIVE = 'runwatch';
@@ -76,6 +78,7 @@ function nativeShape(report: SchemaReport, detected: boolean): SourceShape {
     report,
     stepEvents: null,
     artifactRoot: null,
+    artifactsOptional: false,
   };
 }
 
@@ -173,6 +176,7 @@ function applyProfile(
       inDatabase: check.facts.has(events.table.toLowerCase()),
     },
     artifactRoot: templateRoot(profile),
+    artifactsOptional: profile.runs.artifacts?.optional ?? false,
   };
 }
 

@@ -254,6 +254,11 @@ export class SqliteSource {
     return root === null ? null : path.resolve(path.dirname(this.path), root);
   }
 
+  /** Whether a run may have no artifacts folder (the profile says so). */
+  get artifactsOptional(): boolean {
+    return this.shape?.artifactsOptional ?? false;
+  }
+
   /** The folder holding files of events beside the database, for a watch on it; else null. */
   get eventFolder(): string | null {
     return this.events?.folder ?? null;

@@ -69,10 +69,16 @@ function statusSchema<S extends string>(statuses: readonly [S, ...S[]]) {
 
 const timestamps = encoding.optional();
 
+const optionalFolder = z
+  .boolean()
+  .optional()
+  .describe('A run may have no folder: one that never appears is not archived, and not a failure.');
+
 const artifacts = z
   .union([
-    z.strictObject({ column: name }),
+    z.strictObject({ column: name, optional: optionalFolder }),
     z.strictObject({
+      optional: optionalFolder,
       template: z
         .string()
         .min(1)
@@ -193,7 +199,7 @@ function knownKeys(at: Path): readonly string[] {
   if (at.length === 1) return SECTION_KEYS[String(at[0])] ?? [];
   if (at.length === 2 && at[1] === 'events') return Object.keys(stepEventsSchema.shape);
   if (at[1] === 'status') return ['column', 'map', 'when_null'];
-  if (at[1] === 'artifacts') return ['column', 'template'];
+  if (at[1] === 'artifacts') return ['column', 'template', 'optional'];
   if (at[1] === 'id') return ['column', 'skip'];
   return ['column', 'optional', 'encoding', 'from', 'match', 'json'];
 }
@@ -274,10 +280,11 @@ function toProfile(value: ProfileFile, file: string): SourceProfile {
       artifacts: !runs.artifacts
         ? null
         : 'column' in runs.artifacts
-          ? { column: runs.artifacts.column }
+          ? { column: runs.artifacts.column, optional: runs.artifacts.optional ?? false }
           : {
               template: runs.artifacts.template,
               columns: templateColumns(runs.artifacts.template),
+              optional: runs.artifacts.optional ?? false,
             },
     },
     steps: steps && {

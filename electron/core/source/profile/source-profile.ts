@@ -54,9 +54,15 @@ export interface StatusMapping<S extends string> {
   ifNull: S | null;
 }
 
-/** Where a run's artifacts are: a column, or a template of the run table's columns. */
+/**
+ * Where a run's artifacts are: a column, or a template of the run table's columns; `optional`:
+ * a run may have no folder (one that never appears is nothing to archive, not a failure).
+ */
 export type ArtifactsMapping =
-  { column: string } | { template: string; columns: readonly string[] } | null;
+  | ({ optional: boolean } & (
+      { column: string } | { template: string; columns: readonly string[] }
+    ))
+  | null;
 
 export interface RunsMapping {
   table: string;
