@@ -54,11 +54,25 @@ describe('a database read through a mapping file', () => {
         `INSERT INTO job (queue, job_key, state, began, ended, touched) VALUES
          ('nightly', 'k1', 'busy', '2025-12-05 16:00:00', NULL, '2025-12-05 16:00:05'),
          ('nightly', 'k2', 'busy', 'soon', 'never', '2025-12-05 16:00:06'),
-         ('nightly', 'k3', 'busy', '1764950400', NULL, '2025-12-05 16:00:07')`,
+         ('nightly', 'k3', 'busy', '1764950400', NULL, '2025-12-05 16:00:07'),
+         ('nightly', 'k4', 'busy', '2024-01-01', NULL, '2025-12-05 16:00:08'),
+         ('nightly', 'k5', 'busy', '-', NULL, '2025-12-05 16:00:09'),
+         ('nightly', 'k6', 'busy', '1.7649504e+9', NULL, '2025-12-05 16:00:10')`,
       )
       .run();
     source.open();
-    const runs = source.readRuns(['nightly/k1', 'nightly/k2', 'nightly/k3']);
+    const runs = source.readRuns([
+      'nightly/k1',
+      'nightly/k2',
+      'nightly/k3',
+      'nightly/k4',
+      'nightly/k5',
+      'nightly/k6',
+    ]);
+    // Neither a year nor 0: text that is not a number reads as no time.
+    expect(runs.get('nightly/k4')?.startedAt).toBeNull();
+    expect(runs.get('nightly/k5')?.startedAt).toBeNull();
+    expect(runs.get('nightly/k6')?.startedAt).toBe(1764950400000);
     expect(runs.get('nightly/k1')?.startedAt).toBeNull();
     expect(runs.get('nightly/k2')?.startedAt).toBeNull();
     expect(runs.get('nightly/k2')?.finishedAt).toBeNull();

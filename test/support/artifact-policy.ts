@@ -14,6 +14,7 @@ export function allowing(
   return {
     roots: typeof folders === 'string' ? [folders] : folders,
     folderOptional: caps.folderOptional ?? false,
+    schemaKnown: true,
     exclude: caps.exclude ?? [],
     unexcluded: caps.unexcluded ?? [],
     maxFiles: caps.maxFiles ?? DEFAULT_MAX_FILES,

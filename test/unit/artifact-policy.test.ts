@@ -87,6 +87,25 @@ describe('the artifact roots', () => {
     expect(later.message).toMatch(/does not exist/);
   });
 
+  it("add the folder a schema names for every run's artifacts, and wait for it until known", () => {
+    const home = newDir();
+    const dbPath = path.join(home, 'history', 'runs.db');
+    const storage = path.join(home, 'storage');
+    write(storage, 'r1/compute_logs/step.out', 'ok\n');
+    let schema = { known: false, roots: [] as string[], optional: false };
+    const policy = artifactPolicy(dbPath, path.join(home, 'data'), NO_ARTIFACT_RULES, () => schema);
+    // Before the database is opened its schema is not known: a folder outside may yet be allowed.
+    const early = refusal(() => listArtifacts(path.join(storage, 'r1'), policy));
+    expect(early.transient).toBe(true);
+    schema = { known: true, roots: [storage], optional: true };
+    expect(policy.roots).toEqual([path.dirname(dbPath), storage]);
+    expect(policy.folderOptional).toBe(true);
+    const listing = listArtifacts(path.join(storage, 'r1'), policy);
+    expect(listing.files.map((file) => file.name)).toEqual(['compute_logs/step.out']);
+    schema = { known: true, roots: [], optional: false };
+    expect(refusal(() => listArtifacts(path.join(storage, 'r1'), policy)).transient).toBe(false);
+  });
+
   it('let the folder of a root archive that is itself reached through a symlink', () => {
     const real = newDir();
     write(real, 'out/metrics.csv', 'a,b\n');

@@ -86,15 +86,16 @@ describe('SweepSchedule', () => {
 
   it('spaces sweeps that take long so they stay under their share of a core', () => {
     const { sweeps, swept, poll } = schedule(1_200);
-    // A complete read of 3 s: the first sweep waits 3,000 s, not a minute.
+    // A complete read of 3 s: the first sweep waits the most, 20 minutes, not a minute.
     sweeps.restart(3_000);
     for (let at = 0; at <= 5_000_000; at += 10_000) {
       sweeps.changed();
       poll(at);
     }
-    expect(swept[0]).toBe(3_010_000);
+    expect(swept[0]).toBe(1_210_000);
     // Then 1.2 s a sweep: the next begins 1,200 s after the first began.
-    expect(swept[1]).toBe(4_210_000);
-    expect(swept).toHaveLength(2);
+    expect(swept[1]).toBe(2_410_000);
+    expect(swept[2]).toBe(3_610_000);
+    expect(swept).toHaveLength(4);
   });
 });

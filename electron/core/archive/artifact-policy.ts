@@ -34,6 +34,8 @@ export interface ArtifactPolicy {
   roots: readonly string[];
   /** A run may have no artifacts folder: one that never appears is no archive, not a failure. */
   folderOptional: boolean;
+  /** Whether the source's schema is known yet (else a folder outside the roots may yet be allowed). */
+  schemaKnown: boolean;
   /** Never archived, even inside a root: Runwatch's own data dir (state, archives, settings). */
   exclude: readonly string[];
   /**
@@ -47,13 +49,15 @@ export interface ArtifactPolicy {
 
 /** What a source's schema says of artifacts, once the source is open. */
 export interface SchemaArtifacts {
+  /** The source has been opened: what follows is its schema's word, not a guess. */
+  known: boolean;
   /** Where its profile's artifacts template puts every run's folder (Dagster's storage). */
   roots: readonly string[];
   /** A run may have no folder: one that never appears is nothing to archive, not a failure. */
   optional: boolean;
 }
 
-const NO_SCHEMA_ARTIFACTS: SchemaArtifacts = { roots: [], optional: false };
+const NO_SCHEMA_ARTIFACTS: SchemaArtifacts = { known: true, roots: [], optional: false };
 
 /**
  * The policy of a source: its database's folder and the configured roots, with the caps, and
@@ -74,6 +78,9 @@ export function artifactPolicy(
     },
     get folderOptional() {
       return fromSchema().optional;
+    },
+    get schemaKnown() {
+      return fromSchema().known;
     },
     exclude: [data],
     unexcluded: dbFolder !== data && within(data, dbFolder) ? [dbFolder] : [],
@@ -191,6 +198,13 @@ function realPathToBe(dir: string): string {
 
 function refusedRoot(dir: string, real: string, policy: ArtifactPolicy): ArtifactsError {
   const shown = real === dir ? dir : `${dir} (${real})`;
+  if (!policy.schemaKnown) {
+    // Its schema may allow it (Dagster's storage): known once the source has been opened.
+    return new ArtifactsError(
+      `the artifacts folder ${shown} is outside the allowed roots known before the database was opened`,
+      true,
+    );
+  }
   return new ArtifactsError(
     `the artifacts folder ${shown} is outside the allowed artifact roots (${policy.roots.join(', ')}); ` +
       'allow a folder with archive.artifact_roots in the settings or --artifact-root',

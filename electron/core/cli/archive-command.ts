@@ -72,6 +72,7 @@ function readFinishedRun(
     source.open();
     if (source.artifactRoot !== null) fromSchema.roots = [source.artifactRoot];
     fromSchema.optional = source.artifactsOptional;
+    fromSchema.known = true;
     const observed = source.readRuns([runId]).get(runId);
     if (!observed) throw new InputError(`run ${JSON.stringify(runId)} is not in ${paths.dbPath}`);
     const run = finishedRunFromRead(observed, paths.sourceName, attempt, paths.dbPath);
@@ -268,7 +269,7 @@ export async function archiveCommand(options: ArchiveOptions): Promise<number> {
   const store = StateStore.open(paths.dataDir, lock ? 'create' : 'existing');
   try {
     const schema = options.schema === undefined ? null : schemaChoice(options.schema);
-    const fromSchema: SchemaArtifacts = { roots: [], optional: false };
+    const fromSchema: SchemaArtifacts = { known: false, roots: [], optional: false };
     const ids = enqueue(store, paths, schema, options.run, fromSchema);
     let jobs: Job[];
     if (lock)

@@ -130,7 +130,13 @@ export class JobWork {
   }
 
   /** A failed try: retried later while tries remain and the cause may pass, else the end. */
-  private recordFailedTry(job: Job, reason: string, transient: boolean, giveUp: () => void): void {
+  private recordFailedTry(
+    job: Job,
+    reason: string,
+    transient: boolean,
+    giveUp: () => void,
+    expected = false,
+  ): void {
     // Someone waits at the terminal for a job they asked for: one quick retry, then the answer.
     const { retryDelays } = this.options;
     const delays = job.requestedBy === null ? retryDelays : retryDelays.slice(0, 1);
@@ -138,9 +144,10 @@ export class JobWork {
     if (transient && delay !== undefined) {
       const now = this.clock.now();
       this.options.store.jobs.retryLater(job.id, reason, now + delay, now);
-      this.options.log.warn(
-        `${job.kind} of ${job.runId}${job.attempt > 1 ? ` (attempt ${job.attempt})` : ''} failed (${reason}); retrying in ${formatDuration(delay)}`,
-      );
+      // A folder the schema says may never come is not worth a warning while it is awaited.
+      const said = `${job.kind} of ${job.runId}${job.attempt > 1 ? ` (attempt ${job.attempt})` : ''} failed (${reason}); retrying in ${formatDuration(delay)}`;
+      if (expected) this.options.log.info(said);
+      else this.options.log.warn(said);
       return;
     }
     giveUp();
@@ -234,15 +241,24 @@ export class JobWork {
     if (!result.ok) {
       removeQuietly(tmp);
       const { reason, transient, missing } = result.failure;
-      this.recordFailedTry(job, reason, transient, () => {
-        if (missing === true && this.options.artifactPolicy.folderOptional) {
-          // The schema says a run may have none: still none after every try is not a failure.
-          this.finish(job, 'done', { archived: null, skipped: [] }, [], null);
-          log.info(`${run.run_id}: no artifacts folder (${run.artifacts_dir}): nothing to archive`);
-        } else {
-          this.recordArchiveFailure(job, run, reason);
-        }
-      });
+      const mayHaveNone = missing === true && this.options.artifactPolicy.folderOptional;
+      this.recordFailedTry(
+        job,
+        reason,
+        transient,
+        () => {
+          if (mayHaveNone) {
+            // The schema says a run may have none: still none after every try is not a failure.
+            this.finish(job, 'done', { archived: null, skipped: [] }, [], null);
+            log.info(
+              `${run.run_id}: no artifacts folder (${run.artifacts_dir}): nothing to archive`,
+            );
+          } else {
+            this.recordArchiveFailure(job, run, reason);
+          }
+        },
+        mayHaveNone,
+      );
       return false;
     }
     const { outcome } = result;

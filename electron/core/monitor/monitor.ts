@@ -89,6 +89,7 @@ export class Monitor {
   private openInfo: OpenInfo | null = null;
   private readyListeners: ((diagnostics: SourceDiagnostics) => void)[] = [];
   private announced = false;
+  private lastSchemaArtifacts: SchemaArtifacts = { known: false, roots: [], optional: false };
   private errorStreak = 0;
 
   constructor(options: MonitorOptions) {
@@ -222,10 +223,22 @@ export class Monitor {
     return this.source.isOpen && !this.health.isFailing;
   }
 
-  /** What the source's schema says of artifacts: where runs' folders are, whether optional. */
+  /**
+   * What the source's schema says of artifacts: where runs' folders are, whether optional; as
+   * of the last time the source was open, and not known before it first was.
+   */
   get schemaArtifacts(): SchemaArtifacts {
+    if (this.source.isOpen) this.noteSchemaArtifacts();
+    return this.lastSchemaArtifacts;
+  }
+
+  private noteSchemaArtifacts(): void {
     const root = this.source.artifactRoot;
-    return { roots: root === null ? [] : [root], optional: this.source.artifactsOptional };
+    this.lastSchemaArtifacts = {
+      known: true,
+      roots: root === null ? [] : [root],
+      optional: this.source.artifactsOptional,
+    };
   }
 
   /** Checks now rather than at the next poll (a write was seen in the folder, a deadline fell due). */
@@ -315,6 +328,7 @@ export class Monitor {
       return false;
     }
     this.needsBaseline = true;
+    this.noteSchemaArtifacts();
     if (this.openInfo.journalMode.toLowerCase() !== 'wal') {
       this.logOnce('journal', () =>
         this.log.warn(

@@ -56,9 +56,13 @@ export const SWEEP_EVERY_MS = 60_000;
 /**
  * The share of a core the sweeps may take over time: on a large database, where reading every
  * active run takes long, they come less often than every `SWEEP_EVERY_MS`, so an idle watch stays
- * idle. A sweep that took 1.2 s then waits 20 minutes; one that took 5 ms, the minute.
+ * idle. A sweep that took 1.2 s then waits 20 minutes (the most it waits); one that took 5 ms,
+ * the minute.
  */
 export const SWEEP_SHARE = 0.001;
+
+/** However long a sweep takes, the next comes within this: it is the safety net. */
+export const SWEEP_WAIT_MAX_MS = 20 * 60_000;
 
 /**
  * When the periodic sweep runs. It re-reads every active run, to catch rows written with an old
@@ -127,7 +131,7 @@ export class SweepSchedule {
   /** The next step of the sweep under way, or of one due now: `read` judges the runs it gives. */
   step(read: (runIds: string[]) => void): void {
     if (!this.sweep) {
-      const wait = Math.max(this.everyMs, this.costMs / this.share);
+      const wait = Math.max(this.everyMs, Math.min(this.costMs / this.share, SWEEP_WAIT_MAX_MS));
       if (!this.pending || this.now() - this.lastAt < wait) return;
       this.lastAt = this.now();
       this.pending = false;

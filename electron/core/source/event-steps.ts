@@ -229,12 +229,9 @@ export class EventSteps {
       run = { after: -Infinity, steps: new Map(), lastAt: null, stamp: null };
     }
     this.runs.set(runId, run);
-    if (this.files?.perRun) {
-      // Its file as it is now: unchanged since the last read, there is nothing to read.
-      const stamp = stampOf(this.files.pathOf(runId));
-      if (stamp === run.stamp) return run;
-      run.stamp = stamp;
-    }
+    // Its file as it is now, before the read: unchanged since the last read, nothing to read.
+    const stamp = this.files?.perRun ? stampOf(this.files.pathOf(runId)) : null;
+    if (stamp !== null && stamp === run.stamp) return run;
     while (this.runs.size > KEPT_RUNS) {
       const oldest = this.runs.keys().next().value as string;
       this.runs.delete(oldest);
@@ -248,6 +245,9 @@ export class EventSteps {
       for (const row of rows) this.apply(run, row);
       if (rows.length < PAGE) break;
     }
+    // Read to its end: only now is the file as it was stamped known to be read (a file not
+    // there yet, or busy, is read again next time).
+    if (stamp !== null) run.stamp = stamp;
     return run;
   }
 

@@ -27,9 +27,10 @@ export class WalChanges {
   }
 
   /**
-   * The rowids on table b-tree leaf pages that commits appended since the last call, with no
-   * duplicates, or null when they cannot be known (the log restarted in between, or more than
-   * `limit` rowids were written: reading them would cost more than a scan).
+   * The rowids on table b-tree leaf pages that commits appended since the last call (and those
+   * of the last commit it saw, again), with no duplicates, or null when they cannot be known: the
+   * log was emptied or restarted in between, a commit wrote a page that is not a b-tree page
+   * (an overflow page), or more than `limit` rowids were written (a scan costs less).
    */
   read(limit = 20_000): number[] | null {
     const previous = this.position;
@@ -43,9 +44,10 @@ export class WalChanges {
     try {
       const size = fs.fstatSync(fd).size;
       if (size === 0) {
-        // An empty log (just created, or truncated by a checkpoint): nothing is in it yet.
-        this.position = { ...EMPTY, offset: HEADER_BYTES };
-        return previous !== null && sameGeneration(previous, EMPTY.salt1, EMPTY.salt2) ? [] : null;
+        // Emptied by a checkpoint: what the commits wrote is out of reach (and a look is asked
+        // for only after one).
+        this.position = null;
+        return null;
       }
       const header = readAt(fd, 0, HEADER_BYTES);
       const parsed = header && parseHeader(header);
@@ -59,8 +61,8 @@ export class WalChanges {
       const frameBytes = FRAME_HEADER_BYTES + pageSize;
       // The last committed frame of each page: only the newest image of a page is read.
       const newest = new Map<number, number>();
-      let committed = start;
       let pending: [number, number][] = [];
+      let lastCommit = start;
       for (let offset = start; offset + frameBytes <= size; offset += frameBytes) {
         const frame = readAt(fd, offset, FRAME_HEADER_BYTES);
         if (!frame || !sameGeneration(saltsOf(frame, 8), salt1, salt2)) break;
@@ -68,11 +70,14 @@ export class WalChanges {
         // Frames are committed up to a commit frame: the one that gives the database's size.
         if (frame.readUInt32BE(4) !== 0) {
           for (const [page, at] of pending) newest.set(page, at);
+          lastCommit = (pending[0] as [number, number])[1];
           pending = [];
-          committed = offset + frameBytes;
         }
       }
-      this.position = { salt1, salt2, offset: committed };
+      // The last commit is read again at the next look: a writer appends it before readers can
+      // see it (its frames are synced, then published), and one torn by a crash is written
+      // over in place. Only the newest commit can be either.
+      this.position = { salt1, salt2, offset: lastCommit };
       if (!continues || newest.size > MAX_PAGES) return null;
       const rowids = new Set<number>();
       for (const [page, at] of newest) {
@@ -91,13 +96,13 @@ export class WalChanges {
 }
 
 const HEADER_BYTES = 32;
-/** Where an empty log stands: salts no log has, for it has no header. */
-const EMPTY = { salt1: -1, salt2: -1 };
 const FRAME_HEADER_BYTES = 24;
 /** Past this many pages written, a scan costs less than reading each row by rowid. */
 const MAX_PAGES = 4_096;
 const WAL_MAGIC = [0x377f0682, 0x377f0683];
 const TABLE_LEAF = 0x0d;
+/** The first byte of a b-tree page: index interior and leaf, table interior and leaf. */
+const BTREE_PAGES = new Set([0x02, 0x0a, 0x05, TABLE_LEAF]);
 
 function sameGeneration(
   position: { salt1: number; salt2: number },
@@ -125,12 +130,15 @@ function readAt(fd: number, position: number, length: number): Buffer | null {
 }
 
 /**
- * Adds the rowids of a table leaf page's cells; other pages (indexes, interior pages, overflow
- * and free pages) hold no row of their own and add none. False when a rowid is past what a
- * number holds exactly.
+ * Adds the rowids of a table leaf page's cells; index and interior pages hold no row of their
+ * own and add none. False for any other page — an overflow page holds part of a row whose
+ * rowid it does not say, and an update that changed only bytes there writes no leaf page —
+ * and for a rowid past what a number holds exactly.
  */
 function leafRowids(page: Buffer, start: number, into: Set<number>): boolean {
-  if (page[start] !== TABLE_LEAF) return true;
+  const kind = page[start] ?? -1;
+  if (!BTREE_PAGES.has(kind)) return false;
+  if (kind !== TABLE_LEAF) return true;
   const cells = page.readUInt16BE(start + 3);
   const pointers = start + 8;
   for (let i = 0; i < cells; i++) {

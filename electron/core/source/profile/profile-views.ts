@@ -79,9 +79,21 @@ function isoSql(value: string): string {
   return `CASE WHEN ${v} GLOB '*:[0-9][0-9]*[+-][0-9][0-9][0-9][0-9]' THEN substr(${v}, 1, length(${v}) - 2) || ':' || substr(${v}, -2) WHEN ${v} GLOB '*:[0-9][0-9]*[+-][0-9][0-9]' THEN ${v} || ':00' ELSE ${v} END`;
 }
 
-/** A number, or text that reads as one; anything else (a date as text, say) NULL, never 0. */
+/**
+ * A number, or text that reads as one (digits, one point, a sign only first or after an
+ * exponent); anything else — a date as text, `-`, `e` — NULL, never 0 or a year.
+ */
 function numberSql(value: string): string {
-  return `CASE WHEN typeof(${value}) IN ('integer', 'real') THEN ${value} WHEN typeof(${value}) = 'text' AND trim(${value}) <> '' AND trim(${value}) NOT GLOB '*[^0-9.eE+-]*' THEN CAST(trim(${value}) AS REAL) END`;
+  const t = `trim(${value})`;
+  const signs = `replace(replace(lower(substr(${t}, 2)), 'e-', 'e'), 'e+', 'e')`;
+  const text = [
+    `typeof(${value}) = 'text'`,
+    `${t} GLOB '*[0-9]*'`,
+    `${t} NOT GLOB '*[^0-9.eE+-]*'`,
+    `${signs} NOT GLOB '*[+-]*'`,
+    `length(${t}) - length(replace(${t}, '.', '')) <= 1`,
+  ].join(' AND ');
+  return `CASE WHEN typeof(${value}) IN ('integer', 'real') THEN ${value} WHEN ${text} THEN CAST(${t} AS REAL) END`;
 }
 
 /** A value as epoch milliseconds, from its encoding; SQLite's date functions read the text. */
