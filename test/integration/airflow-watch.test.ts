@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AirflowDb, type AirflowVersion } from '../support/airflow-db.ts';
 import { tempDir } from '../support/orchestration-db.ts';
-import { killedAfterEach, runwatch, type Child } from '../support/processes.ts';
+import { killedAfterEach, watchDatabase, type Child } from '../support/processes.ts';
 import { waitFor } from '../support/wait.ts';
 
 const track = killedAfterEach();
@@ -31,16 +31,10 @@ function watch(
   args: string[] = [],
   env: NodeJS.ProcessEnv = {},
 ): Child {
-  return track(
-    runwatch(
-      ['watch', '--json', '--poll', '50ms', '--db', airflow.file, '--data-dir', dataDir, ...args],
-      env,
-    ),
-  );
+  return track(watchDatabase(airflow.file, dataDir, args, env));
 }
 
-type Ev = Record<string, unknown>;
-const byType = (child: Child, type: string) => child.events().filter((e: Ev) => e.type === type);
+const byType = (child: Child, type: string) => child.eventsOf(type);
 
 describe.each([2, 3] as const)('watching an Airflow %i database', (version) => {
   it('reports a DAG run start to finish: its failed task, its outcome and its counts', async () => {

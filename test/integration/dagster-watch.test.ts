@@ -13,7 +13,7 @@ import { createSchema } from '../../electron/core/demo/demo-schema.ts';
 import { OPEN_EVENT_FILES } from '../../electron/core/source/event-files.ts';
 import { MonitorHarness } from '../support/monitor-harness.ts';
 import { tempDir } from '../support/orchestration-db.ts';
-import { killedAfterEach, runwatch, type Child } from '../support/processes.ts';
+import { killedAfterEach, watchDatabase, type Child } from '../support/processes.ts';
 import { waitFor } from '../support/wait.ts';
 
 const track = killedAfterEach();
@@ -24,32 +24,26 @@ afterEach(async () => {
   for (const storage of open.splice(0)) storage.close();
 });
 
-/** `$DAGSTER_HOME/history/runs.db`, or one database holding both tables (`single`). */
-function setUp(layout: 'shards' | 'single' = 'shards') {
+/**
+ * `$DAGSTER_HOME/history/runs.db` with the run storage's tables (`runs`), or one database
+ * holding both tables (`single`).
+ */
+function setUp(layout: 'shards' | 'single' = 'shards', runs = DAGSTER_RUNS_DDL) {
   const home = tempDir('runwatch-dagster-');
   const file = path.join(home, 'history', 'runs.db');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
-  createSchema(
-    db,
-    layout === 'single' ? DAGSTER_RUNS_DDL + DAGSTER_EVENT_LOG_DDL : DAGSTER_RUNS_DDL,
-  );
+  createSchema(db, layout === 'single' ? runs + DAGSTER_EVENT_LOG_DDL : runs);
   const storage = new DagsterStorage(db, layout === 'single' ? db : null);
   open.push(storage);
   return { home, file, storage, dataDir: path.join(home, 'data') };
 }
 
 function watch(file: string, dataDir: string, args: string[] = [], env = {}): Child {
-  return track(
-    runwatch(
-      ['watch', '--json', '--poll', '50ms', '--db', file, '--data-dir', dataDir, ...args],
-      env,
-    ),
-  );
+  return track(watchDatabase(file, dataDir, args, env));
 }
 
-type Ev = Record<string, unknown>;
-const byType = (child: Child, type: string) => child.events().filter((e: Ev) => e.type === type);
+const byType = (child: Child, type: string) => child.eventsOf(type);
 const ready = (child: Child) =>
   waitFor(() => child.stderr.find((line) => line.includes('schema ok')), 'the first read');
 
@@ -146,25 +140,19 @@ describe('watching Dagster storage', () => {
   });
 
   it('reads the run storage of an older Dagster, before runs had backfill_id', async () => {
-    const home = tempDir('runwatch-dagster-');
-    const file = path.join(home, 'history', 'runs.db');
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const db = new Database(file);
-    createSchema(
-      db,
-      DAGSTER_RUNS_DDL.replace('\tbackfill_id VARCHAR(255),\n', '').replace(
-        /CREATE INDEX idx_runs_by_backfill_id[^;]*;/,
-        '',
-      ),
+    const older = DAGSTER_RUNS_DDL.replace('\tbackfill_id VARCHAR(255),\n', '').replace(
+      /CREATE INDEX idx_runs_by_backfill_id[^;]*;/,
+      '',
     );
+    const { home, file, storage } = setUp('shards', older);
+    const columns = new Database(file, { readonly: true });
     expect(
-      db
+      columns
         .prepare(`SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'backfill_id'`)
         .pluck()
         .get(),
     ).toBe(0);
-    const storage = new DagsterStorage(db);
-    open.push(storage);
+    columns.close();
     const runId = 'a0b2c3d4-0000-4000-8000-000000000007';
     startRun(storage, runId, 'legacy_job');
     storage.event(runId, 'STEP_START', 'only');
@@ -172,7 +160,10 @@ describe('watching Dagster storage', () => {
     storage.event(runId, 'PIPELINE_SUCCESS', null);
     const child = watch(file, path.join(home, 'data'), ['--backfill']);
     await waitFor(() => byType(child, 'run_completed').length === 1, 'the run');
-    expect(child.stderr.join('\n')).toContain('schema ok: dagster (recognised)');
+    await waitFor(
+      () => child.stderr.find((line) => line.includes('schema ok: dagster (recognised)')),
+      'the schema recognised',
+    );
     expect(byType(child, 'run_completed')[0]).toMatchObject({
       outcome: 'succeeded',
       steps_total: 1,

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/orchestration-db.ts';
-import { killedAfterEach, runwatch, type Child } from '../support/processes.ts';
+import { killedAfterEach, watchDatabase, type Child } from '../support/processes.ts';
 import { MlflowDb, PrefectDb } from '../support/profile-dbs.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -17,16 +17,10 @@ afterEach(() => {
 });
 
 function watch(file: string, dataDir: string, args: string[] = [], env = {}): Child {
-  return track(
-    runwatch(
-      ['watch', '--json', '--poll', '50ms', '--db', file, '--data-dir', dataDir, ...args],
-      env,
-    ),
-  );
+  return track(watchDatabase(file, dataDir, args, env));
 }
 
-type Ev = Record<string, unknown>;
-const byType = (child: Child, type: string) => child.events().filter((e: Ev) => e.type === type);
+const byType = (child: Child, type: string) => child.eventsOf(type);
 const recognised = (child: Child, name: string) =>
   waitFor(
     () => child.stderr.find((line) => line.includes(`schema ok: ${name} (recognised)`)),

@@ -46,6 +46,11 @@ export class Child {
       .map((line) => JSON.parse(line) as Record<string, unknown>);
   }
 
+  /** The events of one type printed with `--json`, in order. */
+  eventsOf(type: string): Record<string, unknown>[] {
+    return this.events().filter((event) => event.type === type);
+  }
+
   kill(signal: NodeJS.Signals = 'SIGTERM'): void {
     this.process.kill(signal);
   }
@@ -54,6 +59,19 @@ export class Child {
 /** `runwatch …` as a user runs it, on the project's Node. */
 export function runwatch(args: string[], env: NodeJS.ProcessEnv = {}): Child {
   return new Child([BIN, ...args], env);
+}
+
+/** `runwatch watch --json` on a database, checking every 50 ms. */
+export function watchDatabase(
+  file: string,
+  dataDir: string,
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Child {
+  return runwatch(
+    ['watch', '--json', '--poll', '50ms', '--db', file, '--data-dir', dataDir, ...args],
+    env,
+  );
 }
 
 export function writer(args: string[]): Child {
