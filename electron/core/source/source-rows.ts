@@ -40,3 +40,21 @@ export interface ChangedRow {
   /** When the row was written (a timestamp or epoch ms): the writer's clock offset is learned from it. */
   writtenAt: unknown;
 }
+
+export function asText(value: unknown): string {
+  return value === null || value === undefined ? '' : String(value);
+}
+
+/** A row a change query returned (`run_id`, `step_id`, `status`, `updated_at`, `written_at`). */
+export function changedRow(table: 'runs' | 'steps', row: Record<string, unknown>): ChangedRow {
+  const runId = asText(row.run_id);
+  return {
+    table,
+    rowid: typeof row.rowid === 'number' ? row.rowid : null,
+    runId,
+    key: table === 'runs' ? runId : `${runId}\u0000${asText(row.step_id)}`,
+    status: asText(row.status),
+    updatedAt: row.updated_at,
+    writtenAt: row.written_at,
+  };
+}

@@ -5,13 +5,21 @@ import { FileIntegrity, sameContent, type FileCheck } from './file-integrity.ts'
 import { prepareChangeStatements, type ChangeStatements } from './change-statements.ts';
 import { classifySourceError, missingDatabase, SourceError } from './source-error.ts';
 import type { MissingIndex, OptionalColumn, SourceTable } from './schema-check.ts';
-import type { ChangedRow, ObservedRun } from './source-rows.ts';
+import type { ObservedRun } from './source-rows.ts';
 import { quoteName } from './sql-name.ts';
 import { RunLookups } from './run-lookups.ts';
 import type { SchemaChoice } from './profile/source-profile.ts';
 import { shapeSource, type SourceShape } from './source-shape.ts';
 import { WalChanges } from './wal-changes.ts';
 import { EventSteps } from './event-steps.ts';
+import { asText, changedRow, type ChangedRow } from './source-rows.ts';
+import {
+  CHANGE_LIMIT,
+  UpdatedReads,
+  type PerTable,
+  type TieCount,
+  type UpdatedFrom,
+} from './updated-reads.ts';
 
 export interface OpenInfo {
   journalMode: string;
@@ -22,30 +30,13 @@ export interface OpenInfo {
 }
 
 export type { ChangedRow } from './source-rows.ts';
-
-export type PerTable<T> = Record<SourceTable, T>;
-
-/**
- * Where a read of updated rows starts in `(updated_at, rowid)` order: rows with `updated_at` above
- * `value` (a raw value, compared by SQLite), and those holding `value` itself with a rowid above
- * `afterRowid`, or all of them when it is null.
- */
-export interface UpdatedFrom {
-  value: unknown;
-  afterRowid: number | null;
-}
+export { CHANGE_LIMIT, type PerTable, type TieCount, type UpdatedFrom } from './updated-reads.ts';
 
 export interface ChangeCursor {
   /** Rows with a rowid above these are new. */
   rowid: PerTable<number | null>;
   /** Where updated rows are read from; null reads none. */
   updated: PerTable<UpdatedFrom | null>;
-}
-
-/** The rows holding one `updated_at` value: how many (up to a limit) and the greatest rowid. */
-export interface TieCount {
-  rows: number;
-  rowid: number | null;
 }
 
 export interface ScannedRun {
@@ -56,34 +47,6 @@ export interface ScannedRun {
 }
 
 const TERMINAL_SQL = `lower(trim(status)) IN ('succeeded', 'failed', 'cancelled')`;
-
-/** Most rows one change query returns; past it the monitor falls back to a sweep. */
-export const CHANGE_LIMIT = 50_000;
-
-/** Without an index on `updated_at`, a table is scanned this many rowids per read. */
-const SCAN_WINDOW = 100_000;
-
-function changedRow(table: SourceTable, row: Record<string, unknown>): ChangedRow {
-  const runId = asText(row.run_id);
-  return {
-    table,
-    rowid: typeof row.rowid === 'number' ? row.rowid : null,
-    runId,
-    key: table === 'runs' ? runId : `${runId}\u0000${asText(row.step_id)}`,
-    status: asText(row.status),
-    updatedAt: row.updated_at,
-    writtenAt: row.written_at,
-  };
-}
-
-function tieCount(row: unknown): TieCount {
-  const { rows, rowid } = row as { rows: number; rowid: unknown };
-  return { rows, rowid: typeof rowid === 'number' ? rowid : null };
-}
-
-function asText(value: unknown): string {
-  return value === null || value === undefined ? '' : String(value);
-}
 
 /**
  * One long-lived read-only connection to the orchestration database. Every read is short: a
@@ -107,6 +70,19 @@ export class SqliteSource {
   private walChanges: WalChanges | null = null;
   /** Steps given as events, read apart from the views. */
   private events: EventSteps | null = null;
+  private readonly updatedReads = new UpdatedReads({
+    statements: (table) => {
+      if (!this.statements) throw new SourceError('unreadable', `${this.path} is not open`);
+      return this.statements.changes[table];
+    },
+    run: (fn) => this.run((_, db) => fn(db)),
+    indexed: (table) => this.updatedIndexed[table],
+    hasRowid: (table) => this.rowid[table],
+    maxRowid: (table) => this.maxRowid(table),
+    counted: (rows) => {
+      this.readCount += rows;
+    },
+  });
   private readonly warn: (message: string) => void;
   /** Whether this connection reads what a fresh one reads (asked only when the file moved). */
   private readonly sameContent = (): boolean =>
@@ -319,11 +295,8 @@ export class SqliteSource {
   }
 
   /**
-   * Rows after `from` in `(updated_at, rowid)` order whose rowid is at most `upTo` (newer rows come
-   * from `readNewRows`). Two indexed range reads, so rows that share `from.value` and were passed
-   * are never read again. Without the index: among `written` (the rowids the writes since touched,
-   * from `writtenRowids`) when they are known, else one read per window of rowids, so no single
-   * read blocks for long.
+   * Rows after `from` in `(updated_at, rowid)` order whose rowid is at most `upTo`; without an
+   * index, among `written` when known (updated-reads.ts).
    */
   *readUpdatedRows(
     table: SourceTable,
@@ -331,81 +304,12 @@ export class SqliteSource {
     upTo: number | null,
     written: readonly number[] | null = null,
   ): Generator<{ rows: ChangedRow[]; truncated: boolean }> {
-    const s = this.statements;
-    if (!s) throw new SourceError('unreadable', `${this.path} is not open`);
-    const limit = upTo ?? Number.MAX_SAFE_INTEGER;
-    const after = from.afterRowid ?? -Infinity;
-    const { updatedWindow: windowed, tied: tie, updated: above } = s.changes[table];
-    if (this.updatedIndexed[table] || !windowed) {
-      const hasRowid = this.rowid[table];
-      const found = this.run((_, db) =>
-        db.transaction(() => {
-          const tied = (
-            hasRowid
-              ? tie.all(from.value, after, limit, CHANGE_LIMIT)
-              : tie.all(from.value, CHANGE_LIMIT)
-          ) as Record<string, unknown>[];
-          const newer = (
-            hasRowid
-              ? above.all(from.value, limit, CHANGE_LIMIT)
-              : above.all(from.value, CHANGE_LIMIT)
-          ) as Record<string, unknown>[];
-          return { tied, newer };
-        })(),
-      );
-      const rows = [...found.tied, ...found.newer];
-      this.readCount += rows.length;
-      yield {
-        rows: rows.map((row) => changedRow(table, row)),
-        truncated: found.tied.length >= CHANGE_LIMIT || found.newer.length >= CHANGE_LIMIT,
-      };
-      return;
-    }
-    const among = s.changes[table].updatedAmong;
-    if (written !== null && among) {
-      const found = this.run(
-        () =>
-          among.all(JSON.stringify(written), limit, from.value, from.value, after) as Record<
-            string,
-            unknown
-          >[],
-      );
-      this.readCount += found.length;
-      yield { rows: found.map((row) => changedRow(table, row)), truncated: false };
-      return;
-    }
-    const top = Math.min(limit, this.maxRowid(table) ?? 0);
-    for (let low = 0; low < top; low += SCAN_WINDOW) {
-      const high = Math.min(top, low + SCAN_WINDOW);
-      const found = this.run(
-        () => windowed.all(low, high, from.value, from.value, after) as Record<string, unknown>[],
-      );
-      this.readCount += found.length;
-      yield { rows: found.map((row) => changedRow(table, row)), truncated: false };
-    }
+    yield* this.updatedReads.rows(table, from, upTo, written);
   }
 
-  /**
-   * How many rows hold `value` (counted up to `limit` + 1) and the greatest rowid among them:
-   * where the change checks start after a complete read. Without the index, a running count
-   * after each window of rowids, from the top.
-   */
+  /** How many rows hold `value`, and the greatest rowid among them (updated-reads.ts). */
   *tieAt(table: SourceTable, value: unknown, limit: number): Generator<TieCount> {
-    const s = this.statements;
-    if (!s) throw new SourceError('unreadable', `${this.path} is not open`);
-    const { tieCountWindow: windowed, tieCount: statement } = s.changes[table];
-    if (this.updatedIndexed[table] || !windowed) {
-      yield this.run(() => tieCount(statement.get(value, limit + 1)));
-      return;
-    }
-    const total: TieCount = { rows: 0, rowid: null };
-    const top = this.maxRowid(table) ?? 0;
-    for (let high = top; high > 0 && total.rows <= limit; high -= SCAN_WINDOW) {
-      const found = this.run(() => tieCount(windowed.get(high - SCAN_WINDOW, high, value)));
-      total.rows += found.rows;
-      total.rowid ??= found.rowid;
-      yield { ...total };
-    }
+    yield* this.updatedReads.tieAt(table, value, limit);
   }
 
   /** Runs with their steps, read together so no run is judged on a torn view. */
@@ -453,22 +357,9 @@ export class SqliteSource {
     });
   }
 
-  /**
-   * The newest raw `updated_at` values of a table, newest first: from the index, or without one
-   * the newest of each window of rowids.
-   */
+  /** The newest raw `updated_at` values of a table, newest first (updated-reads.ts). */
   *newestUpdated(table: SourceTable, limit: number): Generator<unknown[]> {
-    const s = this.statements;
-    if (!s) throw new SourceError('unreadable', `${this.path} is not open`);
-    const { newestUpdatedWindow: windowed, newestUpdated: statement } = s.changes[table];
-    if (this.updatedIndexed[table] || !windowed) {
-      yield this.run(() => statement.pluck().all(limit));
-      return;
-    }
-    const top = this.maxRowid(table) ?? 0;
-    for (let from = top - SCAN_WINDOW; from > -SCAN_WINDOW; from -= SCAN_WINDOW) {
-      yield this.run(() => windowed.pluck().all(from, from + SCAN_WINDOW, limit));
-    }
+    yield* this.updatedReads.newest(table, limit);
   }
 
   maxRowid(table: SourceTable): number | null {
