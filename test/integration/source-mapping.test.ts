@@ -57,7 +57,8 @@ describe('a database read through a mapping file', () => {
          ('nightly', 'k3', 'busy', '1764950400', NULL, '2025-12-05 16:00:07'),
          ('nightly', 'k4', 'busy', '2024-01-01', NULL, '2025-12-05 16:00:08'),
          ('nightly', 'k5', 'busy', '-', NULL, '2025-12-05 16:00:09'),
-         ('nightly', 'k6', 'busy', '1.7649504e+9', NULL, '2025-12-05 16:00:10')`,
+         ('nightly', 'k6', 'busy', '1.7649504e+9', NULL, '2025-12-05 16:00:10'),
+         ('nightly', 'k7', 'busy', 'e5', NULL, '2025-12-05 16:00:11')`,
       )
       .run();
     source.open();
@@ -68,10 +69,12 @@ describe('a database read through a mapping file', () => {
       'nightly/k4',
       'nightly/k5',
       'nightly/k6',
+      'nightly/k7',
     ]);
     // Neither a year nor 0: text that is not a number reads as no time.
     expect(runs.get('nightly/k4')?.startedAt).toBeNull();
     expect(runs.get('nightly/k5')?.startedAt).toBeNull();
+    expect(runs.get('nightly/k7')?.startedAt).toBeNull();
     expect(runs.get('nightly/k6')?.startedAt).toBe(1764950400000);
     expect(runs.get('nightly/k1')?.startedAt).toBeNull();
     expect(runs.get('nightly/k2')?.startedAt).toBeNull();

@@ -61,6 +61,8 @@ export class EventFiles {
   private readonly refused = new Set<string>();
   /** Files found to fit the mapping: not checked again when opened again. */
   private readonly fitting = new Set<string>();
+  /** Files that were locked or busy at the last try: tried again. */
+  private readonly busyFiles = new Set<string>();
 
   constructor(options: {
     dbPath: string;
@@ -104,6 +106,7 @@ export class EventFiles {
       this.open.set(file, known);
       return known;
     }
+    this.busyFiles.delete(file);
     if (this.refused.has(file) || !fs.existsSync(file)) return null;
     let db: Database.Database | null = null;
     try {
@@ -135,9 +138,16 @@ export class EventFiles {
       db?.close();
       // Locked or mid-write: tried again at the next read; a file that is not a database is not.
       const message = error instanceof Error ? error.message : String(error);
-      if (!/locked|busy/i.test(message)) this.refuse(file, `${file} cannot be read: ${message}`);
+      if (/locked|busy/i.test(message)) this.busyFiles.add(file);
+      else this.refuse(file, `${file} cannot be read: ${message}`);
       return null;
     }
+  }
+
+  /** Whether a run's file was locked or busy at the last try to open it. */
+  busy(runId: string): boolean {
+    const file = this.pathOf(runId);
+    return file !== null && this.busyFiles.has(file);
   }
 
   /** Closes a run's file (its run finished): its events will not change. */

@@ -24,6 +24,8 @@ interface RunEvents {
   lastAt: number | null;
   /** Its file's size and time when last read (files of their own per run). */
   stamp: string | null;
+  /** When to read it once more although its stamp did not move (see RECHECK_MS); or null. */
+  recheckAt: number | null;
 }
 
 interface EventRow {
@@ -40,6 +42,12 @@ interface EventRow {
 const PAGE = 5_000;
 /** Runs whose folded steps are kept; one dropped is folded again from its first event. */
 const KEPT_RUNS = 5_000;
+/**
+ * A file is read once more this long after its size or time last moved: a commit is in a WAL
+ * file (which moves the stamp) before readers can see it, and nothing moves when it is
+ * published (`-shm` only), so a read in between would miss it for good.
+ */
+const RECHECK_MS = 1_000;
 const FINISHED_STEP = new Set<StepStatus>(['succeeded', 'failed', 'cancelled', 'skipped']);
 const FINISHED_RUN = new Set(['succeeded', 'failed', 'cancelled']);
 
@@ -73,6 +81,8 @@ export class EventSteps {
   private readonly changedRuns = new Set<string>();
   /** The one shared file's size and time when last looked at. */
   private sharedStamp: string | null = null;
+  /** When to read the shared file once more although its stamp did not move; or null. */
+  private sharedRecheckAt: number | null = null;
 
   constructor(options: {
     db: Database.Database;
@@ -123,16 +133,23 @@ export class EventSteps {
   version(): number {
     const files = this.files;
     if (files === null) return 0;
+    const now = performance.now();
+    const due = (at: number | null) => at !== null && now >= at;
     if (!files.perRun) {
       const stamp = stampOf(files.pathOf(''));
       if (stamp !== this.sharedStamp) {
         this.sharedStamp = stamp;
+        this.sharedRecheckAt = now + RECHECK_MS;
+        this.moved++;
+      } else if (due(this.sharedRecheckAt)) {
+        this.sharedRecheckAt = null;
         this.moved++;
       }
       return this.moved;
     }
     for (const [runId, run] of this.runs) {
-      if (this.changedRuns.has(runId) || stampOf(files.pathOf(runId)) === run.stamp) continue;
+      if (this.changedRuns.has(runId)) continue;
+      if (stampOf(files.pathOf(runId)) === run.stamp && !due(run.recheckAt)) continue;
       this.changedRuns.add(runId);
       this.moved++;
     }
@@ -226,12 +243,15 @@ export class EventSteps {
     if (run) {
       this.runs.delete(runId);
     } else {
-      run = { after: -Infinity, steps: new Map(), lastAt: null, stamp: null };
+      run = { after: -Infinity, steps: new Map(), lastAt: null, stamp: null, recheckAt: null };
     }
     this.runs.set(runId, run);
-    // Its file as it is now, before the read: unchanged since the last read, nothing to read.
+    // Its file as it is now, before the read: unchanged since the last read (and no second look
+    // due), nothing to read.
+    const now = performance.now();
     const stamp = this.files?.perRun ? stampOf(this.files.pathOf(runId)) : null;
-    if (stamp !== null && stamp === run.stamp) return run;
+    const recheck = run.recheckAt !== null && now >= run.recheckAt;
+    if (stamp !== null && stamp === run.stamp && !recheck) return run;
     while (this.runs.size > KEPT_RUNS) {
       const oldest = this.runs.keys().next().value as string;
       this.runs.delete(oldest);
@@ -239,15 +259,23 @@ export class EventSteps {
     }
     const file = this.shared ?? this.files?.get(runId) ?? null;
     const parts = splitRunId(runId, this.parts);
-    if (file === null || parts === null) return run;
-    for (;;) {
-      const rows = file.ofRun.all(...parts, run.after, PAGE) as EventRow[];
-      for (const row of rows) this.apply(run, row);
-      if (rows.length < PAGE) break;
+    if (file !== null && parts !== null) {
+      for (;;) {
+        const rows = file.ofRun.all(...parts, run.after, PAGE) as EventRow[];
+        for (const row of rows) this.apply(run, row);
+        if (rows.length < PAGE) break;
+      }
+    } else if (this.files?.busy(runId)) {
+      // Busy a moment: read again at the next look, the stamp not taken.
+      return run;
     }
-    // Read to its end: only now is the file as it was stamped known to be read (a file not
-    // there yet, or busy, is read again next time).
-    if (stamp !== null) run.stamp = stamp;
+    // Read to its end, or there is nothing to read yet (no file, or one that does not fit):
+    // the file as stamped is done with, but for one more look a little later.
+    if (recheck) run.recheckAt = null;
+    if (stamp !== null && stamp !== run.stamp) {
+      run.stamp = stamp;
+      run.recheckAt = now + RECHECK_MS;
+    }
     return run;
   }
 

@@ -92,6 +92,7 @@ function numberSql(value: string): string {
     `${t} NOT GLOB '*[^0-9.eE+-]*'`,
     `${signs} NOT GLOB '*[+-]*'`,
     `length(${t}) - length(replace(${t}, '.', '')) <= 1`,
+    `(${t} NOT GLOB '*[eE]*' OR ${t} GLOB '*[0-9][eE]*')`,
   ].join(' AND ');
   return `CASE WHEN typeof(${value}) IN ('integer', 'real') THEN ${value} WHEN ${text} THEN CAST(${t} AS REAL) END`;
 }
