@@ -35,6 +35,14 @@ function storage() {
 
 const RUN = 'c0ffee00-0000-4000-8000-000000000001';
 
+/** The run's steps as the source reads them now: their statuses, in order. */
+function stepStatuses(source: SqliteSource): string[] | undefined {
+  return source
+    .readRuns([RUN])
+    .get(RUN)
+    ?.steps.map((step) => step.status);
+}
+
 describe('steps from a file of events per run', () => {
   it('reads a commit that was in the log before readers could see it', async () => {
     const { writer, source } = storage();
@@ -44,12 +52,7 @@ describe('steps from a file of events per run', () => {
     const log = writer.logFile(RUN);
     source.open();
     source.markWrites();
-    expect(
-      source
-        .readRuns([RUN])
-        .get(RUN)
-        ?.steps.map((s) => s.status),
-    ).toEqual(['running']);
+    expect(stepStatuses(source)).toEqual(['running']);
 
     // The next commit, written by a copy of the log and laid over it: its frames are in the
     // `-wal` but the `-shm` still ends before them, as between a writer's sync and its publish.
@@ -73,12 +76,7 @@ describe('steps from a file of events per run', () => {
     fs.writeFileSync(`${log}-wal`, wal);
     expect(source.dataVersion()).not.toBe(before);
     source.readNewRows({ runs: null, steps: null });
-    expect(
-      source
-        .readRuns([RUN])
-        .get(RUN)
-        ?.steps.map((s) => s.status),
-    ).toEqual(['running']);
+    expect(stepStatuses(source)).toEqual(['running']);
 
     // Published: only the `-shm` changes, which moves neither the file's size nor its time.
     fs.writeFileSync(`${log}-shm`, shm);
@@ -86,12 +84,7 @@ describe('steps from a file of events per run', () => {
     await sleep(1_200);
     expect(source.dataVersion()).not.toBe(published);
     source.readNewRows({ runs: null, steps: null });
-    expect(
-      source
-        .readRuns([RUN])
-        .get(RUN)
-        ?.steps.map((s) => s.status),
-    ).toEqual(['succeeded']);
+    expect(stepStatuses(source)).toEqual(['succeeded']);
   });
 
   it('does not count a run whose file is not there yet as a change at every look', async () => {
@@ -110,11 +103,6 @@ describe('steps from a file of events per run', () => {
     writer.event(RUN, 'STEP_START', 'load');
     expect(source.dataVersion()).not.toBe(settled);
     source.readNewRows({ runs: null, steps: null });
-    expect(
-      source
-        .readRuns([RUN])
-        .get(RUN)
-        ?.steps.map((s) => s.status),
-    ).toEqual(['running']);
+    expect(stepStatuses(source)).toEqual(['running']);
   });
 });

@@ -91,6 +91,12 @@ const artifacts = z
 
 const only = z.record(name, z.union([z.string(), z.number()])).optional();
 
+const updated = z
+  .union([name, z.array(name).min(1).max(4)])
+  .describe(
+    'A timestamp written on every change of the row (best with an index); several: the first non-null.',
+  );
+
 const runsSchema = z.strictObject({
   table: name.describe('The table of runs.'),
   only: only.describe('Only rows holding these values are runs: { column: value }.'),
@@ -100,11 +106,7 @@ const runsSchema = z.strictObject({
   created: columnRef.nullish().describe('When the run was created (a timestamp).'),
   started: columnRef.nullish().describe('When it started.'),
   finished: columnRef.nullish().describe('When it finished.'),
-  updated: z
-    .union([name, z.array(name).min(1).max(4)])
-    .describe(
-      'A timestamp written on every change of the row (best with an index); several: the first non-null.',
-    ),
+  updated,
   progress: z
     .array(columnRef)
     .min(1)
@@ -151,12 +153,7 @@ const stepsSchema = z.strictObject({
   status: statusSchema(STEP_STATUSES).describe("The step's status and what each value means."),
   started: columnRef.nullish().describe('When it started.'),
   finished: columnRef.nullish().describe('When it finished.'),
-  updated: z
-    .union([name, z.array(name).min(1).max(4)])
-    .optional()
-    .describe(
-      'A timestamp written on every change of the row (best with an index); several: the first non-null.',
-    ),
+  updated: updated.optional(),
   progress: z
     .array(columnRef)
     .min(1)
