@@ -11,6 +11,7 @@ import type { Logger } from '../../electron/core/log.ts';
 import { Monitor, type SourceDiagnostics } from '../../electron/core/monitor/monitor.ts';
 import { resolveMonitorSettings } from '../../electron/core/monitor/monitor-settings.ts';
 import { StateStore } from '../../electron/core/store/state-store.ts';
+import type { SqliteSource } from '../../electron/core/source/sqlite-source.ts';
 import { cpuMs, machineNow, sleep } from './stats.ts';
 
 export interface HarnessOptions {
@@ -152,7 +153,8 @@ export class MonitorHarness {
    * next poll) and the calls a cycle makes. A wrapper costs well under a microsecond.
    */
   private instrument(): void {
-    const source = this.monitor.source;
+    // The harness watches SQLite files, whose reads answer at once and are timed in place.
+    const source = this.monitor.source as SqliteSource;
     const store = this.store;
     source.fileStatus = this.timed('fileStatus', source.fileStatus.bind(source));
     source.readNewRows = this.timed('readNewRows', source.readNewRows.bind(source));

@@ -10,6 +10,7 @@ import { cleanupAfterEach } from '../support/cleanup.ts';
 import { MonitorHarness, type HarnessOptions } from '../support/monitor-harness.ts';
 import { OrchestrationDb, tempDir } from '../support/orchestration-db.ts';
 import { sleep, waitFor } from '../support/wait.ts';
+import type { SqliteSource } from '../../electron/core/source/sqlite-source.ts';
 
 const cleanup = cleanupAfterEach();
 
@@ -67,7 +68,7 @@ describe('rows that share one updated_at', () => {
     bulkLoad(orch);
     harness.start();
     await waitFor(() => harness.diagnostics, 'the first read', 60_000);
-    const source = harness.monitor.source;
+    const source = harness.monitor.source as SqliteSource;
     const before = source.rowsRead;
 
     setStep(orch, 'bulk-7', 'step-0', 'failed');

@@ -22,21 +22,21 @@ function pages(...list: ScannedRun[][]) {
 }
 
 describe('Sweep', () => {
-  it('lists the runs a page a step, then reads them a chunk a step, so no step is long', () => {
+  it('lists the runs a page a step, then reads them a chunk a step, so no step is long', async () => {
     const list = pages(
       [run(1, 'running'), run(2, 'succeeded'), run(3, 'pending')],
       [run(4, 'failed'), run(5, 'Running '), run(6, 'cancelled')],
     );
-    const sweep = new Sweep(list.iterator, ['r2', 'gone'], 6, 2);
-    expect(sweep.step()).toEqual([]);
+    const sweep = new Sweep({ [Symbol.iterator]: () => list.iterator }, ['r2', 'gone'], 6, 2);
+    expect(await sweep.step()).toEqual([]);
     expect(list.read()).toBe(1);
-    expect(sweep.step()).toEqual([]);
+    expect(await sweep.step()).toEqual([]);
     expect(list.read()).toBe(2);
     // tracked runs first (a finished or deleted one must be read to be let go), then the list's
-    expect(sweep.step()).toEqual(['r2', 'gone']);
-    expect(sweep.step()).toEqual(['r1', 'r3']);
-    expect(sweep.step()).toEqual(['r5']);
-    expect(sweep.step()).toBeNull();
+    expect(await sweep.step()).toEqual(['r2', 'gone']);
+    expect(await sweep.step()).toEqual(['r1', 'r3']);
+    expect(await sweep.step()).toEqual(['r5']);
+    expect(await sweep.step()).toBeNull();
   });
 
   it('counts a run as maybe active when not finished, added after the rowid given, or asked for all', () => {
@@ -60,11 +60,11 @@ describe('SweepSchedule', () => {
       share: 0.001,
       now: () => now,
       elapsed: () => elapsed,
-      begin: () => new Sweep([[run(1, 'running')]][Symbol.iterator](), [], null, 10),
+      begin: () => new Sweep([[run(1, 'running')]], [], null, 10),
     });
-    const poll = (at: number) => {
+    const poll = async (at: number) => {
       now = at;
-      sweeps.step(() => {
+      await sweeps.step(async () => {
         elapsed += costMs;
         swept.push(at);
       });
@@ -72,25 +72,25 @@ describe('SweepSchedule', () => {
     return { sweeps, swept, poll };
   }
 
-  it('sweeps a minute after the last one while anything changes, and never while idle', () => {
+  it('sweeps a minute after the last one while anything changes, and never while idle', async () => {
     const { sweeps, swept, poll } = schedule(5);
     sweeps.restart(20);
     sweeps.changed();
-    for (let at = 0; at <= 200_000; at += 1_000) poll(at);
+    for (let at = 0; at <= 200_000; at += 1_000) await poll(at);
     // Due at 60 s: listed at that poll, read at the next; nothing changed after, so no second.
     expect(swept).toEqual([61_000]);
     sweeps.changed();
-    for (let at = 201_000; at <= 260_000; at += 1_000) poll(at);
+    for (let at = 201_000; at <= 260_000; at += 1_000) await poll(at);
     expect(swept).toEqual([61_000, 202_000]);
   });
 
-  it('spaces sweeps that take long so they stay under their share of a core', () => {
+  it('spaces sweeps that take long so they stay under their share of a core', async () => {
     const { sweeps, swept, poll } = schedule(1_200);
     // A complete read of 3 s: the first sweep waits the most, 20 minutes, not a minute.
     sweeps.restart(3_000);
     for (let at = 0; at <= 5_000_000; at += 10_000) {
       sweeps.changed();
-      poll(at);
+      await poll(at);
     }
     expect(swept[0]).toBe(1_210_000);
     // Then 1.2 s a sweep: the next begins 1,200 s after the first began.

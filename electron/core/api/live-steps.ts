@@ -1,6 +1,6 @@
 import type { StepView } from '../../../shared/api.ts';
 import { stepsOf } from '../model/finished-run.ts';
-import type { SqliteSource } from '../source/sqlite-source.ts';
+import type { RunSource } from '../source/run-source.ts';
 import { SourceError } from '../source/source-error.ts';
 
 /**
@@ -9,10 +9,10 @@ import { SourceError } from '../source/source-error.ts';
  * read-only connection, between its cycles. A database that cannot be read now shows no steps:
  * the monitor reports that condition itself.
  */
-export function liveSteps(source: SqliteSource, runId: string): StepView[] {
+export async function liveSteps(source: RunSource, runId: string): Promise<StepView[]> {
   if (!source.isOpen) return [];
   try {
-    const observed = source.readRuns([runId]).get(runId);
+    const observed = (await source.readRuns([runId])).get(runId);
     return observed ? stepsOf(observed) : [];
   } catch (error) {
     if (error instanceof SourceError) return [];

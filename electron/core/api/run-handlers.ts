@@ -74,7 +74,7 @@ export const runHandlers: Handlers<
     );
   },
 
-  runDetail(context, params) {
+  async runDetail(context, params) {
     const source = context.source(params.source);
     const now = context.options.clock.now();
     const { monitor, store } = source.session;
@@ -85,7 +85,7 @@ export const runHandlers: Handlers<
     if (!detail && !active) return null;
     const current =
       active && active.attempt === (detail?.attempt ?? active.attempt) ? active : null;
-    const steps = current ? liveSteps(monitor.source, params.run_id) : (detail?.steps ?? []);
+    const steps = current ? await liveSteps(monitor.source, params.run_id) : (detail?.steps ?? []);
     if (!detail) {
       return {
         source: source.name,

@@ -151,7 +151,7 @@ export function renderStatus(report: StatusReport): string {
   return lines.join('\n');
 }
 
-export function statusCommand(options: StatusOptions): number {
+export async function statusCommand(options: StatusOptions): Promise<number> {
   const paths = findSourcePaths(options);
   const { settings, config } = loadSettings(options);
   const alertConfig = activeAlerts(config).alerts;
@@ -197,7 +197,7 @@ export function statusCommand(options: StatusOptions): number {
     }
     try {
       source.open();
-      report.runs = readLiveStatus(source, store, settings, paths.sourceName, Date.now());
+      report.runs = await readLiveStatus(source, store, settings, paths.sourceName, Date.now());
     } catch (error) {
       if (!(error instanceof SourceError)) throw error;
       report.error = error.message;

@@ -1,4 +1,4 @@
-import type { SqliteSource } from '../source/sqlite-source.ts';
+import type { RunSource } from '../source/run-source.ts';
 import type { Clock } from '../time/clock.ts';
 import { parseTimestamp } from '../time/timestamp.ts';
 import type { ChangeReader } from './change-reader.ts';
@@ -7,7 +7,7 @@ import { CHUNK_RUNS, chunks, SCAN_PAGE, type RunJudge } from './run-judge.ts';
 import type { SweepSchedule } from './sweep.ts';
 
 export interface ChangeCheckOptions {
-  source: SqliteSource;
+  source: RunSource;
   clock: Clock;
   changes: ChangeReader;
   judge: RunJudge;
@@ -46,7 +46,7 @@ export class ChangeCheck {
       const dirty = [...new Set(fresh.map((row) => row.runId))];
       let explained = false;
       for (const chunk of chunks(dirty, CHUNK_RUNS)) {
-        explained = judge.judge(chunk, true) || explained;
+        explained = (await judge.judge(chunk, true)) || explained;
         if (dirty.length > CHUNK_RUNS) await breathe();
       }
       if (!explained && committed) await this.findRemoved();
@@ -74,7 +74,7 @@ export class ChangeCheck {
       if (run.stallSince !== null && !done.has(runId)) stalled.push(runId);
     }
     for (const chunk of chunks(stalled, CHUNK_RUNS)) {
-      judge.judge(chunk, true);
+      await judge.judge(chunk, true);
       if (stalled.length > CHUNK_RUNS) await breathe();
     }
   }
@@ -86,13 +86,13 @@ export class ChangeCheck {
   private async findRemoved(): Promise<void> {
     const { source, changes, judge, breathe } = this.options;
     // Deleted rows at the top of a table let SQLite hand out their rowids again.
-    changes.lowerRowids();
+    await changes.lowerRowids();
     const ids = [...judge.tracked.keys()];
     for (let i = 0; i < ids.length; i += SCAN_PAGE) {
       const page = ids.slice(i, i + SCAN_PAGE);
-      const existing = source.existingRuns(page);
+      const existing = await source.existingRuns(page);
       const missing = page.filter((runId) => !existing.has(runId));
-      if (missing.length > 0) judge.judge(missing, true);
+      if (missing.length > 0) await judge.judge(missing, true);
       if (ids.length > SCAN_PAGE) await breathe();
     }
   }

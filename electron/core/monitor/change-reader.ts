@@ -1,5 +1,6 @@
 import type { SourceTable } from '../source/schema-check.ts';
-import type { ChangedRow, ChangeCursor, PerTable, SqliteSource } from '../source/sqlite-source.ts';
+import type { RunSource } from '../source/run-source.ts';
+import type { ChangedRow, ChangeCursor, PerTable } from '../source/sqlite-source.ts';
 import {
   ChangeCursorState,
   plausibleNewest,
@@ -30,12 +31,12 @@ type Rows = { runs: ChangedRow[]; steps: ChangedRow[] };
  * that changed rather than of the rows that share their timestamps.
  */
 export class ChangeReader {
-  private readonly source: SqliteSource;
+  private readonly source: RunSource;
   private readonly breathe: () => Promise<void>;
   private readonly cursor = new ChangeCursorState();
   private readonly written = new WrittenRows();
 
-  constructor(source: SqliteSource, breathe: () => Promise<void>) {
+  constructor(source: RunSource, breathe: () => Promise<void>) {
     this.source = source;
     this.breathe = breathe;
   }
@@ -56,18 +57,18 @@ export class ChangeReader {
   }
 
   /** Deleted rows at the top of a table let SQLite hand out their rowids again. */
-  lowerRowids(): void {
-    this.cursor.lowerRowid('runs', this.source.maxRowid('runs'));
-    this.cursor.lowerRowid('steps', this.source.maxRowid('steps'));
+  async lowerRowids(): Promise<void> {
+    this.cursor.lowerRowid('runs', await this.source.maxRowid('runs'));
+    this.cursor.lowerRowid('steps', await this.source.maxRowid('steps'));
   }
 
   /** Where checks will start once the complete read that follows is done. */
   async mark(now: number): Promise<ChangeMark> {
     const source = this.source;
-    source.markWrites();
+    await source.markWrites();
     this.written.reset();
     return {
-      rowid: { runs: source.maxRowid('runs'), steps: source.maxRowid('steps') },
+      rowid: { runs: await source.maxRowid('runs'), steps: await source.maxRowid('steps') },
       newest: { runs: await this.newest('runs', now), steps: await this.newest('steps', now) },
     };
   }
@@ -83,7 +84,7 @@ export class ChangeReader {
    * second, behind a large tie) or stamped late are then seen now rather than a second later.
    */
   async read(committed: boolean, at: number, now: number): Promise<ChangeBatch> {
-    if (this.source.locatesWrites && committed) this.written.add(this.source.writtenRowids());
+    if (this.source.locatesWrites && committed) this.written.add(await this.source.writtenRowids());
     const lookback = this.cursor.lookbackDue(at);
     let query = this.cursor.query(at, lookback);
     let read = await this.readFrom(query);
@@ -114,7 +115,7 @@ export class ChangeReader {
 
   private async readFrom(query: ChangeCursor): Promise<{ rows: Rows; truncated: boolean }> {
     const source = this.source;
-    const added = source.readNewRows(query.rowid);
+    const added = await source.readNewRows(query.rowid);
     const rows: Rows = {
       runs: added.rows.filter((row) => row.table === 'runs'),
       steps: added.rows.filter((row) => row.table === 'steps'),
@@ -124,7 +125,7 @@ export class ChangeReader {
     for (const table of ['runs', 'steps'] as const) {
       const from = query.updated[table];
       if (from === null) continue;
-      for (const part of source.readUpdatedRows(table, from, query.rowid[table], written)) {
+      for await (const part of source.readUpdatedRows(table, from, query.rowid[table], written)) {
         rows[table].push(...part.rows);
         truncated ||= part.truncated;
         if (!source.indexed(table) && written === null) await this.breathe();
@@ -140,14 +141,14 @@ export class ChangeReader {
   private async newest(table: SourceTable, now: number): Promise<KeysetPosition | null> {
     const source = this.source;
     let best: unknown = null;
-    for (const values of source.newestUpdated(table, 100)) {
+    for await (const values of source.newestUpdated(table, 100)) {
       best = plausibleNewest(best === null ? values : [best, ...values], now);
       if (source.indexed(table)) break;
       await this.breathe();
     }
     if (best === null) return null;
     let tie = { rows: 0, rowid: null as number | null };
-    for (const count of source.tieAt(table, best, TIE_REREAD_MAX)) {
+    for await (const count of source.tieAt(table, best, TIE_REREAD_MAX)) {
       tie = count;
       if (!source.indexed(table)) await this.breathe();
     }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { SqliteSource } from '../source/sqlite-source.ts';
+import type { RunSource } from '../source/run-source.ts';
 import type { StateStore } from '../store/state-store.ts';
 import type { Clock } from '../time/clock.ts';
 import { compareSqliteValues } from './change-cursor.ts';
@@ -9,7 +9,7 @@ import { CHUNK_RUNS, chunks, SCAN_PAGE, type RunJudge } from './run-judge.ts';
 import { mayBeActive } from './sweep.ts';
 
 export interface CompleteReadOptions {
-  source: SqliteSource;
+  source: RunSource;
   store: StateStore;
   clock: Clock;
   /** On the first start, report runs that already finished instead of recording them silently. */
@@ -39,7 +39,7 @@ export class CompleteRead {
     const initializing = history.initializing;
     if (!history.settled) {
       // Where history ends is settled before any event of the first start is published.
-      const end = source.maxRowid('runs');
+      const end = await source.maxRowid('runs');
       judge.commit([], { history_rowid: end });
       history.settle(end);
     }
@@ -56,7 +56,7 @@ export class CompleteRead {
     store.checkpointInline(true);
     try {
       for (const chunk of chunks(candidates, CHUNK_RUNS)) {
-        judge.judge(chunk, false, initializing);
+        await judge.judge(chunk, false, initializing);
         await breathe();
       }
     } finally {
@@ -104,7 +104,7 @@ export class CompleteRead {
   ): Promise<string[]> {
     const { source, store, judge, breathe } = this.options;
     const found = new Set(judge.tracked.keys());
-    for (const page of source.scanAllRuns(SCAN_PAGE)) {
+    for await (const page of source.scanAllRuns(SCAN_PAGE)) {
       const changed: string[] = [];
       for (const row of page) {
         if (mayBeActive(row, since, all)) found.add(row.runId);

@@ -3,7 +3,7 @@ import { byStepOrder } from '../model/finished-run.ts';
 import { isTerminalRunStatus, normalizeStatus, summarizeRun } from '../model/run-summary.ts';
 import type { TrackedRun } from '../model/tracked-run.ts';
 import type { ObservedRun } from '../source/source-rows.ts';
-import type { SqliteSource } from '../source/sqlite-source.ts';
+import type { RunSource } from '../source/run-source.ts';
 import type { StateStore } from '../store/state-store.ts';
 import { toIso } from '../time/timestamp.ts';
 import { ClockOffset } from './clock-offset.ts';
@@ -60,16 +60,16 @@ export function activeRunStatus(
  * state.db knows (attempts, live progress, learned clock offset), whether or not `watch` runs.
  * Writes nothing.
  */
-export function readLiveStatus(
-  source: SqliteSource,
+export async function readLiveStatus(
+  source: RunSource,
   store: StateStore | null,
   settings: MonitorSettings,
   sourceName: string,
   now: number,
-): ActiveRunStatus[] {
+): Promise<ActiveRunStatus[]> {
   const known = new Map((store?.activeRuns() ?? []).map((run) => [run.runId, run]));
   const ids = new Set(known.keys());
-  for (const page of source.scanAllRuns(5_000)) {
+  for await (const page of source.scanAllRuns(5_000)) {
     for (const row of page) {
       if (!isTerminalRunStatus(normalizeStatus(row.status))) ids.add(row.runId);
     }
@@ -79,7 +79,7 @@ export function readLiveStatus(
   const rows: ActiveRunStatus[] = [];
   const all = [...ids];
   for (let i = 0; i < all.length; i += 200) {
-    const observed = source.readRuns(all.slice(i, i + 200));
+    const observed = await source.readRuns(all.slice(i, i + 200));
     for (const [runId, run] of observed) {
       const previous = known.get(runId) ?? store?.getRun(runId) ?? null;
       const { run: judged } = detect(previous, run, ctx);

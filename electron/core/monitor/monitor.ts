@@ -5,7 +5,8 @@ import type { Logger } from '../log.ts';
 import { missingDatabase, SourceError } from '../source/source-error.ts';
 import { FolderHint } from '../source/folder-hint.ts';
 import type { SchemaChoice } from '../source/profile/source-profile.ts';
-import { SqliteSource, type OpenInfo } from '../source/sqlite-source.ts';
+import type { OpenInfo, RunSource } from '../source/run-source.ts';
+import { SqliteSource } from '../source/sqlite-source.ts';
 import type { StateStore } from '../store/state-store.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
 import { DeadlineQueue } from '../time/deadline-queue.ts';
@@ -65,7 +66,7 @@ class Stopping extends Error {}
  * health. Every cycle commits its run states and events to state.db before publishing them.
  */
 export class Monitor {
-  readonly source: SqliteSource;
+  readonly source: RunSource;
   /** The active runs as the UI lists them, updated as they are read. */
   readonly runViews: RunViews;
   private readonly options: MonitorOptions;
@@ -207,7 +208,7 @@ export class Monitor {
     this.hint?.close();
     this.queue.dispose();
     await this.loop.stop();
-    this.source.close();
+    await this.source.close();
     this.options.store.setMeta('clock_offset_samples', this.offset.toJSON());
   }
 
@@ -254,8 +255,8 @@ export class Monitor {
     this.pacer.begin();
     try {
       this.queue.checkClock();
-      if (!this.ensureOpen()) return;
-      const version = this.source.dataVersion();
+      if (!(await this.ensureOpen())) return;
+      const version = await this.source.dataVersion();
       if (this.health.isFailing) {
         this.health.recordReadable();
         this.needsBaseline = true;
@@ -268,7 +269,7 @@ export class Monitor {
         this.needsBaseline = false;
         // Deadlines wait for a complete read: at start, after a clock jump, after source_down.
         if (this.queue.isPaused && !this.health.isDown) this.queue.resume();
-        this.announce();
+        await this.announce();
         this.lastDataVersion = version;
       } else if (version !== this.lastDataVersion) {
         this.pacer.changed();
@@ -279,7 +280,7 @@ export class Monitor {
         await this.changeCheck.read(false);
       }
       if (this.sweeps.underWay) this.pacer.worked();
-      this.sweeps.step((runIds) => this.judge.judge(runIds, true));
+      await this.sweeps.step((runIds) => this.judge.judge(runIds, true));
       if (this.dueRuns.size > 0) await this.readDue();
       this.errorStreak = 0;
     } catch (error) {
@@ -298,17 +299,17 @@ export class Monitor {
     }
   }
 
-  private ensureOpen(): boolean {
+  private async ensureOpen(): Promise<boolean> {
     this.hint?.start();
     if (this.source.isOpen) {
-      const status = this.source.fileStatus();
+      const status = await this.source.fileStatus();
       if (status === 'same') {
         // Files of events beside the database: their folder may appear after the database.
         const events = this.source.eventFolder;
         if (events !== null) this.hint?.watchAlso(events);
         return true;
       }
-      this.source.close();
+      await this.source.close();
       if (status === 'missing') {
         this.health.recordFailure(missingDatabase(this.source.path).message);
         return false;
@@ -320,7 +321,7 @@ export class Monitor {
       } else this.log.info(`${this.source.path} was replaced on disk; reopening it`);
     }
     try {
-      this.openInfo = this.source.open();
+      this.openInfo = await this.source.open();
     } catch (error) {
       if (!(error instanceof SourceError)) throw error;
       if (error.kind === 'missing' || error.kind === 'no_runs') this.completeRead.noHistory();
@@ -345,7 +346,7 @@ export class Monitor {
     this.dueRuns.clear();
     for (const chunk of chunks(due, CHUNK_RUNS)) {
       try {
-        this.judge.judge(chunk, true);
+        await this.judge.judge(chunk, true);
       } catch (error) {
         for (const runId of chunk) this.dueRuns.add(runId);
         throw error;
@@ -368,10 +369,10 @@ export class Monitor {
     this.wake();
   }
 
-  private announce(): void {
+  private async announce(): Promise<void> {
     if (this.announced || !this.openInfo) return;
     this.announced = true;
-    const counts = this.source.countRuns();
+    const counts = await this.source.countRuns();
     const diagnostics: SourceDiagnostics = {
       journalMode: this.openInfo.journalMode,
       schema: this.openInfo.schema,

@@ -4,7 +4,7 @@ import type { Logger } from '../log.ts';
 import { finishedRunOf, type FinishedRun } from '../model/finished-run.ts';
 import type { TrackedRun } from '../model/tracked-run.ts';
 import type { ObservedRun } from '../source/source-rows.ts';
-import type { SqliteSource } from '../source/sqlite-source.ts';
+import type { RunSource } from '../source/run-source.ts';
 import type { CycleWrite, StateStore } from '../store/state-store.ts';
 import type { Clock } from '../time/clock.ts';
 import type { DeadlineQueue } from '../time/deadline-queue.ts';
@@ -35,7 +35,7 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 export interface RunJudgeOptions {
-  source: SqliteSource;
+  source: RunSource;
   sourceName: string;
   store: StateStore;
   bus: EventBus;
@@ -81,9 +81,9 @@ export class RunJudge {
    * Reads runs by key in one read transaction, applies the rules, commits and publishes.
    * Returns whether anything about them changed (a new run, progress, or an event).
    */
-  judge(runIds: readonly string[], live: boolean, initializing = false): boolean {
+  async judge(runIds: readonly string[], live: boolean, initializing = false): Promise<boolean> {
     const { source, sourceName, clock } = this.options;
-    const observed = source.readRuns(runIds);
+    const observed = await source.readRuns(runIds);
     const ctx = this.context(live);
     const transitions: Transition[] = [];
     const completions: FinishedRun[] = [];

@@ -1,4 +1,4 @@
-import type { ScannedRun } from '../source/sqlite-source.ts';
+import type { Pages, ScannedRun } from '../source/run-source.ts';
 import { isTerminalRunStatus, normalizeStatus } from '../model/run-summary.ts';
 
 /** A listed run that may be active: not finished, added after rowid `since`, or any with `all`. */
@@ -14,7 +14,7 @@ export function mayBeActive(row: ScannedRun, since: number | null, all = false):
  * chunk a step.
  */
 export class Sweep {
-  private pages: Iterator<ScannedRun[]> | null;
+  private pages: Iterator<ScannedRun[]> | AsyncIterator<ScannedRun[]> | null;
   private readonly since: number | null;
   private readonly chunk: number;
   private readonly found: Set<string>;
@@ -22,21 +22,22 @@ export class Sweep {
   private next = 0;
 
   constructor(
-    pages: Iterator<ScannedRun[]>,
+    pages: Pages<ScannedRun[]>,
     tracked: Iterable<string>,
     since: number | null,
     chunk: number,
   ) {
-    this.pages = pages;
+    this.pages =
+      Symbol.asyncIterator in pages ? pages[Symbol.asyncIterator]() : pages[Symbol.iterator]();
     this.since = since;
     this.chunk = chunk;
     this.found = new Set(tracked);
   }
 
   /** The runs to read now: none while it still lists runs; null once every one was read. */
-  step(): string[] | null {
+  async step(): Promise<string[] | null> {
     if (this.pages) {
-      const page = this.pages.next();
+      const page = await this.pages.next();
       if (!page.done) {
         for (const row of page.value) if (mayBeActive(row, this.since)) this.found.add(row.runId);
         return [];
@@ -129,7 +130,7 @@ export class SweepSchedule {
   }
 
   /** The next step of the sweep under way, or of one due now: `read` judges the runs it gives. */
-  step(read: (runIds: string[]) => void): void {
+  async step(read: (runIds: string[]) => Promise<unknown>): Promise<void> {
     if (!this.sweep) {
       const wait = Math.max(this.everyMs, Math.min(this.costMs / this.share, SWEEP_WAIT_MAX_MS));
       if (!this.pending || this.now() - this.lastAt < wait) return;
@@ -139,8 +140,8 @@ export class SweepSchedule {
       this.spentMs = 0;
     }
     const started = this.elapsed();
-    const runIds = this.sweep.step();
-    if (runIds !== null && runIds.length > 0) read(runIds);
+    const runIds = await this.sweep.step();
+    if (runIds !== null && runIds.length > 0) await read(runIds);
     this.spentMs += this.elapsed() - started;
     if (runIds === null) {
       this.sweep = null;

@@ -4,7 +4,14 @@ import { errorMessage } from '../../../shared/error-message.ts';
 
 /** `no_runs`: an SQLite file without a runs table yet (a database still being created). */
 export type SourceErrorKind =
-  'missing' | 'not_sqlite' | 'no_runs' | 'schema' | 'locked' | 'unreadable';
+  | 'missing'
+  | 'not_sqlite'
+  | 'no_runs'
+  | 'schema'
+  | 'locked'
+  | 'unreadable'
+  /** A server that does not answer: refused, reset, timed out, shut down. */
+  | 'unreachable';
 
 export class SourceError extends Error {
   readonly kind: SourceErrorKind;

@@ -4,7 +4,8 @@ import Database from 'better-sqlite3';
 import { FileIntegrity, sameContent, type FileCheck } from './file-integrity.ts';
 import { prepareChangeStatements, type ChangeStatements } from './change-statements.ts';
 import { classifySourceError, missingDatabase, SourceError } from './source-error.ts';
-import type { MissingIndex, OptionalColumn, SourceTable } from './schema-check.ts';
+import type { SourceTable } from './schema-check.ts';
+import type { OpenInfo, RunSource, ScannedRun } from './run-source.ts';
 import type { ObservedRun } from './source-rows.ts';
 import { quoteName } from './sql-name.ts';
 import { RunLookups } from './run-lookups.ts';
@@ -21,15 +22,8 @@ import {
   type UpdatedFrom,
 } from './updated-reads.ts';
 
-export interface OpenInfo {
-  journalMode: string;
-  /** The schema read, and whether it was recognised rather than named. */
-  schema: SourceShape['schema'];
-  missingIndexes: MissingIndex[];
-  optionalColumns: OptionalColumn[];
-}
-
 export type { ChangedRow } from './source-rows.ts';
+export type { OpenInfo, ScannedRun } from './run-source.ts';
 export { CHANGE_LIMIT, type PerTable, type TieCount, type UpdatedFrom } from './updated-reads.ts';
 
 export interface ChangeCursor {
@@ -39,13 +33,6 @@ export interface ChangeCursor {
   updated: PerTable<UpdatedFrom | null>;
 }
 
-export interface ScannedRun {
-  rowid: number | null;
-  runId: string;
-  status: string;
-  updatedAt: unknown;
-}
-
 const TERMINAL_SQL = `lower(trim(status)) IN ('succeeded', 'failed', 'cancelled')`;
 
 /**
@@ -53,7 +40,7 @@ const TERMINAL_SQL = `lower(trim(status)) IN ('succeeded', 'failed', 'cancelled'
  * statement run to completion, or a chunk read in one read transaction, never held across ticks
  * (that would pin the writer's WAL). Nothing here ever writes the watched database.
  */
-export class SqliteSource {
+export class SqliteSource implements RunSource {
   readonly path: string;
   private readonly schema: SchemaChoice;
   private shape: SourceShape | null = null;
