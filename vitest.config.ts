@@ -23,7 +23,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/support/build-cli.ts'],
+          globalSetup: ['test/support/build-cli.ts', 'test/support/pg-global-setup.ts'],
           env,
           testTimeout: 120_000,
           hookTimeout: 60_000,

@@ -9,6 +9,7 @@ import {
   resolveMonitorSettings,
   type SettingsLayer,
 } from '../../electron/core/monitor/monitor-settings.ts';
+import { isPostgresUrl } from '../../electron/core/source/pg/pg-location.ts';
 import { StateStore } from '../../electron/core/store/state-store.ts';
 import { tempDir } from './orchestration-db.ts';
 import { waitFor } from './wait.ts';
@@ -73,7 +74,7 @@ export class MonitorHarness {
           bus,
           dataDir: this.dataDir,
           artifactPolicy: artifactPolicy(
-            dbPath,
+            isPostgresUrl(dbPath) ? null : dbPath,
             this.dataDir,
             NO_ARTIFACT_RULES,
             () => this.monitor.schemaArtifacts,

@@ -1,6 +1,7 @@
 import type { AlertsView, SourceView } from '../../../shared/api.ts';
 import { inactiveChannels, rulesWithoutActiveChannel } from '../alerts/alert-config.ts';
 import type { SourceSession } from '../session/source-session.ts';
+import { shownLocation } from '../source/pg/pg-location.ts';
 import { toIso } from '../time/timestamp.ts';
 
 /** One watched source as the API serves it. */
@@ -18,7 +19,7 @@ export function sourceView(source: ApiSource): SourceView {
   const state = session.monitor.healthy ? 'up' : down ? 'down' : 'starting';
   return {
     name: source.name,
-    db: source.db,
+    db: shownLocation(source.db),
     state,
     error: state === 'down' ? (down?.reason ?? 'the database cannot be read') : null,
     down_since: state === 'down' && down ? toIso(down.since) : null,

@@ -64,14 +64,18 @@ const NO_SCHEMA_ARTIFACTS: SchemaArtifacts = { known: true, roots: [], optional:
  * what its schema says once the source is open (`fromSchema`).
  */
 export function artifactPolicy(
-  dbPath: string,
+  /** The database file, whose folder is an allowed root; null for a server's database. */
+  dbPath: string | null,
   dataDir: string,
   rules: ArtifactRules,
   fromSchema: () => SchemaArtifacts = () => NO_SCHEMA_ARTIFACTS,
 ): ArtifactPolicy {
-  const dbFolder = path.dirname(path.resolve(dbPath));
+  const dbFolder = dbPath === null ? null : path.dirname(path.resolve(dbPath));
   const data = path.resolve(dataDir);
-  const configured = [dbFolder, ...rules.roots.map((root) => path.resolve(root))];
+  const configured = [
+    ...(dbFolder === null ? [] : [dbFolder]),
+    ...rules.roots.map((root) => path.resolve(root)),
+  ];
   return {
     get roots() {
       return [...configured, ...fromSchema().roots];
@@ -83,7 +87,7 @@ export function artifactPolicy(
       return fromSchema().known;
     },
     exclude: [data],
-    unexcluded: dbFolder !== data && within(data, dbFolder) ? [dbFolder] : [],
+    unexcluded: dbFolder !== null && dbFolder !== data && within(data, dbFolder) ? [dbFolder] : [],
     maxFiles: rules.maxFiles ?? DEFAULT_MAX_FILES,
     maxBytes: rules.maxBytes ?? DEFAULT_MAX_BYTES,
   };

@@ -28,7 +28,7 @@ export function ackCommand(options: AckOptions): number {
   process.stderr.write(`runwatch: data dir ${paths.dataDir} (${paths.dataDirFrom})\n`);
   if (!StateStore.exists(paths.dataDir)) {
     throw new InputError(
-      `nothing is known about ${paths.dbPath} yet (no state in ${paths.dataDir}); start \`runwatch watch --db ${paths.dbPath}\` first`,
+      `nothing is known about ${paths.shown} yet (no state in ${paths.dataDir}); start \`runwatch watch --db ${paths.shown}\` first`,
     );
   }
   const store = StateStore.open(paths.dataDir, 'existing');

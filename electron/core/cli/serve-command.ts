@@ -6,6 +6,8 @@ import { ApiService } from '../api/api-service.ts';
 import type { ChannelDeps } from '../alerts/channels/channel-factory.ts';
 import type { Logger } from '../log.ts';
 import { DownloadRegistry } from '../serve/download-registry.ts';
+import { isPostgresUrl } from '../source/pg/pg-location.ts';
+import { realPathOf } from '../store/data-dir.ts';
 import { dashboardFolder, DashboardMissingError } from '../desktop/ui-folder.ts';
 import { ServeServer } from '../serve/serve-server.ts';
 import type { SourceSession } from '../session/source-session.ts';
@@ -32,7 +34,13 @@ export async function loadServedSettings(
   const store = new SettingsStore({
     file: path.join(paths.dataDir, SETTINGS_FILE),
     cipher: plainCipher,
-    defaults: defaultSettings([{ name: paths.sourceName, db: path.resolve(paths.dbPath) }]),
+    // A server's URL is kept without its password, which settings.json must not hold in clear.
+    defaults: defaultSettings([
+      {
+        name: paths.sourceName,
+        db: isPostgresUrl(paths.dbPath) ? realPathOf(paths.dbPath) : path.resolve(paths.dbPath),
+      },
+    ]),
   });
   return { store, settings: await store.load() };
 }

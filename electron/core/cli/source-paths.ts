@@ -1,11 +1,15 @@
 import path from 'node:path';
+import { isPostgresUrl, shownLocation } from '../source/pg/pg-location.ts';
 import { dataDirHolder } from '../store/data-dir-lock.ts';
 import { defaultDataDir, defaultDemoDataDir, sourceNameOf } from '../store/data-dir.ts';
 import { watchersOf } from '../store/watcher-registry.ts';
 import { InputError, UsageError } from './cli-errors.ts';
 
 export interface SourcePaths {
+  /** The file, or the server's URL with its password: what the source connects with. */
   dbPath: string;
+  /** What messages show: the path, or the URL with its password masked. */
+  shown: string;
   dataDir: string;
   sourceName: string;
 }
@@ -18,12 +22,15 @@ export function resolveSourcePaths(options: {
 }): SourcePaths {
   if (options.demo) {
     const dataDir = path.resolve(options.dataDir ?? defaultDemoDataDir());
-    return { dbPath: path.join(dataDir, 'demo', 'orchestration.db'), dataDir, sourceName: 'demo' };
+    const dbPath = path.join(dataDir, 'demo', 'orchestration.db');
+    return { dbPath, shown: dbPath, dataDir, sourceName: 'demo' };
   }
   if (!options.db) throw new UsageError('--db FILE is required');
-  const dbPath = path.resolve(options.db);
+  // A server's URL is kept as given, password and all: only the source connects with it.
+  const dbPath = isPostgresUrl(options.db) ? options.db.trim() : path.resolve(options.db);
   return {
     dbPath,
+    shown: shownLocation(dbPath),
     dataDir: path.resolve(options.dataDir ?? defaultDataDir(dbPath)),
     sourceName: sourceNameOf(dbPath),
   };
@@ -51,11 +58,12 @@ export function findSourcePaths(options: { db?: string; dataDir?: string }): Fou
   if (others.length > 0) {
     const list = watchers.map((w) => `pid ${w.pid} in ${w.dataDir}`).join(', ');
     throw new InputError(
-      `${paths.dbPath} is watched by ${watchers.length} processes (${list}): choose one with --data-dir`,
+      `${paths.shown} is watched by ${watchers.length} processes (${list}): choose one with --data-dir`,
     );
   }
   return {
     dbPath: paths.dbPath,
+    shown: paths.shown,
     dataDir: watcher.dataDir,
     sourceName: watcher.source,
     dataDirFrom: `used by pid ${watcher.pid}, which watches this database`,

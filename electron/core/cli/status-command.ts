@@ -164,7 +164,7 @@ export async function statusCommand(options: StatusOptions): Promise<number> {
   );
   const report: StatusReport = {
     source: paths.sourceName,
-    db: paths.dbPath,
+    db: paths.shown,
     data_dir: paths.dataDir,
     data_dir_from: paths.dataDirFrom,
     watched_by: dataDirHolder(paths.dataDir),

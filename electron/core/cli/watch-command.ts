@@ -124,7 +124,7 @@ export async function watchCommand(options: WatchOptions, serve?: ServeListen): 
     session.bus.onAny((event) => out(options.json ? JSON.stringify(event) : eventLine(event)));
   }
 
-  log.info(`watching ${paths.dbPath} (source "${paths.sourceName}")`);
+  log.info(`watching ${paths.shown} (source "${paths.sourceName}")`);
   log.info(`data dir ${paths.dataDir}`);
   log.info(`config ${config.file}; ${describeSettings(settings)}`);
   if (settings.pipelines.length > 0) {

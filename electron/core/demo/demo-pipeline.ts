@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import type { BuiltinSchema } from '../../../shared/builtin-schemas.ts';
 import type { Logger } from '../log.ts';
 import { builtinProfiles } from '../source/builtin-profiles.ts';
-import { matchesProfile } from '../source/profile/profile-check.ts';
+import { matchesProfile, sqliteCatalog } from '../source/profile/profile-check.ts';
 import { checkSchema } from '../source/schema-check.ts';
 import { toIso } from '../time/timestamp.ts';
 import { AIRFLOW_DDL } from './airflow-ddl.ts';
@@ -76,7 +76,7 @@ export function openDemoDatabase(
     if (schema !== 'runwatch') {
       if (tables === 0) createSchema(db, ORCHESTRATORS[schema].ddl);
       const profile = builtinProfiles().get(schema);
-      if (!profile || !matchesProfile(db, profile)) {
+      if (!profile || !matchesProfile(sqliteCatalog(db), profile)) {
         throw new ForeignDatabaseError(
           `${dbPath} is not a ${schema} database the demo can write; pick a new file`,
         );

@@ -219,6 +219,10 @@ function printOf(row: ChangedRow): string {
 
 /** SQLite's order for the values `updated_at` can hold: numbers before text, text by code unit. */
 export function compareSqliteValues(x: unknown, y: unknown): number {
+  // NULL sorts first, as in SQLite; it stands for "from the start".
+  const xNull = x === null || x === undefined;
+  const yNull = y === null || y === undefined;
+  if (xNull || yNull) return xNull && yNull ? 0 : xNull ? -1 : 1;
   const xNumber = typeof x === 'number' || typeof x === 'bigint';
   const yNumber = typeof y === 'number' || typeof y === 'bigint';
   if (xNumber && yNumber) return Number(x) - Number(y);

@@ -67,9 +67,17 @@ export class ChangeReader {
     const source = this.source;
     await source.markWrites();
     this.written.reset();
+    const rowid = { runs: await source.maxRowid('runs'), steps: await source.maxRowid('steps') };
+    // A table without rowids finds its new rows by the change column alone: while it holds no
+    // row, checks read it from the start (a null value) rather than not at all.
+    const fromStart = (table: SourceTable, found: KeysetPosition | null) =>
+      found ?? (rowid[table] === null ? { value: null, rowid: null, tie: 0 } : null);
     return {
-      rowid: { runs: await source.maxRowid('runs'), steps: await source.maxRowid('steps') },
-      newest: { runs: await this.newest('runs', now), steps: await this.newest('steps', now) },
+      rowid,
+      newest: {
+        runs: fromStart('runs', await this.newest('runs', now)),
+        steps: fromStart('steps', await this.newest('steps', now)),
+      },
     };
   }
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isPostgresUrl } from '../source/pg/pg-location.ts';
 import type { RunSource } from '../source/run-source.ts';
 import type { StateStore } from '../store/state-store.ts';
 import type { Clock } from '../time/clock.ts';
@@ -7,6 +8,11 @@ import type { ChangeReader } from './change-reader.ts';
 import type { History } from './history.ts';
 import { CHUNK_RUNS, chunks, SCAN_PAGE, type RunJudge } from './run-judge.ts';
 import { mayBeActive } from './sweep.ts';
+
+/** Where the source is, as state.db records it: a file's absolute path, a server's URL as shown. */
+function sourcePathOf(shown: string): string {
+  return isPostgresUrl(shown) ? shown : path.resolve(shown);
+}
 
 export interface CompleteReadOptions {
   source: RunSource;
@@ -68,7 +74,7 @@ export class CompleteRead {
     if (mark.newest.runs !== null) meta.wm_runs_updated = mark.newest.runs.value;
     if (initializing) {
       meta.initialized_at = now;
-      meta.source_path = path.resolve(source.path);
+      meta.source_path = sourcePathOf(source.path);
     }
     judge.commit([], meta);
     judge.flushStale(initializing ? 'first start' : 'first seen');
@@ -87,7 +93,7 @@ export class CompleteRead {
     judge.commit([], {
       history_rowid: 0,
       initialized_at: clock.now(),
-      source_path: path.resolve(source.path),
+      source_path: sourcePathOf(source.path),
     });
   }
 
@@ -109,7 +115,10 @@ export class CompleteRead {
       for (const row of page) {
         if (mayBeActive(row, since, all)) found.add(row.runId);
         else if (changedSince !== null && compareSqliteValues(row.updatedAt, changedSince) >= 0) {
-          changed.push(row.runId);
+          // Without rowids, a run added and finished while Runwatch was stopped (or the source
+          // down) is known only by its change: every run changed since is read again.
+          if (row.rowid === null) found.add(row.runId);
+          else changed.push(row.runId);
         }
       }
       // Only a finish Runwatch recorded can be compared: history it never read stays unread.

@@ -6,7 +6,8 @@ import { missingDatabase, SourceError } from '../source/source-error.ts';
 import { FolderHint } from '../source/folder-hint.ts';
 import type { SchemaChoice } from '../source/profile/source-profile.ts';
 import type { OpenInfo, RunSource } from '../source/run-source.ts';
-import { SqliteSource } from '../source/sqlite-source.ts';
+import { sourceFor } from '../source/open-source.ts';
+import { isPostgresUrl } from '../source/pg/pg-location.ts';
 import type { StateStore } from '../store/state-store.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
 import { DeadlineQueue } from '../time/deadline-queue.ts';
@@ -24,6 +25,7 @@ import type { RunViews } from './run-views.ts';
 import { Sweep, SWEEP_EVERY_MS, SWEEP_SHARE, SweepSchedule } from './sweep.ts';
 
 export interface MonitorOptions {
+  /** The SQLite file, or the PostgreSQL URL (its password is used to connect, never shown). */
   dbPath: string;
   sourceName: string;
   store: StateStore;
@@ -97,8 +99,11 @@ export class Monitor {
     this.options = options;
     this.clock = options.clock ?? systemClock;
     this.log = options.log;
-    const source = new SqliteSource(options.dbPath, options.schema ?? null, (message) =>
-      this.logOnce(`source:${message}`, () => this.log.warn(message)),
+    const source = sourceFor(
+      options.dbPath,
+      options.schema ?? null,
+      (message) => this.logOnce(`source:${message}`, () => this.log.warn(message)),
+      options.settings.sourceGrace,
     );
     this.source = source;
     const breathe = () => this.breathe();
@@ -171,8 +176,9 @@ export class Monitor {
     });
     // Opening the database (which failing polls repeat) touches its WAL, which the hint would
     // report: hints count only while a connection is open.
+    // A server has no folder to watch: its cheap check is polled.
     this.hint =
-      options.folderHint === false
+      options.folderHint === false || isPostgresUrl(options.dbPath)
         ? null
         : new FolderHint(options.dbPath, () => {
             if (this.source.isOpen) this.wake();
@@ -330,7 +336,7 @@ export class Monitor {
     }
     this.needsBaseline = true;
     this.noteSchemaArtifacts();
-    if (this.openInfo.journalMode.toLowerCase() !== 'wal') {
+    if (!isPostgresUrl(this.options.dbPath) && this.openInfo.journalMode.toLowerCase() !== 'wal') {
       this.logOnce('journal', () =>
         this.log.warn(
           `${this.source.path} uses the '${this.openInfo?.journalMode}' journal, not WAL: each read blocks the pipeline's commits for a moment. Switch it once with: sqlite3 ${this.source.path} 'PRAGMA journal_mode=WAL;'`,

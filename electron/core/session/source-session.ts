@@ -8,6 +8,7 @@ import { EventBus } from '../events/event-bus.ts';
 import { JobRunner } from '../jobs/job-runner.ts';
 import type { Logger } from '../log.ts';
 import type { SchemaChoice } from '../source/profile/source-profile.ts';
+import { isPostgresUrl } from '../source/pg/pg-location.ts';
 import { Monitor } from '../monitor/monitor.ts';
 import type { MonitorSettings } from '../monitor/monitor-settings.ts';
 import {
@@ -96,7 +97,7 @@ export class SourceSession {
       bus: this.bus,
       dataDir: options.dataDir,
       artifactPolicy: artifactPolicy(
-        options.dbPath,
+        isPostgresUrl(options.dbPath) ? null : options.dbPath,
         options.dataDir,
         options.artifacts ?? NO_ARTIFACT_RULES,
         () => this.monitor.schemaArtifacts,

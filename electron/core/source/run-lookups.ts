@@ -39,6 +39,27 @@ export function splitRunId(runId: string, parts: number): string[] | null {
 
 type StepWithRun = StepRow & { runId: string };
 
+/** Names, once per column, a timestamp a profile's encoding cannot read (a view's `bad_time`). */
+export class BadTimes {
+  private readonly warn: (message: string) => void;
+  private readonly named = new Set<string>();
+
+  constructor(warn: (message: string) => void) {
+    this.warn = warn;
+  }
+
+  /** Names the row's unreadable timestamp if its column was not named yet; drops the note. */
+  note(row: { badTime?: unknown }, whose: string): void {
+    const bad = row.badTime;
+    delete row.badTime;
+    if (typeof bad !== 'string') return;
+    const column = bad.slice(0, bad.indexOf(' ('));
+    if (this.named.has(column)) return;
+    this.named.add(column);
+    this.warn(`${bad} (${whose}) is not a timestamp in that encoding: read as no time`);
+  }
+}
+
 /** A part that a column without a type may hold as a number. */
 const INTEGER = /^-?[1-9][0-9]{0,14}$|^0$/;
 
@@ -53,9 +74,7 @@ export class RunLookups {
   private readonly steps: { byKey: Database.Statement; byId: Database.Statement };
   private readonly existing: { byKey: Database.Statement; byId: Database.Statement };
 
-  private readonly warn: (message: string) => void;
-  /** The columns whose unreadable timestamps were named, each once. */
-  private readonly named = new Set<string>();
+  private readonly badTimes: BadTimes;
 
   constructor(
     db: Database.Database,
@@ -68,7 +87,7 @@ export class RunLookups {
     },
   ) {
     this.keyParts = shape.native || !shape.splittable ? null : shape.keyParts;
-    this.warn = options.warn;
+    this.badTimes = new BadTimes(options.warn);
     const key = this.keyParts === null ? BY_RUN_ID : byKey(this.keyParts);
     // A profile's views name a timestamp they could not read; the default schema's are parsed later.
     const badTime = shape.native ? '' : ', bad_time AS badTime';
@@ -90,7 +109,7 @@ export class RunLookups {
     const result = new Map<string, ObservedRun>();
     const take = (statement: Database.Statement, ids: string) => {
       for (const run of statement.all(ids) as (ObservedRun & { badTime?: unknown })[]) {
-        this.nameBadTime(run, `run ${run.runId}`);
+        this.badTimes.note(run, `run ${run.runId}`);
         run.steps = [];
         result.set(run.runId, run);
       }
@@ -101,7 +120,7 @@ export class RunLookups {
     if (missed !== null) take(this.runs.byId, missed);
     const addSteps = (rows: (StepWithRun & { badTime?: unknown })[]) => {
       for (const step of rows) {
-        this.nameBadTime(step, `step ${step.stepId} of run ${step.runId}`);
+        this.badTimes.note(step, `step ${step.stepId} of run ${step.runId}`);
         result.get(step.runId)?.steps.push(step);
       }
     };
@@ -110,17 +129,6 @@ export class RunLookups {
     const byId = [...result.keys()].filter((id) => !byKey.has(id));
     if (byId.length > 0) addSteps(this.steps.byId.all(JSON.stringify(byId)) as StepWithRun[]);
     return result;
-  }
-
-  /** Names, once per column, a timestamp the profile's encoding cannot read; drops the note. */
-  private nameBadTime(row: { badTime?: unknown }, whose: string): void {
-    const bad = row.badTime;
-    delete row.badTime;
-    if (typeof bad !== 'string') return;
-    const column = bad.slice(0, bad.indexOf(' ('));
-    if (this.named.has(column)) return;
-    this.named.add(column);
-    this.warn(`${bad} (${whose}) is not a timestamp in that encoding: read as no time`);
   }
 
   existingAmong(runIds: readonly string[]): Set<string> {

@@ -6,7 +6,12 @@
 import type Database from 'better-sqlite3';
 import { formatProblem, locateProblems } from '../config/yaml-validate.ts';
 import { builtinProfiles } from './builtin-profiles.ts';
-import { checkProfile, matchesProfile, type UnindexedColumn } from './profile/profile-check.ts';
+import {
+  checkProfile,
+  matchesProfile,
+  sqliteCatalog,
+  type UnindexedColumn,
+} from './profile/profile-check.ts';
 import { profileViews } from './profile/profile-views.ts';
 import type { SchemaChoice, SourceProfile } from './profile/source-profile.ts';
 import {
@@ -116,7 +121,7 @@ function applyProfile(
   text: string | null,
   detected: boolean,
 ): SourceShape {
-  const check = checkProfile(db, profile);
+  const check = checkProfile(sqliteCatalog(db), profile);
   if (check.problems.length > 0) {
     if (text === null) {
       throw builtinMismatch(dbPath, profile, [
@@ -223,7 +228,7 @@ export function shapeSource(
   const native = checkSchema(db);
   if (native.problems.length === 0) return nativeShape(native, true);
   for (const profile of builtinProfiles().values()) {
-    if (profile.name === NATIVE || !matchesProfile(db, profile)) continue;
+    if (profile.name === NATIVE || !matchesProfile(sqliteCatalog(db), profile)) continue;
     return applyProfile(db, dbPath, profile, null, true);
   }
   // No tables at all: a database its writer has not set up yet, not one of another schema.

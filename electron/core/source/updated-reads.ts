@@ -8,7 +8,7 @@ export type PerTable<T> = Record<SourceTable, T>;
 /**
  * Where a read of updated rows starts in `(updated_at, rowid)` order: rows with `updated_at` above
  * `value` (a raw value, compared by SQLite), and those holding `value` itself with a rowid above
- * `afterRowid`, or all of them when it is null.
+ * `afterRowid`, or all of them when it is null. A null `value` reads every row (from the start).
  */
 export interface UpdatedFrom {
   value: unknown;
@@ -73,6 +73,8 @@ export class UpdatedReads {
     const statements = this.host.statements(table);
     const limit = upTo ?? Number.MAX_SAFE_INTEGER;
     const after = from.afterRowid ?? -Infinity;
+    // SQLite orders every number and text above -Infinity: "from the start" reads them all.
+    if (from.value === null) from = { value: -Infinity, afterRowid: from.afterRowid };
     const { updatedWindow: windowed, tied: tie, updated: above } = statements;
     if (this.host.indexed(table) || !windowed) {
       const hasRowid = this.host.hasRowid(table);

@@ -30,19 +30,32 @@ export interface ProfileCheck {
   unindexed: UnindexedColumn[];
 }
 
-function tableNames(db: Database.Database): string[] {
-  return (
-    db
-      .prepare(`SELECT name FROM main.sqlite_master WHERE type IN ('table', 'view') ORDER BY name`)
-      .pluck()
-      .all() as string[]
-  ).filter((name) => !name.startsWith('sqlite_'));
+/** What a database has, as a profile is checked against it: SQLite's, or a server's catalog. */
+export interface Catalog {
+  /** Tables and views, by their real names. */
+  tableNames(): string[];
+  facts(table: string): TableFacts;
+  /** The columns (lower-case) that lead an index of the table, so a read by them is indexed. */
+  leadingIndexed(table: string): ReadonlySet<string>;
 }
 
-function tableFacts(db: Database.Database, table: string): TableFacts {
+/** The catalog of an SQLite database's `main`. */
+export function sqliteCatalog(db: Database.Database): Catalog {
   return {
-    columns: new Set(columnsOf(db, table, 'main')),
-    rowid: hasRowid(db, table, 'main'),
+    tableNames: () =>
+      (
+        db
+          .prepare(
+            `SELECT name FROM main.sqlite_master WHERE type IN ('table', 'view') ORDER BY name`,
+          )
+          .pluck()
+          .all() as string[]
+      ).filter((name) => !name.startsWith('sqlite_')),
+    facts: (table) => ({
+      columns: new Set(columnsOf(db, table, 'main')),
+      rowid: hasRowid(db, table, 'main'),
+    }),
+    leadingIndexed: (table) => leadingIndexColumns(db, table, 'main'),
   };
 }
 
@@ -51,9 +64,9 @@ function some(names: readonly string[]): string {
 }
 
 /** The helpers that hold a mapping's names against one database, gathering what they find. */
-function checker(db: Database.Database) {
+function checker(catalog: Catalog) {
   const problems: MappingProblem[] = [];
-  const tables = tableNames(db);
+  const tables = catalog.tableNames();
   const byLower = new Map(tables.map((name) => [name.toLowerCase(), name]));
   const facts = new Map<string, TableFacts>();
   const unindexed: UnindexedColumn[] = [];
@@ -68,7 +81,7 @@ function checker(db: Database.Database) {
       });
       return null;
     }
-    const found = tableFacts(db, real);
+    const found = catalog.facts(real);
     facts.set(name.toLowerCase(), found);
     return found;
   };
@@ -102,7 +115,7 @@ function checker(db: Database.Database) {
     }
     // Another table's column: its facts are needed for the view whether or not it is optional.
     const real = byLower.get(from.table.toLowerCase());
-    const other = real === undefined ? null : tableFacts(db, real);
+    const other = real === undefined ? null : catalog.facts(real);
     if (other) facts.set(from.table.toLowerCase(), other);
     if (optional) return;
     if (other === null) {
@@ -126,7 +139,7 @@ function checker(db: Database.Database) {
 
   const index = (tableName: string, name: string, use: UnindexedColumn['use']) => {
     const real = byLower.get(tableName.toLowerCase()) ?? tableName;
-    if (!leadingIndexColumns(db, real, 'main').has(name.toLowerCase())) {
+    if (!catalog.leadingIndexed(real).has(name.toLowerCase())) {
       unindexed.push({ table: real, column: name, use });
     }
   };
@@ -167,14 +180,14 @@ function checkStepColumns(check: Checker, steps: StepsMapping, found: TableFacts
  * one is opened, with the same messages as a check of the database.
  */
 export function checkEventFile(db: Database.Database, steps: StepsMapping): MappingProblem[] {
-  const check = checker(db);
+  const check = checker(sqliteCatalog(db));
   const found = check.table(['steps', 'events', 'table'], steps.table);
   if (found) checkStepColumns(check, steps, found);
   return check.problems;
 }
 
-export function checkProfile(db: Database.Database, profile: SourceProfile): ProfileCheck {
-  const check = checker(db);
+export function checkProfile(catalog: Catalog, profile: SourceProfile): ProfileCheck {
+  const check = checker(catalog);
   const { problems, facts, unindexed, table, column, index, changeIndex } = check;
   const { runs, steps } = profile;
   const runTable = table(['runs', 'table'], runs.table);
@@ -243,12 +256,12 @@ export function checkProfile(db: Database.Database, profile: SourceProfile): Pro
 }
 
 /** Whether the database has every table and column the profile's `detect` names. */
-export function matchesProfile(db: Database.Database, profile: SourceProfile): boolean {
-  const tables = new Map(tableNames(db).map((name) => [name.toLowerCase(), name]));
+export function matchesProfile(catalog: Catalog, profile: SourceProfile): boolean {
+  const tables = new Map(catalog.tableNames().map((name) => [name.toLowerCase(), name]));
   for (const [name, columns] of profile.detect) {
     const real = tables.get(name.toLowerCase());
     if (real === undefined) return false;
-    const present = tableFacts(db, real).columns;
+    const present = catalog.facts(real).columns;
     if (!columns.every((column) => present.has(column.toLowerCase()))) return false;
   }
   return true;

@@ -20,10 +20,33 @@ import {
 } from './source-profile.ts';
 import { quoteName } from '../sql-name.ts';
 
+/** How a server's column type reads (SQLite's columns have no fixed type: none are given). */
+export type ColumnKind = 'time' | 'naive-time' | 'number' | 'integer' | 'json' | 'text' | 'other';
+
 /** What the database has: a table's columns (lower-case), and whether it has rowids. */
 export interface TableFacts {
   columns: ReadonlySet<string>;
   rowid: boolean;
+  /** Each column's kind, by lower-case name, where the database types its columns. */
+  kinds?: ReadonlyMap<string, ColumnKind>;
+}
+
+/** The SQL that differs between the engines a profile's views are written for. */
+export interface ViewDialect {
+  /** A table of the database itself, past any view of the same name. */
+  table(name: string): string;
+  /** The value at a JSON path, NULL where the text is not JSON. */
+  json(value: string, path: string): string;
+  text(value: string): string;
+  /** A value as an SQL literal, for naming it in a message. */
+  quote(value: string): string;
+  integer(value: string): string;
+  /** The greatest non-null of several values. */
+  greatest(values: readonly string[]): string;
+  /** A condition no row meets. */
+  empty: string;
+  /** A value as epoch milliseconds from its encoding, or NULL where it does not read. */
+  time(value: string, encoding: TimestampEncoding, kind: ColumnKind | null): string;
 }
 
 export type DatabaseFacts = ReadonlyMap<string, TableFacts>;
@@ -40,15 +63,17 @@ function literal(value: string | number): string {
  * The column as `t."name"`, another table's as the greatest on its matching rows, or NULL when
  * an optional one is missing.
  */
-function columnSql(ref: ColumnRef | null, facts: TableFacts, all: DatabaseFacts): string {
+function columnSql(
+  d: ViewDialect,
+  ref: ColumnRef | null,
+  facts: TableFacts,
+  all: DatabaseFacts,
+): string {
   if (ref === null) return 'NULL';
   if (ref.from === null) {
     if (ref.optional && !facts.columns.has(ref.column.toLowerCase())) return 'NULL';
     const value = `t.${quoteName(ref.column)}`;
-    // json_extract fails the whole statement on text that is not JSON: such a row reads NULL.
-    return ref.json === undefined
-      ? value
-      : `CASE WHEN json_valid(${value}) THEN json_extract(${value}, ${quoteText(ref.json)}) END`;
+    return ref.json === undefined ? value : d.json(value, ref.json);
   }
   const other = all.get(ref.from.table.toLowerCase());
   const match = [...ref.from.match];
@@ -63,7 +88,7 @@ function columnSql(ref: ColumnRef | null, facts: TableFacts, all: DatabaseFacts)
   const where = match
     .map(([theirs, ours]) => `l.${quoteName(theirs)} = t.${quoteName(ours)}`)
     .join(' AND ');
-  return `(SELECT max(l.${quoteName(ref.column)}) FROM main.${quoteName(ref.from.table)} AS l WHERE ${where})`;
+  return `(SELECT max(l.${quoteName(ref.column)}) FROM ${d.table(ref.from.table)} AS l WHERE ${where})`;
 }
 
 const UNIX_EPOCH_JULIAN = 2440587.5;
@@ -98,7 +123,7 @@ function numberSql(value: string): string {
 }
 
 /** A value as epoch milliseconds, from its encoding; SQLite's date functions read the text. */
-function encodedSql(value: string, encoding: TimestampEncoding): string {
+function sqliteTime(value: string, encoding: TimestampEncoding): string {
   switch (encoding) {
     case 'epoch-s':
       return `(${numberSql(value)} * 1000.0)`;
@@ -116,11 +141,42 @@ function encodedSql(value: string, encoding: TimestampEncoding): string {
   }
 }
 
+/** SQLite's SQL for the views: TEMP views on the connection; its columns have no fixed type. */
+export const sqliteDialect: ViewDialect = {
+  table: (name) => `main.${quoteName(name)}`,
+  // json_extract fails the whole statement on text that is not JSON: such a row reads NULL.
+  json: (value, path) =>
+    `CASE WHEN json_valid(${value}) THEN json_extract(${value}, ${quoteText(path)}) END`,
+  text: (value) => `CAST(${value} AS TEXT)`,
+  quote: (value) => `quote(${value})`,
+  integer: (value) => `CAST(${value} AS INTEGER)`,
+  // SQLite's max() of several is NULL on any NULL: the max of each rotation's first non-null.
+  greatest: (values) => {
+    if (values.length === 1) return values[0] as string;
+    const rotations = values.map((_, i) => [...values.slice(i), ...values.slice(0, i)]);
+    return `max(${rotations.map((order) => `coalesce(${order.join(', ')})`).join(', ')})`;
+  },
+  empty: '0',
+  time: (value, encoding) => sqliteTime(value, encoding),
+};
+
+/** The kind of the column a reference reads, where the database types its columns. */
+function kindOf(ref: ColumnRef, facts: TableFacts, all: DatabaseFacts): ColumnKind | null {
+  const table = ref.from === null ? facts : all.get(ref.from.table.toLowerCase());
+  if (ref.json !== undefined) return 'text';
+  return table?.kinds?.get(ref.column.toLowerCase()) ?? null;
+}
+
 /** A timestamp column as epoch milliseconds, or NULL when it is not there. */
-function timestampSql(ref: TimestampRef | null, facts: TableFacts, all: DatabaseFacts): string {
-  const value = columnSql(ref, facts, all);
+function timestampSql(
+  d: ViewDialect,
+  ref: TimestampRef | null,
+  facts: TableFacts,
+  all: DatabaseFacts,
+): string {
+  const value = columnSql(d, ref, facts, all);
   if (ref === null || value === 'NULL') return 'NULL';
-  return encodedSql(value, ref.encoding);
+  return d.time(value, ref.encoding, kindOf(ref, facts, all));
 }
 
 /**
@@ -128,6 +184,7 @@ function timestampSql(ref: TimestampRef | null, facts: TableFacts, all: Database
  * `table.column (encoding): 'value'`, or NULL: such a value reads as no time, and is named.
  */
 function badTimeSql(
+  d: ViewDialect,
   table: string,
   refs: readonly (TimestampRef | null)[],
   facts: TableFacts,
@@ -135,24 +192,27 @@ function badTimeSql(
 ): string {
   const cases = refs.flatMap((ref) => {
     if (ref === null) return [];
-    const raw = columnSql(ref, facts, all);
+    const raw = columnSql(d, ref, facts, all);
     if (raw === 'NULL') return [];
     const where = ref.from === null ? table : ref.from.table;
     const name = quoteText(`${where}.${ref.column} (${ref.encoding}): `);
-    return [
-      `CASE WHEN ${raw} IS NOT NULL AND ${encodedSql(raw, ref.encoding)} IS NULL THEN ${name} || quote(${raw}) END`,
-    ];
+    const time = d.time(raw, ref.encoding, kindOf(ref, facts, all));
+    return [`CASE WHEN ${raw} IS NOT NULL AND ${time} IS NULL THEN ${name} || ${d.quote(raw)} END`];
   });
   return cases.length === 0 ? 'NULL' : `coalesce(${cases.join(', ')})`;
 }
 
-/** The greatest non-null of several timestamps (SQLite's max() of several is NULL on any NULL). */
-function greatestSql(refs: readonly TimestampRef[], facts: TableFacts, all: DatabaseFacts): string {
-  const values = refs.map((ref) => timestampSql(ref, facts, all)).filter((sql) => sql !== 'NULL');
-  if (values.length === 0) return 'NULL';
-  if (values.length === 1) return values[0] as string;
-  const rotations = values.map((_, i) => [...values.slice(i), ...values.slice(0, i)]);
-  return `max(${rotations.map((order) => `coalesce(${order.join(', ')})`).join(', ')})`;
+/** The greatest non-null of several timestamps. */
+function greatestSql(
+  d: ViewDialect,
+  refs: readonly TimestampRef[],
+  facts: TableFacts,
+  all: DatabaseFacts,
+): string {
+  const values = refs
+    .map((ref) => timestampSql(d, ref, facts, all))
+    .filter((sql) => sql !== 'NULL');
+  return values.length === 0 ? 'NULL' : d.greatest(values);
 }
 
 /**
@@ -229,8 +289,15 @@ function changedSql(columns: readonly string[]): string {
  * monitor learns the writer's clock offset from it (not from progress, which may be a run's
  * start long before).
  */
-function writtenSql(columns: readonly string[], encoding: TimestampEncoding): string {
-  return encodedSql(changedSql(columns), encoding);
+function writtenSql(
+  d: ViewDialect,
+  columns: readonly string[],
+  encoding: TimestampEncoding,
+  facts: TableFacts,
+): string {
+  // Several columns are coalesced: the first one's kind stands for them all.
+  const kind = facts.kinds?.get((columns[0] ?? '').toLowerCase()) ?? null;
+  return d.time(changedSql(columns), encoding, kind);
 }
 
 /** The change columns as timestamps in their encoding, for naming a value it cannot read. */
@@ -242,8 +309,15 @@ function factsOf(facts: DatabaseFacts, table: string): TableFacts {
   return facts.get(table.toLowerCase()) ?? { columns: new Set(), rowid: false };
 }
 
-/** `CREATE TEMP VIEW` statements for the profile's runs and steps on this database. */
-export function profileViews(profile: SourceProfile, facts: DatabaseFacts): string[] {
+/**
+ * The SELECTs behind the `runs` and `steps` views of a profile on this database, in a dialect:
+ * SQLite makes them TEMP views, PostgreSQL common table expressions of each query.
+ */
+export function profileSelects(
+  profile: SourceProfile,
+  facts: DatabaseFacts,
+  d: ViewDialect,
+): { runs: string; steps: string } {
   const { runs, steps } = profile;
   const runFacts = factsOf(facts, runs.table);
   const runIdColumns = runs.id.map((part) => part.column);
@@ -251,31 +325,28 @@ export function profileViews(profile: SourceProfile, facts: DatabaseFacts): stri
     ...(runFacts.rowid ? ['t.rowid AS rowid'] : []),
     ...keyColumnsSql(runIdColumns),
     `${joinedIdSql(runIdColumns, runs.id)} AS run_id`,
-    `${runs.pipeline ? `coalesce(CAST(${columnSql(runs.pipeline, runFacts, facts)} AS TEXT), '')` : "''"} AS pipeline`,
+    `${runs.pipeline ? `coalesce(${d.text(columnSql(d, runs.pipeline, runFacts, facts))}, '')` : "''"} AS pipeline`,
     `${statusSql(runs.status)} AS status`,
-    `${timestampSql(runs.created, runFacts, facts)} AS created_at`,
-    `${timestampSql(runs.started, runFacts, facts)} AS started_at`,
-    `${greatestSql(runs.progress, runFacts, facts)} AS updated_at`,
-    `${timestampSql(runs.finished, runFacts, facts)} AS finished_at`,
+    `${timestampSql(d, runs.created, runFacts, facts)} AS created_at`,
+    `${timestampSql(d, runs.started, runFacts, facts)} AS started_at`,
+    `${greatestSql(d, runs.progress, runFacts, facts)} AS updated_at`,
+    `${timestampSql(d, runs.finished, runFacts, facts)} AS finished_at`,
     `${artifactsSql(profile, runFacts)} AS artifacts_dir`,
     `${changedSql(runs.updated)} AS changed_at`,
-    `${writtenSql(runs.updated, runs.updatedEncoding)} AS written_at`,
-    `${badTimeSql(runs.table, [runs.created, runs.started, runs.finished, ...runs.progress, ...updatedRefs(runs.updated, runs.updatedEncoding)], runFacts, facts)} AS bad_time`,
+    `${writtenSql(d, runs.updated, runs.updatedEncoding, runFacts)} AS written_at`,
+    `${badTimeSql(d, runs.table, [runs.created, runs.started, runs.finished, ...runs.progress, ...updatedRefs(runs.updated, runs.updatedEncoding)], runFacts, facts)} AS bad_time`,
   ];
-  const statements = [
-    `CREATE TEMP VIEW runs AS SELECT ${runView.join(', ')} FROM main.${quoteName(runs.table)} AS t${onlySql(runs.only)}`,
-  ];
+  const runSelect = `SELECT ${runView.join(', ')} FROM ${d.table(runs.table)} AS t${onlySql(runs.only)}`;
   if (steps === null || steps.events !== null) {
     // A store without steps, or whose steps are events (read apart, event-steps.ts): an empty
     // steps table with the same columns.
-    statements.push(
-      `CREATE TEMP VIEW steps AS SELECT NULL AS rowid, ${runIdColumns
-        .map((_, i) => `NULL AS _k${i}`)
-        .join(', ')}, NULL AS run_id, NULL AS step_id, '' AS name, 0 AS position, '' AS status,
-        NULL AS started_at, NULL AS updated_at, NULL AS finished_at, NULL AS message,
-        NULL AS changed_at, NULL AS written_at, NULL AS bad_time WHERE 0`,
-    );
-    return statements;
+    const keys = runIdColumns.map((_, i) => `NULL AS _k${i}`).join(', ');
+    return {
+      runs: runSelect,
+      steps: `SELECT NULL AS rowid, ${keys}, NULL AS run_id, NULL AS step_id, '' AS name,
+        0 AS position, '' AS status, NULL AS started_at, NULL AS updated_at, NULL AS finished_at,
+        NULL AS message, NULL AS changed_at, NULL AS written_at, NULL AS bad_time WHERE ${d.empty}`,
+    };
   }
   const stepFacts = factsOf(facts, steps.table);
   const stepView = [
@@ -286,21 +357,27 @@ export function profileViews(profile: SourceProfile, facts: DatabaseFacts): stri
       steps.id.map((part) => part.column),
       steps.id,
     )} AS step_id`,
-    `${steps.name ? `coalesce(CAST(${columnSql(steps.name, stepFacts, facts)} AS TEXT), '')` : "''"} AS name`,
-    `${steps.position ? `CAST(coalesce(${columnSql(steps.position, stepFacts, facts)}, 0) AS INTEGER)` : '0'} AS position`,
+    `${steps.name ? `coalesce(${d.text(columnSql(d, steps.name, stepFacts, facts))}, '')` : "''"} AS name`,
+    `${steps.position ? d.integer(`coalesce(${columnSql(d, steps.position, stepFacts, facts)}, 0)`) : '0'} AS position`,
     `${statusSql(steps.status)} AS status`,
-    `${timestampSql(steps.started, stepFacts, facts)} AS started_at`,
-    `${greatestSql(steps.progress, stepFacts, facts)} AS updated_at`,
-    `${timestampSql(steps.finished, stepFacts, facts)} AS finished_at`,
-    `${steps.message ? `CAST(${columnSql(steps.message, stepFacts, facts)} AS TEXT)` : 'NULL'} AS message`,
+    `${timestampSql(d, steps.started, stepFacts, facts)} AS started_at`,
+    `${greatestSql(d, steps.progress, stepFacts, facts)} AS updated_at`,
+    `${timestampSql(d, steps.finished, stepFacts, facts)} AS finished_at`,
+    `${steps.message ? d.text(columnSql(d, steps.message, stepFacts, facts)) : 'NULL'} AS message`,
     `${changedSql(steps.updated)} AS changed_at`,
-    `${writtenSql(steps.updated, steps.updatedEncoding)} AS written_at`,
-    `${badTimeSql(steps.table, [steps.started, steps.finished, ...steps.progress, ...updatedRefs(steps.updated, steps.updatedEncoding)], stepFacts, facts)} AS bad_time`,
+    `${writtenSql(d, steps.updated, steps.updatedEncoding, stepFacts)} AS written_at`,
+    `${badTimeSql(d, steps.table, [steps.started, steps.finished, ...steps.progress, ...updatedRefs(steps.updated, steps.updatedEncoding)], stepFacts, facts)} AS bad_time`,
   ];
-  statements.push(
-    `CREATE TEMP VIEW steps AS SELECT ${stepView.join(', ')} FROM main.${quoteName(steps.table)} AS t${onlySql(steps.only)}`,
-  );
-  return statements;
+  return {
+    runs: runSelect,
+    steps: `SELECT ${stepView.join(', ')} FROM ${d.table(steps.table)} AS t${onlySql(steps.only)}`,
+  };
+}
+
+/** `CREATE TEMP VIEW` statements for the profile's runs and steps on this SQLite database. */
+export function profileViews(profile: SourceProfile, facts: DatabaseFacts): string[] {
+  const selects = profileSelects(profile, facts, sqliteDialect);
+  return [`CREATE TEMP VIEW runs AS ${selects.runs}`, `CREATE TEMP VIEW steps AS ${selects.steps}`];
 }
 
 /**
@@ -321,7 +398,7 @@ export function stepEventsSql(
   const table = `main.${quoteName(steps.table)} AS t`;
   const runId = joinedIdSql(steps.run, profile.runs.id);
   const text = (ref: ColumnRef | null) =>
-    ref === null ? 'NULL' : `CAST(${columnSql(ref, facts, none)} AS TEXT)`;
+    ref === null ? 'NULL' : `CAST(${columnSql(sqliteDialect, ref, facts, none)} AS TEXT)`;
   const columns = [
     `${order} AS ord`,
     `${runId} AS run_id`,
@@ -331,7 +408,7 @@ export function stepEventsSql(
     )} AS step_id`,
     `${text(steps.name)} AS name`,
     `CAST(t.${quoteName(steps.status.column)} AS TEXT) AS type`,
-    `${timestampSql(events.at, facts, none)} AS at`,
+    `${timestampSql(sqliteDialect, events.at, facts, none)} AS at`,
     `${text(steps.message)} AS message`,
   ].join(', ');
   const ofRun = steps.run.map((column) => `t.${quoteName(column)} = ?`).join(' AND ');
