@@ -5,7 +5,7 @@ import type { SourceProfile, StepStatus, StepsMapping } from './profile/source-p
 import { splitRunId } from './run-lookups.ts';
 import type { ChangedRow, ObservedRun, StepRow } from './source-rows.ts';
 
-interface FoldedStep {
+export interface FoldedStep {
   stepId: string;
   name: string;
   position: number;
@@ -17,7 +17,7 @@ interface FoldedStep {
 }
 
 /** One run's steps, folded from its events up to `after` (the last order value read). */
-interface RunEvents {
+export interface RunEvents {
   after: unknown;
   steps: Map<string, FoldedStep>;
   /** The newest event of the run, any kind: its progress. */
@@ -28,7 +28,7 @@ interface RunEvents {
   recheckAt: number | null;
 }
 
-interface EventRow {
+export interface EventRow {
   ord: unknown;
   run_id: string | null;
   step_id: string | null;
@@ -39,9 +39,9 @@ interface EventRow {
 }
 
 /** Events read per statement; a run with more is read in several. */
-const PAGE = 5_000;
+export const EVENT_PAGE = 5_000;
 /** Runs whose folded steps are kept; one dropped is folded again from its first event. */
-const KEPT_RUNS = 5_000;
+export const KEPT_RUNS = 5_000;
 /**
  * A file is read once more this long after its size or time last moved: a commit is in a WAL
  * file (which moves the stamp) before readers can see it, and nothing moves when it is
@@ -49,9 +49,10 @@ const KEPT_RUNS = 5_000;
  */
 const RECHECK_MS = 1_000;
 const FINISHED_STEP = new Set<StepStatus>(['succeeded', 'failed', 'cancelled', 'skipped']);
-const FINISHED_RUN = new Set(['succeeded', 'failed', 'cancelled']);
+export const FINISHED_RUN = new Set(['succeeded', 'failed', 'cancelled']);
 
-const later = (a: number | null, b: number | null) => (b !== null && (a === null || b > a) ? b : a);
+export const later = (a: number | null, b: number | null) =>
+  b !== null && (a === null || b > a) ? b : a;
 
 function stampOf(file: string | null): string {
   if (file === null) return 'none';
@@ -166,12 +167,15 @@ export class EventSteps {
     const shared = this.sharedFile();
     if (shared) {
       for (;;) {
-        const rows = shared.after.all(this.after, PAGE) as { ord: unknown; run_id: unknown }[];
+        const rows = shared.after.all(this.after, EVENT_PAGE) as {
+          ord: unknown;
+          run_id: unknown;
+        }[];
         for (const row of rows) {
           if (row.run_id !== null) dirty.add(String(row.run_id));
           this.after = row.ord;
         }
-        if (rows.length < PAGE) break;
+        if (rows.length < EVENT_PAGE) break;
       }
     }
     const changed: ChangedRow[] = [];
@@ -200,25 +204,7 @@ export class EventSteps {
     for (const [runId, observed] of runs) {
       const run = this.fold(runId);
       if (run === null) continue;
-      observed.steps = [...run.steps.values()].flatMap((step): StepRow[] =>
-        step.status === null
-          ? []
-          : [
-              {
-                stepId: step.stepId,
-                name: step.name,
-                position: step.position,
-                status: step.status,
-                startedAt: step.startedAt,
-                updatedAt: step.updatedAt,
-                finishedAt: step.finishedAt,
-                message: step.message,
-              },
-            ],
-      );
-      // The views give epoch milliseconds, or NULL.
-      const own = observed.updatedAt;
-      if (typeof own === 'number' || own === null) observed.updatedAt = later(own, run.lastAt);
+      giveSteps(observed, run);
       if (FINISHED_RUN.has(observed.status)) {
         this.runs.delete(runId);
         this.files?.release(runId);
@@ -243,7 +229,7 @@ export class EventSteps {
     if (run) {
       this.runs.delete(runId);
     } else {
-      run = { after: -Infinity, steps: new Map(), lastAt: null, stamp: null, recheckAt: null };
+      run = newRunEvents();
     }
     this.runs.set(runId, run);
     // Its file as it is now, before the read: unchanged since the last read (and no second look
@@ -261,9 +247,9 @@ export class EventSteps {
     const parts = splitRunId(runId, this.parts);
     if (file !== null && parts !== null) {
       for (;;) {
-        const rows = file.ofRun.all(...parts, run.after, PAGE) as EventRow[];
-        for (const row of rows) this.apply(run, row);
-        if (rows.length < PAGE) break;
+        const rows = file.ofRun.all(...parts, run.after, EVENT_PAGE) as EventRow[];
+        for (const row of rows) applyEvent(this.steps, run, row);
+        if (rows.length < EVENT_PAGE) break;
       }
     } else if (this.files?.busy(runId)) {
       // Busy a moment: read again at the next look, the stamp not taken.
@@ -278,35 +264,64 @@ export class EventSteps {
     }
     return run;
   }
+}
 
-  private apply(run: RunEvents, event: EventRow): void {
-    run.after = event.ord;
-    run.lastAt = later(run.lastAt, event.at);
-    if (event.step_id === null || event.step_id === '') return;
-    let step = run.steps.get(event.step_id);
-    if (!step) {
-      step = {
-        stepId: event.step_id,
-        name: event.name ?? event.step_id,
-        position: run.steps.size,
-        status: null,
-        startedAt: null,
-        finishedAt: null,
-        updatedAt: null,
-        message: null,
-      };
-      run.steps.set(event.step_id, step);
-    }
-    step.updatedAt = later(step.updatedAt, event.at);
-    const mapping = this.steps.status;
-    const status =
-      event.type === null
-        ? mapping.ifNull
-        : (mapping.map.get(event.type.trim().toLowerCase()) ?? null);
-    if (status === null) return;
-    step.status = status;
-    if (status === 'running' && step.startedAt === null) step.startedAt = event.at;
-    step.finishedAt = FINISHED_STEP.has(status) ? event.at : null;
-    if (status === 'failed' && event.message !== null) step.message = event.message;
+/** A run not folded yet: nothing read. */
+export function newRunEvents(): RunEvents {
+  return { after: -Infinity, steps: new Map(), lastAt: null, stamp: null, recheckAt: null };
+}
+
+/** Gives a run read by key its steps from its folded events, and its newest event as progress. */
+export function giveSteps(observed: ObservedRun, run: RunEvents): void {
+  observed.steps = [...run.steps.values()].flatMap((step): StepRow[] =>
+    step.status === null
+      ? []
+      : [
+          {
+            stepId: step.stepId,
+            name: step.name,
+            position: step.position,
+            status: step.status,
+            startedAt: step.startedAt,
+            updatedAt: step.updatedAt,
+            finishedAt: step.finishedAt,
+            message: step.message,
+          },
+        ],
+  );
+  // The views give epoch milliseconds, or NULL.
+  const own = observed.updatedAt;
+  if (typeof own === 'number' || own === null) observed.updatedAt = later(own, run.lastAt);
+}
+
+/** Folds one event into its run: the step it names takes the status its type maps to. */
+export function applyEvent(steps: StepsMapping, run: RunEvents, event: EventRow): void {
+  run.after = event.ord;
+  run.lastAt = later(run.lastAt, event.at);
+  if (event.step_id === null || event.step_id === '') return;
+  let step = run.steps.get(event.step_id);
+  if (!step) {
+    step = {
+      stepId: event.step_id,
+      name: event.name ?? event.step_id,
+      position: run.steps.size,
+      status: null,
+      startedAt: null,
+      finishedAt: null,
+      updatedAt: null,
+      message: null,
+    };
+    run.steps.set(event.step_id, step);
   }
+  step.updatedAt = later(step.updatedAt, event.at);
+  const mapping = steps.status;
+  const status =
+    event.type === null
+      ? mapping.ifNull
+      : (mapping.map.get(event.type.trim().toLowerCase()) ?? null);
+  if (status === null) return;
+  step.status = status;
+  if (status === 'running' && step.startedAt === null) step.startedAt = event.at;
+  step.finishedAt = FINISHED_STEP.has(status) ? event.at : null;
+  if (status === 'failed' && event.message !== null) step.message = event.message;
 }

@@ -8,13 +8,20 @@
 import { formatProblem, locateProblems } from '../../config/yaml-validate.ts';
 import { builtinProfiles } from '../builtin-profiles.ts';
 import { checkProfile, matchesProfile, type Catalog } from '../profile/profile-check.ts';
-import { profileSelects, type DatabaseFacts, type TableFacts } from '../profile/profile-views.ts';
-import type { SchemaChoice, SourceProfile } from '../profile/source-profile.ts';
+import {
+  profileSelects,
+  stepEventsSql,
+  type ColumnKind,
+  type DatabaseFacts,
+  type TableFacts,
+} from '../profile/profile-views.ts';
+import type { SchemaChoice, SourceProfile, StepsMapping } from '../profile/source-profile.ts';
 import type { MissingIndex, SourceTable } from '../schema-check.ts';
 import { SourceError } from '../source-error.ts';
 import type { SourceShape } from '../source-shape.ts';
 import type { PerTable } from '../updated-reads.ts';
 import type { PgCatalog } from './pg-catalog.ts';
+import { numberPlaceholders, type PgEventSql } from './pg-event-steps.ts';
 import { pgViewDialect } from './pg-view-dialect.ts';
 
 /** The change queries of one view, each bound as the comments of RunSource's methods say. */
@@ -47,6 +54,8 @@ export interface PgShape {
   changeIndexed: PerTable<boolean>;
   missingIndexes: MissingIndex[];
   changes: PerTable<PgChangeSql>;
+  /** Steps given as events in a table of this database: its statements and its order's kind. */
+  events: { sql: PgEventSql; orderKind: ColumnKind | null; steps: StepsMapping } | null;
 }
 
 function catalogOf(pg: PgCatalog): Catalog {
@@ -97,10 +106,12 @@ function applyProfile(
   text: string | null,
   detected: boolean,
 ): PgShape {
-  if (profile.steps?.events) {
+  const eventTable = profile.steps?.events ? profile.steps.table : null;
+  // A server keeps the events in the database itself (Dagster's event_logs), never in files.
+  if (eventTable !== null && !pg.tables.has(eventTable.toLowerCase())) {
     throw new SourceError(
       'schema',
-      `${display}: the ${profile.name} profile reads steps from events, which Runwatch reads from SQLite files only`,
+      `${display} has no table ${eventTable}, which the ${profile.name} profile reads steps from`,
     );
   }
   const check = checkProfile(catalogOf(pg), profile);
@@ -119,11 +130,11 @@ function applyProfile(
     );
   }
   const schemaOf = (table: string) => pg.tables.get(table.toLowerCase())?.schema ?? 'public';
-  const selects = profileSelects(
-    profile,
-    check.facts as DatabaseFacts,
-    pgViewDialect(schemaOf, localZone()),
-  );
+  const dialect = pgViewDialect(schemaOf, localZone());
+  const selects = profileSelects(profile, check.facts as DatabaseFacts, dialect);
+  const eventFacts = eventTable === null ? null : check.facts.get(eventTable.toLowerCase());
+  const eventSql = eventFacts ? stepEventsSql(profile, eventFacts, dialect) : null;
+  const order = profile.steps?.events?.order ?? null;
   const views = `WITH runs AS NOT MATERIALIZED (${selects.runs}), steps AS NOT MATERIALIZED (${selects.steps}) `;
   const unindexed = (table: string | null) =>
     table !== null &&
@@ -139,9 +150,9 @@ function applyProfile(
       file: text === null ? null : profile.file,
     },
     finishOnSteps: profile.runs.finishOnSteps,
-    progressElsewhere: [...profile.runs.progress, ...(steps?.progress ?? [])].some(
-      (ref) => ref.from !== null,
-    ),
+    progressElsewhere:
+      eventSql !== null ||
+      [...profile.runs.progress, ...(steps?.progress ?? [])].some((ref) => ref.from !== null),
     artifactsOptional: profile.runs.artifacts?.optional ?? false,
     keyParts: profile.runs.id.length,
     splittable: profile.runs.id.every((part) => part.skip === null),
@@ -160,6 +171,19 @@ function applyProfile(
       statement: null,
     })),
     changes: { runs: changeSql(views, 'runs'), steps: changeSql(views, 'steps') },
+    events:
+      eventSql === null || !steps
+        ? null
+        : {
+            sql: {
+              ofRun: numberPlaceholders(eventSql.ofRun),
+              after: numberPlaceholders(eventSql.after),
+              last: eventSql.last,
+            },
+            orderKind:
+              order === null ? null : (eventFacts?.kinds?.get(order.toLowerCase()) ?? null),
+            steps,
+          },
   };
 }
 

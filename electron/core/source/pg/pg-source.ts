@@ -9,6 +9,7 @@ import { asText, changedRow, type ChangedRow, type ObservedRun } from '../source
 import { CHANGE_LIMIT, type TieCount, type UpdatedFrom } from '../updated-reads.ts';
 import { readCatalog } from './pg-catalog.ts';
 import { classifyPgError } from './pg-errors.ts';
+import { PgEventSteps } from './pg-event-steps.ts';
 import { pgLocation, type PgLocation } from './pg-location.ts';
 import { PgLookups } from './pg-lookups.ts';
 import { pgShape, type PgShape } from './pg-shape.ts';
@@ -91,6 +92,8 @@ export class PgSource implements RunSource {
   private client: pg.Client | null = null;
   private shape: PgShape | null = null;
   private lookups: PgLookups | null = null;
+  /** Steps given as events, folded apart from the views. */
+  private events: PgEventSteps | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private snapshot: string | null = null;
   private version = 0;
@@ -163,6 +166,9 @@ export class PgSource implements RunSource {
       const shape = pgShape(catalog, this.path, this.schema);
       this.shape = shape;
       this.lookups = new PgLookups(shape, (message) => this.warn(`${this.path}: ${message}`));
+      this.events = shape.events
+        ? new PgEventSteps({ ...shape.events, parts: shape.keyParts })
+        : null;
       this.snapshot = null;
       return {
         journalMode: `postgresql ${this.serverVersion}`,
@@ -202,15 +208,25 @@ export class PgSource implements RunSource {
     return this.shape?.changeIndexed[table] ?? true;
   }
 
-  markWrites(): void {}
+  /** Later change reads answer the events appended after now. */
+  async markWrites(): Promise<void> {
+    const events = this.events;
+    if (events) await this.transaction((run) => events.mark(run));
+  }
 
   writtenRowids(): null {
     return null;
   }
 
-  /** Rows have no rowids here: new rows come with the updated ones. */
-  readNewRows(): { rows: ChangedRow[]; truncated: boolean } {
-    return { rows: [], truncated: false };
+  /**
+   * Rows have no rowids here: new rows come with the updated ones. Steps given as events: one
+   * row per run whose events moved.
+   */
+  async readNewRows(): Promise<{ rows: ChangedRow[]; truncated: boolean }> {
+    const events = this.events;
+    if (!events) return { rows: [], truncated: false };
+    const rows = await this.transaction((run) => events.changes(run));
+    return { rows, truncated: false };
   }
 
   async *readUpdatedRows(
@@ -246,7 +262,12 @@ export class PgSource implements RunSource {
 
   async readRuns(runIds: readonly string[]): Promise<Map<string, ObservedRun>> {
     const lookups = this.openLookups();
-    return this.transaction((run) => lookups.read(runIds, run));
+    const events = this.events;
+    return this.transaction(async (run) => {
+      const runs = await lookups.read(runIds, run);
+      await events?.addTo(runs, run);
+      return runs;
+    });
   }
 
   async existingRuns(runIds: readonly string[]): Promise<Set<string>> {
@@ -309,6 +330,7 @@ export class PgSource implements RunSource {
     this.client = null;
     this.shape = null;
     this.lookups = null;
+    this.events = null;
     this.snapshot = null;
   }
 

@@ -389,16 +389,17 @@ export function profileViews(profile: SourceProfile, facts: DatabaseFacts): stri
 export function stepEventsSql(
   profile: SourceProfile,
   facts: TableFacts,
+  d: ViewDialect = sqliteDialect,
 ): { ofRun: string; after: string; last: string } | null {
   const steps = profile.steps;
   const events = steps?.events;
   if (!steps || !events) return null;
   const none: DatabaseFacts = new Map();
   const order = events.order === null ? 't.rowid' : `t.${quoteName(events.order)}`;
-  const table = `main.${quoteName(steps.table)} AS t`;
+  const table = `${d.table(steps.table)} AS t`;
   const runId = joinedIdSql(steps.run, profile.runs.id);
   const text = (ref: ColumnRef | null) =>
-    ref === null ? 'NULL' : `CAST(${columnSql(sqliteDialect, ref, facts, none)} AS TEXT)`;
+    ref === null ? 'NULL' : d.text(columnSql(d, ref, facts, none));
   const columns = [
     `${order} AS ord`,
     `${runId} AS run_id`,
@@ -407,14 +408,14 @@ export function stepEventsSql(
       steps.id,
     )} AS step_id`,
     `${text(steps.name)} AS name`,
-    `CAST(t.${quoteName(steps.status.column)} AS TEXT) AS type`,
-    `${timestampSql(sqliteDialect, events.at, facts, none)} AS at`,
+    `${d.text(`t.${quoteName(steps.status.column)}`)} AS type`,
+    `${timestampSql(d, events.at, facts, none)} AS at`,
     `${text(steps.message)} AS message`,
   ].join(', ');
   const ofRun = steps.run.map((column) => `t.${quoteName(column)} = ?`).join(' AND ');
   return {
     ofRun: `SELECT ${columns} FROM ${table} WHERE ${ofRun} AND ${order} > ? ORDER BY ${order} LIMIT ?`,
     after: `SELECT ${order} AS ord, ${runId} AS run_id FROM ${table} WHERE ${order} > ? ORDER BY ${order} LIMIT ?`,
-    last: `SELECT max(${order}) FROM ${table}`,
+    last: `SELECT max(${order}) AS last FROM ${table}`,
   };
 }
