@@ -26,6 +26,8 @@ import { ensureArtifactTree } from './artifact-tree.ts';
 import { benchConfigFile, formatConfigReport } from './config-bench.ts';
 import { CLI_SOURCES, measureCliIdle } from './cli-idle-bench.ts';
 import { benchAirflow, formatAirflowReport } from './airflow-bench.ts';
+import { benchAirflowPg, formatAirflowPgReport } from './airflow-pg-bench.ts';
+import { pgBinDir } from '../support/pg-cluster.ts';
 import { benchCliStart, buildCliBundle } from './cli-start-bench.ts';
 import { formatCliStartReport } from './cli-start-report.ts';
 import { cacheRoot, ensureBenchDbs, oneRunDb, workingCopy } from './generate-db.ts';
@@ -77,6 +79,18 @@ async function archiveSection(quick: boolean, workDir: string): Promise<ArchiveB
   return { ...inProcess, command };
 }
 
+/** The Airflow rows on PostgreSQL, where its server programs are installed. */
+async function airflowOnPostgres(quick: boolean) {
+  if (pgBinDir() === null) {
+    progress('airflow on PostgreSQL: PostgreSQL is not installed, no figures');
+    return null;
+  }
+  return [
+    await benchAirflowPg(quick, false, progress),
+    await benchAirflowPg(quick, true, progress),
+  ];
+}
+
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const only = onlyArg();
@@ -99,9 +113,13 @@ async function main(): Promise<void> {
     try {
       await buildCliBundle();
       const airflow = await benchAirflow(quick, workDir, progress);
+      const airflowPg = await airflowOnPostgres(quick);
       fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
-      fs.writeFileSync(RESULTS_FILE, `${JSON.stringify({ airflow }, null, 2)}\n`);
+      fs.writeFileSync(RESULTS_FILE, `${JSON.stringify({ airflow, airflowPg }, null, 2)}\n`);
       process.stdout.write(`\n${formatAirflowReport(airflow)}\n`);
+      for (const result of airflowPg ?? []) {
+        process.stdout.write(`\n${formatAirflowPgReport(result)}\n`);
+      }
     } finally {
       fs.rmSync(workDir, { recursive: true, force: true });
     }
@@ -244,6 +262,7 @@ async function main(): Promise<void> {
           );
 
     const airflow = only === 'monitor' ? null : await benchAirflow(quick, workDir, progress);
+    const airflowPg = only === 'monitor' ? null : await airflowOnPostgres(quick);
 
     const cpus = os.cpus();
     const results: BenchResults = {
@@ -266,7 +285,7 @@ async function main(): Promise<void> {
     fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
     fs.writeFileSync(
       RESULTS_FILE,
-      `${JSON.stringify({ ...results, alert, dashboard, configFile, cliStart, airflow }, null, 2)}\n`,
+      `${JSON.stringify({ ...results, alert, dashboard, configFile, cliStart, airflow, airflowPg }, null, 2)}\n`,
     );
     process.stdout.write(`\n${formatReport(results, path.relative(ROOT, RESULTS_FILE))}\n`);
     if (archive) process.stdout.write(`\n${formatArchiveReport(archive)}\n`);
@@ -275,6 +294,9 @@ async function main(): Promise<void> {
     if (configFile) process.stdout.write(`\n${formatConfigReport(configFile)}\n`);
     if (cliStart) process.stdout.write(`\n${formatCliStartReport(cliStart)}\n`);
     if (airflow) process.stdout.write(`\n${formatAirflowReport(airflow)}\n`);
+    for (const result of airflowPg ?? []) {
+      process.stdout.write(`\n${formatAirflowPgReport(result)}\n`);
+    }
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });
   }

@@ -44,19 +44,25 @@ export class PgCluster {
   readonly dir: string;
   private readonly bin: string;
 
-  private constructor(bin: string, dir: string, port: number) {
+  private readonly settings: string[];
+
+  private constructor(bin: string, dir: string, port: number, settings: string[]) {
     this.bin = bin;
     this.dir = dir;
     this.port = port;
+    this.settings = settings;
   }
 
-  /** A new cluster, started; throws PG_MISSING without PostgreSQL. */
-  static async start(): Promise<PgCluster> {
+  /**
+   * A new cluster, started; throws PG_MISSING without PostgreSQL. `settings`: more server
+   * settings (`shared_preload_libraries=pg_stat_statements`, for a benchmark that counts queries).
+   */
+  static async start(settings: string[] = []): Promise<PgCluster> {
     const bin = pgBinDir();
     if (!bin) throw new Error(PG_MISSING);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runwatch-pg-'));
     if (process.getuid?.() === 0) execFileSync('chown', ['postgres:postgres', dir]);
-    const cluster = new PgCluster(bin, dir, await freePort());
+    const cluster = new PgCluster(bin, dir, await freePort(), settings);
     cluster.server('initdb', [
       '-D',
       cluster.data,
@@ -101,6 +107,7 @@ export class PgCluster {
       '-c fsync=off',
       '-c full_page_writes=off',
       '-c max_connections=200',
+      ...this.settings.map((setting) => `-c ${setting}`),
     ].join(' ');
     this.server('pg_ctl', [
       '-D',

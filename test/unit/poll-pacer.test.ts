@@ -4,6 +4,7 @@ import {
   FOLLOW_UP_MS,
   IDLE_POLL_MAX_MS,
   PollPacer,
+  SERVER_IDLE_POLL_MAX_MS,
   type PollHint,
 } from '../../electron/core/monitor/poll-pacer.ts';
 
@@ -31,9 +32,9 @@ class FakeHint implements PollHint {
   }
 }
 
-function setup(hint: FakeHint | null = new FakeHint()) {
+function setup(hint: FakeHint | null = new FakeHint(), unhintedMax = POLL) {
   let now = 0;
-  const pacer = new PollPacer(POLL, hint, () => now);
+  const pacer = new PollPacer(POLL, hint, () => now, unhintedMax);
   /** One cycle: `found` a commit or not, then the delay it asks for; time moves by that delay. */
   const cycle = (found = false, work = false): number => {
     pacer.begin();
@@ -62,6 +63,13 @@ describe('PollPacer', () => {
     const untrusted = new FakeHint();
     untrusted.trusted = false;
     expect(setup(untrusted).idleCycles(5)).toEqual([POLL, POLL, POLL, POLL, POLL]);
+  });
+
+  it("spaces a server's idle polls out to a quarter second, and is back at --poll on a change", () => {
+    const { cycle, idleCycles } = setup(null, SERVER_IDLE_POLL_MAX_MS);
+    expect(idleCycles(4)).toEqual([200, 250, 250, 250]);
+    expect(cycle(true)).toBe(POLL);
+    expect(cycle()).toBe(200);
   });
 
   it('follows an event whose check finds no commit yet with checks milliseconds apart', () => {

@@ -13,7 +13,7 @@ import { streamLogger, type Logger } from '../log.ts';
 import { SourceError } from '../source/source-error.ts';
 import { schemaChoice } from '../source/builtin-profiles.ts';
 import type { SchemaChoice } from '../source/profile/source-profile.ts';
-import { SqliteSource } from '../source/sqlite-source.ts';
+import { sourceFor } from '../source/open-source.ts';
 import {
   acquireDataDirLock,
   DataDirBusyError,
@@ -60,21 +60,21 @@ function progressPrinter(): { show(progress: JobProgress): void; clear(): void }
  * The run as the database holds it now, if it has finished; `schemaRoots` gets where the
  * source's profile puts runs' folders (an allowed artifact root).
  */
-function readFinishedRun(
+async function readFinishedRun(
   paths: SourcePaths,
   schema: SchemaChoice,
   runId: string,
   attempt: number,
   fromSchema: SchemaArtifacts,
-): FinishedRun {
-  const source = new SqliteSource(paths.dbPath, schema);
+): Promise<FinishedRun> {
+  const source = sourceFor(paths.dbPath, schema, () => {});
   try {
-    source.open();
+    await source.open();
     if (source.artifactRoot !== null) fromSchema.roots = [source.artifactRoot];
     fromSchema.optional = source.artifactsOptional;
     fromSchema.known = true;
-    const observed = source.readRuns([runId]).get(runId);
-    if (!observed) throw new InputError(`run ${JSON.stringify(runId)} is not in ${paths.dbPath}`);
+    const observed = (await source.readRuns([runId])).get(runId);
+    if (!observed) throw new InputError(`run ${JSON.stringify(runId)} is not in ${paths.shown}`);
     const run = finishedRunFromRead(observed, paths.sourceName, attempt, paths.dbPath);
     if (!run) {
       throw new InputError(
@@ -86,20 +86,20 @@ function readFinishedRun(
     if (error instanceof SourceError) throw new InputError(error.message);
     throw error;
   } finally {
-    source.close();
+    await source.close();
   }
 }
 
-function enqueue(
+async function enqueue(
   store: StateStore,
   paths: SourcePaths,
   schema: SchemaChoice,
   runId: string,
   fromSchema: SchemaArtifacts,
-): number[] {
+): Promise<number[]> {
   const known = store.getRun(runId);
   const attempt = known?.attempt ?? 1;
-  const run = readFinishedRun(paths, schema, runId, attempt, fromSchema);
+  const run = await readFinishedRun(paths, schema, runId, attempt, fromSchema);
   const recorded = known?.phase === 'finished' ? store.jobs.completion(runId, attempt) : null;
   if (recorded && !sameFinish(recorded, run)) {
     // A new attempt: archiving it as the one Runwatch knows would overwrite that one's archive.
@@ -270,7 +270,7 @@ export async function archiveCommand(options: ArchiveOptions): Promise<number> {
   try {
     const schema = options.schema === undefined ? null : schemaChoice(options.schema);
     const fromSchema: SchemaArtifacts = { known: false, roots: [], optional: false };
-    const ids = enqueue(store, paths, schema, options.run, fromSchema);
+    const ids = await enqueue(store, paths, schema, options.run, fromSchema);
     let jobs: Job[];
     if (lock)
       jobs = await runHere(store, paths, ids, log, await policyOf(options, paths, fromSchema));

@@ -63,11 +63,14 @@ function monitorLines(config: RunwatchConfig): string[] {
  * `file:line:col: message` and exit 1; else a summary, and warnings for what is valid but sends
  * nothing here (inactive channels, rules left without one), with exit 0.
  */
-export function checkConfigCommand(file: string, options: { db?: string } = {}): number {
+export async function checkConfigCommand(
+  file: string,
+  options: { db?: string } = {},
+): Promise<number> {
   let config: RunwatchConfig;
   try {
     const { absolute, text } = readConfigText(file);
-    if (isMappingText(text)) return checkMappingFile(absolute, text, options.db);
+    if (isMappingText(text)) return await checkMappingFile(absolute, text, options.db);
     config = parseConfig(text, absolute);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

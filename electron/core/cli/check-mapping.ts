@@ -2,7 +2,8 @@ import { ConfigError } from '../config/yaml-validate.ts';
 import { parseProfile } from '../source/profile/profile-file.ts';
 import type { SourceProfile } from '../source/profile/source-profile.ts';
 import { SourceError } from '../source/source-error.ts';
-import { SqliteSource } from '../source/sqlite-source.ts';
+import { sourceFor } from '../source/open-source.ts';
+import { shownLocation } from '../source/pg/pg-location.ts';
 import { EXIT_INPUT, EXIT_OK } from './cli-errors.ts';
 import { reportConfigError } from './config-problems.ts';
 import { unindexedNotice } from './index-notice.ts';
@@ -16,7 +17,11 @@ export function isMappingText(text: string): boolean {
  * `check-config` on a mapping file: every problem of the file as `file:line:col: message`, then,
  * with `--db`, every table and column the database lacks, placed the same way.
  */
-export function checkMappingFile(file: string, text: string, db: string | undefined): number {
+export async function checkMappingFile(
+  file: string,
+  text: string,
+  db: string | undefined,
+): Promise<number> {
   let profile: SourceProfile;
   try {
     profile = parseProfile(text, file);
@@ -35,11 +40,13 @@ export function checkMappingFile(file: string, text: string, db: string | undefi
     process.stdout.write(`${summary.join('\n')}\n`);
     return EXIT_OK;
   }
-  const source = new SqliteSource(db, { profile, text });
+  const source = sourceFor(db, { profile, text }, () => {});
   try {
-    const info = source.open();
-    const counts = source.countRuns();
-    summary.push(`  ${db}: fits; ${counts.active} active, ${counts.finished} finished runs`);
+    const info = await source.open();
+    const counts = await source.countRuns();
+    summary.push(
+      `  ${shownLocation(db)}: fits; ${counts.active} active, ${counts.finished} finished runs`,
+    );
     process.stdout.write(`${summary.join('\n')}\n`);
     for (const index of info.missingIndexes) {
       const names = `${index.table}(${index.column})`;
@@ -51,6 +58,6 @@ export function checkMappingFile(file: string, text: string, db: string | undefi
     process.stderr.write(`${error.message}\n`);
     return EXIT_INPUT;
   } finally {
-    source.close();
+    await source.close();
   }
 }

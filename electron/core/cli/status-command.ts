@@ -6,7 +6,7 @@ import { activeAlerts } from './active-alerts.ts';
 import { readLiveStatus } from '../monitor/live-status.ts';
 import { SourceError } from '../source/source-error.ts';
 import { schemaChoice } from '../source/builtin-profiles.ts';
-import { SqliteSource } from '../source/sqlite-source.ts';
+import { sourceFor } from '../source/open-source.ts';
 import { dataDirHolder } from '../store/data-dir-lock.ts';
 import type { JobOverview } from '../store/job-table.ts';
 import { StateStore } from '../store/state-store.ts';
@@ -158,9 +158,10 @@ export async function statusCommand(options: StatusOptions): Promise<number> {
   const store = StateStore.exists(paths.dataDir)
     ? StateStore.open(paths.dataDir, 'readonly')
     : null;
-  const source = new SqliteSource(
+  const source = sourceFor(
     paths.dbPath,
     options.schema === undefined ? null : schemaChoice(options.schema),
+    () => {},
   );
   const report: StatusReport = {
     source: paths.sourceName,
@@ -196,14 +197,14 @@ export async function statusCommand(options: StatusOptions): Promise<number> {
       }));
     }
     try {
-      source.open();
+      await source.open();
       report.runs = await readLiveStatus(source, store, settings, paths.sourceName, Date.now());
     } catch (error) {
       if (!(error instanceof SourceError)) throw error;
       report.error = error.message;
     }
   } finally {
-    source.close();
+    await source.close();
     store?.close();
   }
   process.stdout.write(

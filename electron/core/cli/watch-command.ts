@@ -56,8 +56,12 @@ function reportSource(d: SourceDiagnostics, log: Logger): void {
     .map((c) => `${c.table}.${c.column} (optional) ${c.present ? 'read' : 'not present'}`)
     .join(', ');
   const how = d.schema.detected ? 'recognised' : (d.schema.file ?? 'named');
+  // A server's source says what it reads ("postgresql 16.2"), a file its journal mode.
+  const engine = d.journalMode.startsWith('postgresql')
+    ? d.journalMode
+    : `journal mode ${d.journalMode}`;
   log.info(
-    `journal mode ${d.journalMode}; schema ok: ${d.schema.name} (${how})${optional ? `, ${optional}` : ''}; ${runs}`,
+    `${engine}; schema ok: ${d.schema.name} (${how})${optional ? `, ${optional}` : ''}; ${runs}`,
   );
   if (d.missingIndexes.length === 0) {
     log.info('indexes ok');

@@ -93,7 +93,8 @@ export class ChangeReader {
    */
   async read(committed: boolean, at: number, now: number): Promise<ChangeBatch> {
     if (this.source.locatesWrites && committed) this.written.add(await this.source.writtenRowids());
-    const lookback = this.cursor.lookbackDue(at);
+    // Where a read scans a whole table anyway, reaching back costs nothing more: always, at once.
+    const lookback = this.cursor.lookbackDue(at) || this.source.scansWhole;
     let query = this.cursor.query(at, lookback);
     let read = await this.readFrom(query);
     let fresh = this.unseen(read.rows);

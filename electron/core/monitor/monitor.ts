@@ -19,7 +19,7 @@ import { HealthReport } from './health-report.ts';
 import { History } from './history.ts';
 import type { MonitorSettings } from './monitor-settings.ts';
 import { PollLoop } from './poll-loop.ts';
-import { PollPacer } from './poll-pacer.ts';
+import { PollPacer, SERVER_IDLE_POLL_MAX_MS } from './poll-pacer.ts';
 import { CHUNK_RUNS, chunks, RunJudge, SCAN_PAGE } from './run-judge.ts';
 import type { RunViews } from './run-views.ts';
 import { Sweep, SWEEP_EVERY_MS, SWEEP_SHARE, SweepSchedule } from './sweep.ts';
@@ -183,7 +183,12 @@ export class Monitor {
         : new FolderHint(options.dbPath, () => {
             if (this.source.isOpen) this.wake();
           });
-    this.pacer = new PollPacer(options.settings.poll, this.hint, () => this.clock.monotonic());
+    this.pacer = new PollPacer(
+      options.settings.poll,
+      this.hint,
+      () => this.clock.monotonic(),
+      isPostgresUrl(options.dbPath) ? SERVER_IDLE_POLL_MAX_MS : options.settings.poll,
+    );
     this.loop = new PollLoop(
       this.clock,
       () => this.cycle(),

@@ -1,5 +1,10 @@
 /** Longest wait between idle polls while the folder hint is trusted. */
 export const IDLE_POLL_MAX_MS = 2_000;
+/**
+ * Longest wait between idle polls of a server, which no folder watch can hint: a change after a
+ * quiet spell is then seen within a quarter second, and an idle watch asks a few times a second.
+ */
+export const SERVER_IDLE_POLL_MAX_MS = 250;
 /** Longest wait between attempts to read a database that is missing, locked or broken. */
 export const FAILING_POLL_MAX_MS = 1_000;
 /**
@@ -32,6 +37,8 @@ export class PollPacer {
   private readonly poll: number;
   private readonly hint: PollHint | null;
   private readonly now: () => number;
+  /** Longest wait between idle polls without a trusted hint. */
+  private readonly unhintedMax: number;
   /** The current idle interval: `--poll` while anything moves, longer while idle. */
   private interval: number;
   /** The last cycle found work (a commit, a sweep chunk, a complete read). */
@@ -44,10 +51,17 @@ export class PollPacer {
   /** A commit found unhinted while spaced out: judged at the next check. */
   private verdictDue = false;
 
-  constructor(poll: number, hint: PollHint | null, now: () => number) {
+  constructor(
+    poll: number,
+    hint: PollHint | null,
+    now: () => number,
+    /** How far idle polls space out without a trusted hint (a server's); `poll` keeps them. */
+    unhintedMax = poll,
+  ) {
     this.poll = poll;
     this.hint = hint;
     this.now = now;
+    this.unhintedMax = unhintedMax;
     this.interval = poll;
   }
 
@@ -96,7 +110,11 @@ export class PollPacer {
       this.followUp = delay * 2 < poll ? delay * 2 : 0;
       return delay;
     }
-    const longest = failing ? FAILING_POLL_MAX_MS : this.hint?.trusted ? IDLE_POLL_MAX_MS : poll;
+    const longest = failing
+      ? FAILING_POLL_MAX_MS
+      : this.hint?.trusted
+        ? IDLE_POLL_MAX_MS
+        : this.unhintedMax;
     this.interval = this.busy ? poll : Math.min(Math.max(poll, longest), this.interval * 2);
     return this.interval;
   }

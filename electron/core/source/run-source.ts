@@ -49,6 +49,12 @@ export interface RunSource {
   readonly eventFolder: string | null;
   /** Whether the rows an unindexed table wrote can be located (`markWrites`, `writtenRowids`). */
   readonly locatesWrites: boolean;
+  /**
+   * Whether a change read of some table scans it whole whatever range it asks for (a server's
+   * table without an index on its change column): every check then reaches back in its one read
+   * rather than reading twice.
+   */
+  readonly scansWhole: boolean;
 
   /** Opens and checks the schema; throws a SourceError naming what is wrong. */
   open(): Awaitable<OpenInfo>;

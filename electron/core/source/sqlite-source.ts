@@ -245,6 +245,11 @@ export class SqliteSource implements RunSource {
     return this.walChanges !== null;
   }
 
+  /** Unindexed tables are read from the log or in windows, whose cost follows the range. */
+  get scansWhole(): boolean {
+    return false;
+  }
+
   /** Later calls to `writtenRowids` and `readNewRows` answer what was written after now. */
   markWrites(): void {
     this.walChanges?.mark();

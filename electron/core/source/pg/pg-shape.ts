@@ -26,10 +26,8 @@ import { pgViewDialect } from './pg-view-dialect.ts';
 
 /** The change queries of one view, each bound as the comments of RunSource's methods say. */
 export interface PgChangeSql {
-  /** Rows holding a change value ($1), up to $2. */
-  tied: string;
-  /** Rows with a greater change value than $1, in its order, up to $2. */
-  updated: string;
+  /** Rows holding a change value ($1) or a greater one, in its order, up to $2. */
+  from: string;
   /** Every row with a change value, in its order, up to $1: a read from the start. */
   all: string;
   /** How many rows hold $1, counted up to $2. */
@@ -79,8 +77,7 @@ function changeSql(views: string, table: SourceTable): PgChangeSql {
     table === 'steps' ? 'CAST(step_id AS TEXT) AS step_id, ' : ''
   }CAST(status AS TEXT) AS status, changed_at AS updated_at, written_at`;
   return {
-    tied: `${views}SELECT ${columns} FROM ${table} WHERE changed_at = $1 LIMIT $2`,
-    updated: `${views}SELECT ${columns} FROM ${table} WHERE changed_at > $1 ORDER BY changed_at LIMIT $2`,
+    from: `${views}SELECT ${columns} FROM ${table} WHERE changed_at >= $1 ORDER BY changed_at LIMIT $2`,
     all: `${views}SELECT ${columns} FROM ${table} WHERE changed_at IS NOT NULL ORDER BY changed_at LIMIT $1`,
     tieCount: `${views}SELECT count(*) AS n FROM (SELECT 1 FROM ${table} WHERE changed_at = $1 LIMIT $2) AS tie`,
     // PostgreSQL sorts NULLs first when descending; SQLite, whose order the cursor expects, last.

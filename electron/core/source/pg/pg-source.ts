@@ -26,6 +26,9 @@ export interface PgSourceOptions {
   timeoutMs?: number;
 }
 
+/** Which transactions have committed: moves when any that wrote begins or ends. */
+const SNAPSHOT_SQL = 'SELECT pg_current_snapshot()::text AS s';
+
 /** Longest a closing connection is waited for before its socket is dropped. */
 const END_TIMEOUT_MS = 1_000;
 
@@ -142,6 +145,11 @@ export class PgSource implements RunSource {
     return false;
   }
 
+  get scansWhole(): boolean {
+    const indexed = this.shape?.changeIndexed;
+    return indexed !== undefined && !(indexed.runs && indexed.steps);
+  }
+
   async open(): Promise<OpenInfo> {
     await this.close();
     const client = new pg.Client(this.config());
@@ -195,7 +203,11 @@ export class PgSource implements RunSource {
 
   /** The server's snapshot moved since the last look: a transaction that wrote began or ended. */
   async dataVersion(): Promise<number> {
-    const rows = await this.query<{ s: string }>(`SELECT pg_current_snapshot()::text AS s`, []);
+    // Prepared once per connection: each poll then costs the server no parse nor plan.
+    const rows = await this.exclusive(
+      async (client) =>
+        (await client.query<{ s: string }>({ name: 'runwatch-snapshot', text: SNAPSHOT_SQL })).rows,
+    );
     const snapshot = rows[0]?.s ?? '';
     if (snapshot !== this.snapshot) {
       this.snapshot = snapshot;
@@ -234,19 +246,16 @@ export class PgSource implements RunSource {
     from: UpdatedFrom,
   ): AsyncGenerator<{ rows: ChangedRow[]; truncated: boolean }> {
     const sql = this.sql(table);
-    const [tied, newer] = await this.transaction(async (run) =>
+    // The rows holding `from.value` and those after it, in one read: one scan where there is
+    // no index, one index range where there is.
+    const rows =
       from.value === null
-        ? [[], await run(sql.all, [CHANGE_LIMIT])]
-        : [
-            await run(sql.tied, [from.value, CHANGE_LIMIT]),
-            await run(sql.updated, [from.value, CHANGE_LIMIT]),
-          ],
-    );
-    const rows = [...(tied ?? []), ...(newer ?? [])];
+        ? await this.query<Record<string, unknown>>(sql.all, [CHANGE_LIMIT])
+        : await this.query<Record<string, unknown>>(sql.from, [from.value, CHANGE_LIMIT]);
     this.readCount += rows.length;
     yield {
       rows: rows.map((row) => changedRow(table, row)),
-      truncated: (tied?.length ?? 0) >= CHANGE_LIMIT || (newer?.length ?? 0) >= CHANGE_LIMIT,
+      truncated: rows.length >= CHANGE_LIMIT,
     };
   }
 
