@@ -9,25 +9,14 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MonitorHarness } from '../support/monitor-harness.ts';
 import { PgCluster } from '../support/pg-cluster.ts';
+import { RUNWATCH_PG_DDL } from '../support/pg-runwatch-schema.ts';
 import { createDatabase, pgMissing, type TestDatabase } from '../support/pg-database.ts';
 import { TcpProxy } from '../support/tcp-proxy.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
 const missing = pgMissing();
 
-const DDL = `
-CREATE TABLE runs (
-  run_id text PRIMARY KEY, pipeline text NOT NULL DEFAULT '', status text NOT NULL,
-  created_at timestamptz NOT NULL, started_at timestamptz, updated_at timestamptz NOT NULL,
-  finished_at timestamptz, artifacts_dir text);
-CREATE TABLE steps (
-  run_id text NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE, step_id text NOT NULL,
-  name text NOT NULL DEFAULT '', position integer NOT NULL DEFAULT 0, status text NOT NULL,
-  started_at timestamptz, updated_at timestamptz NOT NULL, finished_at timestamptz, message text,
-  PRIMARY KEY (run_id, step_id));
-CREATE INDEX runs_updated ON runs(updated_at);
-CREATE INDEX steps_updated ON steps(updated_at);
-`;
+const DDL = RUNWATCH_PG_DDL;
 
 type Exec = (sql: string, params?: unknown[]) => Promise<unknown>;
 

@@ -3,25 +3,15 @@
  * watched through a URL: runs start, steps fail, runs finish, read-only and under its own name.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { PgSource } from '../../electron/core/source/pg/pg-source.ts';
 import { MonitorHarness } from '../support/monitor-harness.ts';
+import { RUNWATCH_PG_DDL } from '../support/pg-runwatch-schema.ts';
 import { createDatabase, pgMissing, type TestDatabase } from '../support/pg-database.ts';
 import { waitFor } from '../support/wait.ts';
 
 const missing = pgMissing();
 
-const DDL = `
-CREATE TABLE runs (
-  run_id text PRIMARY KEY, pipeline text NOT NULL DEFAULT '', status text NOT NULL,
-  created_at timestamptz NOT NULL, started_at timestamptz, updated_at timestamptz NOT NULL,
-  finished_at timestamptz, artifacts_dir text);
-CREATE TABLE steps (
-  run_id text NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE, step_id text NOT NULL,
-  name text NOT NULL DEFAULT '', position integer NOT NULL DEFAULT 0, status text NOT NULL,
-  started_at timestamptz, updated_at timestamptz NOT NULL, finished_at timestamptz, message text,
-  PRIMARY KEY (run_id, step_id));
-CREATE INDEX runs_updated ON runs(updated_at);
-CREATE INDEX steps_updated ON steps(updated_at);
-`;
+const DDL = RUNWATCH_PG_DDL;
 
 let db: TestDatabase | null = null;
 let harness: MonitorHarness | null = null;
@@ -78,6 +68,33 @@ describe(missing ? `PostgreSQL sources (skipped: ${missing})` : 'PostgreSQL sour
       expect(done).toMatchObject({ outcome: 'failed', pipeline: 'etl' });
       // The run that was running at the start is followed too, and still running.
       expect(harness.of('run_completed', 'before')).toEqual([]);
+    },
+  );
+
+  it.skipIf(missing !== null)(
+    'passes a bulk load that shares one stamp instead of reading it again at every change',
+    async () => {
+      db = await createDatabase();
+      await db.exec(DDL);
+      // One statement: every row stamped with the transaction's now().
+      await db.exec(
+        `INSERT INTO runs (run_id, pipeline, status, created_at, started_at, updated_at)
+         SELECT 'bulk-' || i, 'etl', 'running', now(), now(), now() FROM generate_series(1, 3000) i`,
+      );
+      harness = new MonitorHarness(db.url).start();
+      await waitFor(() => harness?.diagnostics, 'the first read', 30_000);
+      const source = harness.monitor.source as PgSource;
+      const before = source.rowsRead;
+      for (const runId of ['bulk-7', 'bulk-2999']) {
+        await db.exec(
+          `UPDATE runs SET status = 'failed', finished_at = clock_timestamp(),
+             updated_at = clock_timestamp() WHERE run_id = $1`,
+          [runId],
+        );
+        await harness.waitFor('run_completed', runId);
+      }
+      // Two rows changed; each may be read by a check and by a lookback.
+      expect(source.rowsRead - before).toBeLessThan(20);
     },
   );
 

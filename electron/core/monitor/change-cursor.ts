@@ -30,12 +30,16 @@ export interface KeysetPosition {
   tie: number | null;
 }
 
-/** Where a read from this position starts: a small tie is read again whole, a large one passed. */
+/**
+ * Where a read from this position starts: a small tie is read again whole, a large one passed,
+ * by rowid, or whole where its rows have none (a server's): a row written later with that very
+ * stamp is then the sweep's to find, rather than every check reading the whole tie again.
+ */
 function readFrom(position: KeysetPosition): UpdatedFrom {
   const small = position.tie !== null && position.tie <= TIE_REREAD_MAX;
   return {
     value: position.value,
-    afterRowid: small || position.rowid === null ? null : position.rowid,
+    afterRowid: small ? null : (position.rowid ?? Number.POSITIVE_INFINITY),
   };
 }
 

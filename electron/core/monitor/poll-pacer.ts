@@ -5,6 +5,11 @@ export const IDLE_POLL_MAX_MS = 2_000;
  * quiet spell is then seen within a quarter second, and an idle watch asks a few times a second.
  */
 export const SERVER_IDLE_POLL_MAX_MS = 250;
+/**
+ * How long a server's polls stay at `--poll` after a commit: a pipeline's writes come in bursts,
+ * and the next is then seen as soon as it lands, not after a spaced-out wait.
+ */
+export const SERVER_BURST_HOLD_MS = 2_000;
 /** Longest wait between attempts to read a database that is missing, locked or broken. */
 export const FAILING_POLL_MAX_MS = 1_000;
 /**
@@ -39,6 +44,8 @@ export class PollPacer {
   private readonly now: () => number;
   /** Longest wait between idle polls without a trusted hint. */
   private readonly unhintedMax: number;
+  /** When the last commit was found. */
+  private changedAt = -Infinity;
   /** The current idle interval: `--poll` while anything moves, longer while idle. */
   private interval: number;
   /** The last cycle found work (a commit, a sweep chunk, a complete read). */
@@ -85,6 +92,7 @@ export class PollPacer {
   /** The cycle found a commit (`data_version` moved). */
   changed(): void {
     this.busy = true;
+    this.changedAt = this.now();
     this.followUp = 0;
     if (this.now() - this.hintAt <= 2 * this.poll) this.hint?.changeSeen(true);
     else if (this.spacedOut) this.verdictDue = true;
@@ -110,11 +118,14 @@ export class PollPacer {
       this.followUp = delay * 2 < poll ? delay * 2 : 0;
       return delay;
     }
+    const burst = this.now() - this.changedAt < SERVER_BURST_HOLD_MS;
     const longest = failing
       ? FAILING_POLL_MAX_MS
       : this.hint?.trusted
         ? IDLE_POLL_MAX_MS
-        : this.unhintedMax;
+        : burst
+          ? poll
+          : this.unhintedMax;
     this.interval = this.busy ? poll : Math.min(Math.max(poll, longest), this.interval * 2);
     return this.interval;
   }

@@ -183,15 +183,7 @@ export class EventSteps {
       const before = this.runs.get(runId)?.after;
       const run = this.fold(runId);
       if (run === null || run.after === before) continue;
-      changed.push({
-        table: 'steps',
-        rowid: null,
-        runId,
-        key: `${runId}\u0000`,
-        status: '',
-        updatedAt: run.after,
-        writtenAt: run.lastAt,
-      });
+      changed.push(eventChange(runId, run));
     }
     return changed;
   }
@@ -264,6 +256,19 @@ export class EventSteps {
     }
     return run;
   }
+}
+
+/** A run whose events moved, as a change row: the monitor then reads the run. */
+export function eventChange(runId: string, run: RunEvents): ChangedRow {
+  return {
+    table: 'steps',
+    rowid: null,
+    runId,
+    key: `${runId}\u0000`,
+    status: '',
+    updatedAt: run.after,
+    writtenAt: run.lastAt,
+  };
 }
 
 /** A run not folded yet: nothing read. */

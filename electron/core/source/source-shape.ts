@@ -193,7 +193,7 @@ function tableCount(db: Database.Database): number {
 }
 
 /** What each built-in profile looks for, for a database none of them fits. */
-function lookedFor(): string {
+export function lookedFor(): string {
   return [...builtinProfiles().values()]
     .map(
       (profile) =>

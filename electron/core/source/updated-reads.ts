@@ -8,7 +8,8 @@ export type PerTable<T> = Record<SourceTable, T>;
 /**
  * Where a read of updated rows starts in `(updated_at, rowid)` order: rows with `updated_at` above
  * `value` (a raw value, compared by SQLite), and those holding `value` itself with a rowid above
- * `afterRowid`, or all of them when it is null. A null `value` reads every row (from the start).
+ * `afterRowid`, or all of them when it is null (none when it is Infinity: a large tie passed
+ * where rows have no rowids). A null `value` reads every row (from the start).
  */
 export interface UpdatedFrom {
   value: unknown;
@@ -80,10 +81,13 @@ export class UpdatedReads {
       const hasRowid = this.host.hasRowid(table);
       const found = this.host.run((db) =>
         db.transaction(() => {
+          const passed = from.afterRowid === Number.POSITIVE_INFINITY;
           const tied = (
-            hasRowid
-              ? tie.all(from.value, after, limit, CHANGE_LIMIT)
-              : tie.all(from.value, CHANGE_LIMIT)
+            passed
+              ? []
+              : hasRowid
+                ? tie.all(from.value, after, limit, CHANGE_LIMIT)
+                : tie.all(from.value, CHANGE_LIMIT)
           ) as Record<string, unknown>[];
           const newer = (
             hasRowid

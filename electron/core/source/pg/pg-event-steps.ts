@@ -1,5 +1,6 @@
 import {
   applyEvent,
+  eventChange,
   EVENT_PAGE,
   FINISHED_RUN,
   giveSteps,
@@ -90,16 +91,7 @@ export class PgEventSteps {
     for (const runId of dirty) {
       const before = this.runs.get(runId)?.after;
       const folded = await this.fold(runId, run);
-      if (folded.after === before) continue;
-      changed.push({
-        table: 'steps',
-        rowid: null,
-        runId,
-        key: `${runId}\u0000`,
-        status: '',
-        updatedAt: folded.after,
-        writtenAt: folded.lastAt,
-      });
+      if (folded.after !== before) changed.push(eventChange(runId, folded));
     }
     return changed;
   }

@@ -18,7 +18,7 @@ import {
 import type { SchemaChoice, SourceProfile, StepsMapping } from '../profile/source-profile.ts';
 import type { MissingIndex, SourceTable } from '../schema-check.ts';
 import { SourceError } from '../source-error.ts';
-import type { SourceShape } from '../source-shape.ts';
+import { lookedFor, type SourceShape } from '../source-shape.ts';
 import type { PerTable } from '../updated-reads.ts';
 import type { PgCatalog } from './pg-catalog.ts';
 import { numberPlaceholders, type PgEventSql } from './pg-event-steps.ts';
@@ -28,6 +28,8 @@ import { pgViewDialect } from './pg-view-dialect.ts';
 export interface PgChangeSql {
   /** Rows holding a change value ($1) or a greater one, in its order, up to $2. */
   from: string;
+  /** Rows with a greater change value than $1, in its order, up to $2 (a large tie passed). */
+  after: string;
   /** Every row with a change value, in its order, up to $1: a read from the start. */
   all: string;
   /** How many rows hold $1, counted up to $2. */
@@ -78,6 +80,7 @@ function changeSql(views: string, table: SourceTable): PgChangeSql {
   }CAST(status AS TEXT) AS status, changed_at AS updated_at, written_at`;
   return {
     from: `${views}SELECT ${columns} FROM ${table} WHERE changed_at >= $1 ORDER BY changed_at LIMIT $2`,
+    after: `${views}SELECT ${columns} FROM ${table} WHERE changed_at > $1 ORDER BY changed_at LIMIT $2`,
     all: `${views}SELECT ${columns} FROM ${table} WHERE changed_at IS NOT NULL ORDER BY changed_at LIMIT $1`,
     tieCount: `${views}SELECT count(*) AS n FROM (SELECT 1 FROM ${table} WHERE changed_at = $1 LIMIT $2) AS tie`,
     // PostgreSQL sorts NULLs first when descending; SQLite, whose order the cursor expects, last.
@@ -194,16 +197,8 @@ export function pgShape(pg: PgCatalog, display: string, choice: SchemaChoice): P
   if (pg.tables.size === 0) {
     throw new SourceError('no_runs', `${display} has no tables yet (waiting for them)`);
   }
-  const looked = [...builtinProfiles().values()]
-    .map(
-      (profile) =>
-        `${profile.name}: ${[...profile.detect]
-          .map(([table, columns]) => `${table}(${columns.join(', ')})`)
-          .join(' and ')}`,
-    )
-    .join('; ');
   throw new SourceError(
     'schema',
-    `${display}: not a schema Runwatch recognises (${looked}); name a mapping file with --schema FILE`,
+    `${display}: not a schema Runwatch recognises (${lookedFor()}); name a mapping file with --schema FILE`,
   );
 }

@@ -246,12 +246,13 @@ export class PgSource implements RunSource {
     from: UpdatedFrom,
   ): AsyncGenerator<{ rows: ChangedRow[]; truncated: boolean }> {
     const sql = this.sql(table);
-    // The rows holding `from.value` and those after it, in one read: one scan where there is
-    // no index, one index range where there is.
-    const rows =
+    // The rows holding `from.value` (unless a large tie is passed) and those after it, in one
+    // read: one scan where there is no index, one index range where there is.
+    const [text, params] =
       from.value === null
-        ? await this.query<Record<string, unknown>>(sql.all, [CHANGE_LIMIT])
-        : await this.query<Record<string, unknown>>(sql.from, [from.value, CHANGE_LIMIT]);
+        ? [sql.all, [CHANGE_LIMIT]]
+        : [from.afterRowid === null ? sql.from : sql.after, [from.value, CHANGE_LIMIT]];
+    const rows = await this.query<Record<string, unknown>>(text, params);
     this.readCount += rows.length;
     yield {
       rows: rows.map((row) => changedRow(table, row)),
