@@ -76,6 +76,38 @@ const absolutePath = z.string().refine((value) => ABSOLUTE_PATH.test(value), {
   error: 'expected an absolute path',
 });
 
+const POSTGRES_URL = /^postgres(?:ql)?:\/\//i;
+
+/**
+ * A source's database: an SQLite file's absolute path, or a PostgreSQL URL. Such a URL holds no
+ * password here, since settings.json keeps sources in clear: libpq's `~/.pgpass` (or
+ * `PGPASSWORD`) gives it, as it does to `psql`.
+ */
+const sourceLocation = z.string().superRefine((value, ctx) => {
+  if (!POSTGRES_URL.test(value)) {
+    if (!ABSOLUTE_PATH.test(value))
+      ctx.addIssue({ code: 'custom', message: 'expected an absolute path' });
+    return;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'not a PostgreSQL URL (postgresql://user@host:5432/db)',
+    });
+    return;
+  }
+  if (url.password !== '' || /[?&](?:ssl)?password=/i.test(url.search)) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'a PostgreSQL URL here holds no password (settings keep sources in clear): put it in ~/.pgpass',
+    });
+  }
+});
+
 /** Names Windows keeps for devices, with or without an extension. */
 const DEVICE_NAME = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
 /** Characters Windows forbids in a folder name (besides the separators). */
@@ -101,8 +133,8 @@ const sourceSchema = strictObject({
     const problem = sourceNameProblem(name);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   }),
-  /** The orchestrator's SQLite file, read-only. */
-  db: absolutePath,
+  /** The orchestrator's SQLite file, or its PostgreSQL database's URL; read-only. */
+  db: sourceLocation,
   /** How to read it: a built-in profile or a mapping file; absent, recognised from its tables. */
   schema: z
     .string()

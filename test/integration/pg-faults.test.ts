@@ -146,6 +146,48 @@ describe(missing ? `PostgreSQL faults (skipped: ${missing})` : 'PostgreSQL fault
   );
 
   it.skipIf(missing !== null)(
+    'a failover to another server behind the same address: read there, nothing repeated',
+    async () => {
+      const db = await database();
+      await startRun(db.exec, 'r1');
+      const proxy = await TcpProxy.start(Number(new URL(db.url).port));
+      cleanups.push(() => proxy.close());
+      const harness = watch(db.url.replace(/:\d+\//, `:${proxy.port}/`), 10_000);
+      await harness.waitFor('run_started', 'r1');
+
+      // The standby, promoted: another server holding the same rows, as a replica would.
+      const standby = await PgCluster.start();
+      cleanups.push(() => standby.stop());
+      const admin = new pg.Client({ connectionString: standby.url('postgres') });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${db.name}`);
+      await admin.end();
+      const writer = new pg.Client({ connectionString: standby.url(db.name) });
+      await writer.connect();
+      cleanups.push(() => writer.end());
+      const exec: Exec = (sql, params) => writer.query(sql, params);
+      await writer.query(DDL);
+      const original = await db.exec(`SELECT created_at::text AS at FROM runs WHERE run_id = 'r1'`);
+      await writer.query(
+        `INSERT INTO runs (run_id, pipeline, status, created_at, started_at, updated_at)
+         VALUES ('r1', 'etl', 'running', $1, $1, $1)`,
+        [original.rows[0]?.at],
+      );
+      proxy.target = standby.port;
+      proxy.resetAll();
+
+      await startRun(exec, 'r2');
+      await harness.waitFor('run_started', 'r2');
+      await finishRun(exec, 'r1', 'failed');
+      await harness.waitFor('run_completed', 'r1');
+      await sleep(300);
+      expect(harness.of('run_started', 'r1')).toHaveLength(1);
+      expect(harness.of('run_completed', 'r1')).toHaveLength(1);
+      expect(harness.of('source_down')).toEqual([]);
+    },
+  );
+
+  it.skipIf(missing !== null)(
     'a wrong password is one clear message, without the password',
     async () => {
       const db = await database();

@@ -47,6 +47,12 @@ describe('watchPlan', () => {
     }
   });
 
+  it('watches a PostgreSQL source by its URL, as the settings give it', () => {
+    const db = 'postgresql://runwatch@db.example:5432/airflow?sslmode=require';
+    const plan = watchPlan(defaultSettings([{ name: 'airflow', db }]), USER_DATA);
+    expect(plan.sources[0]).toMatchObject({ name: 'airflow', db, demo: false });
+  });
+
   it('counts as the demo only the demo source itself: a source named demo elsewhere is the user’s', () => {
     const elsewhere = defaultSettings([{ name: 'demo', db: path.resolve('/data/demo.db') }]);
     const plan = watchPlan(elsewhere, USER_DATA);

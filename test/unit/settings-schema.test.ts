@@ -129,6 +129,22 @@ describe('sources', () => {
     ]);
   });
 
+  it('takes a PostgreSQL URL as a source, never with its password', () => {
+    const db = 'postgresql://runwatch@db.example:5432/airflow?sslmode=verify-full';
+    expect(valid({ sources: [{ name: 'a', db }] }).sources[0]?.db).toBe(db);
+    expect(
+      problems({
+        sources: [
+          { name: 'a', db: 'postgresql://runwatch:hunter2@db.example/airflow' },
+          { name: 'b', db: 'postgres://db.example/prefect?password=hunter2' },
+        ],
+      }),
+    ).toEqual([
+      'sources[0].db: a PostgreSQL URL here holds no password (settings keep sources in clear): put it in ~/.pgpass',
+      'sources[1].db: a PostgreSQL URL here holds no password (settings keep sources in clear): put it in ~/.pgpass',
+    ]);
+  });
+
   it('reads a source with a built-in schema or a mapping file, by its full path', () => {
     expect(valid({ sources: [{ ...SOURCE, schema: 'airflow' }] }).sources[0]?.schema).toBe(
       'airflow',
