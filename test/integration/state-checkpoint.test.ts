@@ -38,7 +38,8 @@ describe('state.db checkpoints', () => {
     for (let batch = 0; batch < 60; batch++) {
       store.record((insert) => insert(drafts(200, batch * 200)));
     }
-    expect(fs.statSync(file).size).toBe(before);
+    // The worker runs beside these commits and may already have copied some pages: how much
+    // state.db holds now depends on the machine's load, so only the WAL's growth is certain.
     expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(5_000_000);
 
     await store.checkpointed();
