@@ -26,6 +26,7 @@ const REQUESTS: Record<RequestName, true> = {
   getSettings: true,
   saveSettings: true,
   testChannel: true,
+  testSource: true,
 };
 
 export const REQUEST_NAMES = Object.keys(REQUESTS) as RequestName[];

@@ -112,6 +112,18 @@ export const REQUESTS = {
    * still `SECRET_KEPT` is the saved channel's of that name, as `saveSettings` keeps it.
    */
   testChannel: z.object({ channel: enteredChannel, name: name.optional() }).strict(),
+  /**
+   * Opens a source's database as entered, saved or not, and says how it would be read. With
+   * `name`, a password still `SECRET_KEPT` is the saved source's of that name.
+   */
+  testSource: z
+    .object({
+      db: z.string().min(1).max(4096),
+      password: z.string().max(4096).optional(),
+      schema: z.string().min(1).max(4096).optional(),
+      name: name.optional(),
+    })
+    .strict(),
 } as const;
 
 export type RequestName = keyof typeof REQUESTS;
@@ -327,6 +339,7 @@ export interface Results {
   removeSilence: { removed: boolean };
   acknowledge: { acknowledged: number };
   testChannel: TestResult;
+  testSource: SourceTestResult;
   getSettings: SettingsView;
   saveSettings: { saved: true };
 }
@@ -383,6 +396,17 @@ export interface SettingsView {
   notice: string;
   /** `serve` watches the one source it was started with. */
   sources_read_only: boolean;
+}
+
+/** What opening a source's database found: how it is read, or why it cannot be. */
+export interface SourceTestResult {
+  ok: boolean;
+  /** The profile it is read with, and whether it was recognised rather than named. */
+  schema: { name: string; detected: boolean } | null;
+  active: number | null;
+  finished: number | null;
+  /** What is wrong, naming a server by its URL with the password masked. */
+  error: string | null;
 }
 
 /** What a test message met: the receiver's answer, or why there was none. */

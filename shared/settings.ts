@@ -103,7 +103,7 @@ const sourceLocation = z.string().superRefine((value, ctx) => {
     ctx.addIssue({
       code: 'custom',
       message:
-        'a PostgreSQL URL here holds no password (settings keep sources in clear): put it in ~/.pgpass',
+        'a PostgreSQL URL here holds no password: give it in the password field (kept sealed with the other secrets) or in ~/.pgpass',
     });
   }
 });
@@ -135,6 +135,8 @@ const sourceSchema = strictObject({
   }),
   /** The orchestrator's SQLite file, or its PostgreSQL database's URL; read-only. */
   db: sourceLocation,
+  /** A PostgreSQL URL's password: a secret, sealed in settings.json like a channel's. */
+  password: z.string().optional(),
   /** How to read it: a built-in profile or a mapping file; absent, recognised from its tables. */
   schema: z
     .string()
@@ -146,6 +148,14 @@ const sourceSchema = strictObject({
       },
     )
     .optional(),
+}).superRefine((source, ctx) => {
+  if (source.password && !POSTGRES_URL.test(source.db)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['password'],
+      message: 'a password goes only with a PostgreSQL URL',
+    });
+  }
 });
 
 /** The key two names share when they would be the same folder on macOS or Windows. */

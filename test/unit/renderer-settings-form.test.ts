@@ -125,6 +125,41 @@ describe('the settings form', () => {
     ]);
   });
 
+  it("keeps a PostgreSQL source's password as a secret, with the name it was saved under", () => {
+    const url = 'postgresql://runwatch@db.example/airflow';
+    const form = toForm({
+      ...defaultSettings([
+        { name: 'pg', db: url, password: SECRET_KEPT },
+        { name: 'file', db: '/data/o.db' },
+      ]),
+    });
+    const [pg, file] = form.sources;
+    if (!pg || !file) throw new Error('two rows');
+    expect(pg.password).toEqual({ kept: true, value: '', stored: true });
+    expect(buildSettings(form).value.sources).toEqual([
+      { name: 'pg', db: url, password: SECRET_KEPT },
+      { name: 'file', db: '/data/o.db' },
+    ]);
+    const typed = { ...pg, password: { kept: false, value: 'n3w', stored: true } };
+    const sourcesOf = (built: ReturnType<typeof buildSettings>) =>
+      built.value.sources as Record<string, unknown>[];
+    expect(sourcesOf(buildSettings({ ...form, sources: [typed, file] }))[0]).toEqual({
+      name: 'pg',
+      db: url,
+      password: 'n3w',
+    });
+    // A file's row sends no password, whatever was typed while it was a URL.
+    const asFile = { ...typed, db: '/data/pg.db' };
+    expect(sourcesOf(buildSettings({ ...form, sources: [asFile, file] }))[0]).toEqual({
+      name: 'pg',
+      db: '/data/pg.db',
+    });
+    const renamed = buildSettings({ ...form, sources: [{ ...pg, name: 'pg2' }, file] });
+    expect(renamed.errors.get(fieldKey.source(pg.id, 'password'))).toMatch(
+      /the saved password stays with the name “pg”/,
+    );
+  });
+
   it('gives back the settings it was loaded with, secrets kept', () => {
     const built = buildSettings(toForm(full));
     expect(built.errors.size).toBe(0);

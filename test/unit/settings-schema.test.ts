@@ -114,7 +114,7 @@ describe('sources', () => {
       }),
     ).toEqual([
       'sources[0].db: expected an absolute path',
-      'sources[1]: unknown key "path" (known keys: name, db, schema)',
+      'sources[1]: unknown key "path" (known keys: name, db, password, schema)',
       'sources[1].name: differs from sources[0].name "etl" only in case, and would share its folder',
     ]);
   });
@@ -129,9 +129,16 @@ describe('sources', () => {
     ]);
   });
 
-  it('takes a PostgreSQL URL as a source, never with its password', () => {
+  it('takes a PostgreSQL URL as a source, its password apart, and a password only for one', () => {
     const db = 'postgresql://runwatch@db.example:5432/airflow?sslmode=verify-full';
-    expect(valid({ sources: [{ name: 'a', db }] }).sources[0]?.db).toBe(db);
+    expect(valid({ sources: [{ name: 'a', db, password: 's3cret' }] }).sources[0]).toEqual({
+      name: 'a',
+      db,
+      password: 's3cret',
+    });
+    expect(problems({ sources: [{ name: 'a', db: '/data/o.db', password: 'x' }] })).toEqual([
+      'sources[0].password: a password goes only with a PostgreSQL URL',
+    ]);
     expect(
       problems({
         sources: [
@@ -140,8 +147,8 @@ describe('sources', () => {
         ],
       }),
     ).toEqual([
-      'sources[0].db: a PostgreSQL URL here holds no password (settings keep sources in clear): put it in ~/.pgpass',
-      'sources[1].db: a PostgreSQL URL here holds no password (settings keep sources in clear): put it in ~/.pgpass',
+      'sources[0].db: a PostgreSQL URL here holds no password: give it in the password field (kept sealed with the other secrets) or in ~/.pgpass',
+      'sources[1].db: a PostgreSQL URL here holds no password: give it in the password field (kept sealed with the other secrets) or in ~/.pgpass',
     ]);
   });
 

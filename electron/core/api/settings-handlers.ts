@@ -14,6 +14,7 @@ import { SettingsError } from '../settings/settings-file.ts';
 import { thresholdsInForce } from '../settings/thresholds-in-force.ts';
 import type { SettingsAccess } from './api-options.ts';
 import { RequestError, type Handlers, type RequestContext } from './request-context.ts';
+import { testSource } from './source-test.ts';
 
 /** Where nothing is saved: no secret can be kept. */
 const NO_SETTINGS = {} as Settings;
@@ -21,8 +22,10 @@ const NO_SETTINGS = {} as Settings;
 const TESTED_CHANNEL = z.object({ channel: settingsChannelSchema });
 type SettingsChannel = z.output<typeof settingsChannelSchema>;
 
-/** The settings window: its settings, saved with their secrets kept, and its channel tests. */
-export const settingsHandlers: Handlers<'getSettings' | 'saveSettings' | 'testChannel'> = {
+/** The settings window: its settings, saved with their secrets kept, and its tests. */
+export const settingsHandlers: Handlers<
+  'getSettings' | 'saveSettings' | 'testChannel' | 'testSource'
+> = {
   async getSettings(context) {
     const access = settingsAccess(context);
     const protection = access.store.protection;
@@ -73,6 +76,10 @@ export const settingsHandlers: Handlers<'getSettings' | 'saveSettings' | 'testCh
     // Channels and quiet hours now in effect change which channels are inactive.
     context.patches.markChanged('alerts');
     return { saved: true };
+  },
+
+  testSource(context, params) {
+    return testSource(params, () => savedSettings(context));
   },
 
   async testChannel(context, params) {

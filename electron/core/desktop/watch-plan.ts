@@ -5,7 +5,7 @@ import type { RetentionPolicy } from '../archive/retention.ts';
 import type { AlertLayer } from '../alerts/alert-config.ts';
 import type { SettingsLayer } from '../monitor/monitor-settings.ts';
 import { settingsLayers } from '../settings/settings-layers.ts';
-import { isPostgresUrl } from '../source/pg/pg-location.ts';
+import { isPostgresUrl, withPassword } from '../source/pg/pg-location.ts';
 import { withDemoThresholds } from '../demo/demo-thresholds.ts';
 
 export const DEMO_SOURCE_NAME = 'demo';
@@ -69,8 +69,10 @@ export function watchPlan(settings: Settings, userData: string): WatchPlan {
     const monitor: SettingsLayer = demo ? withDemoThresholds(layers.monitor) : layers.monitor;
     return {
       name: source.name,
-      // A server's URL as given; a file by its absolute path.
-      db: isPostgresUrl(source.db) ? source.db : path.resolve(source.db),
+      // A server's URL as given, with its sealed password; a file by its absolute path.
+      db: isPostgresUrl(source.db)
+        ? withPassword(source.db, source.password)
+        : path.resolve(source.db),
       dataDir: sourceDataDir(userData, source.name),
       demo,
       schema: source.schema ?? null,

@@ -35,16 +35,29 @@ function channelSecretPaths(name: string, channel: unknown): Path[] {
 
 /** Every secret's place in settings, or in settings.json of the current version. */
 function secretPaths(settings: unknown): Path[] {
-  return Object.entries(asRecord(asRecord(settings)?.channels) ?? {}).flatMap(([name, channel]) =>
-    channelSecretPaths(name, channel),
+  const channels = Object.entries(asRecord(asRecord(settings)?.channels) ?? {}).flatMap(
+    ([name, channel]) => channelSecretPaths(name, channel),
   );
+  // A PostgreSQL source's password.
+  const list = asRecord(settings)?.sources;
+  const sources = (Array.isArray(list) ? list : []).flatMap((source, index): Path[] =>
+    asRecord(source) && Object.hasOwn(source as Json, 'password')
+      ? [['sources', String(index), 'password']]
+      : [],
+  );
+  return [...channels, ...sources];
+}
+
+/** An object or a list (the sources), whose keys a path steps through. */
+function asContainer(value: unknown): Json | null {
+  return value !== null && typeof value === 'object' ? (value as Json) : null;
 }
 
 /** The object holding a path's last key, if every step exists. */
 function parentOf(root: Json, path: Path): Json | null {
   let node: Json | null = root;
   for (const key of path.slice(0, -1)) {
-    node = node && Object.hasOwn(node, key) ? asRecord(node[key]) : null;
+    node = node && Object.hasOwn(node, key) ? asContainer(node[key]) : null;
   }
   return node;
 }

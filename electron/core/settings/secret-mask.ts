@@ -13,6 +13,17 @@ function valueAt(root: unknown, path: readonly string[]): unknown {
   return node;
 }
 
+/**
+ * The stored secret a secret of the UI's settings stands for: at the same place, but a source's
+ * by its name (sources are a list the UI may reorder; a renamed one's cannot be kept).
+ */
+function storedAt(input: unknown, stored: Settings, path: readonly string[]): unknown {
+  if (path[0] !== 'sources') return valueAt(stored, path);
+  const name = valueAt(input, ['sources', path[1] ?? '', 'name']);
+  const index = stored.sources.findIndex((source) => source.name === name);
+  return index < 0 ? undefined : valueAt(stored, ['sources', String(index), ...path.slice(2)]);
+}
+
 /** Settings for the UI: every secret that is set shows as `SECRET_KEPT`, never as itself. */
 export function maskSecrets(settings: Settings): Settings {
   return mapSecrets(settings, (value) =>
@@ -27,7 +38,7 @@ export function maskSecrets(settings: Settings): Settings {
 export function keepSecrets(input: Json, stored: Settings): Json {
   return mapSecrets(input, (value, path) => {
     if (value !== SECRET_KEPT) return undefined;
-    const kept = valueAt(stored, path);
+    const kept = storedAt(input, stored, path);
     return typeof kept === 'string' ? kept : '';
   });
 }
@@ -36,7 +47,9 @@ export function keepSecrets(input: Json, stored: Settings): Json {
 export function unkeptSecrets(input: Json, stored: Settings): (readonly string[])[] {
   const unkept: (readonly string[])[] = [];
   mapSecrets(input, (value, path) => {
-    if (value === SECRET_KEPT && typeof valueAt(stored, path) !== 'string') unkept.push(path);
+    if (value === SECRET_KEPT && typeof storedAt(input, stored, path) !== 'string') {
+      unkept.push(path);
+    }
     return undefined;
   });
   return unkept;

@@ -14,6 +14,14 @@ export function isPostgresUrl(text: string): boolean {
   return SCHEMES.test(text.trim());
 }
 
+/** A URL to connect with: the one given, with a password kept apart (settings') put in it. */
+export function withPassword(url: string, password: string | undefined): string {
+  if (!password) return url;
+  const withIt = new URL(url.trim());
+  withIt.password = password;
+  return withIt.href;
+}
+
 /** A source's location as it may be shown: a file's path, or a URL with its password masked. */
 export function shownLocation(location: string): string {
   return isPostgresUrl(location) ? pgLocation(location).display : location;

@@ -9,6 +9,7 @@ import { fieldKey, type FieldKey } from './field-keys.ts';
 import { listItems, readDuration, readNumber, type Read } from './form-values.ts';
 import {
   ARCHIVE_NUMBERS,
+  isServerUrl,
   MONITOR_KEYS,
   rootLines,
   type ChannelForm,
@@ -37,6 +38,22 @@ function put<T>(target: Json, name: string, read: Read<T>, key: FieldKey, errors
 /** What a secret field sends: the stored value's stand-in, or what was typed. */
 function secretValue(field: SecretField): string {
   return field.kept ? SECRET_KEPT : field.value;
+}
+
+/**
+ * A server source's password as saved: kept, typed, or none. A kept one stays with the name the
+ * source was saved under.
+ */
+function sourcePassword(source: SourceRow, errors: FieldErrors): { password?: string } {
+  const password = source.password;
+  if (!isServerUrl(source.db) || (!password.kept && password.value === '')) return {};
+  if (password.kept && source.savedName !== source.name) {
+    errors.set(
+      fieldKey.source(source.id, 'password'),
+      `the saved password stays with the name “${source.savedName}”: enter it again, or change the name back`,
+    );
+  }
+  return { password: secretValue(password) };
 }
 
 /** Whether a kept secret can still be kept: stored secrets stay with the name they were saved under. */
@@ -212,6 +229,7 @@ export function buildSettings(form: SettingsForm): Built {
         name: source.name,
         db: source.db.trim(),
         ...rowSchema(source),
+        ...sourcePassword(source, errors),
       })),
       monitor,
       archive,

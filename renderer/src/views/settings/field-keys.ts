@@ -8,7 +8,7 @@ export type FieldKey = string;
 export const fieldKey = {
   /** Problems with the list of sources as a whole ("at least one source is needed"). */
   sources: 'sources',
-  source: (id: string, field: 'name' | 'db' | 'schema') => `source.${id}.${field}`,
+  source: (id: string, field: 'name' | 'db' | 'schema' | 'password') => `source.${id}.${field}`,
   monitor: (key: string) => `monitor.${key}`,
   override: (id: string, field: string) => `override.${id}.${field}`,
   archive: (field: string) => `archive.${field}`,

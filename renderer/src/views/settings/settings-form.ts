@@ -33,8 +33,15 @@ export interface SourceRow {
   schemaKind: SchemaKind;
   /** The mapping file's path, when `schemaKind` is `file`. */
   schemaFile: string;
+  /** A PostgreSQL URL's password: stored ones stay with the source's saved name. */
+  password: SecretField;
   /** As it was loaded: its name is a folder of history. */
   savedName: string | null;
+}
+
+/** Whether a source's database is a server's URL (then it may have a password). */
+export function isServerUrl(db: string): boolean {
+  return /^postgres(?:ql)?:\/\//i.test(db.trim());
 }
 
 function schemaKindOf(schema: string | undefined): SchemaKind {
@@ -139,7 +146,7 @@ export interface SettingsForm {
   channels: ChannelForm[];
 }
 
-const NO_SECRET: SecretField = { kept: false, value: '', stored: false };
+export const NO_SECRET: SecretField = { kept: false, value: '', stored: false };
 
 function secretField(value: string | undefined): SecretField {
   return value === SECRET_KEPT
@@ -225,6 +232,7 @@ export function toForm(settings: Settings): SettingsForm {
         db: source.db,
         schemaKind,
         schemaFile: schemaKind === 'file' ? (source.schema ?? '') : '',
+        password: secretField(source.password),
         savedName: source.name,
       };
     }),

@@ -11,8 +11,10 @@ import { useApi } from '../../state/dashboard-store.ts';
 import { FieldError, SelectField, TextField } from './fields.tsx';
 import { fieldKey } from './field-keys.ts';
 import { patchRow, rowId } from './form-rows.ts';
-import { type SchemaKind, type SourceRow } from './settings-form.ts';
+import { isServerUrl, NO_SECRET, type SchemaKind, type SourceRow } from './settings-form.ts';
 import { Panel, type SectionProps } from './panel.tsx';
+import { rowSchema } from './build-settings.ts';
+import { ServerSourceFields } from './server-source-fields.tsx';
 import { suggestSourceName } from './source-name.ts';
 
 /** The app's file dialog for a source's database: its path, null when cancelled. */
@@ -159,8 +161,8 @@ export function SourcesSection({
     <Panel id="sources" title="Sources" section="sources" transport={transport}>
       <p className="set-lead">
         The orchestration databases Runwatch watches. Choose each SQLite file or enter its full
-        path; it is only ever read. A source’s name is the folder its history and archives are kept
-        in.
+        path, or enter a PostgreSQL URL (<code>postgresql://user@host:5432/db</code>); it is only
+        ever read. A source’s name is the folder its history and archives are kept in.
       </p>
       <table className="table set-table">
         <thead>
@@ -227,6 +229,20 @@ export function SourcesSection({
                       </button>
                     )}
                   </div>
+                  {isServerUrl(row.db) && (
+                    <ServerSourceFields
+                      row={row}
+                      label={label}
+                      schema={rowSchema(row).schema}
+                      error={editor.error(fieldKey.source(row.id, 'password'))}
+                      onPassword={(password) =>
+                        editor.change(fieldKey.source(row.id, 'password'), (current) => ({
+                          ...current,
+                          sources: patchRow(current.sources, row.id, { password }),
+                        }))
+                      }
+                    />
+                  )}
                 </td>
                 <td>
                   <SchemaField
@@ -282,7 +298,15 @@ export function SourcesSection({
               ...current,
               sources: [
                 ...current.sources,
-                { id, name: '', db: '', schemaKind: '', schemaFile: '', savedName: null },
+                {
+                  id,
+                  name: '',
+                  db: '',
+                  schemaKind: '',
+                  schemaFile: '',
+                  password: NO_SECRET,
+                  savedName: null,
+                },
               ],
             }));
           }}
