@@ -54,6 +54,8 @@ export interface PgShape {
   changeIndexed: PerTable<boolean>;
   missingIndexes: MissingIndex[];
   changes: PerTable<PgChangeSql>;
+  /** The tables the profile reads, schema-qualified and quoted, for a check of the grants. */
+  tables: string[];
   /** Steps given as events in a table of this database: its statements and its order's kind. */
   events: { sql: PgEventSql; orderKind: ColumnKind | null; steps: StepsMapping } | null;
 }
@@ -171,6 +173,9 @@ function applyProfile(
       statement: null,
     })),
     changes: { runs: changeSql(views, 'runs'), steps: changeSql(views, 'steps') },
+    tables: [...check.facts.keys()].map((table) =>
+      dialect.table(pg.tables.get(table)?.name ?? table),
+    ),
     events:
       eventSql === null || !steps
         ? null

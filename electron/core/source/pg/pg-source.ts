@@ -10,7 +10,7 @@ import { CHANGE_LIMIT, type TieCount, type UpdatedFrom } from '../updated-reads.
 import { readCatalog } from './pg-catalog.ts';
 import { classifyPgError } from './pg-errors.ts';
 import { PgEventSteps } from './pg-event-steps.ts';
-import { pgLocation, type PgLocation } from './pg-location.ts';
+import { maskText, pgLocation, type PgLocation } from './pg-location.ts';
 import { PgLookups } from './pg-lookups.ts';
 import { pgShape, type PgShape } from './pg-shape.ts';
 
@@ -152,7 +152,16 @@ export class PgSource implements RunSource {
 
   async open(): Promise<OpenInfo> {
     await this.close();
-    const client = new pg.Client(this.config());
+    let client: pg.Client;
+    try {
+      client = new pg.Client(this.config());
+    } catch (error) {
+      // A URL that does not read (a missing sslrootcert file, say): said as the source's problem.
+      throw new SourceError(
+        'unreadable',
+        `${this.path}: ${maskText(error instanceof Error ? error.message : String(error))}`,
+      );
+    }
     // A connection that dies between queries (a restart, a cut) must not crash the process.
     client.on('error', () => {
       if (this.client === client) this.drop();
@@ -172,6 +181,7 @@ export class PgSource implements RunSource {
         );
       }
       const shape = pgShape(catalog, this.path, this.schema);
+      await this.checkGrants(client, shape.tables);
       this.shape = shape;
       this.lookups = new PgLookups(shape, (message) => this.warn(`${this.path}: ${message}`));
       this.events = shape.events
@@ -188,6 +198,22 @@ export class PgSource implements RunSource {
       this.drop();
       await endClient(client);
       throw classifyPgError(error, this.path);
+    }
+  }
+
+  /** Every table the profile reads must be readable by this role: else one message naming them. */
+  private async checkGrants(client: pg.Client, tables: readonly string[]): Promise<void> {
+    if (tables.length === 0) return;
+    const found = await client.query<{ t: string; ok: boolean }>(
+      `SELECT t, has_table_privilege(t, 'SELECT') AS ok FROM unnest($1::text[]) AS t`,
+      [tables],
+    );
+    const denied = found.rows.filter((row) => !row.ok).map((row) => row.t);
+    if (denied.length > 0) {
+      throw new SourceError(
+        'unreadable',
+        `${this.path}: this role may not read ${denied.join(', ')} (GRANT SELECT ON … TO it; README: PostgreSQL)`,
+      );
     }
   }
 
@@ -320,7 +346,8 @@ export class PgSource implements RunSource {
   }
 
   private config(): pg.ClientConfig {
-    const parsed = parseConnectionString(this.location.url);
+    // libpq's meaning of sslmode: `require` encrypts without checking the certificate.
+    const parsed = parseConnectionString(this.location.url, { useLibpqCompat: true });
     const fromUrl = typeof parsed.options === 'string' ? `${parsed.options} ` : '';
     return {
       ...(parsed as pg.ClientConfig),
@@ -394,8 +421,10 @@ export class PgSource implements RunSource {
         return await work(client);
       } catch (error) {
         const classified = classifyPgError(error, this.path);
-        // A connection that timed out or was cut is not used again: the monitor reopens.
-        if (classified.kind === 'unreachable' && this.client === client) {
+        // A connection that timed out or was cut is not used again, nor one whose tables changed
+        // under it (dropped, privileges taken): the monitor opens it again, and the opening
+        // checks the schema and the grants anew.
+        if (classified.kind !== 'locked' && this.client === client) {
           this.drop();
           void endClient(client);
         }
