@@ -34,7 +34,11 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
-          globalSetup: ['test/browser/build-dashboard.ts', 'test/support/build-cli.ts'],
+          globalSetup: [
+            'test/browser/build-dashboard.ts',
+            'test/support/build-cli.ts',
+            'test/support/pg-global-setup.ts',
+          ],
           env,
           testTimeout: 120_000,
           hookTimeout: 60_000,

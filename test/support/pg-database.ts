@@ -4,6 +4,7 @@
  */
 import pg from 'pg';
 import { inject } from 'vitest';
+import './pg-provided.ts';
 
 /** Why PostgreSQL tests skip here, or null when a cluster runs. */
 export function pgMissing(): string | null {

@@ -5,13 +5,7 @@
  */
 import type { TestProject } from 'vitest/node';
 import { PG_MISSING, PgCluster, pgBinDir } from './pg-cluster.ts';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** The run's cluster, or why there is none. */
-    pgCluster: { port: number; dir: string } | { missing: string };
-  }
-}
+import './pg-provided.ts';
 
 export default async function setup(project: TestProject): Promise<() => void> {
   if (!pgBinDir()) {

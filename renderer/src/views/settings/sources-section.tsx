@@ -170,7 +170,7 @@ export function SourcesSection({
             <th scope="col" className="set-col-name">
               Name
             </th>
-            <th scope="col">Database file</th>
+            <th scope="col">Database</th>
             <th scope="col" className="set-col-schema">
               Schema
             </th>
@@ -209,7 +209,7 @@ export function SourcesSection({
                   <div className="set-db-field">
                     <TextField
                       fieldKey={fieldKey.source(row.id, 'db')}
-                      label={`Database file of ${label}`}
+                      label={`Database of ${label}`}
                       hiddenLabel
                       mono
                       value={row.db}
