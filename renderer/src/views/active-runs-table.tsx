@@ -1,6 +1,8 @@
-import { useWindowVirtualizer } from '@tanstack/react-virtual';
+import { useWindowVirtualizer, windowScroll, type Virtualizer } from '@tanstack/react-virtual';
 import {
+  useCallback,
   useEffect,
+  useLayoutEffect,
   useRef,
   useState,
   type FocusEvent,
@@ -48,32 +50,39 @@ export function ActiveRunsTable({
   // The virtualizer keeps its state outside React; its rows are drawn from what it returns here.
   // Every row is ROW_HEIGHT tall and never measured, so the virtualizer knows places by index
   // (its default key): a new snapshot of as many runs costs it nothing, where a key per run
-  // had it walk all 10,000 again. React keys the drawn rows by run.
+  // had it walk all 10,000 again. The drawn rows are keyed by run.
+  const scroll = useScrollAfterAttach();
   const virtualizer = useWindowVirtualizer({
     count: rows.length + coming,
     estimateSize: () => ROW_HEIGHT,
     overscan: 10,
     scrollMargin: listTop,
     scrollPaddingStart: STUCK_ABOVE,
+    initialOffset: scroll.initialOffset,
+    scrollToFn: scroll.scrollToFn,
   });
   const tabbable = Math.min(active, rows.length - 1);
 
-  // After entering or a move, focus the row once the virtualizer has drawn it.
+  // Focuses the tabbable row once the virtualizer has drawn it.
+  const focusRow = () => {
+    const row = body.current?.querySelector<HTMLElement>(`[data-index="${tabbable}"]`);
+    if (row) {
+      focusPending.current = null;
+      row.focus({ preventScroll: true });
+    }
+  };
+  // A move focuses its row as soon as it is drawn, before the next key is handled.
+  useLayoutEffect(() => {
+    if (focusPending.current === 'now') focusRow();
+  });
+  // Entering the list focuses its row once the rows are painted.
   useEffect(() => {
-    const focus = () => {
-      const row = body.current?.querySelector<HTMLElement>(`[data-index="${tabbable}"]`);
-      if (row) {
-        focusPending.current = null;
-        row.focus({ preventScroll: true });
-      }
-    };
-    if (focusPending.current === 'now') focus();
     if (focusPending.current !== 'after-paint') return;
     // A frame's callbacks run before it is painted; a task queued from one runs after.
     let timer: ReturnType<typeof setTimeout> | undefined;
     const frame = requestAnimationFrame(() => {
       timer = setTimeout(() => {
-        if (focusPending.current === 'after-paint') focus();
+        if (focusPending.current === 'after-paint') focusRow();
       });
     });
     return () => {
@@ -224,4 +233,28 @@ function ComingRow({ rowIndex, start }: { rowIndex: number; start: number }) {
       </div>
     </div>
   );
+}
+
+type ScrollToFn = Virtualizer<Window, Element>['options']['scrollToFn'];
+
+/**
+ * The window's scrolling for the virtualizer, less one write: on attaching to the window it
+ * writes back the offset it has just read, which moves nothing but lays the page out before its
+ * first paint (16 ms with the first screen of 10,000 runs, laid out again for the paint).
+ */
+function useScrollAfterAttach(): { initialOffset: number; scrollToFn: ScrollToFn } {
+  // Where the window was when the list was first drawn, and whether the virtualizer has
+  // attached since.
+  const [initialOffset] = useState(() => window.scrollY);
+  const attached = useRef(false);
+  const scrollToFn = useCallback<ScrollToFn>(
+    (offset, options, instance) => {
+      const first = !attached.current;
+      attached.current = true;
+      if (first && offset + (options.adjustments ?? 0) === initialOffset) return;
+      windowScroll(offset, options, instance);
+    },
+    [initialOffset],
+  );
+  return { initialOffset, scrollToFn };
 }
