@@ -1,8 +1,8 @@
 /**
  * The dashboard's state (zustand): the snapshot kept current by pushed patches, the connection,
- * the route and filters, and the alerts pushed since the page opened. Free of React, so the page
- * asks for its first snapshot while React is still loading; components read slices of it with
- * `useDashboard(selector)` (dashboard-store.ts).
+ * the route and filters, and the alerts pushed since the page opened. Free of the UI framework,
+ * so the page asks for its first snapshot while that is still loading; components read slices of
+ * it with `useDashboard(selector)` (dashboard-store.ts).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { PushMessage, RunwatchApi, Snapshot } from '../../../shared/api.ts';
