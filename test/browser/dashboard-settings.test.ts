@@ -1,6 +1,7 @@
 /**
- * The Settings view against `runwatch serve`: a webhook entered for a receiver on 127.0.0.1 is
- * tested for real and saved; an invalid URL is pointed out where it was typed and never saved.
+ * The Settings view against `runwatch serve`: a webhook added (its name field taking the focus)
+ * and entered for a receiver on 127.0.0.1 is tested for real and saved; an invalid URL is
+ * pointed out where it was typed and never saved.
  * Against `runwatch serve --demo`: the thresholds in force, and where each comes from.
  */
 import fs from 'node:fs';
@@ -29,6 +30,10 @@ describe('the Settings view', () => {
     const card = page.getByRole('article', { name: /webhook/i });
     const url = card.getByLabel('URL', { exact: true });
     const save = page.getByRole('button', { name: 'Save', exact: true });
+    // The new channel's name takes the typing at once; paths and URLs get no spelling marks.
+    const name = card.getByLabel('Name', { exact: true });
+    await expect.poll(() => name.evaluate((input) => input === document.activeElement)).toBe(true);
+    expect(await url.getAttribute('spellcheck')).toBe('false');
 
     await url.fill('not a url');
     await expect.poll(() => url.getAttribute('aria-invalid')).toBe('true');
@@ -61,6 +66,15 @@ describe('the Settings view', () => {
       .poll(() => (fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : ''))
       .toContain(hook.url('/hooks/test'));
     expect(fs.readFileSync(settingsFile, 'utf8')).not.toContain('not a url');
+
+    // A second channel added takes the typing too: a browser honours `autofocus` only once a page.
+    await page.getByRole('button', { name: 'Add Slack' }).click();
+    const slackName = page
+      .getByRole('article', { name: /slack/i })
+      .getByLabel('Name', { exact: true });
+    await expect
+      .poll(() => slackName.evaluate((input) => input === document.activeElement))
+      .toBe(true);
   });
 
   it('Archive: the ticked box says what it does; artifact roots must be full paths, and are saved', async () => {

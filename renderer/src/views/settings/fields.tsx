@@ -73,6 +73,16 @@ export interface TextFieldProps extends Common {
   list?: string;
 }
 
+/**
+ * Focuses a field as it is drawn: what `autoFocus` does in React, which Preact (the dashboard's
+ * runtime, ARCHITECTURE.md §13) leaves to the `autofocus` attribute, which a browser honours only
+ * while the page loads. `spellCheck` is given as text for the same reason: Preact drops a
+ * `false` it cannot set as a property.
+ */
+function focusOnMount(input: HTMLInputElement | null): void {
+  input?.focus();
+}
+
 export function TextField(props: TextFieldProps) {
   const { fieldKey, label, error, hint, value, onChange } = props;
   return (
@@ -86,8 +96,8 @@ export function TextField(props: TextFieldProps) {
         inputMode={props.inputMode}
         className={props.mono ? 'mono' : undefined}
         autoComplete="off"
-        spellCheck={false}
-        autoFocus={props.autoFocus}
+        spellCheck="false"
+        ref={props.autoFocus ? focusOnMount : undefined}
         list={props.list}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(fieldKey, error, hint)}
@@ -119,7 +129,7 @@ export function TextAreaField(props: TextAreaFieldProps) {
         placeholder={props.placeholder}
         className="mono"
         autoComplete="off"
-        spellCheck={false}
+        spellCheck="false"
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(fieldKey, error, hint)}
         onChange={(event) => onChange(event.target.value)}
@@ -229,7 +239,7 @@ export function SecretInput(props: SecretFieldProps) {
             placeholder={props.placeholder}
             className={props.masked ? undefined : 'mono'}
             autoComplete={props.masked ? 'new-password' : 'off'}
-            spellCheck={false}
+            spellCheck="false"
             aria-invalid={error ? true : undefined}
             aria-describedby={describedBy(fieldKey, error, hint)}
             onChange={(event) => onChange({ ...secret, value: event.target.value })}
