@@ -2,8 +2,9 @@
  * The controls a user narrows and acts with, in real Chromium against `runwatch serve`: the
  * search box, the pipeline and status selects and "Clear filters" on the Active list, and the
  * Stalls view's Snooze menu (opened, closed with Escape, chosen from), whose silence then shows
- * in Settings. The dashboard runs on Preact's implementation of React's API: these are the
- * events (input, change, keydown, focus) where the two could differ.
+ * in Settings; and the views' nav, which shows the next view at once when the one left is still
+ * waiting for its code. The dashboard runs on Preact's implementation of React's API: these are
+ * the events (input, change, keydown, focus) and the loading where the two could differ.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -91,5 +92,34 @@ describe('the dashboard controls', () => {
     expect(await page.locator('main').innerText()).toMatch(
       /Snoozed from the dashboard while etl-nightly-000\d was stuck/,
     );
+  });
+
+  it('leave a view whose code is still on its way for the next view at once', async () => {
+    const server = await startDashboardServer();
+    onTestFinished(() => server.stop());
+    server.db.insertRun({ runId: 'etl-nightly-0001', pipeline: 'etl-nightly' });
+    const page = await openPage(server.url);
+    // The run view's code is held back, as on a slow link to `runwatch serve`.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/assets\/run-detail-[^/]*\.js$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(new URL('#/active', page.url()).href);
+    await expect.poll(() => activeRuns(page), { timeout: 20_000 }).toEqual(['etl-nightly-0001']);
+
+    await page.evaluate(() => {
+      location.hash = '#/run/orders/etl-nightly-0001';
+    });
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Loading…' }).count())
+      .toBe(1);
+    await page
+      .getByRole('navigation', { name: 'Views' })
+      .getByRole('link', { name: 'Active runs' })
+      .click();
+    await expect.poll(() => activeRuns(page)).toEqual(['etl-nightly-0001']);
+    release();
   });
 });

@@ -56,7 +56,10 @@ export function App() {
             Loading runs…
           </p>
         ) : (
+          // Keyed by view: leaving a view whose code is still on its way shows the next one at
+          // once, rather than the wait until that code arrives.
           <Suspense
+            key={route.view}
             fallback={
               <p className="loading" role="status">
                 Loading…
