@@ -56,6 +56,12 @@ const coreInnerLayers = CORE_LAYERS.flatMap((folders, index) => {
   });
 });
 
+/** `no-restricted-imports` sees only static imports; a dynamic one would load Electron as well. */
+const noDynamicElectron = {
+  selector: "ImportExpression[source.value='electron']",
+  message: 'Only electron/app/ loads electron, dynamically or not.',
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'release/', 'coverage/', 'test-results/'] },
   js.configs.recommended,
@@ -119,12 +125,26 @@ export default tseslint.config(
   {
     // `no-restricted-imports` sees only static imports; a dynamic one would load Electron as well.
     ignores: ['electron/app/**'],
+    rules: { 'no-restricted-syntax': ['error', noDynamicElectron] },
+  },
+  {
+    // The dashboard runs on Preact (ARCHITECTURE.md §13): props of HTML elements it does not
+    // honour as React does.
+    files: ['renderer/src/**/*.tsx'],
     rules: {
       'no-restricted-syntax': [
         'error',
+        noDynamicElectron,
         {
-          selector: "ImportExpression[source.value='electron']",
-          message: 'Only electron/app/ loads electron, dynamically or not.',
+          selector: "JSXOpeningElement[name.name=/^[a-z]/] > JSXAttribute[name.name='autoFocus']",
+          message:
+            'Preact leaves autoFocus to the autofocus attribute, which a browser honours once a page: focus with a ref.',
+        },
+        {
+          selector:
+            "JSXOpeningElement[name.name=/^[a-z]/] > JSXAttribute[name.name='spellCheck'] > JSXExpressionContainer > Literal",
+          message:
+            'Preact drops a spellCheck it cannot set as a property: give it as text ("false").',
         },
       ],
     },
