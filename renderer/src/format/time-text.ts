@@ -19,35 +19,46 @@ export function durationText(seconds: number | null): string {
   return formatDuration(seconds < 1 ? seconds * 1_000 : Math.round(seconds) * 1_000);
 }
 
+/** The page's date formats, by name. */
+const FORMAT_OPTIONS = {
+  /** `Nov 26, 14:03:12` */
+  dateAndClock: {
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  },
+  /** `14:03:12` */
+  clock: { hour: '2-digit', minute: '2-digit', second: '2-digit' },
+  /** `14:05` */
+  hourMinute: { hour: '2-digit', minute: '2-digit' },
+  /** `Tue 14:05` */
+  weekdayHourMinute: { weekday: 'short', hour: '2-digit', minute: '2-digit' },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+
+export type DateFormatName = keyof typeof FORMAT_OPTIONS;
+
+const formats = new Map<DateFormatName, Intl.DateTimeFormat>();
+
 /**
- * The formats, made on first use. The page's first locale-aware format loads the locale's data
+ * A date format, made on first use. The page's first locale-aware format loads the locale's data
  * (tens of milliseconds); made ahead of the first screen, that only held the page's code up.
  */
-let formats: { dateAndClock: Intl.DateTimeFormat; clock: Intl.DateTimeFormat } | null = null;
-
-function timeFormats(): NonNullable<typeof formats> {
-  formats ??= {
-    dateAndClock: new Intl.DateTimeFormat(undefined, {
-      month: 'short',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    }),
-    clock: new Intl.DateTimeFormat(undefined, {
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    }),
-  };
-  return formats;
+export function dateFormat(name: DateFormatName): Intl.DateTimeFormat {
+  let format = formats.get(name);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat(undefined, FORMAT_OPTIONS[name]);
+    formats.set(name, format);
+  }
+  return format;
 }
 
 /** A moment (ISO) in `format`: a dash for none, the text itself when it is not a moment. */
-function momentText(iso: string | null, format: 'dateAndClock' | 'clock'): string {
+function momentText(iso: string | null, format: DateFormatName): string {
   if (iso === null) return '–';
   const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? iso : timeFormats()[format].format(ms);
+  return Number.isNaN(ms) ? iso : dateFormat(format).format(ms);
 }
 
 /** A moment in the user's local time: `Nov 26, 14:03:12`. */

@@ -1,3 +1,5 @@
+import { dateFormat } from '../format/time-text.ts';
+
 /** How long a pipeline's alerts can be snoozed from the dashboard, and until when exactly. */
 export type SnoozeId = '1h' | '4h' | 'morning';
 
@@ -38,27 +40,11 @@ export function snoozeUntil(id: SnoozeId, now: Date): Date {
   }
 }
 
-// Made on first use: building a date format loads locale data, which the first screen can
-// do without.
-let formats: { clock: Intl.DateTimeFormat; day: Intl.DateTimeFormat } | null = null;
-function snoozeFormats() {
-  formats ??= {
-    clock: new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }),
-    day: new Intl.DateTimeFormat(undefined, {
-      weekday: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-    }),
-  };
-  return formats;
-}
-
 /** When a snooze ends, as the notice says it: `14:05` today, else with the weekday. */
 export function snoozeEndText(until: Date, now: Date): string {
   const sameDay =
     until.getFullYear() === now.getFullYear() &&
     until.getMonth() === now.getMonth() &&
     until.getDate() === now.getDate();
-  const { clock, day } = snoozeFormats();
-  return sameDay ? clock.format(until) : day.format(until);
+  return dateFormat(sameDay ? 'hourMinute' : 'weekdayHourMinute').format(until);
 }

@@ -76,8 +76,7 @@ export interface TextFieldProps extends Common {
 /**
  * Focuses a field as it is drawn: what `autoFocus` does in React, which Preact (the dashboard's
  * runtime, ARCHITECTURE.md §13) leaves to the `autofocus` attribute, which a browser honours only
- * while the page loads. `spellCheck` is given as text for the same reason: Preact drops a
- * `false` it cannot set as a property.
+ * once a page. (`spellCheck` is given as text for a like reason, §13.)
  */
 function focusOnMount(input: HTMLInputElement | null): void {
   input?.focus();
