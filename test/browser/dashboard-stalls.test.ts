@@ -2,12 +2,13 @@
  * The Stalls view as a user works through it, in real Chromium against `runwatch serve`: each
  * stuck run shows its id whole and says how long against its limit, acknowledging moves no
  * column, and the nav's Stalls badge counts what still needs attention exactly as the Overview
- * does.
+ * does; a run both stalled and overdue shows its two clocks inside their column.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { browserPerFile } from '../support/browser.ts';
 import { startDashboardServer } from '../support/dashboard-server.ts';
+import { isoNow } from '../support/orchestration-db.ts';
 
 const openPage = browserPerFile();
 
@@ -94,5 +95,29 @@ describe('the Stalls view', () => {
     // Both runs are still stuck, and listed: counted, no longer red.
     expect(await badge(page, 'Stalls')).toEqual({ count: '2', urgent: false });
     expect(await columns(page)).toEqual(before);
+  });
+
+  it('shows both clocks of a run stalled and overdue inside their column', async () => {
+    const server = await startDashboardServer();
+    onTestFinished(() => server.stop());
+    // The shipped alerts.yaml gives train-* a 3h stall limit and a 12h maximum duration.
+    const long = isoNow(-13 * 3_600_000);
+    server.db.insertRun({
+      runId: 'train-model-0001',
+      pipeline: 'train-model',
+      createdAt: long,
+      startedAt: long,
+      updatedAt: long,
+      steps: [{ stepId: 'fit', status: 'running', startedAt: long }],
+    });
+    const page = await openPage(server.url);
+    await page.goto(new URL('#/stalls', page.url()).href);
+    const row = page.getByRole('table', { name: 'Stalled and overdue runs' }).locator('tbody tr');
+    await expect.poll(() => row.count(), { timeout: 20_000 }).toBe(1);
+    const time = row.locator('td.st-time');
+    await expect
+      .poll(() => time.innerText())
+      .toMatch(/idle 13h( \d+m)? \(limit 3h\)\s*running 13h( \d+m)? \(limit 12h\)/);
+    expect(await time.evaluate((cell) => cell.scrollWidth <= cell.clientWidth)).toBe(true);
   });
 });
